@@ -1,0 +1,49 @@
+/** What a chat message asks for, after parsing. Plain data: no botbuilder, no KQL. */
+
+export type CommandKind =
+  | 'triage' // seed recipe 4: distribution of failures, each pointing at the recipe that applies
+  | 'why' // why <status> [on <api>]: who produced that status code
+  | 'tls' // seed recipe 1: backend TLS rejection (alias: certs)
+  | 'auth401' // seed recipe 2: 401 breakdown (401s, "why 401" without an api)
+  | 'breakers' // seed recipe 3: tripped circuit breakers
+  | 'breaker' // seed recipe 3 drill-down: timeline before a trip of one backend
+  | 'apis' // APIs seen in the window
+  | 'help';
+
+export interface CommandWindow {
+  from: Date;
+  to: Date;
+  /** How the user said it, normalised: "last 15m", "since 14:30 UTC", ... */
+  label: string;
+  /** Set when the requested window was clamped or adjusted; shown on the card. */
+  note?: string;
+}
+
+export interface Command {
+  kind: CommandKind;
+  window: CommandWindow;
+  api?: string;
+  status?: number;
+  backend?: string;
+  /** `breaker <backend> at <time>`: the trip time to look before. */
+  at?: Date;
+  /** The text as typed (after mention stripping), for audit and cards. */
+  text: string;
+}
+
+export type ParseOutcome =
+  | { ok: true; command: Command }
+  | {
+      ok: false;
+      /** What was wrong, in one sentence a person can act on. */
+      error: string;
+      /** Closest valid commands, as the user could type them. */
+      suggestions: string[];
+    };
+
+/** Context the parser needs that is not in the text. */
+export interface ParseContext {
+  now: Date;
+  /** IANA zone from the Teams activity (`entities[].timezone`), when known; times are UTC otherwise. */
+  timeZone?: string;
+}
