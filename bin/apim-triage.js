@@ -1,3 +1,7 @@
 #!/usr/bin/env node
-// The CLI entry. `npm ci` compiles TypeScript to dist/ through the `prepare` script.
-require('../dist/src/cli.js');
+// The CLI entry. `npm ci` compiles the TypeScript to dist/ through the package's `prepare` script.
+require('../dist/src/cli.js')
+  .main()
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -1,0 +1,51 @@
+/**
+ * How far behind the gateway logs are. Gateway logs land 3-10 minutes after the request, so the newest
+ * minutes of "last 15m" may be missing; every answer says how complete the data is.
+ * The figure changes slowly, so it is cached per workspace rather than costing every command a round trip.
+ */
+import type { Freshness } from '../answer';
+import type { LogSource } from '../logs/logSource';
+import type { Cell } from '../kql/types';
+
+/** Physical table names per schema: ingestion_time() must be read on the table itself, not through the view. */
+export function freshnessKql(table: string): string {
+  const filter = table === 'AzureDiagnostics' ? '| where Category == "GatewayLogs"\n' : '';
+  return (
+    `${table}\n${filter}| where TimeGenerated > ago(1h)\n` +
+    '| extend Lag = ingestion_time() - TimeGenerated\n' +
+    '| summarize CompleteTo = max(TimeGenerated), LagP50 = percentile(Lag, 50)'
+  );
+}
+
+export function readFreshness(rows: Cell[][], columns: string[]): Freshness | undefined {
+  const row = rows[0];
+  if (!row) return undefined;
+  const completeTo = row[columns.indexOf('CompleteTo')];
+  const lag = row[columns.indexOf('LagP50')];
+  if (!(completeTo instanceof Date)) return undefined;
+  // Timespan cells are milliseconds (src/kql/types.ts); the embedded engine has no lag for loaded files.
+  const lagMinutes = typeof lag === 'number' && Number.isFinite(lag) ? Math.max(0, Math.round(lag / 60000)) : 0;
+  return { completeTo: completeTo.toISOString(), lagMinutes };
+}
+
+export class FreshnessCache {
+  private readonly entries = new Map<string, { at: number; value: Promise<Freshness | undefined> }>();
+
+  constructor(private readonly ttlMs = 60_000) {}
+
+  get(source: LogSource, table: string, now: Date): Promise<Freshness | undefined> {
+    const key = `${source.info.workspace}|${table}`;
+    const hit = this.entries.get(key);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value;
+    const value = source
+      .query({ kql: freshnessKql(table), timespan: { from: new Date(now.getTime() - 3_600_000), to: now } })
+      .then((r) => {
+        const t = r.tables[0];
+        return t ? readFreshness(t.rows, t.columns.map((c) => c.name)) : undefined;
+      })
+      // Freshness is a courtesy: a failure here must never cost the user the answer itself.
+      .catch(() => undefined);
+    this.entries.set(key, { at: Date.now(), value });
+    return value;
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * The orchestrator: one command from text to answer, with no botbuilder in sight, so the bot, the CLI
+ * and the tests all run the very same path.
+ *   parse -> probe schema (cached) -> plan recipe KQL -> LogSource.query -> interpret (classify, rank) -> Answer
+ * Every failure on the way becomes an ErrorAnswer that explains itself; nothing here throws at the caller.
+ */
+import type { Answer, ErrorAnswer, HelpAnswer } from '../answer';
+import type { Command, ParseContext, ParseOutcome } from '../commands/types';
+import { parseCommand } from '../commands/parse';
+import { helpCommands } from '../commands/help';
+import { suggestApi } from '../commands/parse';
+import { planQuery } from '../recipes/plan';
+import { interpret } from '../recipes/interpret';
+import { preludeFor } from '../schema/prelude';
+import { PHYSICAL_SCHEMAS, type SchemaId } from '../schema/physical';
+import { SchemaProbeCache } from '../schema/probe';
+import type { LogSource, QueryResult } from '../logs/logSource';
+import { explainSourceError, toErrorAnswer } from '../logs/sourceErrors';
+import { FreshnessCache } from './freshness';
+
+export interface TriageOptions {
+  source: LogSource;
+  /** Skip the probe and use this physical schema (setting SCHEMA_OVERRIDE). */
+  schemaOverride?: SchemaId;
+  /** Clock; pinned by the CLI's --now and by tests. */
+  now?: () => Date;
+  /** The longest a command may take before the user gets an explained timeout instead. */
+  answerTimeoutMs?: number;
+  /** Shown in error fixes: who the bot queries as ("the bot's managed identity"). */
+  identity?: string;
+}
+
+export interface RunContext {
+  requestedBy?: string;
+  /** IANA zone of the person asking, for times in verdicts and summaries. */
+  timeZone?: string;
+  signal?: AbortSignal;
+}
+
+export class TriageService {
+  private readonly probe: SchemaProbeCache;
+  private readonly freshness = new FreshnessCache();
+  private readonly now: () => Date;
+  private readonly answerTimeoutMs: number;
+
+  constructor(private readonly options: TriageOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.answerTimeoutMs = options.answerTimeoutMs ?? 45_000;
+    this.probe = new SchemaProbeCache({ schemaOverride: options.schemaOverride });
+  }
+
+  get source(): LogSource {
+    return this.options.source;
+  }
+
+  parse(text: string, ctx: Partial<ParseContext> = {}): ParseOutcome {
+    return parseCommand(text, { now: ctx.now ?? this.now(), timeZone: ctx.timeZone });
+  }
+
+  help(problem?: string, suggestions: string[] = []): HelpAnswer {
+    return { type: 'help', problem, suggestions, commands: helpCommands() };
+  }
+
+  /** Runs a parsed command. Always resolves: an Answer, or an ErrorAnswer saying what went wrong and how to fix it. */
+  async run(command: Command, ctx: RunContext = {}): Promise<Answer | ErrorAnswer> {
+    const timeout = AbortSignal.timeout(this.answerTimeoutMs);
+    const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
+    let kql: string | undefined;
+    try {
+      const work = this.answer(command, ctx, signal, (k) => (kql = k));
+      // A source that ignores the signal must still not keep the user waiting past the budget.
+      return await Promise.race([work, abortedAnswer(signal)]);
+    } catch (error) {
+      const explained = explainSourceError(error, {
+        workspace: this.source.info.workspace,
+        identity: this.options.identity ?? "the bot's identity",
+        timeoutSeconds: Math.round(this.answerTimeoutMs / 1000),
+      });
+      return toErrorAnswer(explained, command, kql);
+    }
+  }
+
+  private async answer(command: Command, ctx: RunContext, signal: AbortSignal, onKql: (kql: string) => void): Promise<Answer | ErrorAnswer> {
+    const started = Date.now();
+    const now = this.now();
+    const probed = await this.probe.get(this.source, { from: command.window.from, to: command.window.to });
+    if (probed.schema === null) {
+      return {
+        type: 'error',
+        command,
+        code: 'NoGatewayLogs',
+        title: 'No API Management gateway logs in this workspace',
+        what: probed.explanation,
+        cause: 'The APIM diagnostic setting does not route GatewayLogs to the workspace the bot queries, or no request has been logged yet.',
+        fix: probed.fix,
+        retryable: false,
+      };
+    }
+    const schema = probed.schema;
+    const plan = planQuery(command, preludeFor(schema));
+    onKql(plan.kql);
+
+    const table = PHYSICAL_SCHEMAS[schema].table;
+    const [result, freshness] = await Promise.all([
+      this.source.query({ kql: plan.kql, timespan: plan.timespan, signal }),
+      this.freshness.get(this.source, table, now),
+    ]);
+    let queries = 1;
+    const out = interpret(command, plan.recipe, result.tables, { timeZone: ctx.timeZone });
+    const notes = [...out.notes];
+    if (command.window.note) notes.unshift(command.window.note);
+    addPartialNote(result, notes);
+    if (freshness && new Date(freshness.completeTo) < command.window.to) {
+      const missing = Math.round((command.window.to.getTime() - new Date(freshness.completeTo).getTime()) / 60000);
+      if (missing >= 1) {
+        notes.push(`Logs are complete to ${hhmm(freshness.completeTo)} UTC, about ${freshness.lagMinutes} min behind: the newest ${missing} min of the window may be missing.`);
+      }
+    }
+    if (command.api && out.findings.length === 0 && out.sections.every((s) => s.table.rows.length === 0)) {
+      // Nothing for that API: maybe it is misspelled. One extra query, only on an empty answer.
+      const known = await this.knownApis(command, schema, signal);
+      queries += 1;
+      if (known && !known.includes(command.api)) {
+        const close = suggestApi(command.api, known);
+        notes.push(
+          close.length > 0
+            ? `No API called "${command.api}" sent traffic in this window. Did you mean ${close.map((c) => `"${c}"`).join(' or ')}?`
+            : `No API called "${command.api}" sent traffic in this window. APIs seen: ${known.slice(0, 10).join(', ')}.`,
+        );
+      }
+    }
+    return {
+      type: 'answer',
+      command,
+      title: titleOf(command),
+      summary: out.summary,
+      findings: out.findings,
+      sections: out.sections,
+      verdict: out.verdict,
+      kql: plan.kql,
+      notes,
+      source: { kind: this.source.info.kind, workspace: this.source.info.workspace, schema },
+      freshness,
+      stats: { rowsExamined: result.stats.rowsExamined, queryMs: Date.now() - started, queries },
+      requestedBy: ctx.requestedBy,
+    };
+  }
+
+  private async knownApis(command: Command, schema: SchemaId, signal: AbortSignal): Promise<string[] | undefined> {
+    const apisCommand: Command = { kind: 'apis', window: command.window, text: 'apis' };
+    const plan = planQuery(apisCommand, preludeFor(schema));
+    try {
+      const result = await this.source.query({ kql: plan.kql, timespan: plan.timespan, signal });
+      const t = result.tables[0];
+      if (!t) return undefined;
+      const col = t.columns.findIndex((c) => c.name === 'ApiId');
+      return col < 0 ? undefined : t.rows.map((r) => String(r[col] ?? '')).filter((s) => s !== '');
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function addPartialNote(result: QueryResult, notes: string[]): void {
+  if (result.partialError) {
+    notes.push(`Log Analytics returned partial results (${result.partialError.code}): ${result.partialError.message}. Counts may be low.`);
+  }
+}
+
+const TITLES: Record<Command['kind'], string> = {
+  triage: 'Triage',
+  why: 'Why',
+  tls: 'Backend TLS',
+  auth401: '401 breakdown',
+  breakers: 'Circuit breakers',
+  breaker: 'Breaker timeline',
+  apis: 'APIs',
+  help: 'Help',
+};
+
+function titleOf(command: Command): string {
+  const subject =
+    command.kind === 'why'
+      ? `Why ${command.status ?? ''}${command.api ? ` on ${command.api}` : ''}`
+      : command.kind === 'breaker'
+        ? `Breaker timeline: ${command.backend ?? ''}`
+        : `${TITLES[command.kind]}${command.api ? ` on ${command.api}` : ''}`;
+  return `${subject}, ${command.window.label}`;
+}
+
+function hhmm(iso: string): string {
+  return iso.slice(11, 16);
+}
+
+function abortedAnswer(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    const fail = () => reject(signal.reason ?? new DOMException('The operation was aborted', 'AbortError'));
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * Builds the LogSource the settings ask for: the embedded engine over the demo workspace or an exported
+ * log file, or Azure Log Analytics through the Azure SDK with the resilience decorators around it.
+ */
+import { basename } from 'node:path';
+import type { LogSourceConfig } from '../config';
+import { Workspace, runQuery } from '../kql';
+import { generateDemoTables } from '../logs/demo/generator';
+import { loadLogFile } from '../logs/files/loader';
+import { EmbeddedSource } from '../logs/embeddedSource';
+import { buildLogAnalyticsSource } from '../logs/logAnalyticsSource';
+import type { LogSource } from '../logs/logSource';
+
+export interface SourceOptions {
+  /** Pins now() for the embedded engine (CLI --now); the demo's traffic ends at this instant. */
+  now?: Date;
+  queryTimeoutSeconds?: number;
+  cacheTtlMs?: number;
+  maxConcurrentQueries?: number;
+}
+
+export interface BuiltSource {
+  source: LogSource;
+  /** What it is, for the start-up log: "demo workspace (resource-specific, 212,340 rows)". */
+  description: string;
+  /** The clock the engine uses: a loaded file is anchored at its newest TimeGenerated unless --now pins it. */
+  now: () => Date;
+}
+
+export function buildSource(config: LogSourceConfig, options: SourceOptions = {}): BuiltSource {
+  if (config.kind === 'log-analytics') {
+    const source = buildLogAnalyticsSource({
+      workspaceId: config.workspaceId,
+      resourceId: config.resourceId,
+      endpoint: config.endpoint,
+      credential: config.credential,
+      serverTimeoutSeconds: options.queryTimeoutSeconds,
+      cacheTtlMs: options.cacheTtlMs,
+      maxInFlight: options.maxConcurrentQueries,
+    });
+    const target = config.workspaceId ? `workspace ${config.workspaceId}` : `APIM resource ${config.resourceId}`;
+    return { source, description: `Azure Log Analytics, ${target}`, now: () => new Date() };
+  }
+
+  const workspace = new Workspace();
+  if (config.file) {
+    const table = loadLogFile(config.file, { table: config.fileTable });
+    workspace.addTable(table);
+    const anchor = options.now ?? latestTimeGenerated(workspace, table.name) ?? new Date();
+    const source = new EmbeddedSource(workspace, { name: basename(config.file), now: () => anchor });
+    return {
+      source,
+      description: `exported log file ${config.file} as ${table.name} (${workspace.rowCount(table.name).toLocaleString('en-US')} rows), now = ${anchor.toISOString()}`,
+      now: () => anchor,
+    };
+  }
+
+  const pinned = options.now;
+  const start = pinned ?? new Date();
+  for (const table of generateDemoTables({ now: start, seed: config.demoSeed, schema: config.demoSchema, hours: config.demoHours })) {
+    workspace.addTable(table);
+  }
+  const rows = workspace.tableNames().reduce((n, t) => n + workspace.rowCount(t), 0);
+  // The demo's traffic ends when it was generated; keep the clock there so "last 15m" always finds the incident.
+  const clock = () => start;
+  return {
+    source: new EmbeddedSource(workspace, { name: 'demo', now: clock }),
+    description: `embedded demo workspace (${config.demoSchema}, ${rows.toLocaleString('en-US')} rows, seed ${config.demoSeed}, traffic ending ${start.toISOString()})`,
+    now: clock,
+  };
+}
+
+function latestTimeGenerated(workspace: Workspace, table: string): Date | undefined {
+  const columns = workspace.schemaOf(table);
+  if (!columns.some((c) => c.name === 'TimeGenerated')) return undefined;
+  const result = runQuery(workspace, `${table} | summarize max(TimeGenerated)`, { now: new Date() });
+  const cell = result.tables[0]?.rows[0]?.[0];
+  return cell instanceof Date ? cell : undefined;
+}
