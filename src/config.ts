@@ -79,6 +79,9 @@ const envSchema = z
     ANSWER_TIMEOUT_SECONDS: intSetting(5, 600, 45),
     QUERY_CACHE_TTL_SECONDS: intSetting(0, 3600, 60),
     MAX_CONCURRENT_QUERIES: intSetting(1, 5, 5),
+    QUERY_QUEUE_LIMIT: intSetting(0, 1000, 50),
+    QUERY_RETRY_MAX: intSetting(0, 10, 3),
+    QUERY_RETRY_BUDGET_SECONDS: intSetting(0, 300, 20),
     STATE_DIR: optionalText,
     ALLOWED_TENANTS: listSetting,
   })
@@ -153,6 +156,9 @@ export interface AppConfig {
   answerTimeoutSeconds: number;
   cacheTtlMs: number;
   maxConcurrentQueries: number;
+  /** Commands waiting for a query slot before new ones are refused (QueueFull). */
+  queryQueueLimit: number;
+  retry: { maxRetries: number; maxTotalMs: number };
   stateDir: string;
   allowedTenants: string[];
 }
@@ -217,6 +223,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     answerTimeoutSeconds: e.ANSWER_TIMEOUT_SECONDS,
     cacheTtlMs: e.QUERY_CACHE_TTL_SECONDS * 1000,
     maxConcurrentQueries: e.MAX_CONCURRENT_QUERIES,
+    queryQueueLimit: e.QUERY_QUEUE_LIMIT,
+    retry: { maxRetries: e.QUERY_RETRY_MAX, maxTotalMs: e.QUERY_RETRY_BUDGET_SECONDS * 1000 },
     stateDir: e.STATE_DIR ?? '.data',
     allowedTenants: e.ALLOWED_TENANTS,
   };

@@ -20,6 +20,8 @@ export interface QueryStats {
   rowsExamined?: number;
   /** Wall time of the query as seen by the caller. */
   elapsedMs: number;
+  /** Time the service itself reported spending (Log Analytics statistics.query.executionTime), ms. */
+  serverMs?: number;
   /** True when the answer came from the result cache. */
   cached?: boolean;
 }

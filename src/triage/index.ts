@@ -7,12 +7,6 @@ export { TriageService } from './service';
 export type { RunContext, TriageOptions } from './service';
 
 export function createTriage(config: AppConfig, options: SourceOptions = {}): { triage: TriageService; description: string } {
-  const built = buildSource(config.logs, {
-    queryTimeoutSeconds: config.queryTimeoutSeconds,
-    cacheTtlMs: config.cacheTtlMs,
-    maxConcurrentQueries: config.maxConcurrentQueries,
-    ...options,
-  });
   const identity =
     config.logs.kind === 'log-analytics'
       ? typeof config.logs.credential === 'string'
@@ -21,6 +15,15 @@ export function createTriage(config: AppConfig, options: SourceOptions = {}): { 
           ? `the bot's managed identity (client id ${config.logs.credential.managedIdentityClientId})`
           : `the bot's service principal (client id ${config.logs.credential.clientId})`
       : 'the local user';
+  const built = buildSource(config.logs, {
+    queryTimeoutSeconds: config.queryTimeoutSeconds,
+    cacheTtlMs: config.cacheTtlMs,
+    maxConcurrentQueries: config.maxConcurrentQueries,
+    queueLimit: config.queryQueueLimit,
+    retry: config.retry,
+    identityLabel: identity,
+    ...options,
+  });
   const triage = new TriageService({
     source: built.source,
     schemaOverride: config.schemaOverride,

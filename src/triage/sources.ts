@@ -17,6 +17,10 @@ export interface SourceOptions {
   queryTimeoutSeconds?: number;
   cacheTtlMs?: number;
   maxConcurrentQueries?: number;
+  queueLimit?: number;
+  retry?: { maxRetries: number; maxTotalMs: number };
+  /** How error text names the bot's identity. */
+  identityLabel?: string;
 }
 
 export interface BuiltSource {
@@ -37,6 +41,9 @@ export function buildSource(config: LogSourceConfig, options: SourceOptions = {}
       serverTimeoutSeconds: options.queryTimeoutSeconds,
       cacheTtlMs: options.cacheTtlMs,
       maxInFlight: options.maxConcurrentQueries,
+      queueLimit: options.queueLimit,
+      retry: options.retry,
+      identityLabel: options.identityLabel,
     });
     const target = config.workspaceId ? `workspace ${config.workspaceId}` : `APIM resource ${config.resourceId}`;
     return { source, description: `Azure Log Analytics, ${target}`, now: () => new Date() };
