@@ -13,6 +13,12 @@ export interface MatchRule {
   messageContains?: string[];
   /** Backend response code state: absent (never reached), equal to the gateway's code, or any. */
   backend?: 'none' | 'same-as-gateway';
+  /** ResponseCode at least this (e.g. 400 for "any failure"). */
+  minResponseCode?: number;
+  /** LastErrorReason contains any of these substrings (for reasons that are UNCONFIRMED). */
+  reasonContains?: string[];
+  /** At least one of these sub-rules must hold as well (OR of alternatives; each is an AND as above). */
+  anyOf?: MatchRule[];
 }
 
 export interface Signature {

@@ -1,0 +1,94 @@
+/** Help content: lives next to the grammar so the two change together. Used for HelpAnswer. */
+import type { CommandKind } from './types';
+import type { HelpAnswer } from '../answer';
+
+export interface CommandHelp {
+  kind: CommandKind;
+  /** Words that start this command (first is canonical). */
+  words: string[];
+  usage: string;
+  description: string;
+  examples: string[];
+}
+
+export const COMMAND_HELP: CommandHelp[] = [
+  {
+    kind: 'triage',
+    words: ['triage', 'status', 'overview'],
+    usage: 'triage [window] [on <api>]',
+    description:
+      'Ranks the failure signatures of the window (default last 15m) against the previous window of equal length: what broke, who is at fault, how to fix it.',
+    examples: ['triage', 'triage last 30m', 'triage since 14:30', 'triage 2h on payments-api'],
+  },
+  {
+    kind: 'why',
+    words: ['why'],
+    usage: 'why <status> [on <api>] [window]',
+    description:
+      'Explains one HTTP status: how many came from the backend (ResponseCode = BackendResponseCode), from gateway configuration or a policy (by LastErrorSource), or from the client.',
+    examples: ['why 500', 'why 401 on orders-api', 'why 503 on shipping-api last 1h'],
+  },
+  {
+    kind: 'tls',
+    words: ['tls', 'certs', 'cert', 'certificates', 'ssl'],
+    usage: 'tls [window] [on <api>]',
+    description:
+      'Backend TLS rejections (untrusted backend certificate) by API and backend, told apart from TCP connect timeouts and broken TLS handshakes.',
+    examples: ['tls', 'certs last 24h', 'tls on payments-api'],
+  },
+  {
+    kind: 'auth401',
+    words: ['401s', '401', 'auth', 'unauthorized'],
+    usage: '401s [window] [on <api>]',
+    description:
+      'Breaks 401s down by reason and message (missing key, invalid key, subscription not in the product, JWT) and lists the callers and APIM subscriptions of product-scoping misses.',
+    examples: ['401s', '401s on orders-api', '401 since 09:00'],
+  },
+  {
+    kind: 'breakers',
+    words: ['breakers', 'circuit-breakers', 'circuits'],
+    usage: 'breakers [window] [on <api>]',
+    description: 'Tripped circuit breakers (503s the gateway answered without calling the backend), by API and backend.',
+    examples: ['breakers', 'breakers last 1h'],
+  },
+  {
+    kind: 'breaker',
+    words: ['breaker', 'circuit'],
+    usage: 'breaker <backend> [at <time>]',
+    description:
+      'What happened to one backend in the 10 minutes before its breaker tripped (30 s bins by gateway and backend status), and whether the breaker did its job or is set too tight.',
+    examples: ['breaker shipping-backend', 'breaker shipping-backend at 14:32', 'breaker payments.corp.contoso.local since 13:00'],
+  },
+  {
+    kind: 'apis',
+    words: ['apis', 'api', 'list'],
+    usage: 'apis [window]',
+    description: 'APIs seen in the window with requests, failures and failure rate.',
+    examples: ['apis', 'apis last 1h'],
+  },
+  {
+    kind: 'help',
+    words: ['help', '?', 'commands', 'usage'],
+    usage: 'help',
+    description: 'This list. Windows: 15m, 1h, 2d, "last 30 minutes", "past hour", "since 14:30", "between 14:00 and 14:30" (your Teams time zone, else UTC; at most 7 days).',
+    examples: ['help'],
+  },
+];
+
+/** The `commands` array of a HelpAnswer. */
+export function helpCommands(): { usage: string; description: string; examples: string[] }[] {
+  return COMMAND_HELP.map(({ usage, description, examples }) => ({ usage, description, examples: [...examples] }));
+}
+
+export function helpFor(kind: CommandKind): CommandHelp {
+  const h = COMMAND_HELP.find((c) => c.kind === kind);
+  if (!h) throw new Error(`no help for command kind ${kind}`);
+  return h;
+}
+
+/** The reply to "help", or to text that did not parse (problem + closest commands). */
+export function helpAnswer(parseError?: { error: string; suggestions: string[] }): HelpAnswer {
+  const answer: HelpAnswer = { type: 'help', suggestions: parseError ? [...parseError.suggestions] : [], commands: helpCommands() };
+  if (parseError) answer.problem = parseError.error;
+  return answer;
+}

@@ -1,0 +1,208 @@
+/**
+ * Chat text -> Command. Tolerant of how people type during an outage ("why are we getting 401s on
+ * orders-api?", "triage 30m pls", leftover <at>mentions</at>), strict about anything that reaches KQL:
+ * API and backend names must be plain tokens.
+ */
+import type { Command, CommandKind, ParseContext, ParseOutcome } from './types';
+import { COMMAND_HELP } from './help';
+import { defaultWindow, scanWindow } from './window';
+
+/** API ids and backend names as the recipes accept them; anything else never reaches KQL. */
+export const NAME_TOKEN = /^[A-Za-z0-9._-]{1,80}$/;
+
+const WORD_TO_KIND = new Map<string, CommandKind>();
+for (const h of COMMAND_HELP) for (const w of h.words) WORD_TO_KIND.set(w, h.kind);
+
+const FILLER = new Set(
+  (
+    'pls please plz thx thanks ty hey hi hello yo bot can could would you u we are is was were what whats what\'s ' +
+    'getting get got seeing see the a an me us show give run do any all of with going happening some our my ' +
+    'again now quick quickly failures errors error failing broken there here about it its it\'s so ok okay many lots ' +
+    'requests calls responses tripped tripping open opened going why\'s status-codes'
+  ).split(' '),
+);
+
+const TIME_WORDS = new Set(['since', 'between', 'until', 'till', 'after', 'before', 'at', '@']);
+
+const STATUS_TOKEN = /^([1-5]\d\d)s?$/;
+
+function cleanText(text: string): string {
+  return text
+    .replace(/<at\b[^>]*>[\s\S]*?<\/at>/gi, ' ') // Teams mentions, wherever they are
+    .replace(/<[^>]+>/g, ' ') // other markup Teams may leave (p, span, br)
+    .replace(/&nbsp;|&#160;/gi, ' ')
+    .replace(/&amp;/gi, '&')
+    .replace(/&lt;/gi, '<')
+    .replace(/&gt;/gi, '>')
+    .replace(/&quot;/gi, '"')
+    .replace(/&#39;|&apos;/gi, "'")
+    .replace(/[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Trailing sentence punctuation and wrapping quotes/markdown are not part of a word. */
+function trimToken(t: string): string {
+  return t.replace(/^[`"'*_(\[]+/, '').replace(/[`"'*_)\]]+$/, '').replace(/[?!.,;:…]+$/, '').replace(/^[`"'*_(\[]+/, '').replace(/[`"'*_)\]]+$/, '');
+}
+
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const cur = new Array<number>(b.length + 1);
+  let prevPrev: number[] = [];
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      // Adjacent transposition ("triaeg") counts as one slip.
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], prevPrev[j - 2] + 1);
+    }
+    prevPrev = prev.slice();
+    for (let j = 0; j <= b.length; j++) prev[j] = cur[j];
+  }
+  return prev[b.length];
+}
+
+/** Closest known APIs to a name the workspace does not have ("did you mean"). Best first, at most 3. */
+export function suggestApi(name: string, known: string[]): string[] {
+  const n = name.toLowerCase();
+  const scored: { api: string; d: number }[] = [];
+  for (const api of new Set(known)) {
+    const k = api.toLowerCase();
+    if (k === n) return [api];
+    let d = editDistance(n, k);
+    // "orders" for "orders-api": a prefix or substring is a strong hint even when the distance is large.
+    if (k.startsWith(n) || n.startsWith(k) || (n.length >= 4 && k.includes(n))) d = Math.min(d, 1);
+    if (d <= Math.max(2, Math.floor(n.length / 3))) scored.push({ api, d });
+  }
+  return scored.sort((x, y) => x.d - y.d || x.api.localeCompare(y.api)).slice(0, 3).map((s) => s.api);
+}
+
+/** Typed forms of the closest commands to an unknown word, best first. */
+function suggestCommands(words: string[]): string[] {
+  const best = new Map<CommandKind, number>();
+  for (const w of words) {
+    if (w.length < 2) continue;
+    for (const h of COMMAND_HELP) {
+      for (const cw of h.words) {
+        if (cw.length < 3) continue;
+        const d = editDistance(w, cw);
+        const limit = Math.max(1, Math.floor(cw.length / 3));
+        if (d <= limit && d < (best.get(h.kind) ?? Infinity)) best.set(h.kind, d);
+      }
+    }
+  }
+  const ranked = [...best.entries()].sort((a, b) => a[1] - b[1]).map(([k]) => k);
+  const out = ranked.map((k) => COMMAND_HELP.find((h) => h.kind === k)!.examples[0]);
+  for (const fallback of ['triage', 'help']) if (out.length < 3 && !out.includes(fallback)) out.push(fallback);
+  return out.slice(0, 3);
+}
+
+function fail(error: string, suggestions: string[]): ParseOutcome {
+  return { ok: false, error, suggestions };
+}
+
+function badName(what: 'API' | 'backend', raw: string, example: string): ParseOutcome {
+  const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
+  return fail(
+    `"${shown}" is not a valid ${what} name: use letters, digits, ".", "_" or "-" (at most 80 characters).`,
+    [example],
+  );
+}
+
+export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
+  const cleaned = cleanText(text ?? '');
+  const base = { text: cleaned };
+  if (!cleaned) return { ok: true, command: { ...base, kind: 'help', window: defaultWindow(ctx.now) } };
+
+  const scan = scanWindow(cleaned.toLowerCase().replace(/[?!,;]+(\s|$)/g, ' '), ctx.now, ctx.timeZone);
+  if (scan.error) return fail(scan.error, ['triage last 15m', 'triage since 14:30', 'triage between 14:00 and 14:30']);
+
+  const tokens = scan.rest.split(' ').map(trimToken).filter((t) => t.length > 0);
+  let api: string | undefined;
+  const words: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if ((t === 'on' || t === 'for' || t === 'against') && i + 1 < tokens.length && api === undefined) {
+      const candidate = tokens[++i];
+      if (!NAME_TOKEN.test(candidate)) return badName('API', candidate, 'why 500 on payments-api');
+      api = candidate;
+      continue;
+    }
+    words.push(t);
+  }
+
+  let kind: CommandKind | undefined;
+  let kindAt = -1;
+  let status: number | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const k = WORD_TO_KIND.get(words[i]);
+    if (k && kind === undefined) {
+      kind = k;
+      kindAt = i;
+    }
+  }
+  const statusAt = words.findIndex((w) => STATUS_TOKEN.test(w));
+  if (statusAt >= 0) status = Number(STATUS_TOKEN.exec(words[statusAt])![1]);
+
+  if (kind === 'why' && status === undefined) {
+    // "why is the breaker open": another command word names what they mean.
+    const other = words.slice(kindAt + 1).map((w) => WORD_TO_KIND.get(w)).find((k) => k && k !== 'why' && k !== 'help');
+    if (other) kind = other;
+    else return fail('"why" needs a status code, e.g. "why 500" or "why 401 on orders-api".', ['why 500', 'why 401 on orders-api', 'triage']);
+  }
+  if (kind === 'auth401' && words[kindAt] !== 'auth' && words[kindAt] !== 'unauthorized') status = 401;
+  if (kind === undefined && status !== undefined) kind = status === 401 ? 'auth401' : 'why'; // "500s on payments-api"
+  if (kind === undefined) {
+    const unknown = words.filter((w) => !FILLER.has(w));
+    const shown = (unknown.length ? unknown : words).slice(0, 3).join(' ');
+    return fail(
+      shown ? `I don't know the command "${shown}".` : 'I could not find a command in that message.',
+      suggestCommands(unknown.length ? unknown : words),
+    );
+  }
+
+  // A time word whose time could not be read must not silently fall back to the default window.
+  const dangling = words.find((w) => TIME_WORDS.has(w) && (kind === 'breaker' || (w !== 'at' && w !== '@'))); // "look at breakers" is fine
+  if (dangling && kind !== 'help') {
+    return fail(`I could not read the time after "${dangling}": use HH:MM (e.g. "since 14:30"), "between 14:00 and 14:30", or a length like "30m".`, [
+      `${words[kindAt] ?? kind} since 14:30`,
+      `${words[kindAt] ?? kind} last 30m`,
+    ]);
+  }
+  const window = scan.window ?? defaultWindow(ctx.now);
+  const command: Command = { ...base, kind, window };
+  if (api !== undefined && kind !== 'help') command.api = api;
+
+  if (scan.at && kind !== 'breaker') {
+    return fail('"at <time>" only applies to "breaker <backend> at <time>"; for other commands use "since 14:30" or "between 14:00 and 14:30".', [
+      `${words[kindAt] ?? kind} since 14:30`,
+    ]);
+  }
+
+  switch (kind) {
+    case 'why':
+      command.status = status;
+      if (status! < 100 || status! > 599) return fail(`${status} is not an HTTP status code.`, ['why 500']);
+      break;
+    case 'auth401':
+      command.status = 401;
+      break;
+    case 'breaker': {
+      const rest = words.slice(kindAt + 1).filter((w) => !FILLER.has(w) && !WORD_TO_KIND.has(w));
+      const backend = rest[0] ?? api;
+      if (backend === undefined) {
+        return fail('"breaker" needs a backend: the backend id or the end of its URL host.', ['breaker shipping-backend', 'breakers']);
+      }
+      if (!NAME_TOKEN.test(backend)) return badName('backend', backend, 'breaker shipping-backend');
+      command.backend = backend;
+      if (backend === api) delete command.api;
+      if (scan.at) command.at = scan.at;
+      break;
+    }
+    default:
+      break;
+  }
+  return { ok: true, command };
+}

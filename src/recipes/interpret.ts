@@ -1,0 +1,174 @@
+/**
+ * Recipe result rows -> what the answer says: ranked findings, section tables, a verdict and a summary.
+ * Every string that came from the logs is redacted here, before it can reach a card or the CLI.
+ */
+import type { AnswerSection } from '../answer';
+import type { Command } from '../commands/types';
+import type { Cell, ResultTable } from '../kql/types';
+import { formatDuration } from '../commands/time';
+import { signatureById } from '../signatures/catalog';
+import { rankFindings, type SignatureAggregate } from '../signatures/rank';
+import { redactSecrets } from '../signatures/redact';
+import type { Finding } from '../signatures/types';
+import { getRecipe, type Recipe } from './catalog';
+import { breakerVerdict, whyVerdict } from './verdicts';
+
+export interface InterpretOptions {
+  /** IANA zone for times in verdicts and summaries (UTC otherwise). */
+  timeZone?: string;
+}
+
+export interface Interpretation {
+  findings: Finding[];
+  sections: AnswerSection[];
+  verdict?: string;
+  summary: string;
+  notes: string[];
+}
+
+type Row = Record<string, Cell>;
+
+export function rowsOf(table: ResultTable | undefined): Row[] {
+  if (!table) return [];
+  return table.rows.map((r) => {
+    const o: Row = {};
+    table.columns.forEach((c, i) => (o[c.name] = r[i] ?? null));
+    return o;
+  });
+}
+
+export const num = (c: Cell | undefined): number | null => (typeof c === 'number' && Number.isFinite(c) ? c : typeof c === 'string' && c !== '' && !Number.isNaN(Number(c)) ? Number(c) : null);
+export const str = (c: Cell | undefined): string => (c === null || c === undefined ? '' : c instanceof Date ? c.toISOString() : typeof c === 'object' ? JSON.stringify(c) : String(c));
+export const iso = (c: Cell | undefined): string => {
+  if (c instanceof Date) return c.toISOString();
+  if (typeof c === 'string' && c) {
+    const d = new Date(c);
+    return Number.isNaN(d.getTime()) ? c : d.toISOString();
+  }
+  return '';
+};
+
+function list(c: Cell | undefined): string[] {
+  let v: unknown = c;
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      v = [v];
+    }
+  }
+  if (!Array.isArray(v)) return [];
+  return [...new Set(v.filter((x) => x !== null && x !== undefined && x !== '').map((x) => String(x)))].sort();
+}
+
+/** A backend as people name it: the id, or the host of a BackendUrl (path and query dropped, so no secrets). */
+export function backendName(value: string): string {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#:]+)/i.exec(value);
+  return m ? m[1] : redactSecrets(value);
+}
+
+/** Findings rows (Kind finding/previous/api) -> ranked findings plus API totals. */
+function findingsFrom(rows: Row[], windowLength: string): { findings: Finding[]; apiTotals: Record<string, number>; apiFailures: Record<string, number> } {
+  const previous = new Map<string, number>();
+  const apiTotals: Record<string, number> = {};
+  const apiFailures: Record<string, number> = {};
+  const current: Row[] = [];
+  for (const r of rows) {
+    const kind = str(r.Kind);
+    if (kind === 'previous') previous.set(str(r.Signature), (previous.get(str(r.Signature)) ?? 0) + (num(r.PreviousCount) ?? 0));
+    else if (kind === 'api') {
+      apiTotals[str(r.ApiId)] = (apiTotals[str(r.ApiId)] ?? 0) + (num(r.Requests) ?? 0);
+      apiFailures[str(r.ApiId)] = (apiFailures[str(r.ApiId)] ?? 0) + (num(r.Failures) ?? 0);
+    } else if (kind === 'finding') current.push(r);
+  }
+  const aggs: SignatureAggregate[] = current.map((r) => ({
+    signature: signatureById(str(r.Signature)),
+    count: num(r.Count) ?? 0,
+    previousCount: previous.get(str(r.Signature)) ?? 0,
+    responseCode: num(r.ResponseCode),
+    backendResponseCode: num(r.BackendResponseCode),
+    errorReason: str(r.LastErrorReason),
+    errorSource: str(r.LastErrorSource),
+    sampleMessage: str(r.LastErrorMessage),
+    sampleUrl: str(r.Url) || undefined,
+    apis: list(r.Apis),
+    backends: [...new Set(list(r.Backends).map(backendName))].sort(),
+    callers: num(r.Callers) ?? 0,
+    firstSeen: iso(r.FirstSeen),
+    lastSeen: iso(r.TimeGenerated ?? r.LastSeen),
+  }));
+  return { findings: rankFindings(aggs, { apiTotals, windowLength }), apiTotals, apiFailures };
+}
+
+/** Section rows: the declared columns, strings redacted, sorted for reading. */
+function sectionFrom(recipeSection: Recipe['sections'][number], table: ResultTable, rows: Row[], hasKind: boolean): AnswerSection {
+  const picked = hasKind ? rows.filter((r) => str(r.Kind) === recipeSection.kind) : rows;
+  const columns = recipeSection.columns.map((name) => ({ name, type: table.columns.find((c) => c.name === name)?.type ?? 'string' }));
+  let out = picked.map((r) =>
+    columns.map(({ name, type }): Cell => {
+      const v = r[name] ?? null;
+      if (typeof v === 'string' && name === 'Backend') return backendName(v);
+      if (typeof v === 'string' && (type === 'string' || type === 'dynamic')) return redactSecrets(v);
+      if (type === 'real' && typeof v === 'number') return Math.round(v * 100) / 100;
+      return v;
+    }),
+  );
+  const yIdx = recipeSection.chart ? columns.findIndex((c) => c.name === recipeSection.chart!.y) : -1;
+  // Union legs come back in no promised order: largest first for bar sections and count tables.
+  const countIdx = yIdx >= 0 ? yIdx : columns.findIndex((c) => c.name === 'Requests');
+  if (recipeSection.chart?.kind !== 'line' && countIdx >= 0) out = out.sort((a, b) => (num(b[countIdx]) ?? 0) - (num(a[countIdx]) ?? 0));
+  if (recipeSection.chart?.kind === 'line') {
+    const xIdx = columns.findIndex((c) => c.name === recipeSection.chart!.x);
+    if (xIdx >= 0) out = out.sort((a, b) => iso(a[xIdx]).localeCompare(iso(b[xIdx])));
+  }
+  const section: AnswerSection = { title: recipeSection.title, table: { name: recipeSection.kind, columns, rows: out } };
+  if (recipeSection.chart) section.chart = { ...recipeSection.chart };
+  return section;
+}
+
+const FINDING_RECIPES = new Set(['triage', 'why', 'tls', 'auth401', 'breakers']);
+const n = (x: number): string => x.toLocaleString('en-US');
+
+export function interpret(command: Command, recipe: Recipe | string, tables: ResultTable[], opts: InterpretOptions = {}): Interpretation {
+  const r = typeof recipe === 'string' ? getRecipe(recipe) : recipe;
+  const table = tables[0] ?? { name: 'PrimaryResult', columns: [], rows: [] };
+  const rows = rowsOf(table);
+  const hasKind = table.columns.some((c) => c.name === 'Kind');
+  const notes: string[] = [];
+  if (command.window.note) notes.push(command.window.note);
+  const windowLength = formatDuration(command.window.to.getTime() - command.window.from.getTime());
+  const where = command.api ? ` on ${command.api}` : '';
+  let findings: Finding[] = [];
+  let verdict: string | undefined;
+  let summary = '';
+
+  if (FINDING_RECIPES.has(r.name)) {
+    const f = findingsFrom(rows, windowLength);
+    findings = f.findings;
+    const total = findings.reduce((s, x) => s + x.count, 0);
+    const requests = Object.values(f.apiTotals).reduce((s, x) => s + x, 0);
+    if (command.api && !Object.keys(f.apiTotals).some((a) => a.toLowerCase() === command.api!.toLowerCase())) {
+      notes.push(`No requests for API "${command.api}" in the window: check the name with "apis".`);
+    }
+    const what =
+      r.name === 'why' ? `${command.status} responses` : r.name === 'auth401' ? '401s' : r.name === 'tls' ? 'backend TLS/connect failures' : r.name === 'breakers' ? 'circuit-breaker 503s' : 'failed requests';
+    summary = findings.length
+      ? `${findings.length} signature${findings.length === 1 ? '' : 's'}, ${n(total)} ${what}${where} in the ${command.window.label} (${n(requests)} requests)`
+      : `No ${what}${where} in the ${command.window.label} (${n(requests)} requests)`;
+    if (r.name === 'why') verdict = whyVerdict(command.status ?? 0, rows.filter((x) => str(x.Kind) === 'producers'));
+    if (r.name === 'breakers' && findings.length === 0) verdict = 'No tripped circuit breakers in the window.';
+    if (r.name === 'tls' && findings.length === 0) verdict = 'No backend TLS rejections, connect timeouts or handshake failures in the window.';
+  } else if (r.name === 'apis') {
+    const requests = rows.reduce((s, x) => s + (num(x.Requests) ?? 0), 0);
+    const failures = rows.reduce((s, x) => s + (num(x.Failures) ?? 0), 0);
+    summary = rows.length ? `${rows.length} APIs, ${n(requests)} requests, ${n(failures)} failed in the ${command.window.label}` : `No gateway requests logged in the ${command.window.label}`;
+    if (!rows.length) notes.push('No GatewayLogs rows in the window: check that the APIM diagnostic setting sends GatewayLogs to this workspace, and remember logs arrive 3-10 minutes late.');
+  } else if (r.name === 'breaker') {
+    const b = breakerVerdict(command, rows, opts.timeZone);
+    verdict = b.verdict;
+    summary = b.summary;
+  }
+
+  const sections = r.sections.map((s) => sectionFrom(s, table, rows, hasKind));
+  return { findings, sections, ...(verdict ? { verdict } : {}), summary, notes };
+}

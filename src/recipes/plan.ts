@@ -1,0 +1,118 @@
+/**
+ * Command -> the exact KQL to run: the schema's prelude (let GatewayLogs = ...;), the recipe's
+ * parameters as `let` statements with escaped literals, then the recipe body. User text only ever
+ * enters as a literal produced by src/recipes/literals.ts.
+ */
+import type { Command, CommandKind } from '../commands/types';
+import type { TimeWindow } from '../logs/logSource';
+import { NAME_TOKEN } from '../commands/parse';
+import { classifierKql } from '../signatures/classify';
+import { getRecipe, type Recipe } from './catalog';
+import { kqlBool, kqlDatetime, kqlLong, kqlString } from './literals';
+
+export const RECIPE_FOR: Record<Exclude<CommandKind, 'help'>, string> = {
+  triage: 'triage',
+  why: 'why',
+  tls: 'tls',
+  auth401: 'auth401',
+  breakers: 'breakers',
+  breaker: 'breaker',
+  apis: 'apis',
+};
+
+/** The breaker recipe looks this far back from the trip (seed recipe 3: 10 minutes). */
+export const BEFORE_TRIP_MS = 10 * 60_000;
+const AFTER_TRIP_MS = 60_000;
+
+export class PlanError extends Error {}
+
+export interface PlannedQuery {
+  recipe: string;
+  kql: string;
+  timespan: TimeWindow;
+}
+
+export type ParamValue = { type: 'datetime'; value: Date } | { type: 'string'; value: string } | { type: 'long'; value: number } | { type: 'bool'; value: boolean };
+
+/** Every parameter any recipe may declare, computed from the command. */
+export function parameterValues(command: Command): { values: Record<string, ParamValue>; timespan: TimeWindow } {
+  const from = command.window.from;
+  let to = command.window.to;
+  const len = to.getTime() - from.getTime();
+  if (!(len > 0)) throw new PlanError('the command window is empty');
+  const prevFrom = new Date(from.getTime() - len);
+  const at = command.at;
+  if (at && at.getTime() + AFTER_TRIP_MS > to.getTime()) to = new Date(at.getTime() + AFTER_TRIP_MS);
+  const lookFrom = new Date(Math.min(from.getTime(), at ? at.getTime() : from.getTime()) - BEFORE_TRIP_MS);
+  const api = command.api ?? '';
+  if (api && !NAME_TOKEN.test(api)) throw new PlanError(`"${api}" is not a valid API name`);
+  const backend = command.backend ?? '';
+  if (backend && !NAME_TOKEN.test(backend)) throw new PlanError(`"${backend}" is not a valid backend name`);
+  const values: Record<string, ParamValue> = {
+    _from: { type: 'datetime', value: from },
+    _to: { type: 'datetime', value: to },
+    _prevFrom: { type: 'datetime', value: prevFrom },
+    _lookFrom: { type: 'datetime', value: lookFrom },
+    _api: { type: 'string', value: api },
+    _backend: { type: 'string', value: backend },
+    _at: { type: 'datetime', value: at ?? to },
+    _useAt: { type: 'bool', value: Boolean(at) },
+  };
+  if (command.status !== undefined) values._status = { type: 'long', value: command.status };
+  const timespanFrom = command.kind === 'breaker' ? lookFrom : command.kind === 'apis' ? from : prevFrom;
+  return { values, timespan: { from: timespanFrom, to } };
+}
+
+function literal(p: ParamValue): string {
+  switch (p.type) {
+    case 'datetime':
+      return kqlDatetime(p.value);
+    case 'string':
+      return kqlString(p.value);
+    case 'long':
+      return kqlLong(p.value);
+    case 'bool':
+      return kqlBool(p.value);
+  }
+}
+
+/** The `let` lines for a recipe's declared parameters. */
+export function parameterLets(recipe: Recipe, values: Record<string, ParamValue>): string {
+  return recipe.params
+    .map((p) => {
+      const v = values[p.name];
+      if (!v) throw new PlanError(`recipe ${recipe.name} needs ${p.name}, which this command does not provide`);
+      if (v.type !== p.type) throw new PlanError(`recipe ${recipe.name} declares ${p.name} as ${p.type}, the planner has a ${v.type}`);
+      return `let ${p.name} = ${literal(v)};`;
+    })
+    .join('\n');
+}
+
+/** Recipe body with the classifier placeholder filled in. */
+export function renderBody(recipe: Recipe): string {
+  if (!recipe.usesClassifier) return recipe.body;
+  // Indent the case(...) arms under the line that uses it, so the shown KQL stays readable.
+  return recipe.body
+    .split('\n')
+    .map((line) => {
+      if (!line.includes('$classifier')) return line;
+      const indent = /^\s*/.exec(line)![0];
+      return line.split('$classifier').join(classifierKql().split('\n').join(`\n${indent}    `));
+    })
+    .join('\n');
+}
+
+/** prelude + `// recipe: name` + parameter lets + body: the text that is run and shown. */
+export function composeQuery(recipe: Recipe, values: Record<string, ParamValue>, prelude: string): string {
+  let head = prelude.trim();
+  if (head && !head.endsWith(';')) head += ';'; // the prelude's let must be terminated before our lets
+  const parts = [head, `// recipe: ${recipe.name}`, parameterLets(recipe, values), renderBody(recipe)].filter((s) => s.length > 0);
+  return parts.join('\n');
+}
+
+export function planQuery(command: Command, prelude: string): PlannedQuery {
+  if (command.kind === 'help') throw new PlanError('help has no query');
+  const recipe = getRecipe(RECIPE_FOR[command.kind]);
+  const { values, timespan } = parameterValues(command);
+  return { recipe: recipe.name, kql: composeQuery(recipe, values, prelude), timespan };
+}

@@ -1,0 +1,141 @@
+/**
+ * Ranking (DESIGN decision 7): share of the affected APIs' traffic, new/growing against the previous
+ * window of equal length, breadth (APIs, backends, callers) and severity give a score; the `why`
+ * phrases say which of these put a finding where it is.
+ */
+import type { Finding, Signature } from './types';
+import { redactSecrets } from './redact';
+
+/** One signature's numbers for the window, as the recipes return them. */
+export interface SignatureAggregate {
+  signature: Signature;
+  count: number;
+  previousCount: number;
+  responseCode: number | null;
+  backendResponseCode: number | null;
+  errorReason: string;
+  errorSource: string;
+  sampleMessage: string;
+  sampleUrl?: string;
+  apis: string[];
+  backends: string[];
+  callers: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface RankContext {
+  /** Requests per API in the current window (all outcomes), for share. */
+  apiTotals: Record<string, number>;
+  /** "15m", "1h": the window length as people say it, for "new: 0 in the previous 15m". */
+  windowLength: string;
+}
+
+export type Trend = 'new' | 'growing' | 'steady' | 'shrinking';
+
+export function trendOf(count: number, previousCount: number): { trend: Trend; ratio: number } {
+  if (previousCount <= 0) return { trend: 'new', ratio: Infinity };
+  const ratio = count / previousCount;
+  if (ratio >= 2) return { trend: 'growing', ratio };
+  if (ratio <= 0.5) return { trend: 'shrinking', ratio };
+  return { trend: 'steady', ratio };
+}
+
+/** Share of the affected APIs' requests: count / sum of those APIs' totals (0..1). */
+export function shareOf(count: number, apis: string[], apiTotals: Record<string, number>): number {
+  let total = 0;
+  for (const api of apis) total += apiTotals[api] ?? 0;
+  if (total <= 0) return 0;
+  return Math.min(1, count / total);
+}
+
+const pct = (x: number): string => (x >= 0.995 ? '100%' : x >= 0.1 ? `${Math.round(x * 100)}%` : x >= 0.001 ? `${(x * 100).toFixed(1)}%` : '<0.1%');
+const listNames = (names: string[]): string => (names.length <= 2 ? names.join(', ') : `${names.slice(0, 2).join(', ')} +${names.length - 2}`);
+
+/**
+ * Score = severity (0-50) + share (0-30) + trend (new 25, growing up to 20, both scaled down for a handful of
+ * requests; shrinking -10) + breadth (0-15) + volume (log-scaled, 0-10). Severity leads because a 5-severity outage at 2% share still outranks
+ * background noise; trend and share then separate the incident from what happens every day.
+ */
+export function scoreAggregate(agg: SignatureAggregate, ctx: RankContext): { share: number; score: number; why: string[] } {
+  const share = shareOf(agg.count, agg.apis, ctx.apiTotals);
+  const { trend, ratio } = trendOf(agg.count, agg.previousCount);
+  const why: string[] = [];
+  let score = agg.signature.severity * 10;
+
+  score += share * 30;
+  if (agg.apis.length > 0 && share > 0) why.push(`${pct(share)} of ${listNames(agg.apis)} requests`);
+
+  // A single new event is not an incident: trend bonuses grow with volume and are full from ~50 requests.
+  const volume = Math.min(1, Math.log10(1 + agg.count) / Math.log10(51));
+  if (trend === 'new') {
+    score += 25 * volume;
+    why.push(`new: 0 in the previous ${ctx.windowLength}`);
+  } else if (trend === 'growing') {
+    score += Math.min(20, 8 + 4 * Math.log2(ratio)) * volume;
+    why.push(`growing: ${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}× the previous ${ctx.windowLength} (${agg.previousCount})`);
+  } else if (trend === 'shrinking') {
+    score -= 10;
+    why.push(`shrinking: ${agg.previousCount} in the previous ${ctx.windowLength}`);
+  } else {
+    why.push(`steady: ${agg.previousCount} in the previous ${ctx.windowLength}`);
+  }
+
+  const breadth = Math.min(6, (agg.apis.length - 1) * 2) + Math.min(4, Math.max(0, agg.backends.length - 1) * 2) + Math.min(5, Math.log2(1 + agg.callers));
+  score += Math.max(0, breadth);
+  if (agg.apis.length > 1) why.push(`${agg.apis.length} APIs`);
+  if (agg.backends.length > 1) why.push(`${agg.backends.length} backends`);
+  if (agg.callers > 0) why.push(`${agg.callers} caller${agg.callers === 1 ? '' : 's'}`);
+
+  score += Math.min(10, 2 * Math.log10(1 + agg.count));
+  if (agg.signature.severity >= 4) why.push(`severity ${agg.signature.severity}/5`);
+  return { share, score: Math.round(score * 10) / 10, why };
+}
+
+function fillNext(template: string, agg: SignatureAggregate): string {
+  const api = agg.apis[0];
+  const backend = agg.backends[0];
+  let out = template;
+  out = api ? out.replace(/\{api\}/g, api) : out.replace(/\s*(on|for)\s+\{api\}/g, '').replace(/\{api\}/g, '');
+  out = out.replace(/\{backend\}/g, backend ?? '<backend>');
+  out = out.replace(/\{status\}/g, agg.responseCode !== null ? String(agg.responseCode) : '500');
+  return out.trim();
+}
+
+/** Highest score first; ties by count, then signature id for a stable order. */
+export function rankFindings(aggs: SignatureAggregate[], ctx: RankContext): Finding[] {
+  const scored = aggs
+    .filter((a) => a.count > 0)
+    .map((agg) => ({ agg, ...scoreAggregate(agg, ctx) }))
+    .sort((a, b) => b.score - a.score || b.agg.count - a.agg.count || a.agg.signature.id.localeCompare(b.agg.signature.id));
+  return scored.map(({ agg, share, score, why }, i) => {
+    const sig = agg.signature;
+    const finding: Finding = {
+      rank: i + 1,
+      signature: sig.id,
+      title: sig.title,
+      count: agg.count,
+      previousCount: agg.previousCount,
+      responseCode: agg.responseCode,
+      backendResponseCode: agg.backendResponseCode,
+      errorReason: agg.errorReason,
+      errorSource: agg.errorSource,
+      sampleMessage: redactSecrets(agg.sampleMessage),
+      apis: agg.apis,
+      backends: agg.backends,
+      callers: agg.callers,
+      firstSeen: agg.firstSeen,
+      lastSeen: agg.lastSeen,
+      fault: sig.fault,
+      explanation: sig.meaning,
+      causes: sig.causes,
+      fix: sig.fix.map((f) => fillNext(f, agg)),
+      next: fillNext(sig.next, agg),
+      share,
+      score,
+      why,
+    };
+    if (agg.sampleUrl) finding.sampleUrl = redactSecrets(agg.sampleUrl);
+    return finding;
+  });
+}
