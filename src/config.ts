@@ -5,6 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { accessPolicyFromSettings, AccessSettingsError, type AccessPolicy } from './bot/access';
+import { signingKeyProblem } from './bot/actionData';
 
 const SCHEMA_IDS = ['resource-specific', 'azure-diagnostics', 'azure-diagnostics-seed'] as const;
 
@@ -84,6 +86,17 @@ const envSchema = z
     QUERY_RETRY_BUDGET_SECONDS: intSetting(0, 300, 20),
     STATE_DIR: optionalText,
     ALLOWED_TENANTS: listSetting,
+    ALLOWED_TEAMS: listSetting,
+    ALLOWED_CHANNELS: listSetting,
+    ALLOWED_USERS: listSetting,
+    ALLOWED_CONVERSATION_TYPES: optionalText,
+    WORKSPACE_MAP: optionalText,
+    ACTION_SIGNING_KEY: optionalText.refine((v) => signingKeyProblem(v) === undefined, {
+      message: 'must be at least 32 characters (e.g. `openssl rand -base64 48`)',
+    }),
+    RATE_LIMIT_USER_PER_MINUTE: intSetting(1, 600, 6),
+    RATE_LIMIT_CONVERSATION_PER_MINUTE: intSetting(1, 6000, 20),
+    MAX_COMMAND_LENGTH: intSetting(20, 4000, 500),
   })
   .superRefine((env, ctx) => {
     if (env.LOG_SOURCE === 'log-analytics' && !env.LOG_ANALYTICS_WORKSPACE_ID && !env.APIM_RESOURCE_ID) {
@@ -160,7 +173,12 @@ export interface AppConfig {
   queryQueueLimit: number;
   retry: { maxRetries: number; maxTotalMs: number };
   stateDir: string;
-  allowedTenants: string[];
+  /** Who may use the bot where, and which workspace each team or channel may query. */
+  access: AccessPolicy;
+  /** Signs card action data; random per process when unset (cards then die with a restart). */
+  actionSigningKey?: string;
+  rateLimits: { perUserPerMinute: number; perConversationPerMinute: number };
+  maxCommandLength: number;
 }
 
 export class ConfigError extends Error {
@@ -181,6 +199,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'} ${i.message}`));
   }
   const e = parsed.data;
+  let access: AccessPolicy;
+  try {
+    access = accessPolicyFromSettings({ ...e, defaultWorkspaceId: e.LOG_ANALYTICS_WORKSPACE_ID });
+  } catch (error) {
+    if (error instanceof AccessSettingsError) throw new ConfigError(error.problems);
+    throw error;
+  }
   const useLogAnalytics =
     e.LOG_SOURCE === 'log-analytics' || (e.LOG_SOURCE === undefined && Boolean(e.LOG_ANALYTICS_WORKSPACE_ID || e.APIM_RESOURCE_ID));
 
@@ -226,6 +251,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queryQueueLimit: e.QUERY_QUEUE_LIMIT,
     retry: { maxRetries: e.QUERY_RETRY_MAX, maxTotalMs: e.QUERY_RETRY_BUDGET_SECONDS * 1000 },
     stateDir: e.STATE_DIR ?? '.data',
-    allowedTenants: e.ALLOWED_TENANTS,
+    access,
+    actionSigningKey: e.ACTION_SIGNING_KEY,
+    rateLimits: { perUserPerMinute: e.RATE_LIMIT_USER_PER_MINUTE, perConversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE },
+    maxCommandLength: e.MAX_COMMAND_LENGTH,
   };
 }

@@ -1,35 +1,97 @@
-/** Composition root shared by the server and the CLI: settings -> log source -> triage service. */
+/**
+ * Composition root shared by the server and the CLI: settings -> log source -> triage service.
+ * One shared bot can serve several teams, each querying only its own Log Analytics workspace
+ * (WORKSPACE_MAP): the hub keeps one service, with its own source, caches and probe, per workspace.
+ */
+import type { Answer, ErrorAnswer, HelpAnswer } from '../answer';
+import type { Command, ParseContext, ParseOutcome } from '../commands/types';
 import type { AppConfig } from '../config';
+import type { LogSource } from '../logs/logSource';
 import { buildSource, type SourceOptions } from './sources';
-import { TriageService } from './service';
+import { TriageService, type RunContext } from './service';
 
 export { TriageService } from './service';
 export type { RunContext, TriageOptions } from './service';
 
-export function createTriage(config: AppConfig, options: SourceOptions = {}): { triage: TriageService; description: string } {
-  const identity =
-    config.logs.kind === 'log-analytics'
-      ? typeof config.logs.credential === 'string'
-        ? "the bot's identity (DefaultAzureCredential: its managed identity on Azure)"
-        : 'managedIdentityClientId' in config.logs.credential
-          ? `the bot's managed identity (client id ${config.logs.credential.managedIdentityClientId})`
-          : `the bot's service principal (client id ${config.logs.credential.clientId})`
-      : 'the local user';
-  const built = buildSource(config.logs, {
-    queryTimeoutSeconds: config.queryTimeoutSeconds,
-    cacheTtlMs: config.cacheTtlMs,
-    maxConcurrentQueries: config.maxConcurrentQueries,
-    queueLimit: config.queryQueueLimit,
-    retry: config.retry,
-    identityLabel: identity,
-    ...options,
-  });
-  const triage = new TriageService({
-    source: built.source,
-    schemaOverride: config.schemaOverride,
-    now: built.now,
-    answerTimeoutMs: config.answerTimeoutSeconds * 1000,
-    identity,
-  });
-  return { triage, description: built.description };
+export interface HubRunContext extends RunContext {
+  /** The workspace the access policy granted this conversation; ignored by the embedded source. */
+  workspaceId?: string;
+}
+
+function identityOf(config: AppConfig): string {
+  if (config.logs.kind !== 'log-analytics') return 'the local user';
+  const credential = config.logs.credential;
+  if (typeof credential === 'string') return "the bot's identity (DefaultAzureCredential: its managed identity on Azure)";
+  if ('managedIdentityClientId' in credential) return `the bot's managed identity (client id ${credential.managedIdentityClientId})`;
+  return `the bot's service principal (client id ${credential.clientId})`;
+}
+
+export class TriageHub {
+  private readonly services = new Map<string, TriageService>();
+  readonly description: string;
+  private readonly primary: TriageService;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly options: SourceOptions = {},
+  ) {
+    this.primary = this.build(undefined);
+    this.description = this.lastDescription;
+  }
+
+  private lastDescription = '';
+
+  private build(workspaceId: string | undefined): TriageService {
+    const logs = workspaceId && this.config.logs.kind === 'log-analytics' ? { ...this.config.logs, workspaceId, resourceId: undefined } : this.config.logs;
+    const identity = identityOf(this.config);
+    const built = buildSource(logs, {
+      queryTimeoutSeconds: this.config.queryTimeoutSeconds,
+      cacheTtlMs: this.config.cacheTtlMs,
+      maxConcurrentQueries: this.config.maxConcurrentQueries,
+      queueLimit: this.config.queryQueueLimit,
+      retry: this.config.retry,
+      identityLabel: identity,
+      ...this.options,
+    });
+    this.lastDescription = built.description;
+    return new TriageService({
+      source: built.source,
+      schemaOverride: this.config.schemaOverride,
+      now: built.now,
+      answerTimeoutMs: this.config.answerTimeoutSeconds * 1000,
+      identity,
+    });
+  }
+
+  /** The service for a workspace (the default one when none is given or the source is embedded). */
+  serviceFor(workspaceId?: string): TriageService {
+    if (!workspaceId || this.config.logs.kind !== 'log-analytics' || workspaceId === this.config.logs.workspaceId) return this.primary;
+    let service = this.services.get(workspaceId);
+    if (!service) {
+      service = this.build(workspaceId);
+      this.services.set(workspaceId, service);
+    }
+    return service;
+  }
+
+  get source(): LogSource {
+    return this.primary.source;
+  }
+
+  parse(text: string, ctx: Partial<ParseContext> = {}): ParseOutcome {
+    return this.primary.parse(text, ctx);
+  }
+
+  help(problem?: string, suggestions: string[] = []): HelpAnswer {
+    return this.primary.help(problem, suggestions);
+  }
+
+  run(command: Command, ctx: HubRunContext = {}): Promise<Answer | ErrorAnswer> {
+    return this.serviceFor(ctx.workspaceId).run(command, ctx);
+  }
+}
+
+export function createTriage(config: AppConfig, options: SourceOptions = {}): { triage: TriageHub; description: string } {
+  const triage = new TriageHub(config, options);
+  return { triage, description: triage.description };
 }
