@@ -1,0 +1,74 @@
+/** Runs one command with a deadline and turns every failure into an ErrorAnswer a person can act on. */
+import type { Answer, ErrorAnswer } from '../answer';
+import type { Command } from '../commands/types';
+import { redactSecrets } from '../cards/sanitize';
+import type { Logger, Triage } from './ports';
+
+class DeadlineExceeded extends Error {
+  constructor(readonly ms: number) {
+    super(`No answer after ${Math.round(ms / 1000)} s`);
+  }
+}
+
+export function timeoutAnswer(command: Command, ms: number): ErrorAnswer {
+  const s = Math.round(ms / 1000);
+  return {
+    type: 'error',
+    command,
+    title: 'The query took too long',
+    what: `"${command.text}" had no answer after ${s} s, so the bot stopped waiting and cancelled the query.`,
+    cause: 'The log workspace is slow or busy right now, or the time window covers a lot of traffic.',
+    fix: ['Try a shorter window, for example "triage last 15m"', 'Press "Try again" in a minute: Log Analytics queues queries when it is busy'],
+    code: 'Timeout',
+    retryable: true,
+  };
+}
+
+export function unexpectedAnswer(command: Command, reference: string): ErrorAnswer {
+  return {
+    type: 'error',
+    command,
+    title: 'Something went wrong running that command',
+    what: `The bot hit an unexpected error while running "${command.text}".`,
+    cause: `This is a fault in the bot, not in your command. The bot's log has the details under reference ${reference}.`,
+    fix: ['Press "Try again"; if it fails the same way, give the reference to whoever runs the bot'],
+    code: 'InternalError',
+    retryable: true,
+  };
+}
+
+/**
+ * Never rejects. The deadline is enforced here even if the triage ignores its AbortSignal, so an answer
+ * that takes too long still ends in an explained error on the card.
+ */
+export async function runWithDeadline(
+  triage: Triage,
+  command: Command,
+  opts: { requestedBy?: string; workspaceId?: string; timeZone?: string; timeoutMs: number; logger: Logger; reference: string },
+): Promise<Answer | ErrorAnswer> {
+  const ac = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new DeadlineExceeded(opts.timeoutMs);
+      ac.abort(err);
+      reject(err);
+    }, opts.timeoutMs);
+  });
+  try {
+    return await Promise.race([triage.run(command, { requestedBy: opts.requestedBy, workspaceId: opts.workspaceId, timeZone: opts.timeZone, signal: ac.signal }), deadline]);
+  } catch (err) {
+    if (err instanceof DeadlineExceeded || ac.signal.aborted) {
+      opts.logger.warn('command timed out', { command: command.text, timeoutMs: opts.timeoutMs, reference: opts.reference });
+      return timeoutAnswer(command, opts.timeoutMs);
+    }
+    opts.logger.error('command failed', {
+      command: command.text,
+      reference: opts.reference,
+      error: redactSecrets(err instanceof Error ? `${err.name}: ${err.message}` : String(err)),
+    });
+    return unexpectedAnswer(command, opts.reference);
+  } finally {
+    clearTimeout(timer);
+  }
+}

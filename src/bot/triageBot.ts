@@ -1,0 +1,388 @@
+/**
+ * The Teams host. Thin: turns activities into Triage calls and replies into cards. Commands are
+ * acknowledged inside the turn and answered out of band (DESIGN decision 6): Teams gives a turn 10-15 s
+ * and CloudAdapter holds the HTTP response until the turn ends.
+ */
+import {
+  TeamsActivityHandler,
+  TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type ConversationReference,
+} from 'botbuilder';
+import type { Answer, ErrorAnswer } from '../answer';
+import type { Command } from '../commands/types';
+import { cardAttachment, renderKqlCard, renderReply, renderRunningCard, CARD_BUDGET_BYTES, CARD_CONTENT_TYPE, type AdaptiveCard } from '../cards';
+import { redactSecrets } from '../cards/sanitize';
+import { commandTextOf, parseActionData, requesterOf, timeZoneOf } from './activity';
+import { decide, openAccessPolicy, refusalMessage, type AccessPolicy } from './access';
+import { signCardActions, signingKey, verifyCardAction, type SigningKey } from './actionData';
+import { AuditLog, type AuditInput } from './audit';
+import { checkInputLength, RateLimiter } from './rateLimit';
+import { teamsContextOf, type TeamsContext } from './teamsContext';
+import { silentLogger, type Logger, type Triage } from './ports';
+import { runWithDeadline } from './runCommand';
+
+/** The part of CloudAdapter the bot needs for proactive updates. */
+export interface ProactiveAdapter {
+  continueConversationAsync(appId: string, reference: Partial<ConversationReference>, logic: (ctx: TurnContext) => Promise<void>): Promise<void>;
+}
+
+export interface TriageBotOptions {
+  triage: Triage;
+  adapter: ProactiveAdapter;
+  /** MicrosoftAppId ('' when running unauthenticated). */
+  appId: string;
+  logger?: Logger;
+  now?: () => Date;
+  /** Give up on an answer after this long (default 120 s; Log Analytics itself allows 3 min). */
+  answerTimeoutMs?: number;
+  /** How long a card action may wait for an answer before it returns "running" and finishes out of band. */
+  invokeWaitMs?: number;
+  portalLink?: string;
+  /** Who may use the bot where (tenants, teams, channels, users). Default: open. */
+  access?: AccessPolicy;
+  /** Signs the {verb, command} data on every card button; a random per-process key when absent. */
+  signingKey?: SigningKey;
+  rateLimiter?: RateLimiter;
+  /** Who ran what; default: one "audit" line per event through the logger. */
+  audit?: AuditLog;
+  /** Longest message accepted as a command (default 500 characters). */
+  maxCommandLength?: number;
+}
+
+interface Asker {
+  name?: string;
+  aadObjectId?: string;
+  timeZone?: string;
+  teams: TeamsContext;
+  /** The Log Analytics workspace the access policy maps this team/channel/chat to (WORKSPACE_MAP). */
+  workspaceId?: string;
+}
+
+const KQL_CACHE_SIZE = 50;
+const SIGNING_HEADROOM_BYTES = 4 * 1024;
+
+export class TriageBot extends TeamsActivityHandler {
+  private readonly triage: Triage;
+  private readonly adapter: ProactiveAdapter;
+  private readonly appId: string;
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+  private readonly answerTimeoutMs: number;
+  private readonly invokeWaitMs: number;
+  private readonly portalLink?: string;
+  private readonly pending = new Set<Promise<void>>();
+  /** command text -> KQL of its last answer, for "showKql" without re-running. */
+  private readonly kqlByCommand = new Map<string, string>();
+  private readonly access: AccessPolicy;
+  private readonly key: SigningKey;
+  private readonly limiter: RateLimiter;
+  private readonly audit: AuditLog;
+  private readonly maxCommandLength: number;
+
+  constructor(opts: TriageBotOptions) {
+    super();
+    this.triage = opts.triage;
+    this.adapter = opts.adapter;
+    this.appId = opts.appId;
+    this.logger = opts.logger ?? silentLogger;
+    this.now = opts.now ?? (() => new Date());
+    this.answerTimeoutMs = opts.answerTimeoutMs ?? 120_000;
+    this.invokeWaitMs = opts.invokeWaitMs ?? 8_000;
+    this.portalLink = opts.portalLink;
+    this.access = opts.access ?? openAccessPolicy();
+    this.key = opts.signingKey ?? signingKey();
+    this.limiter = opts.rateLimiter ?? new RateLimiter();
+    this.audit = opts.audit ?? new AuditLog({ sink: (line) => this.logger.info('audit', { record: JSON.parse(line) }) });
+    this.maxCommandLength = opts.maxCommandLength ?? 500;
+    this.onMessage(async (ctx, next) => {
+      await this.handleMessage(ctx);
+      await next();
+    });
+  }
+
+  /** Number of answers still being worked on out of band. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Resolves when every out-of-band answer has been delivered (tests, graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  private track(work: Promise<void>): void {
+    const p = work.catch((err) => this.logger.error('background answer failed', { error: describe(err) }));
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  private asker(ctx: TurnContext): Asker {
+    const teams = teamsContextOf(ctx.activity);
+    return { ...requesterOf(ctx.activity), timeZone: timeZoneOf(ctx.activity) ?? teams.timeZone, teams };
+  }
+
+  /** Tenant/team/channel/user rules, checked before anything runs; undefined when allowed. */
+  private refusal(asker: Asker, event: AuditInput['event'], verb?: string): string | undefined {
+    const decision = decide(this.access, asker.teams);
+    if (decision.allowed) {
+      asker.workspaceId = decision.workspaceId;
+      return undefined;
+    }
+    this.audit.record({ event, ctx: asker.teams, verb, outcome: 'refused', detail: decision.reason });
+    return refusalMessage(decision);
+  }
+
+  /** Spends one command from the user's and conversation's budget; the message to show when over it. */
+  private overLimit(asker: Asker, command: Command): string | undefined {
+    const d = this.limiter.take({ userId: asker.teams.userAadObjectId ?? asker.name, conversationId: asker.teams.conversationId });
+    if (d.ok) return undefined;
+    this.audit.record({ event: 'rate-limited', ctx: asker.teams, kind: command.kind, text: command.text, outcome: 'rate-limited', detail: d.message });
+    return d.message;
+  }
+
+  private sign(card: AdaptiveCard): AdaptiveCard {
+    return signCardActions(card, this.key);
+  }
+
+  private async handleMessage(ctx: TurnContext): Promise<void> {
+    const a = ctx.activity;
+    const asker = this.asker(ctx);
+    const refused = this.refusal(asker, 'command');
+    if (refused) {
+      await ctx.sendActivity(refused);
+      return;
+    }
+    // Action.Submit is the fallback older clients use for Action.Execute: same data, as a message.
+    if (!a.text && a.value && typeof a.value === 'object') {
+      await this.handleSubmit(ctx, a.value as Record<string, unknown>, asker);
+      return;
+    }
+    const text = commandTextOf(a);
+    const length = checkInputLength(text, this.maxCommandLength);
+    if (!length.ok) {
+      await ctx.sendActivity(length.message);
+      return;
+    }
+    if (!text) {
+      await this.sendCard(ctx, renderReply(this.triage.help(), this.renderOpts(asker)));
+      return;
+    }
+    const outcome = this.triage.parse(text, { now: this.now(), timeZone: asker.timeZone });
+    if (!outcome.ok) {
+      this.audit.record({ event: 'command', ctx: asker.teams, text, outcome: 'parse-error', detail: outcome.error });
+      await this.sendCard(ctx, renderReply(this.triage.help(outcome.error, outcome.suggestions), this.renderOpts(asker)));
+      return;
+    }
+    if (outcome.command.kind === 'help') {
+      await this.sendCard(ctx, renderReply(this.triage.help(), this.renderOpts(asker)));
+      return;
+    }
+    await this.startCommand(ctx, outcome.command, asker);
+  }
+
+  /** Ack in the turn (typing + running card), answer out of band by replacing that card. */
+  private async startCommand(ctx: TurnContext, command: Command, asker: Asker, replaceId?: string): Promise<boolean> {
+    const limited = this.overLimit(asker, command);
+    if (limited) {
+      await ctx.sendActivity(limited);
+      return false;
+    }
+    await ctx.sendActivity({ type: 'typing' });
+    const running = this.sign(renderRunningCard(command, this.now()));
+    let cardId = replaceId;
+    if (cardId) {
+      await ctx.updateActivity({ type: 'message', id: cardId, attachments: [cardAttachment(running)] });
+    } else {
+      cardId = (await this.sendCard(ctx, running))?.id;
+    }
+    // Keeps the ";messageid=" thread id of a channel conversation, so the answer lands in the same thread.
+    const ref = TurnContext.getConversationReference(ctx.activity);
+    this.track(this.answerInPlace(ref, cardId, command, asker, ctx.activity.id ?? 'unknown'));
+    return true;
+  }
+
+  private async answerInPlace(ref: Partial<ConversationReference>, cardId: string | undefined, command: Command, asker: Asker, reference: string): Promise<void> {
+    const reply = await this.execute(command, asker, reference);
+    await this.deliver(ref, cardId, renderReply(reply, this.renderOpts(asker)));
+  }
+
+  private async execute(command: Command, asker: Asker, reference: string): Promise<Answer | ErrorAnswer> {
+    const started = Date.now();
+    const reply = await runWithDeadline(this.triage, command, {
+      requestedBy: asker.name,
+      workspaceId: asker.workspaceId,
+      timeZone: asker.timeZone,
+      timeoutMs: this.answerTimeoutMs,
+      logger: this.logger,
+      reference,
+    });
+    if (reply.type === 'answer') this.rememberKql(command.text, reply.kql);
+    // The audit record: who ran what, where, and how it ended (DESIGN: "a record of who ran what").
+    this.audit.record({
+      event: 'command',
+      ctx: asker.teams,
+      kind: command.kind,
+      text: command.text,
+      kql: reply.kql,
+      durationMs: Date.now() - started,
+      outcome: reply.type === 'answer' ? 'answer' : reply.code === 'Timeout' ? 'timeout' : 'error',
+      errorCode: reply.type === 'error' ? reply.code : undefined,
+    });
+    return reply;
+  }
+
+  /** Replaces the card with id `cardId`; if the update is refused (message deleted, id lost), posts it instead. */
+  private async deliver(ref: Partial<ConversationReference>, cardId: string | undefined, unsigned: AdaptiveCard): Promise<void> {
+    const card = this.sign(unsigned);
+    await this.adapter.continueConversationAsync(this.appId, ref, async (ctx) => {
+      if (cardId) {
+        try {
+          await ctx.updateActivity({ type: 'message', id: cardId, attachments: [cardAttachment(card)] });
+          return;
+        } catch (err) {
+          this.logger.warn('card update failed; posting the answer as a new message', { error: describe(err) });
+        }
+      }
+      await ctx.sendActivity({ type: 'message', attachments: [cardAttachment(card)] });
+    });
+  }
+
+  protected override async onAdaptiveCardInvoke(ctx: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const asker = this.asker(ctx);
+    const refused = this.refusal(asker, 'action', value.action?.verb);
+    if (refused) return invokeMessage(refused);
+    // Only data this bot signed is acted on: anyone in the conversation can craft an invoke.
+    const verified = verifyCardAction(value.action?.verb, value.action?.data, this.key);
+    if (!verified.ok) {
+      this.audit.record({ event: 'action', ctx: asker.teams, verb: value.action?.verb, outcome: 'refused', detail: verified.code });
+      return invokeError(400, 'BadRequest', `This card action was refused: ${verified.reason}`);
+    }
+    const action = parseActionData(verified.data.verb, verified.data);
+    if (!action.ok) return invokeError(400, 'BadRequest', action.error);
+    const outcome = this.triage.parse(action.command, { now: this.now(), timeZone: asker.timeZone });
+    if (!outcome.ok || outcome.command.kind === 'help') {
+      const help = outcome.ok ? this.triage.help() : this.triage.help(outcome.error, outcome.suggestions);
+      if (action.verb === 'drill') {
+        await this.sendCard(ctx, renderReply(help, this.renderOpts(asker)));
+        return invokeMessage('Help is below.');
+      }
+      return invokeCard(this.sign(renderReply(help, this.renderOpts(asker))));
+    }
+    const command = outcome.command;
+    const reference = ctx.activity.id ?? 'unknown';
+    switch (action.verb) {
+      case 'drill': {
+        const started = await this.startCommand(ctx, command, asker);
+        return invokeMessage(started ? `Running "${command.text}"; the answer appears below.` : 'Not run: see the message below.');
+      }
+      case 'showKql': {
+        const cached = this.kqlByCommand.get(command.text);
+        if (cached !== undefined) return invokeCard(renderKqlCard(`KQL for "${command.text}"`, cached));
+        const limited = this.overLimit(asker, command);
+        if (limited) return invokeMessage(limited);
+        const reply = await this.withinInvokeWait(this.execute(command, asker, reference));
+        if (!reply) return invokeMessage('The query is still running; press "Full KQL" again in a moment.');
+        if (reply.type === 'answer') return invokeCard(renderKqlCard(`KQL for "${command.text}"`, reply.kql));
+        return invokeCard(this.sign(renderReply(reply, this.renderOpts(asker))));
+      }
+      case 'refresh':
+        return this.refresh(ctx, command, asker, (value as { trigger?: string }).trigger === 'automatic');
+    }
+  }
+
+  /**
+   * Re-runs the card's command. Answers the invoke with the new card when it is ready in time; otherwise
+   * with the running card, and replaces the message once the answer arrives. A manual refresh also
+   * updates the message itself so everyone (and a pinned copy) sees the new answer.
+   */
+  private async refresh(ctx: TurnContext, command: Command, asker: Asker, automatic: boolean): Promise<AdaptiveCardInvokeResponse> {
+    const limited = this.overLimit(asker, command);
+    if (limited) return invokeMessage(limited);
+    const ref = TurnContext.getConversationReference(ctx.activity);
+    const messageId = ctx.activity.replyToId;
+    const work = this.execute(command, asker, ctx.activity.id ?? 'unknown');
+    const reply = await this.withinInvokeWait(work);
+    if (reply) {
+      const card = renderReply(reply, this.renderOpts(asker));
+      if (!automatic && messageId) this.track(this.deliver(ref, messageId, card));
+      return invokeCard(this.sign(card));
+    }
+    this.track(work.then((r) => this.deliver(ref, messageId, renderReply(r, this.renderOpts(asker)))));
+    return invokeCard(this.sign(renderRunningCard(command, this.now())));
+  }
+
+  /** `asker` has passed the access check in handleMessage (and carries its workspace). */
+  private async handleSubmit(ctx: TurnContext, value: Record<string, unknown>, asker: Asker): Promise<void> {
+    const verified = verifyCardAction(undefined, value, this.key);
+    if (!verified.ok) {
+      this.audit.record({ event: 'action', ctx: asker.teams, outcome: 'refused', detail: verified.code });
+      await ctx.sendActivity(`This card action was refused: ${verified.reason}`);
+      return;
+    }
+    const action = parseActionData(verified.data.verb, verified.data);
+    if (!action.ok) {
+      await this.sendCard(ctx, renderReply(this.triage.help(action.error, []), this.renderOpts(asker)));
+      return;
+    }
+    const outcome = this.triage.parse(action.command, { now: this.now(), timeZone: asker.timeZone });
+    if (!outcome.ok || outcome.command.kind === 'help') {
+      const help = outcome.ok ? this.triage.help() : this.triage.help(outcome.error, outcome.suggestions);
+      await this.sendCard(ctx, renderReply(help, this.renderOpts(asker)));
+      return;
+    }
+    if (action.verb === 'showKql') {
+      const kql = this.kqlByCommand.get(outcome.command.text);
+      if (kql !== undefined) {
+        await this.sendCard(ctx, renderKqlCard(`KQL for "${outcome.command.text}"`, kql));
+        return;
+      }
+    }
+    const replaceId = action.verb === 'refresh' ? ctx.activity.replyToId : undefined;
+    await this.startCommand(ctx, outcome.command, asker, replaceId);
+  }
+
+  /** The reply if it arrives within invokeWaitMs, else undefined (the work keeps going). */
+  private async withinInvokeWait(work: Promise<Answer | ErrorAnswer>): Promise<Answer | ErrorAnswer | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const wait = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.invokeWaitMs)));
+    try {
+      return await Promise.race([work, wait]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private rememberKql(commandText: string, kql: string): void {
+    this.kqlByCommand.delete(commandText);
+    this.kqlByCommand.set(commandText, kql);
+    if (this.kqlByCommand.size > KQL_CACHE_SIZE) this.kqlByCommand.delete(this.kqlByCommand.keys().next().value as string);
+  }
+
+  private renderOpts(asker: Asker) {
+    // Signing adds ~100 bytes per button after rendering; keep that inside the 40 KB card budget.
+    return { now: this.now(), timeZone: asker.timeZone, portalLink: this.portalLink, budgetBytes: CARD_BUDGET_BYTES - SIGNING_HEADROOM_BYTES };
+  }
+
+  private async sendCard(ctx: TurnContext, card: AdaptiveCard) {
+    return ctx.sendActivity({ type: 'message', attachments: [cardAttachment(this.sign(card))] });
+  }
+}
+
+function invokeCard(card: AdaptiveCard): AdaptiveCardInvokeResponse {
+  return { statusCode: 200, type: CARD_CONTENT_TYPE, value: card };
+}
+
+function invokeMessage(text: string): AdaptiveCardInvokeResponse {
+  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text as unknown as Record<string, unknown> };
+}
+
+function invokeError(status: number, code: string, message: string): AdaptiveCardInvokeResponse {
+  return { statusCode: status, type: 'application/vnd.microsoft.error', value: { code, message } as Record<string, unknown> };
+}
+
+/** Error text for logs: name and message only (stacks can carry request data), secrets redacted. */
+export function describe(err: unknown): string {
+  return redactSecrets(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 500);
+}

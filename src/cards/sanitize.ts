@@ -1,0 +1,59 @@
+/**
+ * Everything that turns untrusted text (log strings, command text) into card-safe text.
+ * Redaction normally happens upstream; it is repeated here because a card is the last place a leaked
+ * key could still be stopped, and it is cheap.
+ */
+
+const SECRET_QUERY_KEYS = ['subscription-key', 'sig', 'code', 'access_token', 'api-key', 'apikey', 'key', 'token', 'client_secret', 'password'];
+const QUERY_SECRET = new RegExp(`([?&;](?:${SECRET_QUERY_KEYS.map(escapeRe).join('|')})=)[^&#\\s"']*`, 'gi');
+const HEADER_SECRET = /((?:ocp-apim-subscription-key|authorization|x-api-key)\s*[:=]\s*)(?:bearer\s+|basic\s+)?[^\s,;"']+/gi;
+/** Three base64url segments starting with a JSON header ("eyJ"): a JWT anywhere in a string. */
+const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function redactSecrets(text: string): string {
+  return text
+    .replace(JWT, '(redacted-jwt)')
+    .replace(QUERY_SECRET, '$1(redacted)')
+    .replace(HEADER_SECRET, '$1(redacted)');
+}
+
+/**
+ * Text for a TextBlock (which Teams renders as Markdown): redact, drop control characters, neutralise
+ * template syntax and Markdown/HTML so a log message cannot bold, link, mention or reshape the card.
+ */
+export function cardText(value: unknown, maxLength = 400): string {
+  let s = plainText(value, maxLength);
+  // "<at>", "<a href" and friends: Teams must not read log text as markup or a mention.
+  s = s.replace(/<([A-Za-z/!?][^<>]*)>/g, '‹$1›').replace(/<(?=[A-Za-z/!?])/g, '‹');
+  // Only the characters Teams' Markdown subset acts on: emphasis, links, code.
+  s = s.replace(/[\\`*_[\]]/g, (c) => '\\' + c);
+  // Leading "-", "+" or "1." would start a Markdown list.
+  s = s.replace(/^(\s*)([-+])(\s)/, '$1\\$2$3').replace(/^(\s*\d+)\.(\s)/, '$1\\.$2');
+  return s;
+}
+
+/**
+ * Text for a TextRun (not Markdown-rendered, shown verbatim): redacted, control characters removed, template syntax
+ * neutralised, length-capped. Used for verbatim strings: KQL, log messages, URLs.
+ */
+export function plainText(value: unknown, maxLength = 400): string {
+  let s = value === null || value === undefined ? '' : String(value);
+  s = redactSecrets(s);
+  // Keep tabs/newlines; drop other control characters (they break rendering and logs).
+  s = s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
+  // "${" would read as a template binding in any later expansion and must never show on a card.
+  s = s.replace(/\$\{/g, '$\u200b{');
+  // A literal "<at>" is how Teams marks mentions; never let log text look like one.
+  s = s.replace(/<(\/?)at>/gi, '‹$1at›');
+  if (s.length > maxLength) s = s.slice(0, Math.max(0, maxLength - 1)) + '…';
+  return s;
+}
+
+/** Command text placed in Action.Execute data: single line, bounded, no markup. */
+export function commandText(value: string): string {
+  return value.replace(/\s+/g, ' ').trim().slice(0, 200);
+}

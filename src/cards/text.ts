@@ -1,0 +1,69 @@
+/**
+ * A plain-text rendering of an Adaptive Card: what a reader would see with every toggle opened.
+ * Used by tests (assert on visible text, not JSON paths) and for logs/CLI previews.
+ */
+type Node = Record<string, unknown>;
+
+function unescapeMd(s: string): string {
+  return s.replace(/\\([\\`*_[\]().\-+])/g, '$1');
+}
+
+function inline(n: Node): string {
+  if (n.type === 'TextBlock') return unescapeMd(String(n.text ?? ''));
+  if (n.type === 'RichTextBlock') {
+    return (n.inlines as Node[] | undefined ?? []).map((r) => (typeof r === 'string' ? r : String(r.text ?? ''))).join('');
+  }
+  return '';
+}
+
+function walk(n: Node, out: string[], indent: string): void {
+  switch (n.type) {
+    case 'TextBlock':
+    case 'RichTextBlock':
+      for (const line of inline(n).split('\n')) out.push(indent + line);
+      return;
+    case 'FactSet':
+      for (const f of (n.facts as Node[] | undefined) ?? []) out.push(`${indent}${f.title}: ${unescapeMd(String(f.value))}`);
+      return;
+    case 'ColumnSet': {
+      const cells = ((n.columns as Node[] | undefined) ?? []).map((c) => {
+        const parts: string[] = [];
+        for (const item of (c.items as Node[] | undefined) ?? []) walk(item, parts, '');
+        return parts.join(' / ');
+      });
+      out.push(indent + cells.filter(Boolean).join(' | '));
+      return;
+    }
+    case 'Table':
+      for (const row of (n.rows as Node[] | undefined) ?? []) {
+        const cells = ((row.cells as Node[] | undefined) ?? []).map((c) => {
+          const parts: string[] = [];
+          for (const item of (c.items as Node[] | undefined) ?? []) walk(item, parts, '');
+          return parts.join(' ');
+        });
+        out.push(indent + cells.join(' | '));
+      }
+      return;
+    case 'Container':
+      for (const item of (n.items as Node[] | undefined) ?? []) walk(item, out, n.isVisible === false ? indent + '  ' : indent);
+      return;
+    case 'ActionSet':
+      out.push(indent + actions(n.actions as Node[] | undefined));
+      return;
+    default:
+      return;
+  }
+}
+
+function actions(list: Node[] | undefined): string {
+  return (list ?? []).map((a) => `[${a.title ?? a.type}]`).join(' ');
+}
+
+export function cardToText(card: object): string {
+  const c = card as Node;
+  const out: string[] = [];
+  for (const item of (c.body as Node[] | undefined) ?? []) walk(item, out, '');
+  const acts = actions(c.actions as Node[] | undefined);
+  if (acts) out.push(acts);
+  return out.join('\n');
+}

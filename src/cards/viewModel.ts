@@ -1,0 +1,235 @@
+/**
+ * Turns the plain-data replies (src/answer.ts) into template data for cards/*.json.
+ * Every field a template binds is set here, always as a string, boolean or array: a missing field
+ * would render as a literal "${...}" on the card.
+ */
+import type { Answer, AnswerSection, ErrorAnswer, HelpAnswer } from '../answer';
+import type { Command } from '../commands/types';
+import type { Cell } from '../kql/types';
+import type { Finding } from '../signatures/types';
+import { fmtDuration, fmtFreshness, fmtInt, fmtPercent, fmtWindow, humanWindowLabel, utcClock } from './format';
+import { cardText, commandText, plainText } from './sanitize';
+
+export interface RenderOptions {
+  now: Date;
+  timeZone?: string;
+  portalLink?: string;
+}
+
+/** How much of an answer goes on the card; the renderer lowers these until the card fits its budget. */
+export interface AnswerLimits {
+  /** Findings shown with an expandable explanation. */
+  detailed: number;
+  /** Further findings shown as one line each. */
+  brief: number;
+  sectionRows: number;
+  kqlChars: number;
+}
+
+export const DEFAULT_LIMITS: AnswerLimits = { detailed: 10, brief: 30, sectionRows: 20, kqlChars: 6000 };
+
+const FAULT_LABEL: Record<string, string> = {
+  client: 'client fault',
+  'gateway-config': 'gateway configuration',
+  policy: 'APIM policy',
+  backend: 'backend fault',
+  network: 'network',
+};
+
+const KIND_LABEL: Record<string, string> = {
+  triage: 'triage',
+  why: 'the status breakdown',
+  tls: 'the backend TLS check',
+  auth401: 'the 401 breakdown',
+  breakers: 'the circuit-breaker check',
+  breaker: 'the breaker timeline',
+  apis: 'the API list',
+  help: 'help',
+};
+
+function kindLabel(cmd: Command): string {
+  if ((cmd.kind === 'why' || cmd.kind === 'auth401') && cmd.status) return `the ${cmd.status} breakdown`;
+  return KIND_LABEL[cmd.kind] ?? cmd.kind;
+}
+
+function codes(f: Finding): string {
+  const gw = f.responseCode === null ? 'no status' : `HTTP ${f.responseCode}`;
+  const be = f.backendResponseCode === null ? 'backend not reached' : `backend ${f.backendResponseCode}`;
+  return `${gw}, ${be}`;
+}
+
+function trend(f: Finding): string {
+  if (f.previousCount === 0) return 'new';
+  if (f.count >= f.previousCount * 2) return `up from ${fmtInt(f.previousCount)}`;
+  return `was ${fmtInt(f.previousCount)}`;
+}
+
+function seen(f: Finding): string {
+  const a = new Date(f.firstSeen);
+  const b = new Date(f.lastSeen);
+  if (Number.isNaN(a.getTime()) || Number.isNaN(b.getTime())) return '–';
+  return `${utcClock(a, true)} – ${utcClock(b, true)} UTC`;
+}
+
+function list(items: string[], max = 3): string {
+  const shown = items.slice(0, max).join(', ');
+  return items.length > max ? `${shown} +${items.length - max}` : shown;
+}
+
+function route(f: Finding): string {
+  const apis = f.apis.length ? list(f.apis) : 'any API';
+  const backends = f.backends.length ? ` → ${list(f.backends)}` : '';
+  return cardText(`${apis}${backends} · ${codes(f)} · ${FAULT_LABEL[f.fault] ?? f.fault}`);
+}
+
+function findingModel(f: Finding, index: number) {
+  const facts = [
+    { name: 'Error', value: cardText(`${f.errorReason || 'none'} (source: ${f.errorSource || 'none'})`, 160) },
+    { name: 'Status', value: cardText(codes(f)) },
+    { name: 'Seen', value: seen(f) },
+    { name: 'Share', value: `${fmtPercent(f.share)} of the affected API traffic` },
+    { name: 'Callers', value: fmtInt(f.callers) },
+  ];
+  if (f.sampleUrl) facts.push({ name: 'Sample URL', value: cardText(f.sampleUrl, 200) });
+  const next = f.next ? commandText(f.next) : '';
+  return {
+    detailId: `finding-${index + 1}`,
+    rank: String(f.rank),
+    title: cardText(f.title, 120),
+    color: f.previousCount === 0 && index < 3 ? 'Attention' : 'Default',
+    route: route(f),
+    count: fmtInt(f.count),
+    trend: trend(f),
+    explanation: cardText(f.explanation, 600),
+    hasWhy: f.why.length > 0,
+    why: cardText(`Ranked #${f.rank}: ${f.why.join('; ')}`, 300),
+    facts,
+    hasSample: Boolean(f.sampleMessage),
+    sample: plainText(f.sampleMessage, 300),
+    hasCauses: f.causes.length > 0,
+    causes: f.causes.slice(0, 6).map((c) => ({ text: cardText(c, 240) })),
+    hasFix: f.fix.length > 0,
+    fix: f.fix.slice(0, 6).map((t, i) => ({ n: String(i + 1), text: cardText(t, 300) })),
+    hasNext: next.length > 0,
+    next,
+    nextTitle: plainText(`Next: ${next}`, 60),
+  };
+}
+
+function cellText(c: Cell): string {
+  if (c === null || c === undefined) return '–';
+  if (c instanceof Date) return `${c.toISOString().slice(0, 19).replace('T', ' ')}`;
+  if (typeof c === 'number') return Number.isInteger(c) ? fmtInt(c) : c.toFixed(2);
+  if (typeof c === 'object') return JSON.stringify(c);
+  return String(c);
+}
+
+const MAX_COLUMNS = 8;
+
+function sectionModel(s: AnswerSection, maxRows: number) {
+  const cols = s.table.columns.slice(0, MAX_COLUMNS);
+  const header = { cells: cols.map((c) => ({ text: cardText(c.name, 40), weight: 'Bolder' })) };
+  const body = s.table.rows.slice(0, maxRows).map((r) => ({
+    cells: cols.map((_, i) => ({ text: cardText(cellText(r[i] ?? null), 80), weight: 'Default' })),
+  }));
+  const hidden = s.table.rows.length - body.length;
+  return {
+    title: cardText(s.title, 120),
+    columns: cols.map(() => ({ width: 1 })),
+    rows: [header, ...body],
+    hasMoreRows: hidden > 0,
+    moreRows: hidden > 0 ? `and ${fmtInt(hidden)} more rows (use the CLI with --json for all of them)` : '',
+  };
+}
+
+function windowLine(cmd: Command, timeZone?: string): string {
+  return `${humanWindowLabel(cmd.window.label)} · ${fmtWindow(cmd.window.from, cmd.window.to, timeZone)}`;
+}
+
+export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits = DEFAULT_LIMITS) {
+  const detailed = a.findings.slice(0, limits.detailed);
+  const brief = a.findings.slice(detailed.length, detailed.length + limits.brief);
+  const hidden = a.findings.length - detailed.length - brief.length;
+  const notes = [...a.notes];
+  if (a.command.window.note && !notes.includes(a.command.window.note)) notes.unshift(a.command.window.note);
+  const kqlTrimmed = a.kql.length > limits.kqlChars;
+  const footer: string[] = [`Window ${fmtWindow(a.command.window.from, a.command.window.to, opts.timeZone)}`];
+  if (a.freshness) {
+    const fresh = fmtFreshness(a.freshness.completeTo, a.freshness.lagMinutes, opts.now);
+    if (fresh) footer.push(fresh);
+  }
+  footer.push(`Workspace ${a.source.workspace} (${a.source.kind === 'embedded' ? 'embedded engine' : 'Log Analytics'}), ${a.source.schema} schema`);
+  const rows = a.stats.rowsExamined !== undefined ? `${fmtInt(a.stats.rowsExamined)} rows examined · ` : '';
+  footer.push(`${rows}query ${fmtDuration(a.stats.queryMs)} · ${a.stats.queries} ${a.stats.queries === 1 ? 'query' : 'queries'}`);
+  footer.push(`${a.requestedBy ? `Asked by ${a.requestedBy}` : 'Asked'} at ${utcClock(opts.now, true)} UTC: "${commandText(a.command.text)}"`);
+  const briefLines = brief.map((f) => `${f.rank}. ${f.title}: ${fmtInt(f.count)} (${list(f.apis, 2) || 'any API'}, ${f.responseCode ?? 'no status'})`);
+  const moreParts: string[] = [];
+  if (briefLines.length) moreParts.push(...briefLines);
+  if (hidden > 0) moreParts.push(`and ${fmtInt(hidden)} more ${hidden === 1 ? 'signature' : 'signatures'} (run the CLI with --json for all of them)`);
+  return {
+    title: cardText(a.title, 120),
+    summary: cardText(a.summary, 300),
+    windowLine: cardText(windowLine(a.command, opts.timeZone)),
+    hasVerdict: Boolean(a.verdict),
+    verdict: cardText(a.verdict ?? '', 400),
+    hasNotes: notes.length > 0,
+    notes: notes.slice(0, 6).map((n) => ({ text: cardText(n, 300) })),
+    hasFindings: a.findings.length > 0,
+    noFindings: 'No failures matched in this window.',
+    findings: detailed.map(findingModel),
+    hasMore: moreParts.length > 0,
+    more: moreParts.map((l) => cardText(l, 200)).join('\n\n'),
+    sections: a.sections.map((s) => sectionModel(s, limits.sectionRows)),
+    kqlHeading: kqlTrimmed ? `KQL (first ${fmtInt(limits.kqlChars)} characters; "Full KQL" shows all)` : 'KQL that produced this answer',
+    kql: plainText(kqlTrimmed ? a.kql.slice(0, limits.kqlChars) + '\n…' : a.kql, limits.kqlChars + 2),
+    kqlTrimmed,
+    footer: footer.map((t) => ({ text: cardText(t, 300) })),
+    command: commandText(a.command.text),
+    hasPortalLink: Boolean(opts.portalLink && /^https:\/\//.test(opts.portalLink)),
+    portalLink: opts.portalLink && /^https:\/\//.test(opts.portalLink) ? opts.portalLink : '',
+  };
+}
+
+export function errorModel(e: ErrorAnswer, opts: RenderOptions) {
+  const command = e.command ? commandText(e.command.text) : '';
+  return {
+    title: cardText(e.title, 160),
+    what: cardText(e.what, 600),
+    hasCause: Boolean(e.cause),
+    cause: cardText(e.cause ? `Cause: ${e.cause}` : '', 600),
+    hasFix: e.fix.length > 0,
+    fix: e.fix.slice(0, 8).map((t, i) => ({ n: String(i + 1), text: cardText(t, 400) })),
+    hasKql: Boolean(e.kql),
+    kql: plainText(e.kql ?? '', 6000),
+    canRetry: e.retryable && command.length > 0,
+    command,
+    footer: cardText(`Code ${e.code}${e.retryable ? ' · safe to retry' : ''} · ${utcClock(opts.now, true)} UTC${command ? ` · "${command}"` : ''}`),
+  };
+}
+
+export function helpModel(h: HelpAnswer) {
+  return {
+    heading: h.problem ? "I didn't understand that" : 'APIM Triage: what you can ask me',
+    hasProblem: Boolean(h.problem),
+    problem: cardText(h.problem ?? '', 400),
+    hasSuggestions: h.suggestions.length > 0,
+    suggestions: h.suggestions.slice(0, 5).map((s) => ({ title: plainText(s, 60), command: commandText(s) })),
+    commands: h.commands.slice(0, 12).map((c) => ({
+      usage: plainText(c.usage, 120),
+      description: cardText(c.description, 300),
+      hasExamples: c.examples.length > 0,
+      examples: cardText(`e.g. ${c.examples.slice(0, 3).join(' · ')}`, 300),
+    })),
+    footer: 'Mention me with a command, for example: @APIM Triage triage last 15m',
+  };
+}
+
+export function runningModel(cmd: Command, now: Date) {
+  const label = cmd.window.label.trim();
+  const when = /^last\b/i.test(label) ? `for the ${humanWindowLabel(label)}` : humanWindowLabel(label);
+  return {
+    heading: cardText(`⏳ Running ${kindLabel(cmd)} ${when}…`),
+    commandText: plainText(commandText(cmd.text), 200),
+    detail: `Started ${utcClock(now, true)} UTC. This card is replaced by the answer when it is ready.`,
+  };
+}

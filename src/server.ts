@@ -1,0 +1,226 @@
+/**
+ * HTTP host: restify + botbuilder CloudAdapter. Routes POST /api/messages (the Bot Framework endpoint)
+ * and GET /healthz. `npm start` runs main(), which reads settings, builds the triage and serves.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import * as restify from 'restify';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import { TriageBot, describe, type TriageBotOptions } from './bot/triageBot';
+import { signingKey } from './bot/actionData';
+import { RateLimiter } from './bot/rateLimit';
+import { jsonLogger, type Logger, type ServerConfig, type Triage } from './bot/ports';
+import type { AppConfig } from './config';
+
+/** Either the lead's AppConfig (nested `bot`) or the flat settings the server needs. */
+export type ServerSettingsInput = ServerConfig | AppConfig;
+
+export interface CreateServerOptions {
+  config: ServerSettingsInput;
+  triage: Triage;
+  logger?: Logger;
+  /** Shown on /healthz: 'embedded' or 'log-analytics'. Read from an AppConfig when not given. */
+  sourceKind?: string;
+  /** Longest an answer may take before the card says so (default: config answerTimeoutSeconds + 5 s, else 120 s). */
+  answerTimeoutMs?: number;
+  /** How long a card action waits for its answer before answering "running" (default 8 s). */
+  invokeWaitMs?: number;
+  portalLink?: string;
+  now?: () => Date;
+  /** Overrides AppConfig.actionSigningKey (tests pin it to sign their own card actions). */
+  actionSigningKey?: string;
+  /** Overrides for the bot's guards (access policy, rate limiter, audit log, command length). */
+  guards?: Pick<TriageBotOptions, 'access' | 'rateLimiter' | 'audit' | 'maxCommandLength'>;
+}
+
+export interface RunningServer {
+  server: restify.Server;
+  adapter: CloudAdapter;
+  bot: TriageBot;
+  listen(port?: number, host?: string): Promise<{ port: number; url: string }>;
+  close(): Promise<void>;
+}
+
+export class StartupError extends Error {}
+
+interface Settings {
+  port: number;
+  appId: string;
+  appPassword: string;
+  appType: string;
+  tenantId: string;
+  nodeEnv: string;
+}
+
+function settingsOf(c: ServerSettingsInput): Settings {
+  if ('bot' in c) {
+    return {
+      port: c.port,
+      appId: c.bot.appId ?? '',
+      appPassword: c.bot.appPassword ?? '',
+      appType: c.bot.appType,
+      tenantId: c.bot.tenantId ?? '',
+      nodeEnv: c.nodeEnv,
+    };
+  }
+  return {
+    port: c.port,
+    appId: c.microsoftAppId ?? '',
+    appPassword: c.microsoftAppPassword ?? '',
+    appType: c.microsoftAppType || 'MultiTenant',
+    tenantId: c.microsoftAppTenantId ?? '',
+    nodeEnv: c.nodeEnv ?? 'development',
+  };
+}
+
+export function packageVersion(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 4; i++) {
+    const p = path.join(dir, 'package.json');
+    if (fs.existsSync(p)) return (JSON.parse(fs.readFileSync(p, 'utf8')) as { version?: string }).version ?? 'unknown';
+    dir = path.dirname(dir);
+  }
+  return 'unknown';
+}
+
+export function createServer(opts: CreateServerOptions): RunningServer {
+  const s = settingsOf(opts.config);
+  const logger = opts.logger ?? jsonLogger();
+  if (!s.appId && s.nodeEnv === 'production') {
+    // With no app id CloudAdapter skips every token check: in production that is an open endpoint.
+    throw new StartupError(
+      'Refusing to start: NODE_ENV=production but MicrosoftAppId is not set, so anyone could post to /api/messages. ' +
+        'Set MicrosoftAppId, MicrosoftAppPassword (or MicrosoftAppType=UserAssignedMSI) and MicrosoftAppTenantId from the Azure Bot registration.',
+    );
+  }
+  if (!s.appId) {
+    logger.warn(
+      '!!! AUTHENTICATION DISABLED: MicrosoftAppId is not set, so /api/messages accepts requests WITHOUT a Bot Framework token. ' +
+        'Fine for local testing (Agents Playground, tests); never expose this port. Set MicrosoftAppId to turn checks on. !!!',
+      { authenticated: false },
+    );
+  }
+
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: s.appId,
+    MicrosoftAppPassword: s.appPassword,
+    MicrosoftAppType: s.appType,
+    MicrosoftAppTenantId: s.tenantId,
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (ctx: TurnContext, error: Error) => {
+    const reference = ctx.activity?.id ?? 'unknown';
+    logger.error('turn failed', { error: describe(error), activityType: ctx.activity?.type, reference });
+    if (ctx.activity?.type !== 'message') return;
+    try {
+      await ctx.sendActivity(
+        `Sorry, something went wrong while handling that message. Please try again in a moment; if it keeps happening, tell whoever runs the bot (reference ${reference}).`,
+      );
+    } catch (sendErr) {
+      logger.error('could not tell the user about a failed turn', { error: describe(sendErr), reference });
+    }
+  };
+
+  const appConfig = 'bot' in opts.config ? opts.config : undefined;
+  const answerTimeoutMs = opts.answerTimeoutMs ?? (appConfig ? appConfig.answerTimeoutSeconds * 1000 + 5000 : 120_000);
+  const bot = new TriageBot({
+    triage: opts.triage,
+    adapter,
+    appId: s.appId,
+    logger,
+    now: opts.now,
+    answerTimeoutMs,
+    invokeWaitMs: opts.invokeWaitMs,
+    portalLink: opts.portalLink,
+    access: appConfig?.access,
+    signingKey: signingKey(opts.actionSigningKey ?? appConfig?.actionSigningKey),
+    rateLimiter: appConfig ? new RateLimiter(appConfig.rateLimits) : undefined,
+    maxCommandLength: appConfig?.maxCommandLength,
+    ...opts.guards,
+  });
+
+  const sourceKind = opts.sourceKind ?? appConfig?.logs.kind ?? 'unknown';
+  const version = packageVersion();
+  const startedAt = Date.now();
+
+  const server = restify.createServer({ name: 'apim-triage' });
+  server.use(restify.plugins.bodyParser({ mapParams: false }));
+  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
+    await adapter.process(req, res, (ctx) => bot.run(ctx));
+  });
+  server.get('/healthz', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
+    res.send(200, {
+      status: 'ok',
+      version,
+      logSource: sourceKind,
+      authenticated: Boolean(s.appId),
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      answersInFlight: bot.inFlight,
+    });
+    return next();
+  });
+
+  return {
+    server,
+    adapter,
+    bot,
+    listen(port = s.port, host?: string) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        const done = () => {
+          const a = server.address() as AddressInfo;
+          const shownHost = host ?? 'localhost';
+          resolve({ port: a.port, url: `http://${shownHost}:${a.port}` });
+        };
+        if (host) server.listen(port, host, done);
+        else server.listen(port, done);
+      });
+    },
+    async close() {
+      // Let answers already promised to users land before the process goes away.
+      await bot.idle();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** `npm start`: settings -> triage -> server. Returns the exit code on a start-up failure. */
+export async function main(env: NodeJS.ProcessEnv = process.env, logger: Logger = jsonLogger()): Promise<RunningServer | number> {
+  const stderrLogger = jsonLogger(process.stderr);
+  try {
+    // Loaded lazily so tests can build a server around any Triage without the engine and data modules.
+    const { loadConfig, loadDotEnv } = require('./config') as typeof import('./config');
+    if (env === process.env) loadDotEnv();
+    const config = loadConfig(env);
+    const { createTriage } = require('./triage') as typeof import('./triage');
+    const { triage, description } = createTriage(config);
+    const app = createServer({ config, triage, logger });
+    const { url } = await app.listen(config.port);
+    logger.info('APIM Triage bot listening', { url: `${url}/api/messages`, health: `${url}/healthz`, logs: description, version: packageVersion() });
+    const closeServer = app.close;
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info('shutting down: finishing answers in flight', { signal });
+      void app.close().then(() => process.exit(0));
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    app.close = async () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      await closeServer();
+    };
+    return app;
+  } catch (err) {
+    // ConfigError and StartupError messages are written for people; anything else gets name + message only.
+    const known = err instanceof StartupError || (err instanceof Error && err.name === 'ConfigError');
+    stderrLogger.error(known ? (err as Error).message : `Failed to start: ${describe(err)}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main().then((r) => {
+    if (typeof r === 'number') process.exit(r);
+  });
+}
