@@ -1,0 +1,192 @@
+/**
+ * Headless Chromium for the card screenshots: the distribution's own browser (Debian `chromium`), driven
+ * by playwright-core. Nothing is downloaded; every page request other than the inline page is refused, so
+ * a card that references a remote image cannot make the run depend on the network.
+ */
+import * as fs from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+/** Flags for a quiet, offline, reproducible browser (no GPU, no background updates or sync). */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // Same text rasterisation on every run, so regenerated PNGs only change when a card changes.
+  '--font-render-hinting=none',
+];
+
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+export class ChromiumMissingError extends Error {}
+
+/** CHROMIUM_PATH, else the first installed system browser. */
+export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
+  const wanted = env.CHROMIUM_PATH;
+  if (wanted) {
+    if (!fs.existsSync(wanted)) throw new ChromiumMissingError(`CHROMIUM_PATH=${wanted} does not exist.`);
+    return wanted;
+  }
+  const found = CANDIDATES.find((p) => fs.existsSync(p));
+  if (!found) {
+    throw new ChromiumMissingError(
+      `No Chromium found (looked in ${CANDIDATES.join(', ')}). Install it (Debian/Ubuntu: apt-get install -y chromium) or set CHROMIUM_PATH.`,
+    );
+  }
+  return found;
+}
+
+export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(env), headless: true, args: CHROMIUM_FLAGS });
+}
+
+/**
+ * A Teams-like host config (light theme): Segoe UI first, with metric-compatible fallbacks present on
+ * Linux boxes, Teams' text sizes (12/14/14/18/24), weights and its neutral/purple palette.
+ */
+const FONT = "'Segoe UI', 'Segoe UI Web (West European)', -apple-system, BlinkMacSystemFont, 'Helvetica Neue', Arial, 'Liberation Sans', sans-serif";
+const MONO = "Consolas, Menlo, 'Liberation Mono', 'DejaVu Sans Mono', monospace";
+const SIZES = { small: 12, default: 14, medium: 14, large: 18, extraLarge: 24 };
+const WEIGHTS = { lighter: 300, default: 400, bolder: 600 };
+
+function palette(background: string) {
+  return {
+    backgroundColor: background,
+    foregroundColors: {
+      default: { default: '#242424', subtle: '#616161' },
+      dark: { default: '#242424', subtle: '#424242' },
+      light: { default: '#FFFFFF', subtle: '#F5F5F5' },
+      accent: { default: '#5B5FC7', subtle: '#7F85F5' },
+      good: { default: '#0E700E', subtle: '#107C10' },
+      warning: { default: '#835B00', subtle: '#8A6A00' },
+      attention: { default: '#C4314B', subtle: '#D13438' },
+    },
+  };
+}
+
+export const TEAMS_HOST_CONFIG = {
+  supportsInteractivity: true,
+  fontFamily: FONT,
+  fontTypes: {
+    default: { fontFamily: FONT, fontSizes: SIZES, fontWeights: WEIGHTS },
+    monospace: { fontFamily: MONO, fontSizes: SIZES, fontWeights: WEIGHTS },
+  },
+  spacing: { small: 4, default: 8, medium: 16, large: 20, extraLarge: 24, padding: 16 },
+  separator: { lineThickness: 1, lineColor: '#E0E0E0' },
+  imageSizes: { small: 32, medium: 52, large: 100 },
+  containerStyles: {
+    default: palette('#FFFFFF'),
+    emphasis: palette('#F5F5F5'),
+    accent: palette('#E8EBFA'),
+    good: palette('#F1FAF1'),
+    attention: palette('#FDF3F4'),
+    warning: palette('#FBF6D9'),
+  },
+  actions: {
+    maxActions: 6,
+    spacing: 'default',
+    buttonSpacing: 8,
+    showCard: { actionMode: 'inline', inlineTopMargin: 16, style: 'emphasis' },
+    actionsOrientation: 'horizontal',
+    actionAlignment: 'left',
+  },
+  factSet: {
+    title: { weight: 'bolder', size: 'default', wrap: true, maxWidth: 150 },
+    value: { wrap: true },
+    spacing: 12,
+  },
+};
+
+/** Teams draws bot cards at most about 560 px wide in a channel on desktop. */
+export const CARD_WIDTH = 560;
+
+/** Buttons and frame roughly as Teams draws them; the renderer itself styles everything else inline. */
+const PAGE_CSS = `
+  html, body { margin: 0; background: #F5F5F5; }
+  body { padding: 16px; font-family: ${FONT}; }
+  #frame { width: ${CARD_WIDTH}px; background: #FFFFFF; border: 1px solid #E0E0E0; border-radius: 6px;
+           box-shadow: 0 1px 2px rgba(0,0,0,0.12); overflow: hidden; }
+  .ac-pushButton { font-family: ${FONT}; font-size: 14px; font-weight: 600; color: #242424; background: #FFFFFF;
+                   border: 1px solid #D1D1D1; border-radius: 4px; padding: 5px 12px; min-height: 32px; cursor: pointer;
+                   overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+  .ac-pushButton.expanded { background: #EBEBEB; }
+  .ac-selectable { cursor: pointer; }
+  *, *::before, *::after { animation: none !important; transition: none !important; caret-color: transparent !important; }
+`;
+
+/** An HTML page holding the Adaptive Cards UMD bundle and an empty frame the card is drawn into. */
+export function cardPageHtml(rendererSource: string): string {
+  // The bundle is inlined: the page is built from a string and makes no requests at all.
+  const safe = rendererSource.replace(/<\/script/gi, '<\\/script');
+  return `<!doctype html><html><head><meta charset="utf-8"><style>${PAGE_CSS}</style>
+<script>${safe}</script></head><body><div id="frame"></div></body></html>`;
+}
+
+/** What the in-page renderer reports back for one card. */
+export interface PageRenderResult {
+  /** Parse/validation events from the renderer (unknown element types, invalid values...). */
+  warnings: string[];
+  /** Element types the renderer does not know and therefore replaced with their fallback (or dropped). */
+  unknownTypes: string[];
+}
+
+/**
+ * Runs inside the page: parse the card with the Teams host config, render it into #frame.
+ * Written as a self-contained function because Playwright serialises it into the page.
+ */
+export function renderInPage(args: { card: unknown; hostConfig: unknown }): PageRenderResult {
+  // The project compiles without DOM typings; in the page these globals exist.
+  const g = globalThis as unknown as { AdaptiveCards: any; document: any };
+  const AC = g.AdaptiveCards;
+  const frame = g.document.getElementById('frame');
+  frame.innerHTML = '';
+  // Teams renders the Markdown subset in TextBlocks and fact values (bold, italic, links, escapes, line
+  // breaks); without a processor the JS renderer would show "\\_" and "**" literally, unlike Teams.
+  AC.AdaptiveCard.onProcessMarkdown = (text: string, result: { didProcess: boolean; outputHtml?: string }) => {
+    const kept: string[] = [];
+    let html = text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+    html = html.replace(/\\([\\`*_{}\[\]()#+\-.!~|>])/g, (_m, ch: string) => {
+      kept.push(ch);
+      return `\u0000${kept.length - 1}\u0000`;
+    });
+    html = html
+      .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_m, label: string, url: string) =>
+        /^(https?:|mailto:)/i.test(url) ? `<a href="${url}" style="color:#5B5FC7;text-decoration:none">${label}</a>` : label)
+      .replace(/\*\*([^*]+?)\*\*/g, '<strong>$1</strong>')
+      .replace(/(^|[^\w*])\*([^*\s][^*]*?)\*(?!\w)/g, '$1<em>$2</em>')
+      .replace(/(^|[^\w])_([^_\s][^_]*?)_(?!\w)/g, '$1<em>$2</em>')
+      .replace(/~~([^~]+)~~/g, '<del>$1</del>')
+      .replace(/`([^`]+)`/g, '<code style="font-family:Consolas,\'Liberation Mono\',monospace">$1</code>')
+      .replace(/\n/g, '<br>');
+    result.outputHtml = html.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => kept[Number(i)] ?? '');
+    result.didProcess = true;
+  };
+  const card = new AC.AdaptiveCard();
+  card.hostConfig = new AC.HostConfig(args.hostConfig);
+  const ctx = new AC.SerializationContext();
+  const unknownTypes: string[] = [];
+  const seen = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(seen);
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if (typeof o.type === 'string' && o.type !== 'AdaptiveCard' && !o.type.startsWith('Action.') && !AC.GlobalRegistry.elements.findByName(o.type)) {
+      if (!['Column', 'TableRow', 'TableCell', 'TextRun', 'Fact'].includes(o.type)) unknownTypes.push(o.type);
+    }
+    for (const v of Object.values(o)) seen(v);
+  };
+  seen(args.card);
+  card.parse(args.card, ctx);
+  const warnings: string[] = [];
+  for (let i = 0; i < ctx.eventCount; i++) {
+    const e = ctx.getEventAt(i);
+    warnings.push(`${AC.ValidationEvent[e.event] ?? e.event}: ${e.message}`);
+  }
+  for (const e of card.validateProperties().validationEvents) warnings.push(`${AC.ValidationEvent[e.event] ?? e.event}: ${e.message}`);
+  const el = card.render();
+  if (el) frame.appendChild(el);
+  return { warnings, unknownTypes: [...new Set(unknownTypes)] };
+}

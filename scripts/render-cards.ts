@@ -1,0 +1,312 @@
+/**
+ * `npm run render-cards`: draws every card the bot sends, as Teams would show it, into docs/cards/.
+ * Each card comes from the real pipeline (parse -> recipe KQL on the embedded demo workspace -> classify
+ * -> rank -> renderReply) with `now` pinned, so the PNGs only change when a card really changes.
+ * The error card comes from a real Log Analytics client talking to a local service that refuses it (403).
+ * Each card is rendered by the Adaptive Cards JS renderer in headless Chromium with a Teams-like host
+ * config; next to each PNG goes a .txt (the card's text in reading order) and README.md indexes them all.
+ *
+ *   node dist/scripts/render-cards.js [--out DIR] [--only NAME[,NAME]]
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as os from 'node:os';
+import type { Browser, Page } from 'playwright-core';
+import type { BotReply } from '../src/answer';
+import { loadConfig } from '../src/config';
+import { createTriage, TriageService } from '../src/triage';
+import { CARD_BUDGET_BYTES, cardBytes, cardToText, renderReply, renderRunningCard, type AdaptiveCard } from '../src/cards';
+import { buildLogAnalyticsSource } from '../src/logs/logAnalyticsSource';
+import { LaService } from '../test/support/laService/server';
+import { SEED } from '../test/support/laService/seedErrors';
+import { StaticTokenCredential } from '../test/support/laService/fakeCredential';
+import { createServer } from '../src/server';
+import { freePort, playgroundConfig, playgroundInstalled, sendUserMessage, startPlayground } from '../test/support/playground/playground';
+import { cardPageHtml, ChromiumMissingError, launchChromium, renderInPage, TEAMS_HOST_CONFIG, type PageRenderResult } from './lib/chromium';
+
+/** The instant every card is drawn at: the demo incident's traffic ends here. */
+export const PINNED_NOW = new Date('2026-11-23T14:30:00Z');
+const ASKER = 'Alex Rivera';
+/**
+ * The bot renders answers 4 KB under the card budget to leave room for signing its buttons
+ * (src/bot/triageBot.ts SIGNING_HEADROOM_BYTES, not exported); the same here, so the pictures show as
+ * many findings as Teams users get.
+ */
+const BOT_BUDGET_BYTES = CARD_BUDGET_BYTES - 4 * 1024;
+/** Shown as the query time in answer footers (the real value varies run to run). */
+const FOOTER_QUERY_MS = 150;
+
+export interface CardCase {
+  /** File name stem in docs/cards. */
+  name: string;
+  /** What was typed in the channel. */
+  text: string;
+  /** One line for the index. */
+  about: string;
+  /** 'demo': answered from the demo workspace; 'refused': from a Log Analytics that answers 403; 'running': the ack card. */
+  source: 'demo' | 'refused' | 'running';
+  /** Click the first selectable row (the first finding) so its explanation shows in the picture. */
+  expandFirst?: boolean;
+}
+
+export const CASES: CardCase[] = [
+  { name: 'triage', text: 'triage last 15m', about: 'Ranked failure signatures of the last 15 minutes.', source: 'demo', expandFirst: true },
+  { name: 'running', text: 'triage last 15m', about: 'The acknowledgement card shown while a command runs (replaced in place by the answer).', source: 'running' },
+  { name: 'why-401-orders-api', text: 'why 401 on orders-api', about: 'Why one API answers 401: the signatures behind that status.', source: 'demo' },
+  { name: 'why-500-payments-api', text: 'why 500 on payments-api', about: 'Why one API answers 500.', source: 'demo' },
+  { name: 'tls', text: 'tls', about: 'Backend TLS failures per backend.', source: 'demo' },
+  { name: '401s', text: '401s', about: 'The 401 breakdown (subscription key, JWT, ...).', source: 'demo' },
+  { name: 'breakers', text: 'breakers', about: 'Backends whose circuit breaker tripped.', source: 'demo' },
+  { name: 'breaker-shipping-backend', text: 'breaker shipping-backend', about: 'One breaker: the timeline of backend errors then 503s, and the verdict.', source: 'demo' },
+  { name: 'apis', text: 'apis', about: 'APIs that sent traffic, with their failure rates.', source: 'demo' },
+  { name: 'help', text: 'help', about: 'The command list.', source: 'demo' },
+  { name: 'unknown-command', text: 'triaje', about: 'A command the bot does not understand: the problem and suggestions.', source: 'demo' },
+  { name: 'error-insufficient-access', text: 'triage last 15m', about: 'Log Analytics refuses the bot (403 InsufficientAccessError): what happened and how to fix it.', source: 'refused' },
+];
+
+/** The part of the triage the message handler uses (TriageService and the workspace hub both have it). */
+type Triage = Pick<TriageService, 'parse' | 'run' | 'help'>;
+
+/** What the bot answers for a text, exactly as the message handler decides it. */
+async function replyFor(triage: Triage, text: string): Promise<BotReply> {
+  const parsed = triage.parse(text, { now: PINNED_NOW });
+  if (!parsed.ok) return triage.help(parsed.error, parsed.suggestions);
+  if (parsed.command.kind === 'help') return triage.help();
+  return triage.run(parsed.command, { requestedBy: ASKER });
+}
+
+/** A workspace id-shaped value; never a real one. */
+const REFUSED_WORKSPACE = '6c1a3f52-0d4e-4b8f-9a71-2e5d8c0b9f14';
+
+/** Runs `text` against a real Log Analytics client whose service answers 403 InsufficientAccessError. */
+async function refusedReply(text: string): Promise<BotReply> {
+  const service = await LaService.start({
+    executor: () => {
+      throw new Error('the refusing service never runs a query');
+    },
+  });
+  try {
+    service.inject({ ...SEED.insufficientAccess, times: 1000 });
+    const source = buildLogAnalyticsSource({
+      workspaceId: REFUSED_WORKSPACE,
+      endpoint: service.endpoint,
+      credential: new StaticTokenCredential(),
+      caCertificates: service.ca,
+      identityLabel: "the bot's managed identity (client id 3f0d8a2e-5b1c-4e7f-8d26-91a4c7e0b5d3)",
+    });
+    const triage = new TriageService({ source, now: () => PINNED_NOW, identity: "the bot's managed identity (client id 3f0d8a2e-5b1c-4e7f-8d26-91a4c7e0b5d3)" });
+    return await replyFor(triage, text);
+  } finally {
+    await service.close();
+  }
+}
+
+export interface RenderedCard {
+  c: CardCase;
+  card: AdaptiveCard;
+  reply?: BotReply;
+}
+
+/** Every card in CASES, built by the real pipeline. */
+export async function buildCards(cases: CardCase[] = CASES): Promise<RenderedCard[]> {
+  // A clean environment: a developer's .env must not turn the demo pictures into queries on their workspace.
+  const config = loadConfig({ NODE_ENV: 'development' });
+  const { triage } = createTriage(config, { now: PINNED_NOW });
+  const out: RenderedCard[] = [];
+  for (const c of cases) {
+    if (c.source === 'running') {
+      const parsed = triage.parse(c.text, { now: PINNED_NOW });
+      if (!parsed.ok) throw new Error(`"${c.text}" does not parse: ${parsed.error}`);
+      out.push({ c, card: renderRunningCard(parsed.command, PINNED_NOW) });
+      continue;
+    }
+    const reply = c.source === 'refused' ? await refusedReply(c.text) : await replyFor(triage, c.text);
+    // The footer's query time is wall-clock; fixed here so a picture changes only when its card does.
+    if (reply.type === 'answer') reply.stats = { ...reply.stats, queryMs: FOOTER_QUERY_MS };
+    out.push({ c, reply, card: renderReply(reply, { now: PINNED_NOW, budgetBytes: BOT_BUDGET_BYTES }) });
+  }
+  return out;
+}
+
+interface Shot {
+  c: CardCase;
+  bytes: number;
+  render: PageRenderResult;
+  expanded: boolean;
+  replyType: string;
+  size: { width: number; height: number };
+}
+
+async function shoot(page: Page, item: RenderedCard, outDir: string): Promise<Shot> {
+  const render = await page.evaluate(renderInPage, { card: item.card, hostConfig: TEAMS_HOST_CONFIG });
+  let expanded = false;
+  if (item.c.expandFirst) {
+    const row = page.locator('#frame .ac-selectable').first();
+    if ((await row.count()) > 0) {
+      await row.click();
+      expanded = true;
+    } else {
+      render.warnings.push('expandFirst: the card has no selectable row to open');
+    }
+  }
+  const frame = page.locator('#frame');
+  const file = path.join(outDir, `${item.c.name}.png`);
+  await frame.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+  const box = (await frame.boundingBox()) ?? { width: 0, height: 0 };
+  fs.writeFileSync(path.join(outDir, `${item.c.name}.txt`), `${cardToText(item.card).trimEnd()}\n`);
+  return {
+    c: item.c,
+    bytes: cardBytes(item.card),
+    render,
+    expanded,
+    replyType: item.reply?.type ?? 'running',
+    size: { width: Math.round(box.width), height: Math.round(box.height) },
+  };
+}
+
+function indexMarkdown(shots: Shot[], withPlayground: boolean): string {
+  const charts = shots.filter((s) => s.render.unknownTypes.some((t) => t.startsWith('Chart.'))).map((s) => s.c.name);
+  const lines = [
+    '# Bot cards, as rendered',
+    '',
+    'Generated by `npm run render-cards` (scripts/render-cards.ts); do not edit by hand.',
+    `Every card comes from the real pipeline on the embedded demo workspace with now = ${PINNED_NOW.toISOString()}, and is drawn by the`,
+    'Adaptive Cards JS renderer (adaptivecards 3.0.6) in headless Chromium with a Teams-like light host config, 560 px wide.',
+    'The JS renderer is not Teams: fonts, spacing and button styles are close, not identical. A Markdown subset',
+    '(bold, italic, links, escapes, line breaks) is rendered as Teams does. Answer footers show a fixed query time',
+    `(${FOOTER_QUERY_MS} ms) so pictures change only when a card does. Each \`.txt\` is the card's text in reading order`,
+    'with every toggle opened.',
+    '',
+    charts.length
+      ? `Chart elements (Chart.*) are a Teams extension the JS renderer does not know; these cards show their \`fallback\` instead: ${charts.join(', ')}.`
+      : 'No card contains a Chart.* element (the renderer would show its `fallback`); sections are drawn as Tables.',
+    '',
+    '| Card | Typed | Reply | JSON size | Picture | Notes |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const s of shots) {
+    const notes = [
+      s.c.about,
+      s.expanded ? 'First finding expanded.' : '',
+      s.render.unknownTypes.length ? `Drawn from fallback: ${s.render.unknownTypes.join(', ')}.` : '',
+      s.render.warnings.length ? `Renderer warnings: ${s.render.warnings.join('; ')}.` : '',
+    ].filter(Boolean);
+    lines.push(
+      `| [${s.c.name}](${s.c.name}.png) | \`${s.c.text}\` | ${s.replyType} | ${(s.bytes / 1024).toFixed(1)} KB | ${s.size.width}×${s.size.height} ([text](${s.c.name}.txt)) | ${notes.join(' ').replace(/\|/g, '\\|')} |`,
+    );
+  }
+  lines.push('');
+  if (withPlayground) {
+    lines.push(
+      '## The triage answer in the Agents Playground',
+      '',
+      'The same command sent through the Microsoft 365 Agents Playground (its own card renderer, a narrower chat column,',
+      'no full-width cards), as `npm run playground` shows it. Its timestamps are the wall clock, so this picture changes on every run.',
+      '',
+      '![playground-triage](playground-triage.png)',
+      '',
+    );
+  }
+  for (const s of shots) lines.push(`## ${s.c.name}: \`${s.c.text}\``, '', `![${s.c.name}](${s.c.name}.png)`, '');
+  return lines.join('\n');
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The triage answer as the Agents Playground's own web UI draws it (its bundled card renderer, its
+ * narrower chat column), with the bot server in this process. The playground stamps messages with the
+ * wall clock, so unlike the card pictures this one differs from run to run.
+ */
+async function shootPlayground(browser: Browser, outDir: string): Promise<string> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-triage-render-'));
+  const config = loadConfig({ NODE_ENV: 'development', STATE_DIR: path.join(tmp, 'state') });
+  const { triage } = createTriage(config, { now: PINNED_NOW });
+  const silent = { info() {}, warn() {}, error() {} };
+  const bot = createServer({ config, triage, logger: silent, now: () => PINNED_NOW });
+  const { port: botPort } = await bot.listen(0, '127.0.0.1');
+  try {
+    const pg = await startPlayground({ botEndpoint: `http://127.0.0.1:${botPort}/api/messages`, port: await freePort(), logFile: path.join(tmp, 'playground.log') });
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 2600 }, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'UTC' });
+      // Its page asks a CDN for Segoe UI and an animation script: refused, it falls back to local fonts.
+      await context.route('**/*', (route) => (LOOPBACK.has(new URL(route.request().url()).hostname) ? route.continue() : route.abort()));
+      const page = await context.newPage();
+      await page.goto(pg.uiUrl, { waitUntil: 'load' });
+      await page.getByText('Personal Chat').first().waitFor({ timeout: 30_000 });
+      const { personalChatId, currentUserId } = await playgroundConfig(pg.baseUrl);
+      await sendUserMessage(pg.baseUrl, personalChatId, currentUserId, 'triage last 15m');
+      // The running card is replaced in place; wait for the answer's footer, the last thing it draws.
+      await page.getByText('Asked by', { exact: false }).last().waitFor({ timeout: 60_000 });
+      const file = path.join(outDir, 'playground-triage.png');
+      // The answer's bubble with its sender line, not the whole (mostly empty) window.
+      const box = await page.locator('.ac-adaptiveCard').last().boundingBox();
+      const clip = box ? { x: Math.max(0, box.x - 48), y: Math.max(0, box.y - 40), width: box.width + 96, height: box.height + 64 } : undefined;
+      await page.screenshot({ path: file, clip, animations: 'disabled', caret: 'hide' });
+      await context.close();
+      return file;
+    } finally {
+      await pg.stop();
+    }
+  } finally {
+    await bot.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, only: { type: 'string' }, 'no-playground': { type: 'boolean', default: false } } });
+  const root = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+  const outDir = path.resolve(values.out ?? path.join(root, 'docs', 'cards'));
+  const only = values.only?.split(',').map((s) => s.trim());
+  const cases = only ? CASES.filter((c) => only.includes(c.name)) : CASES;
+  if (only && cases.length !== only.length) {
+    const known = new Set(CASES.map((c) => c.name));
+    process.stderr.write(`Unknown card name(s): ${only.filter((n) => !known.has(n)).join(', ')}. Known: ${[...known].join(', ')}\n`);
+    return 2;
+  }
+  fs.mkdirSync(outDir, { recursive: true });
+
+  const cards = await buildCards(cases);
+  const renderer = fs.readFileSync(require.resolve('adaptivecards/dist/adaptivecards.min.js'), 'utf8');
+  const browser = await launchChromium();
+  const shots: Shot[] = [];
+  try {
+    const context = await browser.newContext({ viewport: { width: 640, height: 900 }, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'UTC' });
+    // Offline by construction: the page is a string; anything it tries to fetch is refused.
+    await context.route('**/*', (route) => route.abort());
+    const page = await context.newPage();
+    await page.setContent(cardPageHtml(renderer));
+    for (const item of cards) {
+      const shot = await shoot(page, item, outDir);
+      shots.push(shot);
+      const flags = [shot.expanded ? 'expanded' : '', ...shot.render.unknownTypes.map((t) => `fallback:${t}`), ...shot.render.warnings].filter(Boolean);
+      process.stdout.write(`${item.c.name.padEnd(26)} ${shot.replyType.padEnd(7)} ${String(shot.bytes).padStart(6)} B  ${shot.size.width}x${shot.size.height}${flags.length ? `  ${flags.join(' | ')}` : ''}\n`);
+    }
+    if (!only && !values['no-playground']) {
+      if (playgroundInstalled()) {
+        const file = await shootPlayground(browser, outDir);
+        process.stdout.write(`${'playground-triage'.padEnd(26)} the triage answer in the Agents Playground UI -> ${path.basename(file)}\n`);
+      } else {
+        process.stdout.write('playground-triage          skipped: @microsoft/m365agentsplayground is not installed\n');
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  if (!only) fs.writeFileSync(path.join(outDir, 'README.md'), indexMarkdown(shots, !values['no-playground'] && playgroundInstalled()));
+  process.stdout.write(`Wrote ${shots.length} cards to ${path.relative(process.cwd(), outDir) || outDir}\n`);
+  return 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => (process.exitCode = code),
+    (err: unknown) => {
+      const msg = err instanceof ChromiumMissingError ? err.message : `render-cards failed: ${err instanceof Error ? err.message : String(err)}`;
+      process.stderr.write(`${msg}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
