@@ -21,9 +21,10 @@ export interface HubRunContext extends RunContext {
 function identityOf(config: AppConfig): string {
   if (config.logs.kind !== 'log-analytics') return 'the local user';
   const credential = config.logs.credential;
-  if (typeof credential === 'string') return "the bot's identity (DefaultAzureCredential: its managed identity on Azure)";
-  if ('managedIdentityClientId' in credential) return `the bot's managed identity (client id ${credential.managedIdentityClientId})`;
-  return `the bot's service principal (client id ${credential.clientId})`;
+  // Error text reads "The bot's identity <label> has no read role...": labels name the identity, not "the bot".
+  if (typeof credential === 'string') return 'DefaultAzureCredential (its managed identity on Azure, az login locally)';
+  if ('managedIdentityClientId' in credential) return `managed identity ${credential.managedIdentityClientId}`;
+  return `app registration ${credential.clientId} (tenant ${credential.tenantId})`;
 }
 
 export class TriageHub {

@@ -73,7 +73,7 @@ export class TriageService {
     } catch (error) {
       const explained = explainSourceError(error, {
         workspace: this.source.info.workspace,
-        identity: this.options.identity ?? "the bot's identity",
+        identity: this.options.identity ?? 'DefaultAzureCredential',
         timeoutSeconds: Math.round(this.answerTimeoutMs / 1000),
       });
       return toErrorAnswer(explained, command, kql);
