@@ -1,0 +1,147 @@
+/**
+ * Column builders used while a table streams in: typed arrays doubled as rows arrive, one builder
+ * class per storage kind so the per-cell path has no type dispatch.
+ */
+import type { KqlType } from './types';
+import { fromInput, parseDateTime } from './values';
+
+export type Store =
+  | { kind: 'num'; data: Float64Array }
+  | { kind: 'str'; data: Int32Array; dict: string[] }
+  | { kind: 'bool'; data: Int8Array }
+  | { kind: 'any'; data: unknown[] }
+  /** Every row null (common for optional dynamic columns): no per-row storage at all. */
+  | { kind: 'null' };
+
+export interface Builder {
+  n: number;
+  push(raw: unknown): void;
+  /** Finish, reordering rows by `perm` when given. */
+  build(perm: Int32Array | null): Store;
+}
+
+function grown<T extends Float64Array | Int32Array | Int8Array>(src: T, dst: T): T {
+  dst.set(src);
+  return dst;
+}
+
+function reorder<T extends Float64Array | Int32Array | Int8Array>(src: T, dst: T, n: number, perm: Int32Array | null): T {
+  for (let k = 0; k < n; k++) dst[k] = src[perm ? perm[k] : k];
+  return dst;
+}
+
+class NumBuilder implements Builder {
+  n = 0;
+  private data = new Float64Array(1024);
+  constructor(private readonly type: KqlType) {}
+  push(raw: unknown): void {
+    if (this.n >= this.data.length) this.data = grown(this.data, new Float64Array(this.data.length * 2));
+    let v: number;
+    if (typeof raw === 'number' && (this.type === 'real' || this.type === 'datetime' || this.type === 'timespan' || Number.isInteger(raw))) v = raw;
+    else if (raw instanceof Date) v = this.type === 'datetime' ? raw.getTime() : NaN;
+    else if (typeof raw === 'string' && this.type === 'datetime') v = parseDateTime(raw) ?? NaN;
+    else {
+      const c = fromInput(raw, this.type);
+      v = c === null ? NaN : (c as number);
+    }
+    this.data[this.n++] = v;
+  }
+  /** The values so far (for sorting by time before build). */
+  peek(): Float64Array {
+    return this.data.subarray(0, this.n);
+  }
+  build(perm: Int32Array | null): Store {
+    return { kind: 'num', data: reorder(this.data, new Float64Array(this.n), this.n, perm) };
+  }
+}
+
+class StrBuilder implements Builder {
+  n = 0;
+  private codes = new Int32Array(1024);
+  private dict: string[] = [];
+  private intern = new Map<string, number>();
+  /** Set once a column proves high-cardinality (ids, URLs): interning would only cost. */
+  private plain: string[] | null = null;
+  private last: string | null = null;
+  private lastCode = 0;
+  constructor(private readonly type: KqlType) {}
+  push(raw: unknown): void {
+    const s = typeof raw === 'string' ? raw : ((fromInput(raw, this.type) as string | null) ?? '');
+    const i = this.n++;
+    if (this.plain) {
+      this.plain.push(s);
+      return;
+    }
+    if (i >= this.codes.length) {
+      if (this.dict.length > i / 2) {
+        // mostly distinct values: keep them as a plain array from now on
+        const dict = this.dict;
+        this.plain = Array.from(this.codes.subarray(0, i), (c) => dict[c]);
+        this.plain.push(s);
+        this.intern.clear();
+        this.dict = [];
+        return;
+      }
+      this.codes = grown(this.codes, new Int32Array(this.codes.length * 2));
+    }
+    // runs of the same value are common (constant columns, bursts): skip the hash lookup
+    let c = s === this.last ? this.lastCode : this.intern.get(s);
+    if (c === undefined) {
+      c = this.dict.length;
+      this.dict.push(s);
+      this.intern.set(s, c);
+    }
+    this.last = s;
+    this.lastCode = c;
+    this.codes[i] = c;
+  }
+  build(perm: Int32Array | null): Store {
+    const plain = this.plain;
+    if (plain) return { kind: 'any', data: perm ? Array.from(perm, (p) => plain[p]) : plain };
+    return { kind: 'str', data: reorder(this.codes, new Int32Array(this.n), this.n, perm), dict: this.dict };
+  }
+}
+
+class BoolBuilder implements Builder {
+  n = 0;
+  private data = new Int8Array(1024);
+  push(raw: unknown): void {
+    if (this.n >= this.data.length) this.data = grown(this.data, new Int8Array(this.data.length * 2));
+    const v = typeof raw === 'boolean' ? raw : fromInput(raw, 'bool');
+    this.data[this.n++] = v === null ? -1 : v ? 1 : 0;
+  }
+  build(perm: Int32Array | null): Store {
+    return { kind: 'bool', data: reorder(this.data, new Int8Array(this.n), this.n, perm) };
+  }
+}
+
+class AnyBuilder implements Builder {
+  n = 0;
+  private data: unknown[] = [];
+  private nonNull = false;
+  constructor(private readonly type: KqlType) {}
+  push(raw: unknown): void {
+    const v = fromInput(raw, this.type);
+    if (v !== null) this.nonNull = true;
+    this.data.push(v);
+    this.n++;
+  }
+  build(perm: Int32Array | null): Store {
+    if (!this.nonNull) return { kind: 'null' };
+    const d = this.data;
+    return { kind: 'any', data: perm ? Array.from(perm, (p) => d[p]) : d };
+  }
+}
+
+const NUMERIC = new Set<KqlType>(['long', 'int', 'real', 'decimal', 'datetime', 'timespan']);
+
+export function builderFor(type: KqlType): Builder {
+  if (NUMERIC.has(type)) return new NumBuilder(type);
+  if (type === 'string' || type === 'guid') return new StrBuilder(type);
+  if (type === 'bool') return new BoolBuilder();
+  return new AnyBuilder(type);
+}
+
+export function timesOf(b: Builder): Float64Array | null {
+  return b instanceof NumBuilder ? b.peek() : null;
+}

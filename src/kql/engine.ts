@@ -1,0 +1,103 @@
+/** runQuery: parse with Kusto's parser, report its errors as KqlError, evaluate statements. */
+import { KqlError, closestNames, lineAndColumn } from './errors';
+import { kindOf, nodes, parseAndAnalyze, simpleName, tableColumns, textOf, type Diagnostic, type KNode } from './kusto';
+import type { Workspace } from './storage';
+import type { ResultTable } from './types';
+import { toCell } from './values';
+import { evalScalar, evalTabular, type EvalState } from './pipeline';
+import type { Relation } from './relation';
+
+export interface RunOptions {
+  /** The clock for now() and ago(). */
+  now: Date;
+}
+
+export interface QueryResult {
+  tables: ResultTable[];
+  /** Rows actually read from base tables (after time-index pushdown). */
+  rowsExamined: number;
+}
+
+function diagnosticError(kind: 'syntax' | 'semantic', d: Diagnostic, text: string, suggestions?: string[]): KqlError {
+  const { line, column } = lineAndColumn(text, d.start);
+  const hint = suggestions && suggestions.length ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : '';
+  return new KqlError(kind, `${kind === 'syntax' ? 'Syntax error' : 'Semantic error'} at line ${line}, column ${column}: ${d.code} ${d.message}${hint}`, {
+    code: d.code,
+    line,
+    column,
+    ...(suggestions ? { suggestions } : {}),
+  });
+}
+
+/** Every column name visible anywhere in the query plus table and let names: "did you mean" candidates. */
+function knownNames(root: KNode, ws: Workspace): string[] {
+  const names = new Set<string>(ws.tableNames());
+  for (const t of ws.tableNames()) for (const c of ws.schemaOf(t)) names.add(c.name);
+  const visit = (n: KNode) => {
+    if (!n || n.IsToken) return;
+    const cols = tableColumns(n);
+    if (cols) for (const c of cols) names.add(c.name);
+    if (kindOf(n) === 'NameDeclaration') names.add(simpleName(n));
+    for (let i = 0; i < n.ChildCount; i++) visit(n.GetChild(i));
+  };
+  visit(root);
+  return [...names];
+}
+
+function toTable(name: string, rel: Relation): ResultTable {
+  const readers = rel.cols.map((c) => c.reader());
+  const types = rel.schema.map((c) => c.type);
+  const rows = new Array(rel.n);
+  for (let i = 0; i < rel.n; i++) rows[i] = readers.map((r, c) => toCell(r(i), types[c]));
+  return { name, columns: rel.schema.map((c) => ({ name: c.name, type: c.type })), rows };
+}
+
+export function runQuery(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
+  try {
+    return run(ws, kql, opts);
+  } catch (e) {
+    if (e instanceof KqlError) throw e;
+    // e.g. an invalid regular expression in extract(): report it, never a raw stack
+    throw new KqlError('runtime', `The query failed while running: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
+  if (typeof kql !== 'string' || kql.trim() === '') throw new KqlError('syntax', 'The query is empty. Example: GatewayLogs | where TimeGenerated > ago(15m) | summarize count() by ApiId');
+  const now = opts?.now instanceof Date ? opts.now.getTime() : NaN;
+  if (Number.isNaN(now)) throw new KqlError('runtime', 'runQuery needs opts.now (a valid Date) for now() and ago().');
+  const shapes = ws.tableNames().map((n) => ({ name: n, columns: ws.schemaOf(n) }));
+  const parsed = parseAndAnalyze(kql, shapes);
+  if (parsed.syntaxErrors.length) throw diagnosticError('syntax', parsed.syntaxErrors[0], kql);
+  const semantic = parsed.diagnostics.find((d) => d.severity === 'Error');
+  if (semantic) {
+    let suggestions: string[] | undefined;
+    const m = /The name '([^']+)'/.exec(semantic.message);
+    if (m) suggestions = closestNames(m[1], knownNames(parsed.root, ws));
+    throw diagnosticError('semantic', semantic, kql, suggestions);
+  }
+  const st: EvalState = { ws, views: new Map(), scalars: new Map(), now, rowsExamined: 0 };
+  const tables: ResultTable[] = [];
+  for (const stmt of nodes(parsed.root)) {
+    const k = kindOf(stmt);
+    if (k === 'LetStatement') {
+      const [decl, value] = nodes(stmt);
+      const name = simpleName(decl);
+      if (kindOf(value) === 'FunctionDeclaration') throw new KqlError('unsupported', `let '${name}' declares a function; user-defined functions are not supported by the embedded KQL engine.`);
+      if (tableColumns(value)) st.views.set(name, { body: value, scope: new Map(st.views) });
+      else {
+        st.views.delete(name);
+        st.scalars.set(name, evalScalar(value, st));
+      }
+    } else if (k === 'ExpressionStatement') {
+      const expr = nodes(stmt)[0];
+      if (!tableColumns(expr)) throw new KqlError('unsupported', `The statement '${textOf(stmt).slice(0, 60)}' is not a tabular query; the embedded engine answers tabular queries (use print? not supported).`);
+      const rel = evalTabular(expr, st);
+      tables.push(toTable(tables.length === 0 ? 'PrimaryResult' : `Table_${tables.length}`, rel));
+    } else if (k !== 'EndOfTextToken') {
+      throw new KqlError('unsupported', `The statement '${textOf(stmt).slice(0, 60)}' (${k}) is not supported by the embedded KQL engine.`);
+    }
+  }
+  if (tables.length === 0) throw new KqlError('semantic', 'The query has no tabular expression to return (only let statements).');
+  return { tables, rowsExamined: st.rowsExamined };
+}

@@ -1,0 +1,136 @@
+/**
+ * Tabular evaluation: flattens `source | op | op ...` (inlining tabular lets used as views), pushes
+ * leading TimeGenerated predicates down to the table's time index, then runs the operators.
+ */
+import { KqlError } from './errors';
+import { kindOf, nodes, simpleName, symbolKind, textOf, tokens, type KNode } from './kusto';
+import type { Relation } from './relation';
+import type { Workspace } from './storage';
+import { NumVec } from './vectors';
+import { compileExpr } from './compile/expressions';
+import type { ScalarBinding } from './compile/context';
+import type { Env } from './operators/env';
+import { count, getschema, projectAway, projectOrExtend, projectRename, take, where } from './operators/basic';
+import { summarize } from './operators/summarize';
+import { sort, top } from './operators/sort';
+import { distinct, join, union } from './operators/tables';
+import { timeWindow } from './pushdown';
+
+/** Tabular lets: each body resolves names in the scope it was declared in (so `let T = T | ...` works). */
+export type Views = Map<string, { body: KNode; scope: Views }>;
+
+export interface EvalState {
+  ws: Workspace;
+  views: Views;
+  scalars: Map<string, ScalarBinding>;
+  now: number;
+  rowsExamined: number;
+}
+
+/** Flatten a pipe chain into its source and operators, inlining views. */
+function flatten(node: KNode, views: Views): { source: KNode; ops: KNode[] } {
+  const k = kindOf(node);
+  if (k === 'PipeExpression') {
+    const parts = nodes(node);
+    const left = flatten(parts[0], views);
+    left.ops.push(parts[parts.length - 1]);
+    return left;
+  }
+  if (k === 'ParenthesizedExpression') return flatten(nodes(node)[0], views);
+  const view = k === 'NameReference' ? views.get(simpleName(node)) : undefined;
+  if (view) return flatten(view.body, view.scope);
+  return { source: node, ops: [] };
+}
+
+function operatorName(op: KNode): string {
+  const words = tokens(op);
+  return words.length ? words[0] : kindOf(op);
+}
+
+export function evalTabular(node: KNode, st: EvalState): Relation {
+  const { source, ops } = flatten(node, st.views);
+  const env: Env = { scalars: st.scalars, now: st.now, evalTabular: (n) => evalTabular(n, st) };
+  let rel: Relation;
+  const sk = kindOf(source);
+  if (sk === 'NameReference') {
+    const name = simpleName(source);
+    if (!st.ws.hasTable(name)) {
+      const kindName = symbolKind(source);
+      throw new KqlError('semantic', `'${name}' is not a table in this workspace${kindName && kindName !== 'Table' ? ` (it is a ${kindName.toLowerCase()})` : ''}. Tables: ${st.ws.tableNames().join(', ')}.`);
+    }
+    rel = scan(name, ops, st);
+  } else if (sk === 'UnionOperator') {
+    rel = union(source, null, env);
+  } else if (sk === 'MaterializeExpression') {
+    rel = evalTabular(nodes(source)[0], st); // materialize() only caches; the rows are the same
+  } else {
+    throw new KqlError('unsupported', `'${textOf(source).slice(0, 60)}' is not supported as a query source by the embedded KQL engine (use a table name or a let view).`);
+  }
+  for (const op of ops) rel = apply(op, rel, env);
+  return rel;
+}
+
+/** Read a base table, only the rows whose TimeGenerated can satisfy the leading time predicates. */
+function scan(name: string, ops: KNode[], st: EvalState): Relation {
+  const t = st.ws.table(name);
+  let from = 0;
+  let to = t.rowCount;
+  if (t.timeColumn >= 0) {
+    const w = timeWindow(ops, t.columns, st);
+    if (w) [from, to] = t.timeRange(w.lo, w.loIncl, w.hi, w.hiIncl);
+  }
+  st.rowsExamined += to - from;
+  return {
+    schema: t.columns,
+    cols: t.columns.map((_, c) => t.vector(c, from, to)),
+    n: to - from,
+    ingest: t.ingestion ? new NumVec(t.ingestion, null, from, to - from) : null,
+  };
+}
+
+function apply(op: KNode, rel: Relation, env: Env): Relation {
+  switch (kindOf(op)) {
+    case 'FilterOperator':
+      return where(op, rel, env);
+    case 'ProjectOperator':
+      return projectOrExtend(op, rel, env, false);
+    case 'ExtendOperator':
+      return projectOrExtend(op, rel, env, true);
+    case 'ProjectAwayOperator':
+      return projectAway(op, rel);
+    case 'ProjectRenameOperator':
+      return projectRename(op, rel);
+    case 'SummarizeOperator':
+      return summarize(op, rel, env);
+    case 'SortOperator':
+      return sort(op, rel, env);
+    case 'TopOperator':
+      return top(op, rel, env);
+    case 'TakeOperator':
+      return take(op, rel, env);
+    case 'DistinctOperator':
+      return distinct(op, rel);
+    case 'CountOperator':
+      return count(rel);
+    case 'UnionOperator':
+      return union(op, rel, env);
+    case 'JoinOperator':
+      return join(op, rel, env);
+    case 'GetSchemaOperator':
+      return getschema(rel);
+    case 'RenderOperator':
+      return rel; // charts are a client concern; the data is the answer
+    default:
+      throw new KqlError('unsupported', `The query operator '${operatorName(op)}' is not supported by the embedded KQL engine. Supported: where, project, project-away, project-rename, extend, summarize, order/sort, take/limit, top, distinct, count, union, join, getschema, render.`);
+  }
+}
+
+/** Evaluate a constant scalar expression (let x = ...). */
+export function evalScalar(node: KNode, st: EvalState): ScalarBinding {
+  const empty: Relation = { schema: [], cols: [], n: 0, ingest: null };
+  const c = compileExpr(node, { rel: empty, scalars: st.scalars, now: st.now, evalTabular: (n) => evalTabular(n, st) });
+  if (!c.constant) throw new KqlError('unsupported', `let value '${textOf(node)}' must be a constant in the embedded KQL engine.`);
+  return { value: c.fn(0), type: c.type };
+}
+
+
