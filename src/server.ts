@@ -9,6 +9,7 @@ import * as restify from 'restify';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import { TriageBot, describe, type TriageBotOptions } from './bot/triageBot';
 import { signingKey } from './bot/actionData';
+import { StrictStatusAuthentication } from './bot/strictAuth';
 import { RateLimiter } from './bot/rateLimit';
 import { jsonLogger, type Logger, type ServerConfig, type Triage } from './bot/ports';
 import type { AppConfig } from './config';
@@ -39,7 +40,11 @@ export interface RunningServer {
   adapter: CloudAdapter;
   bot: TriageBot;
   listen(port?: number, host?: string): Promise<{ port: number; url: string }>;
-  close(): Promise<void>;
+  /**
+   * Graceful stop: refuse new turns (503), let answers in flight land for up to `graceMs` (default 20 s),
+   * cancel the rest with a "restarted" card, then close the listener. Bounded in time.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 export class StartupError extends Error {}
@@ -108,7 +113,8 @@ export function createServer(opts: CreateServerOptions): RunningServer {
     MicrosoftAppType: s.appType,
     MicrosoftAppTenantId: s.tenantId,
   });
-  const adapter = new CloudAdapter(auth);
+  // The SDK answers some forged tokens with 500; the wrapper keeps every check and makes them 401.
+  const adapter = new CloudAdapter(new StrictStatusAuthentication(auth));
   adapter.onTurnError = async (ctx: TurnContext, error: Error) => {
     const reference = ctx.activity?.id ?? 'unknown';
     logger.error('turn failed', { error: describe(error), activityType: ctx.activity?.type, reference });
@@ -146,12 +152,19 @@ export function createServer(opts: CreateServerOptions): RunningServer {
 
   const server = restify.createServer({ name: 'apim-triage' });
   server.use(restify.plugins.bodyParser({ mapParams: false }));
+  let draining = false;
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
+    if (draining) {
+      // Stopping: take no new turns, so the platform retries them on another (or the restarted) instance.
+      res.header('Retry-After', '30');
+      res.send(503, { error: 'shutting down' });
+      return;
+    }
     await adapter.process(req, res, (ctx) => bot.run(ctx));
   });
   server.get('/healthz', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
-    res.send(200, {
-      status: 'ok',
+    res.send(draining ? 503 : 200, {
+      status: draining ? 'draining' : 'ok',
       version,
       logSource: sourceKind,
       authenticated: Boolean(s.appId),
@@ -177,10 +190,23 @@ export function createServer(opts: CreateServerOptions): RunningServer {
         else server.listen(port, done);
       });
     },
-    async close() {
-      // Let answers already promised to users land before the process goes away.
-      await bot.idle();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    async close(graceMs = 20_000) {
+      draining = true;
+      // Let answers already promised to users land (or end them with an explained card) before going away.
+      const { finished, cancelled } = await bot.drain(graceMs);
+      if (finished + cancelled > 0) logger.info('answers in flight at shutdown', { finished, cancelled });
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          // Keep-alive connections would hold close() open; nothing more is owed to them.
+          server.server.closeAllConnections?.();
+          resolve();
+        }, 2_000);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     },
   };
 }
@@ -200,7 +226,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env, logger: Logger 
     logger.info('APIM Triage bot listening', { url: `${url}/api/messages`, health: `${url}/healthz`, logs: description, version: packageVersion() });
     const closeServer = app.close;
     const stop = (signal: NodeJS.Signals) => {
-      logger.info('shutting down: finishing answers in flight', { signal });
+      logger.info('shutting down: no new turns; finishing answers in flight', { signal });
+      // Bounded whatever happens: the platform kills the container soon after SIGTERM anyway.
+      setTimeout(() => process.exit(1), 30_000).unref();
       void app.close().then(() => process.exit(0));
     };
     process.once('SIGTERM', stop);

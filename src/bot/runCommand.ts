@@ -24,6 +24,20 @@ export function timeoutAnswer(command: Command, ms: number): ErrorAnswer {
   };
 }
 
+/** The bot is shutting down and gave up on this answer: say so, so nobody waits on a dead card. */
+export function restartingAnswer(command: Command): ErrorAnswer {
+  return {
+    type: 'error',
+    command,
+    title: 'The bot restarted before this answer was ready',
+    what: `The bot was shut down (a deployment or restart) while "${command.text}" was still running, so the query was cancelled.`,
+    cause: 'The bot instance that took the command is stopping; nothing is wrong with the command.',
+    fix: ['Press "Try again" or type the command again in a minute'],
+    code: 'ShuttingDown',
+    retryable: true,
+  };
+}
+
 export function unexpectedAnswer(command: Command, reference: string): ErrorAnswer {
   return {
     type: 'error',
@@ -44,10 +58,20 @@ export function unexpectedAnswer(command: Command, reference: string): ErrorAnsw
 export async function runWithDeadline(
   triage: Triage,
   command: Command,
-  opts: { requestedBy?: string; workspaceId?: string; timeZone?: string; timeoutMs: number; logger: Logger; reference: string },
+  opts: {
+    requestedBy?: string;
+    workspaceId?: string;
+    timeZone?: string;
+    timeoutMs: number;
+    logger: Logger;
+    reference: string;
+    /** Aborted when the bot shuts down: the run is cancelled and answered with restartingAnswer. */
+    shutdown?: AbortSignal;
+  },
 ): Promise<Answer | ErrorAnswer> {
   const ac = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  let onShutdown: (() => void) | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const err = new DeadlineExceeded(opts.timeoutMs);
@@ -55,9 +79,22 @@ export async function runWithDeadline(
       reject(err);
     }, opts.timeoutMs);
   });
+  const shutdown = new Promise<ErrorAnswer>((resolve) => {
+    onShutdown = () => {
+      ac.abort(new Error('shutting down'));
+      resolve(restartingAnswer(command));
+    };
+    if (opts.shutdown?.aborted) onShutdown();
+    else opts.shutdown?.addEventListener('abort', onShutdown, { once: true });
+  });
   try {
-    return await Promise.race([triage.run(command, { requestedBy: opts.requestedBy, workspaceId: opts.workspaceId, timeZone: opts.timeZone, signal: ac.signal }), deadline]);
+    return await Promise.race([
+      triage.run(command, { requestedBy: opts.requestedBy, workspaceId: opts.workspaceId, timeZone: opts.timeZone, signal: ac.signal }),
+      deadline,
+      shutdown,
+    ]);
   } catch (err) {
+    if (opts.shutdown?.aborted) return restartingAnswer(command);
     if (err instanceof DeadlineExceeded || ac.signal.aborted) {
       opts.logger.warn('command timed out', { command: command.text, timeoutMs: opts.timeoutMs, reference: opts.reference });
       return timeoutAnswer(command, opts.timeoutMs);
@@ -70,5 +107,6 @@ export async function runWithDeadline(
     return unexpectedAnswer(command, opts.reference);
   } finally {
     clearTimeout(timer);
+    if (onShutdown) opts.shutdown?.removeEventListener('abort', onShutdown);
   }
 }

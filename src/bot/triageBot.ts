@@ -73,6 +73,8 @@ export class TriageBot extends TeamsActivityHandler {
   private readonly invokeWaitMs: number;
   private readonly portalLink?: string;
   private readonly pending = new Set<Promise<void>>();
+  /** Aborted by drain() when the grace period runs out: in-flight runs end with a "restarted" card. */
+  private readonly stopping = new AbortController();
   /** command text -> KQL of its last answer, for "showKql" without re-running. */
   private readonly kqlByCommand = new Map<string, string>();
   private readonly access: AccessPolicy;
@@ -110,6 +112,22 @@ export class TriageBot extends TeamsActivityHandler {
   /** Resolves when every out-of-band answer has been delivered (tests, graceful shutdown). */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /**
+   * Graceful shutdown: lets answers in flight land for up to `graceMs`, then cancels the rest, each
+   * still ending in a card that says the bot restarted. Bounded: resolves within graceMs + settleMs.
+   */
+  async drain(graceMs: number, settleMs = 5_000): Promise<{ finished: number; cancelled: number }> {
+    const before = this.pending.size;
+    const timeout = (ms: number) => new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref());
+    if ((await Promise.race([this.idle().then(() => 'idle' as const), timeout(graceMs)])) === 'idle') {
+      return { finished: before, cancelled: 0 };
+    }
+    const cancelled = this.pending.size;
+    this.stopping.abort();
+    await Promise.race([this.idle(), timeout(settleMs)]);
+    return { finished: before - cancelled, cancelled };
   }
 
   private track(work: Promise<void>): void {
@@ -215,6 +233,7 @@ export class TriageBot extends TeamsActivityHandler {
       workspaceId: asker.workspaceId,
       timeZone: asker.timeZone,
       timeoutMs: this.answerTimeoutMs,
+      shutdown: this.stopping.signal,
       logger: this.logger,
       reference,
     });
