@@ -1,95 +1,102 @@
 /**
- * The Teams host over real HTTP: createServer + CloudAdapter on 127.0.0.1, a capture connector as the
- * serviceUrl, and a scripted Triage (real parser and help text; prepared answers that tests can hold).
+ * The Teams host over real HTTP with real parts behind it: createServer + CloudAdapter on 127.0.0.1, a
+ * capture connector as the Teams side, and the real orchestrator over a real log source: the embedded demo
+ * workspace for quick answers, or the Azure SDK against the local Log Analytics service (https) when a test
+ * needs an answer that is slow (held at the service), never comes, or fails (documented error replies).
+ * "What ran" is read from the bot's own audit log and the service's request log.
  */
-import { createServer, type RunningServer } from '../../src/server';
+import { createServer } from '../../src/server';
 import { cardBytes, cardToText, CARD_BUDGET_BYTES } from '../../src/cards';
 import { silentLogger, type Logger } from '../../src/bot/ports';
-import { CaptureConnector, cardOf } from '../support/connector/captureConnector';
-import { BOT, CHANNEL_THREAD, cardAction, post, teamsMessage } from '../support/connector/teamsActivity';
-import { ScriptedTriage } from './scriptedTriage';
-import { signAction, signingKey } from '../../src/bot/actionData';
+import { kqlHash } from '../../src/bot/audit';
 import { openAccessPolicy } from '../../src/bot/access';
 import { RateLimiter } from '../../src/bot/rateLimit';
-import { bigAnswer, demoAnswer, demoError } from '../cards/fixtures';
+import type { TriageHub } from '../../src/triage';
+import { cardOf } from '../support/connector/captureConnector';
+import { CHANNEL_THREAD, cardAction, post, teamsMessage } from '../support/connector/teamsActivity';
+import type { LaService } from '../support/laService/server';
+import { SEED } from '../support/laService/seedErrors';
 import { validateCard } from '../cards/validateCard';
+import { closeAll, flatConfig, ran, signed, startBot, stopBot, type Bot } from './support/harness';
+import { embeddedTriage, IDENTITY, isFreshnessQuery, isProbeQuery, isRecipeQuery, logAnalyticsTriage, startLogAnalytics, WORKSPACE } from './support/realTriage';
+import { withManyFindings } from './support/manyFindings';
+import { FaultyConnectorFront } from './support/connectorFaults';
 
-const flatConfig = { port: 0, nodeEnv: 'test' };
-const KEY = 'test-signing-key-0123456789abcdef0123456789';
-/** Card data as the bot puts it on its buttons: signed with the server's key. */
-const signed = (verb: string, command: string) => signAction({ verb, command }, signingKey(KEY));
+// The first query in a process pays for loading Microsoft's KQL parser; nothing here is timed.
+jest.setTimeout(60_000);
 
-const opened: { app: RunningServer; connector: CaptureConnector; triage: ScriptedTriage }[] = [];
+/** The top-ranked row of an answer card: the demo incident's TLS rejection on payments-api. */
+const TOP_FINDING = /^1 \| .*certificate.* \/ payments-api → payments-backend/m;
 
-/** Servers are closed after each test even when it fails, so a failure cannot leave jest hanging. */
-async function start(triage: ScriptedTriage, extra: Partial<Parameters<typeof createServer>[0]> = {}) {
-  const connector = await new CaptureConnector().start();
-  const app = createServer({ config: flatConfig, triage, logger: silentLogger, invokeWaitMs: 2000, actionSigningKey: KEY, ...extra });
-  opened.push({ app, connector, triage });
-  const { port } = await app.listen(0, '127.0.0.1');
-  return { connector, app, url: `http://127.0.0.1:${port}/api/messages` };
-}
+let hub: TriageHub;
+let svc: LaService;
 
-async function closeAll(): Promise<void> {
-  for (const { app, connector, triage } of opened.splice(0)) {
-    triage.release();
-    await app.close();
-    await connector.stop();
-  }
-}
+beforeAll(async () => {
+  hub = embeddedTriage();
+  svc = await startLogAnalytics();
+});
+afterAll(() => svc.close());
+afterEach(async () => {
+  // A failed test may have left the service holding requests: let them go so answers land and servers close.
+  svc.release();
+  await closeAll();
+  svc.reset();
+});
 
-afterEach(closeAll);
+const actionsOf = (card: Record<string, unknown>) => (card.actions ?? []) as { verb?: string; data?: Record<string, unknown> }[];
 
 describe('messages: ack, then update in place', () => {
-  let connector: CaptureConnector;
-  let app: RunningServer;
-  let url: string;
-  const triage = new ScriptedTriage(() => demoAnswer);
-
+  let bot: Bot;
   beforeAll(async () => {
-    ({ connector, app, url } = await start(triage));
-    opened.pop(); // lives for the whole describe; closed in afterAll
+    bot = await startBot(logAnalyticsTriage(svc), {}, { shared: true });
   });
   afterAll(async () => {
-    triage.release();
-    await app.close();
-    await connector.stop();
+    svc.release();
+    await stopBot(bot);
   });
 
   test('HTTP 200, typing and the running card all come before the answer, which replaces that card', async () => {
-    triage.hold();
+    const { connector, app, url } = bot;
+    svc.hold();
     const activity = teamsMessage('triage last 15m', connector.serviceUrl);
     const res = await post(url, activity);
     expect(res.status).toBe(200);
 
-    // The turn has ended and the answer is still held: only the acknowledgement exists.
+    // The turn has ended and the first query is waiting at Log Analytics: only the acknowledgement exists.
+    await svc.waitFor(isProbeQuery);
     const [typing, running] = connector.sent;
     expect(connector.sent).toHaveLength(2);
     expect(connector.updates).toHaveLength(0);
     expect(typing.body.type).toBe('typing');
-    expect(cardToText(cardOf(running)!)).toMatch(/^⏳ Running triage for the last 15 min…\ntriage last 15m/);
+    const runningText = cardToText(cardOf(running)!);
+    expect(runningText).toContain('Running triage for the last 15 min');
+    expect(runningText).toContain('triage last 15m');
     // Replies go to the thread the command came from.
     for (const c of [typing, running]) {
       expect(c.conversationId).toBe(CHANNEL_THREAD);
       expect(c.activityId).toBe(activity.id);
     }
-    expect(triage.runs.at(-1)!.command.text).toBe('triage last 15m');
-    expect(triage.runs.at(-1)!.ctx.requestedBy).toBe('Ada Lovelace');
-    expect(triage.runs.at(-1)!.ctx.signal).toBeInstanceOf(AbortSignal);
 
-    triage.release();
+    svc.release();
     const update = await connector.waitForUpdate(running.id);
     await app.bot.idle();
     expect(update.conversationId).toBe(CHANNEL_THREAD);
     expect(update.body.id).toBe(running.id);
     const text = cardToText(cardOf(update)!);
-    expect(text).toContain('1 | Backend TLS certificate rejected / payments-api → payments-backend');
+    expect(text).toMatch(TOP_FINDING);
     expect(text).toMatch(/UTC \(\d\d:\d\d–\d\d:\d\d Europe\/Berlin\)/);
     expect(text).toContain('Asked by Ada Lovelace');
     expect(connector.updates).toHaveLength(1);
+    // The audit line names the asker and the exact recipe query Log Analytics ran.
+    const recipe = svc.requests.filter(isRecipeQuery);
+    expect(recipe).toHaveLength(1);
+    expect(ran(bot)).toEqual([
+      expect.objectContaining({ who: expect.objectContaining({ name: 'Ada Lovelace' }), what: expect.objectContaining({ kind: 'triage', text: 'triage last 15m', kqlHash: kqlHash(recipe[0]!.query!) }), outcome: 'answer' }),
+    ]);
   });
 
-  test('"hello" gets the help card, never silence', async () => {
+  test('"hello" gets the help card, never silence, and queries nothing', async () => {
+    const { connector, url } = bot;
     const before = connector.sent.length;
     expect((await post(url, teamsMessage('hello', connector.serviceUrl))).status).toBe(200);
     const sent = connector.sent.slice(before);
@@ -97,160 +104,219 @@ describe('messages: ack, then update in place', () => {
     const text = cardToText(cardOf(sent[0])!);
     expect(text).toContain("I didn't understand that");
     expect(text).toContain('triage');
+    expect(svc.requests).toHaveLength(0);
   });
 
   test('a bare mention gets the help card with every command', async () => {
+    const { connector, url } = bot;
     const before = connector.sent.length;
     await post(url, teamsMessage('', connector.serviceUrl));
-    const text = cardToText(cardOf(connector.sent[before])!);
-    expect(text).toContain('APIM Triage: what you can ask me');
+    expect(cardToText(cardOf(connector.sent[before])!)).toContain('APIM Triage: what you can ask me');
+    expect(svc.requests).toHaveLength(0);
   });
 
   test('"triaje" gets suggestions as buttons that run the suggested command', async () => {
+    const { connector, url } = bot;
     const before = connector.sent.length;
     await post(url, teamsMessage('triaje', connector.serviceUrl));
     const card = cardOf(connector.sent[before])!;
-    const json = JSON.stringify(card);
     expect(cardToText(card)).toContain('Did you mean:');
-    expect(json).toMatch(/"verb":"drill","command":"triage[^"]*"/);
+    expect(JSON.stringify(card)).toMatch(/"verb":"drill","command":"triage[^"]*"/);
   });
 
   test('only the bot mention is stripped; leftover <at> tags are removed too', async () => {
-    const before = triage.runs.length;
-    const a = teamsMessage('why 401 on orders-api <at>Bob</at>', connector.serviceUrl);
-    await post(url, a);
+    const { connector, app, url } = bot;
+    const before = connector.sent.length;
+    await post(url, teamsMessage('why 401 on orders-api <at>Bob</at>', connector.serviceUrl));
     await app.bot.idle();
-    expect(triage.runs[before].command.text).toBe('why 401 on orders-api');
+    expect(ran(bot).at(-1)!.what.text).toBe('why 401 on orders-api');
+    const running = cardToText(cardOf(connector.sent[before + 1])!);
+    expect(running).toContain('why 401 on orders-api');
+    expect(running).not.toMatch(/Bob|<at>/);
+    expect(svc.requests.filter(isRecipeQuery).at(-1)!.query).toContain('let _api = "orders-api";');
   });
 });
 
 describe('deadlines and failures', () => {
-  test('an answer that never comes ends in an explained timeout on the same card', async () => {
-    const triage = new ScriptedTriage(() => demoAnswer);
-    const { connector, app, url } = await start(triage, { answerTimeoutMs: 50 });
-    triage.hang();
+  test('an answer that never comes ends in an explained timeout on the same card; the work is cancelled', async () => {
+    const bot = await startBot(logAnalyticsTriage(svc), { answerTimeoutMs: 50 });
+    const { connector, url } = bot;
+    svc.hold(); // Log Analytics never answers while held
     await post(url, teamsMessage('triage last 15m', connector.serviceUrl));
     const running = await connector.waitForSent(2);
     const update = await connector.waitForUpdate(running.id);
     const text = cardToText(cardOf(update)!);
     expect(text).toContain('The query took too long');
     expect(text).toContain('Try a shorter window');
-    expect(triage.runs[0].ctx.signal!.aborted).toBe(true);
+    expect(ran(bot)).toEqual([expect.objectContaining({ outcome: 'timeout', errorCode: 'Timeout' })]);
+
+    // The bot aborted the run: once the service lets the held schema probe through, the orchestrator only
+    // sends its signal-less freshness query; the recipe query itself is never sent.
+    svc.release();
+    await svc.waitFor((r) => isFreshnessQuery(r) && r.status !== undefined);
+    expect(svc.requests.filter(isRecipeQuery)).toEqual([]);
   });
 
-  test('an ErrorAnswer is shown as an error card with a retry button', async () => {
-    const triage = new ScriptedTriage(() => demoError);
-    const { connector, app, url } = await start(triage);
+  test("a 403 from Log Analytics is explained as the bot's missing read role, with no pointless retry", async () => {
+    const bot = await startBot(logAnalyticsTriage(svc));
+    const { connector, url } = bot;
+    // The identity has no role on the workspace: the first query (the schema probe) is refused.
+    svc.inject(SEED.insufficientAccess);
     await post(url, teamsMessage('triage last 15m', connector.serviceUrl));
     const running = await connector.waitForSent(2);
-    const update = await connector.waitForUpdate(running.id);
-    expect(cardToText(cardOf(update)!)).toContain("Log Analytics refused the bot's identity");
-    expect(JSON.stringify(cardOf(update))).toContain('"verb":"refresh","command":"triage last 15m"');
+    const card = cardOf(await connector.waitForUpdate(running.id))!;
+    const text = cardToText(card);
+    expect(text).toContain('The bot may not read this workspace');
+    expect(text).toContain(`Grant Log Analytics Reader to the bot's identity ${IDENTITY} on workspace ${WORKSPACE}.`);
+    // Retrying cannot help until someone grants the role, so there is no "Try again"; nothing was retried.
+    expect(actionsOf(card).map((a) => a.verb)).not.toContain('refresh');
+    expect(svc.requests.map((r) => r.status)).toEqual([403]);
+    expect(JSON.stringify(card)).not.toContain('la-test-token-0001');
+    expect(ran(bot)).toEqual([expect.objectContaining({ outcome: 'error', errorCode: 'InsufficientAccessError' })]);
+  });
+
+  test('a Log Analytics 500 is retried, then explained with a signed "Try again" that works once it recovers', async () => {
+    const bot = await startBot(logAnalyticsTriage(svc, { maxRetries: 1 }));
+    const { connector, url } = bot;
+    svc.inject({ status: 500, body: { error: { code: 'InternalServerError', message: 'An internal error occurred while processing the query.' } }, times: 2 });
+    await post(url, teamsMessage('triage last 15m', connector.serviceUrl));
+    const running = await connector.waitForSent(2);
+    const card = cardOf(await connector.waitForUpdate(running.id))!;
+    expect(cardToText(card)).toContain('Log Analytics had an internal error');
+    expect(cardToText(card)).toContain('An internal error occurred while processing the query.');
+    // The first attempt and one retry of the same query, then the bot gave up and explained.
+    expect(svc.requests.map((r) => r.status)).toEqual([500, 500]);
+    expect(svc.requests[1]!.query).toBe(svc.requests[0]!.query);
+
+    const retry = actionsOf(card).find((a) => a.verb === 'refresh')!;
+    expect(retry.data).toMatchObject({ verb: 'refresh', command: 'triage last 15m' });
+    expect(Object.keys(retry.data!).sort()).toEqual(['command', 'kid', 'sig', 'verb']);
+    const res = await post(url, cardAction('refresh', retry.data, connector.serviceUrl, running.id));
+    expect(cardToText(JSON.parse(res.body).value)).toMatch(TOP_FINDING);
   });
 
   test('if Teams refuses the in-place update, the answer is posted as a new message in the thread', async () => {
-    const triage = new ScriptedTriage(() => demoAnswer);
-    const { connector, app, url } = await start(triage);
+    const { connector, app, url } = await startBot(hub);
     connector.failUpdates = true;
     await post(url, teamsMessage('triage last 15m', connector.serviceUrl));
     await app.bot.idle();
     expect(connector.updates).toHaveLength(1);
     const last = connector.sent.at(-1)!;
     expect(last.conversationId).toBe(CHANNEL_THREAD);
-    expect(cardToText(cardOf(last)!)).toContain('1 | Backend TLS certificate rejected');
+    expect(cardToText(cardOf(last)!)).toMatch(TOP_FINDING);
   });
 
   test('a 300-signature answer still arrives as a valid, signed card under 40 KB', async () => {
-    const triage = new ScriptedTriage(() => bigAnswer(300));
-    const { connector, app, url } = await start(triage);
-    await post(url, teamsMessage('triage last 15m', connector.serviceUrl));
-    await app.bot.idle();
-    const card = cardOf(connector.updates.at(-1)!)!;
-    expect(validateCard(card)).toEqual([]);
-    expect(cardBytes(card)).toBeLessThan(CARD_BUDGET_BYTES);
-    expect(JSON.stringify(card)).toContain('"sig":');
-    expect(cardToText(card)).toMatch(/and \d+ more signatures/);
+    // The catalog has 17 signatures, so no workspace makes the triage recipe return 300 rows; the service
+    // answers the real recipe query with its real result plus 300 extra finding rows (see manyFindings.ts).
+    const big = await startLogAnalytics(withManyFindings(300));
+    try {
+      const { connector, app, url } = await startBot(logAnalyticsTriage(big));
+      await post(url, teamsMessage('triage last 15m', connector.serviceUrl));
+      await app.bot.idle();
+      const card = cardOf(connector.updates.at(-1)!)!;
+      expect(validateCard(card)).toEqual([]);
+      expect(cardBytes(card)).toBeLessThan(CARD_BUDGET_BYTES);
+      expect(JSON.stringify(card)).toContain('"sig":');
+      expect(cardToText(card)).toMatch(/and \d+ more signatures/);
+      expect(big.requests.find(isRecipeQuery)!.responseBytes).toBeGreaterThan(CARD_BUDGET_BYTES);
+    } finally {
+      await big.close();
+    }
   });
 
   test('a crash inside the turn: plain apology in chat, no stack, details only in the log', async () => {
     const lines: string[] = [];
     const logger: Logger = { info() {}, warn() {}, error: (m, f) => lines.push(m + JSON.stringify(f)) };
-    const triage = new ScriptedTriage(() => demoAnswer);
-    triage.parse = () => {
-      throw new Error('boom at https://x/y?subscription-key=0123456789abcdef0123456789abcdef');
-    };
-    const { connector, app, url } = await start(triage, { logger });
-    const res = await post(url, teamsMessage('triage last 15m', connector.serviceUrl));
-    // onTurnError handled it, so the HTTP request itself succeeds.
-    expect(res.status).toBe(200);
-    const msg = connector.sent.at(-1)!.body.text as string;
-    expect(msg).toMatch(/^Sorry, something went wrong while handling that message\./);
-    expect(msg).not.toMatch(/boom|at Object|\.ts:/);
-    expect(lines.join('\n')).toContain('boom');
-    expect(lines.join('\n')).not.toContain('0123456789abcdef0123456789abcdef');
+    const bot = await startBot(hub, { logger });
+    // Teams refuses the acknowledgement (403, as for a bot removed from the team), so sending in the turn
+    // throws and the turn fails as a whole. The error text carries a key to prove the log redacts it.
+    const front = await new FaultyConnectorFront(bot.connector).start();
+    try {
+      const secret = '0123456789abcdef0123456789abcdef';
+      front.failNext({ method: 'POST', status: 403, body: { error: { code: 'BotNotInConversationRoster', message: `The bot is not part of the conversation roster (https://x/y?subscription-key=${secret})` } } });
+      const res = await post(bot.url, teamsMessage('triage last 15m', front.serviceUrl));
+      // onTurnError handled it, so the HTTP request itself succeeds.
+      expect(res.status).toBe(200);
+      expect(front.refused).toEqual([expect.objectContaining({ method: 'POST', status: 403 })]);
+      const msg = bot.connector.sent.at(-1)!.body.text as string;
+      expect(msg).toMatch(/^Sorry, something went wrong while handling that message\./);
+      expect(msg).not.toMatch(/roster|RestError|at Object|\.ts:/);
+      expect(lines.join('\n')).toContain('not part of the conversation roster');
+      expect(lines.join('\n')).not.toContain(secret);
+      await bot.app.bot.idle();
+      expect(ran(bot)).toHaveLength(0);
+    } finally {
+      await front.stop();
+    }
   });
 });
 
 describe('card actions (adaptiveCard/action invokes)', () => {
-  let connector: CaptureConnector;
-  let app: RunningServer;
-  let url: string;
-  const triage = new ScriptedTriage(() => demoAnswer);
-
+  let bot: Bot;
   beforeAll(async () => {
-    ({ connector, app, url } = await start(triage));
-    opened.pop(); // lives for the whole describe; closed in afterAll
+    bot = await startBot(logAnalyticsTriage(svc), {}, { shared: true });
   });
-  afterAll(async () => {
-    await app.close();
-    await connector.stop();
-  });
+  afterAll(() => stopBot(bot));
 
   test('refresh re-runs the command, returns the new card and updates the message for everyone', async () => {
+    const { connector, url } = bot;
     const res = await post(url, cardAction('refresh', signed('refresh', 'triage last 15m'), connector.serviceUrl, 'card-7'));
     expect(res.status).toBe(200);
     const body = JSON.parse(res.body);
     expect(body.statusCode).toBe(200);
     expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
-    expect(cardToText(body.value)).toContain('1 | Backend TLS certificate rejected');
+    expect(cardToText(body.value)).toMatch(TOP_FINDING);
     const update = await connector.waitForUpdate('card-7');
-    expect(cardToText(cardOf(update)!)).toContain('1 | Backend TLS certificate rejected');
-    expect(triage.runs.at(-1)!.command.text).toBe('triage last 15m');
+    expect(cardToText(cardOf(update)!)).toMatch(TOP_FINDING);
+    expect(ran(bot).at(-1)!.what.text).toBe('triage last 15m');
+    expect(svc.requests.filter(isRecipeQuery)).toHaveLength(1);
   });
 
   test('a slow refresh answers the invoke with the running card and updates the message later', async () => {
-    const slow = new ScriptedTriage(() => demoAnswer);
-    const s = await start(slow, { invokeWaitMs: 10 });
-    slow.hold();
-    const res = await post(s.url, cardAction('refresh', signed('refresh', 'triage last 15m'), s.connector.serviceUrl, 'card-9'));
+    const slow = await startBot(logAnalyticsTriage(svc), { invokeWaitMs: 10 });
+    svc.hold(); // the invoke's wait ends long before Log Analytics may answer
+    const res = await post(slow.url, cardAction('refresh', signed('refresh', 'triage last 15m'), slow.connector.serviceUrl, 'card-9'));
     expect(cardToText(JSON.parse(res.body).value)).toContain('Running triage');
-    expect(s.connector.updates).toHaveLength(0);
-    slow.release();
-    const update = await s.connector.waitForUpdate('card-9');
-    expect(cardToText(cardOf(update)!)).toContain('Backend TLS certificate rejected');
+    expect(slow.connector.updates).toHaveLength(0);
+    svc.release();
+    const update = await slow.connector.waitForUpdate('card-9');
+    expect(cardToText(cardOf(update)!)).toMatch(TOP_FINDING);
   });
 
   test('drill posts a new running card in the thread and replaces it with the answer', async () => {
+    const { connector, url } = bot;
     const before = connector.sent.length;
     const res = await post(url, cardAction('drill', signed('drill', 'why 401 on orders-api'), connector.serviceUrl, 'card-7'));
     const body = JSON.parse(res.body);
     expect(body.type).toBe('application/vnd.microsoft.activity.message');
     expect(body.value).toContain('why 401 on orders-api');
-    const running = connector.sent.slice(before).find((c) => cardOf(c));
-    expect(cardToText(cardOf(running!)!)).toContain('Running the 401 breakdown');
-    await connector.waitForUpdate(running!.id);
-    expect(triage.runs.at(-1)!.command).toMatchObject({ status: 401, api: 'orders-api' });
+    const running = connector.sent.slice(before).find((c) => cardOf(c))!;
+    expect(cardToText(cardOf(running)!)).toContain('why 401 on orders-api');
+    const answer = cardToText(cardOf(await connector.waitForUpdate(running.id))!);
+    expect(answer).toMatch(/orders-api/);
+    expect(ran(bot).at(-1)!.what).toMatchObject({ kind: 'why', text: 'why 401 on orders-api' });
+    const query = svc.requests.filter(isRecipeQuery).at(-1)!.query!;
+    expect(query).toContain('let _api = "orders-api";');
+    expect(query).toContain('let _status = 401;');
   });
 
-  test('showKql returns the exact query of the last answer', async () => {
+  test('showKql returns the exact query of the last answer without running it again', async () => {
+    const { connector, app, url } = bot;
+    await post(url, teamsMessage('triage last 15m', connector.serviceUrl));
+    await app.bot.idle();
+    const sentToService = svc.requests.filter(isRecipeQuery).at(-1)!.query!;
+    const queries = svc.requests.length;
     const res = await post(url, cardAction('showKql', signed('showKql', 'triage last 15m'), connector.serviceUrl, 'card-7'));
     const body = JSON.parse(res.body);
     expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
-    expect(cardToText(body.value)).toContain(demoAnswer.kql);
+    expect(cardToText(body.value)).toContain(sentToService);
+    expect(svc.requests).toHaveLength(queries);
   });
 
   test('unsigned, tampered, unknown-verb and malformed data are refused with 400, nothing runs', async () => {
-    const runs = triage.runs.length;
+    const { connector, app, url } = bot;
+    const runs = ran(bot).length;
     const tampered = { ...signed('refresh', 'triage last 15m'), command: 'triage last 24h' };
     for (const [verb, data] of [
       ['refresh', { verb: 'refresh', command: 'triage last 15m' }],
@@ -267,51 +333,61 @@ describe('card actions (adaptiveCard/action invokes)', () => {
       expect(body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error' });
       expect(body.value.message).toMatch(/card action/);
     }
-    expect(triage.runs.length).toBe(runs);
+    await app.bot.idle();
+    expect(ran(bot)).toHaveLength(runs);
+    expect(svc.requests).toHaveLength(0);
   });
 
   test('a button taken from a delivered card works: the bot signs what it sends', async () => {
+    const { connector, app, url } = bot;
     await post(url, teamsMessage('triage last 15m', connector.serviceUrl));
     await app.bot.idle();
     const card = cardOf(connector.updates.at(-1)!)!;
-    const refresh = (card.actions as { verb?: string; data?: Record<string, unknown> }[]).find((a) => a.verb === 'refresh')!;
+    const refresh = actionsOf(card).find((a) => a.verb === 'refresh')!;
     expect(Object.keys(refresh.data!).sort()).toEqual(['command', 'kid', 'sig', 'verb']);
     const res = await post(url, cardAction('refresh', refresh.data, connector.serviceUrl, 'card-11'));
-    expect(JSON.parse(res.body).type).toBe('application/vnd.microsoft.card.adaptive');
+    const body = JSON.parse(res.body);
+    expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(cardToText(body.value)).toMatch(TOP_FINDING);
   });
 
   test('command text that does not parse gets the help card, not a query', async () => {
-    const runs = triage.runs.length;
+    const { connector, app, url } = bot;
+    const runs = ran(bot).length;
     const res = await post(url, cardAction('refresh', signed('refresh', 'drop table GatewayLogs'), connector.serviceUrl, 'card-7'));
-    const body = JSON.parse(res.body);
-    expect(cardToText(body.value)).toContain("I didn't understand that");
-    expect(triage.runs.length).toBe(runs);
+    expect(cardToText(JSON.parse(res.body).value)).toContain("I didn't understand that");
+    await app.bot.idle();
+    expect(ran(bot)).toHaveLength(runs);
+    expect(svc.requests).toHaveLength(0);
   });
 
   test('Action.Submit fallback (a message with value) runs the command too', async () => {
+    const { connector, app, url } = bot;
     const before = connector.sent.length;
     const m = teamsMessage('', connector.serviceUrl, { value: signed('drill', 'tls last 1h'), replyToId: 'card-7' });
     delete m.text;
     await post(url, m);
     await app.bot.idle();
-    expect(triage.runs.at(-1)!.command.kind).toBe('tls');
+    expect(ran(bot).at(-1)!.what).toMatchObject({ kind: 'tls', text: 'tls last 1h' });
     expect(connector.sent.length).toBe(before + 2);
+    expect(cardToText(cardOf(await connector.waitForUpdate(connector.sent.at(-1)!.id))!)).toMatch(/payments-api/);
   });
 });
 
 describe('guards: access, rate limits, input length', () => {
   test('a tenant outside the allow-list is refused politely and nothing runs', async () => {
-    const triage = new ScriptedTriage(() => demoAnswer);
-    const { connector, url } = await start(triage, { guards: { access: openAccessPolicy({ allowedTenants: ['other-tenant'] }) } });
-    await post(url, teamsMessage('triage last 15m', connector.serviceUrl));
-    expect(connector.sent).toHaveLength(1);
-    expect(connector.sent[0].body.text).toMatch(/^Sorry, I can't run that here\..*ALLOWED_TENANTS/);
-    expect(triage.runs).toHaveLength(0);
+    const bot = await startBot(hub, { guards: { access: openAccessPolicy({ allowedTenants: ['other-tenant'] }) } });
+    await post(bot.url, teamsMessage('triage last 15m', bot.connector.serviceUrl));
+    expect(bot.connector.sent).toHaveLength(1);
+    expect(bot.connector.sent[0].body.text).toMatch(/^Sorry, I can't run that here\..*ALLOWED_TENANTS/);
+    await bot.app.bot.idle();
+    expect(ran(bot)).toHaveLength(0);
+    expect(bot.audit).toEqual([expect.objectContaining({ event: 'command', outcome: 'refused' })]);
   });
 
   test('a user over the per-minute budget is told when to retry; help still works', async () => {
-    const triage = new ScriptedTriage(() => demoAnswer);
-    const { connector, app, url } = await start(triage, { guards: { rateLimiter: new RateLimiter({ perUserPerMinute: 1 }) } });
+    const bot = await startBot(hub, { guards: { rateLimiter: new RateLimiter({ perUserPerMinute: 1 }) } });
+    const { connector, app, url } = bot;
     await post(url, teamsMessage('triage last 15m', connector.serviceUrl));
     await app.bot.idle();
     const before = connector.sent.length;
@@ -320,15 +396,16 @@ describe('guards: access, rate limits, input length', () => {
     expect(String(connector.sent[before].body.text)).toMatch(/try again in \d+ s/i);
     await post(url, teamsMessage('help', connector.serviceUrl));
     expect(cardToText(cardOf(connector.sent.at(-1)!)!)).toContain('What you can ask');
-    expect(triage.runs).toHaveLength(1);
+    await app.bot.idle();
+    expect(ran(bot).map((r) => r.what.text)).toEqual(['triage last 15m']);
   });
 
   test('an over-long message is refused with the limit and an example', async () => {
-    const triage = new ScriptedTriage(() => demoAnswer);
-    const { connector, url } = await start(triage, { guards: { maxCommandLength: 50 } });
-    await post(url, teamsMessage('triage last 15m ' + 'x'.repeat(100), connector.serviceUrl));
-    expect(String(connector.sent[0].body.text)).toMatch(/commands are at most 50.*triage last 15m/);
-    expect(triage.runs).toHaveLength(0);
+    const bot = await startBot(hub, { guards: { maxCommandLength: 50 } });
+    await post(bot.url, teamsMessage('triage last 15m ' + 'x'.repeat(100), bot.connector.serviceUrl));
+    expect(String(bot.connector.sent[0].body.text)).toMatch(/commands are at most 50.*triage last 15m/);
+    await bot.app.bot.idle();
+    expect(ran(bot)).toHaveLength(0);
   });
 });
 
@@ -336,22 +413,24 @@ describe('authentication and health', () => {
   test('with MicrosoftAppId set: no token and a garbage token both get 401 and nothing runs', async () => {
     // CloudAdapter prints the AuthenticationError itself; keep the test output readable.
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => {});
-    const triage = new ScriptedTriage(() => demoAnswer);
-    const { connector, app, url } = await start(triage, {
-      config: { port: 0, nodeEnv: 'test', microsoftAppId: '11111111-2222-3333-4444-555555555555', microsoftAppPassword: 'not-a-real-secret' },
-    });
-    const activity = teamsMessage('triage last 15m', connector.serviceUrl);
-    expect((await post(url, activity)).status).toBe(401);
-    expect((await post(url, activity, { authorization: 'Bearer garbage.not.ajwt' })).status).toBe(401);
-    expect((await post(url, activity, { authorization: 'Basic Zm9vOmJhcg==' })).status).toBe(401);
-    expect(triage.runs).toHaveLength(0);
-    expect(connector.calls).toHaveLength(0);
-    quiet.mockRestore();
+    try {
+      const bot = await startBot(hub, {
+        config: { port: 0, nodeEnv: 'test', microsoftAppId: '11111111-2222-3333-4444-555555555555', microsoftAppPassword: 'not-a-real-secret' },
+      });
+      const activity = teamsMessage('triage last 15m', bot.connector.serviceUrl);
+      expect((await post(bot.url, activity)).status).toBe(401);
+      expect((await post(bot.url, activity, { authorization: 'Bearer garbage.not.ajwt' })).status).toBe(401);
+      expect((await post(bot.url, activity, { authorization: 'Basic Zm9vOmJhcg==' })).status).toBe(401);
+      await bot.app.bot.idle();
+      expect(bot.audit).toHaveLength(0);
+      expect(bot.connector.calls).toHaveLength(0);
+    } finally {
+      quiet.mockRestore();
+    }
   });
 
   test('/healthz reports status, version, log source and uptime', async () => {
-    const triage = new ScriptedTriage(() => demoAnswer);
-    const { connector, app, url } = await start(triage, { sourceKind: 'embedded' });
+    const { url } = await startBot(hub, { sourceKind: hub.source.info.kind });
     const res = await fetch(url.replace('/api/messages', '/healthz'));
     const body = (await res.json()) as Record<string, unknown>;
     expect(res.status).toBe(200);
@@ -361,15 +440,13 @@ describe('authentication and health', () => {
 
   test('unauthenticated mode says so loudly in the log', () => {
     const warnings: string[] = [];
-    createServer({ config: flatConfig, triage: new ScriptedTriage(() => demoAnswer), logger: { ...silentLogger, warn: (m) => warnings.push(m) } });
+    createServer({ config: flatConfig, triage: hub, logger: { ...silentLogger, warn: (m) => warnings.push(m) } });
     expect(warnings.join('\n')).toMatch(/AUTHENTICATION DISABLED/);
   });
 
   test('production without MicrosoftAppId refuses to start with a clear message', () => {
-    expect(() => createServer({ config: { port: 0, nodeEnv: 'production' }, triage: new ScriptedTriage(() => demoAnswer), logger: silentLogger })).toThrow(
+    expect(() => createServer({ config: { port: 0, nodeEnv: 'production' }, triage: hub, logger: silentLogger })).toThrow(
       /Refusing to start: NODE_ENV=production but MicrosoftAppId is not set/,
     );
   });
 });
-
-void BOT;

@@ -3,7 +3,8 @@
  * self-signed certificate, the real REST shapes (workspace and resource-centric POST /query,
  * Prefer: wait / include-statistics, bearer token), queries executed by an injected executor
  * (the embedded engine), and faults on demand (any status/body, Retry-After, delays, dropped sockets,
- * 204, empty 200, PartialError). It counts requests and the highest number in flight at once.
+ * 204, empty 200, PartialError). It counts requests and the highest number in flight at once, can hold
+ * requests until released, and tells tests when a request arrives or is answered (waitFor).
  *
  * Trusting the certificate: NODE_EXTRA_CA_CERTS is read only when Node starts, so clients get the CA
  * through LogAnalyticsSource's `caCertificates` option, which becomes the SDK's `tlsOptions: { ca }`
@@ -78,6 +79,7 @@ export class LaService {
   private gate: Promise<void> | undefined;
   private openGate: (() => void) | undefined;
   private readonly sockets = new Set<import('node:stream').Duplex>();
+  private waiters: { match: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
 
   private constructor(
     private readonly server: https.Server,
@@ -123,6 +125,25 @@ export class LaService {
     this.openGate = undefined;
   }
 
+  /**
+   * Resolves with the first request (already seen or still to come) that matches, checked again each time
+   * a request arrives or is answered: tests wait on events at the service instead of sleeping.
+   */
+  waitFor(match: (r: RecordedRequest) => boolean): Promise<RecordedRequest> {
+    const seen = this.requests.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.push({ match, resolve }));
+  }
+
+  private notify(): void {
+    if (this.waiters.length === 0) return;
+    this.waiters = this.waiters.filter((w) => {
+      const hit = this.requests.find(w.match);
+      if (hit) w.resolve(hit);
+      return !hit;
+    });
+  }
+
   reset(): void {
     this.requests.length = 0;
     this.faults.length = 0;
@@ -148,6 +169,7 @@ export class LaService {
   private reply(rec: RecordedRequest, res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
     rec.status = status;
     rec.responseBytes = send(res, status, body, headers);
+    this.notify();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -168,6 +190,7 @@ export class LaService {
     if (ws) rec.target = { kind: 'workspace', id: decodeURIComponent(ws[1]!) };
     else if (rs) rec.target = { kind: 'resource', id: decodeURIComponent(rs[1]!) };
     this.requests.push(rec);
+    this.notify();
 
     const fault = this.nextFault();
     if (this.gate) await this.gate;
