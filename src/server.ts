@@ -224,6 +224,11 @@ export async function main(env: NodeJS.ProcessEnv = process.env, logger: Logger 
     const app = createServer({ config, triage, logger });
     const { url } = await app.listen(config.port);
     logger.info('APIM Triage bot listening', { url: `${url}/api/messages`, health: `${url}/healthz`, logs: description, version: packageVersion() });
+    if (config.logs.kind === 'embedded') {
+      // The Kusto parser takes a second or two to start: pay it now rather than on the first user's command.
+      const { preloadParser } = require('./kql') as typeof import('./kql');
+      setImmediate(() => preloadParser());
+    }
     const closeServer = app.close;
     const stop = (signal: NodeJS.Signals) => {
       logger.info('shutting down: no new turns; finishing answers in flight', { signal });
