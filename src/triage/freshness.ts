@@ -17,15 +17,20 @@ export function freshnessKql(table: string): string {
   );
 }
 
-export function readFreshness(rows: Cell[][], columns: string[]): Freshness | undefined {
+/**
+ * "Complete to" is the earlier of the newest row seen and now minus the typical (median) ingestion delay:
+ * past that point about half the rows have not landed yet, even where a few fast ones already show.
+ */
+export function readFreshness(rows: Cell[][], columns: string[], now: Date): Freshness | undefined {
   const row = rows[0];
   if (!row) return undefined;
-  const completeTo = row[columns.indexOf('CompleteTo')];
+  const newest = row[columns.indexOf('CompleteTo')];
   const lag = row[columns.indexOf('LagP50')];
-  if (!(completeTo instanceof Date)) return undefined;
-  // Timespan cells are milliseconds (src/kql/types.ts); the embedded engine has no lag for loaded files.
-  const lagMinutes = typeof lag === 'number' && Number.isFinite(lag) ? Math.max(0, Math.round(lag / 60000)) : 0;
-  return { completeTo: completeTo.toISOString(), lagMinutes };
+  if (!(newest instanceof Date)) return undefined;
+  // Timespan cells are milliseconds (src/kql/types.ts); loaded files have no ingestion time, so no lag.
+  const lagMs = typeof lag === 'number' && Number.isFinite(lag) ? Math.max(0, lag) : 0;
+  const completeTo = new Date(Math.min(newest.getTime(), now.getTime() - lagMs));
+  return { completeTo: completeTo.toISOString(), lagMinutes: Math.round(lagMs / 60000) };
 }
 
 export class FreshnessCache {
@@ -41,7 +46,7 @@ export class FreshnessCache {
       .query({ kql: freshnessKql(table), timespan: { from: new Date(now.getTime() - 3_600_000), to: now } })
       .then((r) => {
         const t = r.tables[0];
-        return t ? readFreshness(t.rows, t.columns.map((c) => c.name)) : undefined;
+        return t ? readFreshness(t.rows, t.columns.map((c) => c.name), now) : undefined;
       })
       // Freshness is a courtesy: a failure here must never cost the user the answer itself.
       .catch(() => undefined);

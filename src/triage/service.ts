@@ -71,6 +71,7 @@ export class TriageService {
       // A source that ignores the signal must still not keep the user waiting past the budget.
       return await Promise.race([work, abortedAnswer(signal)]);
     } catch (error) {
+      if (timeout.aborted && !ctx.signal?.aborted) return this.timeoutAnswer(command, kql);
       const explained = explainSourceError(error, {
         workspace: this.source.info.workspace,
         identity: this.options.identity ?? 'DefaultAzureCredential',
@@ -78,6 +79,22 @@ export class TriageService {
       });
       return toErrorAnswer(explained, command, kql);
     }
+  }
+
+  /** Our own time budget ran out: worth another try, with a narrower window if it keeps happening. */
+  private timeoutAnswer(command: Command, kql?: string): ErrorAnswer {
+    const seconds = Math.round(this.answerTimeoutMs / 1000);
+    return {
+      type: 'error',
+      command,
+      code: 'Timeout',
+      title: 'The query took too long',
+      what: `"${command.text}" had no answer after ${seconds} s, so the bot stopped waiting and cancelled the query.`,
+      cause: `The log source (${this.source.info.workspace}) is slow or busy right now, or the window covers a lot of traffic.`,
+      fix: ['Try again in a minute: Log Analytics queues queries when it is busy.', 'Try a shorter window, for example "triage last 15m".'],
+      retryable: true,
+      kql,
+    };
   }
 
   private async answer(command: Command, ctx: RunContext, signal: AbortSignal, onKql: (kql: string) => void): Promise<Answer | ErrorAnswer> {
@@ -122,6 +139,8 @@ export class TriageService {
       queries += 1;
       if (known && !known.includes(command.api)) {
         const close = suggestApi(command.api, known);
+        // This note says more than the recipe's generic "no requests for API" line: keep one of the two.
+        for (let i = notes.length - 1; i >= 0; i--) if (notes[i]!.startsWith(`No requests for API "${command.api}"`)) notes.splice(i, 1);
         notes.push(
           close.length > 0
             ? `No API called "${command.api}" sent traffic in this window. Did you mean ${close.map((c) => `"${c}"`).join(' or ')}?`
