@@ -81,13 +81,13 @@ export function replyToText(reply: BotReply): string {
   for (const f of reply.findings) {
     out.push(
       '',
-      `#${f.rank} ${f.title}  [${f.signature}]  ${f.count.toLocaleString('en-US')} requests` +
+      `#${f.rank} ${f.title}  [${f.signature}]  ${f.count.toLocaleString('en-US')} request${f.count === 1 ? '' : 's'}` +
         `${f.responseCode !== null ? `, HTTP ${f.responseCode}` : ''}, fault: ${f.fault}`,
       `   APIs: ${f.apis.join(', ') || '-'}   backends: ${f.backends.join(', ') || '-'}   ${f.firstSeen} .. ${f.lastSeen}`,
       `   Why ranked here: ${f.why.join('; ')}`,
       `   ${f.explanation}`,
     );
-    if (f.sampleMessage) out.push(`   Message: ${f.sampleMessage}`);
+    if (f.sampleMessage) out.push(`   Message: ${f.sampleMessage.replace(/\s*\n\s*/g, ' / ')}`);
     if (f.fix.length > 0) out.push(`   Fix: ${f.fix[0]}${f.fix.length > 1 ? ` (+${f.fix.length - 1} more steps)` : ''}`);
     out.push(`   Next: ${f.next}`);
   }
