@@ -16,7 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { BotReply } from '../src/answer';
 import { loadConfig } from '../src/config';
 import { createTriage, TriageService } from '../src/triage';
-import { CARD_BUDGET_BYTES, cardBytes, cardToText, renderReply, renderRunningCard, type AdaptiveCard } from '../src/cards';
+import { RENDER_BUDGET_BYTES, cardBytes, cardToText, renderReply, renderRunningCard, type AdaptiveCard } from '../src/cards';
 import { buildLogAnalyticsSource } from '../src/logs/logAnalyticsSource';
 import { LaService } from '../test/support/laService/server';
 import { SEED } from '../test/support/laService/seedErrors';
@@ -28,12 +28,8 @@ import { cardPageHtml, ChromiumMissingError, launchChromium, renderInPage, TEAMS
 /** The instant every card is drawn at: the demo incident's traffic ends here. */
 export const PINNED_NOW = new Date('2026-11-23T14:30:00Z');
 const ASKER = 'Alex Rivera';
-/**
- * The bot renders answers 4 KB under the card budget to leave room for signing its buttons
- * (src/bot/triageBot.ts SIGNING_HEADROOM_BYTES, not exported); the same here, so the pictures show as
- * many findings as Teams users get.
- */
-const BOT_BUDGET_BYTES = CARD_BUDGET_BYTES - 4 * 1024;
+/** The bot's own render budget (card budget minus signing headroom), so the pictures show what Teams users get. */
+const BOT_BUDGET_BYTES = RENDER_BUDGET_BYTES;
 /** Shown as the query time in answer footers (the real value varies run to run). */
 const FOOTER_QUERY_MS = 150;
 

@@ -12,7 +12,7 @@ import {
 } from 'botbuilder';
 import type { Answer, ErrorAnswer } from '../answer';
 import type { Command } from '../commands/types';
-import { cardAttachment, renderKqlCard, renderReply, renderRunningCard, CARD_BUDGET_BYTES, CARD_CONTENT_TYPE, type AdaptiveCard } from '../cards';
+import { cardAttachment, renderKqlCard, renderReply, renderRunningCard, RENDER_BUDGET_BYTES, CARD_CONTENT_TYPE, type AdaptiveCard } from '../cards';
 import { redactSecrets } from '../cards/sanitize';
 import { commandTextOf, parseActionData, requesterOf, timeZoneOf } from './activity';
 import { decide, openAccessPolicy, refusalMessage, type AccessPolicy } from './access';
@@ -61,7 +61,6 @@ interface Asker {
 }
 
 const KQL_CACHE_SIZE = 50;
-const SIGNING_HEADROOM_BYTES = 4 * 1024;
 
 export class TriageBot extends TeamsActivityHandler {
   private readonly triage: Triage;
@@ -381,7 +380,7 @@ export class TriageBot extends TeamsActivityHandler {
 
   private renderOpts(asker: Asker) {
     // Signing adds ~100 bytes per button after rendering; keep that inside the 40 KB card budget.
-    return { now: this.now(), timeZone: asker.timeZone, portalLink: this.portalLink, budgetBytes: CARD_BUDGET_BYTES - SIGNING_HEADROOM_BYTES };
+    return { now: this.now(), timeZone: asker.timeZone, portalLink: this.portalLink, budgetBytes: RENDER_BUDGET_BYTES };
   }
 
   private async sendCard(ctx: TurnContext, card: AdaptiveCard) {

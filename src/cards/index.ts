@@ -8,6 +8,9 @@ export {
   expand,
   CardRenderError,
   CARD_BUDGET_BYTES,
+  SIGNING_HEADROOM_BYTES,
+  RENDER_BUDGET_BYTES,
+  MIN_DETAILED,
   CARD_CONTENT_TYPE,
   type AdaptiveCard,
   type RenderOptions,
@@ -16,3 +19,4 @@ export {
 export { answerModel, errorModel, helpModel, runningModel, DEFAULT_LIMITS, type AnswerLimits } from './viewModel';
 export { cardText, plainText, redactSecrets, commandText } from './sanitize';
 export { cardToText } from './text';
+export { sectionModel, columnLabel, columnWeights, COLUMN_LABELS, MAX_TABLE_COLUMNS } from './sections';

@@ -16,6 +16,12 @@ export type AdaptiveCard = Record<string, unknown>;
 
 /** Teams accepts ~100 KB per message but peers report 413s far below that; 40 KB is the design budget. */
 export const CARD_BUDGET_BYTES = 40 * 1024;
+/** The bot signs each button's data after rendering (~100 bytes per button); this much of the budget is kept for it. */
+export const SIGNING_HEADROOM_BYTES = 4 * 1024;
+/** What the bot (and the screenshots) render answers into, so signed cards still fit CARD_BUDGET_BYTES. */
+export const RENDER_BUDGET_BYTES = CARD_BUDGET_BYTES - SIGNING_HEADROOM_BYTES;
+/** Findings that keep their expandable details for as long as anything else can be trimmed instead. */
+export const MIN_DETAILED = 3;
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
 export type TemplateName = 'answer' | 'running' | 'error' | 'help';
@@ -76,13 +82,20 @@ export function fallbackCard(title: string, text: string): AdaptiveCard {
   };
 }
 
-/** Next smaller set of limits, or null when nothing is left to shrink. */
-function shrink(l: AnswerLimits): AnswerLimits | null {
-  if (l.brief > 0) return { ...l, brief: Math.floor(l.brief / 2) };
+/**
+ * Next smaller set of limits, or null when nothing is left to shrink. Order of sacrifice: the hidden KQL text
+ * beyond 1,500 characters ("Full KQL" still shows it), then details of the tail findings down to MIN_DETAILED,
+ * then section rows, and only then one-line finding rows (every finding keeps its row while anything else can go).
+ */
+function shrink(l: AnswerLimits, findings: number): AnswerLimits | null {
+  const detailed = Math.min(l.detailed, findings);
+  const brief = Math.min(l.brief, Math.max(0, findings - detailed));
+  if (l.kqlChars > 1500) return { ...l, kqlChars: 1500 };
+  if (detailed > MIN_DETAILED) return { ...l, detailed: detailed - 1, brief: brief + 1 };
   if (l.sectionRows > 5) return { ...l, sectionRows: Math.floor(l.sectionRows / 2) };
-  if (l.kqlChars > 1500) return { ...l, kqlChars: Math.floor(l.kqlChars / 2) };
-  if (l.detailed > 1) return { ...l, detailed: Math.max(1, Math.floor(l.detailed * 0.6)) };
   if (l.sectionRows > 0) return { ...l, sectionRows: 0 };
+  if (brief > 0) return { ...l, detailed, brief: Math.floor(brief / 2) };
+  if (detailed > 1) return { ...l, detailed: detailed - 1 };
   if (l.kqlChars > 200) return { ...l, kqlChars: 200 };
   return null;
 }
@@ -91,13 +104,13 @@ function renderAnswer(reply: Extract<BotReply, { type: 'answer' }>, opts: Render
   let limits: AnswerLimits | null = { ...DEFAULT_LIMITS };
   let card = expand('answer', answerModel(reply, opts, limits));
   while (cardBytes(card) > budget) {
-    limits = shrink(limits);
+    limits = shrink(limits, reply.findings.length);
     if (!limits) break;
     card = expand('answer', answerModel(reply, opts, limits));
   }
   if (cardBytes(card) > budget) {
     // Only pathological inputs get here (e.g. hundreds of sections); say so instead of failing the send.
-    return fallbackCard(reply.title, `${reply.summary}\n\nThe full answer is too large for a Teams card; run it from the CLI with --json.`);
+    return fallbackCard(reply.title, `${reply.summary}\n\nThe full answer is too large for a Teams card; narrow it to one API ("on <api>") or a shorter window.`);
   }
   return card;
 }
@@ -116,7 +129,7 @@ export function renderReply(reply: BotReply, opts: RenderOptions & { budgetBytes
     }
   } catch (err) {
     if (!(err instanceof CardRenderError)) throw err;
-    return fallbackCard('The answer could not be drawn as a card', `${err.message}. The command itself ran; try the CLI for the raw answer.`);
+    return fallbackCard('The answer could not be drawn as a card', `${err.message}. The command itself ran; send it again, and if this card comes back, tell the bot's operators (the error is in the bot's log).`);
   }
   return fallbackCard('Unknown reply', 'The bot produced a reply it cannot display.');
 }

@@ -51,6 +51,8 @@ function walk(n: Node, out: string[], indent: string): void {
       out.push(indent + actions(n.actions as Node[] | undefined));
       return;
     default:
+      // Chart.* (Teams-only): what a reader without chart support sees is the fallback.
+      if (typeof n.type === 'string' && n.type.startsWith('Chart.') && n.fallback && typeof n.fallback === 'object') walk(n.fallback as Node, out, indent);
       return;
   }
 }

@@ -3,12 +3,12 @@
  * Every field a template binds is set here, always as a string, boolean or array: a missing field
  * would render as a literal "${...}" on the card.
  */
-import type { Answer, AnswerSection, ErrorAnswer, HelpAnswer } from '../answer';
+import type { Answer, ErrorAnswer, HelpAnswer } from '../answer';
 import type { Command } from '../commands/types';
-import type { Cell } from '../kql/types';
 import type { Finding } from '../signatures/types';
 import { fmtDuration, fmtFreshness, fmtInt, fmtPercent, fmtWindow, humanWindowLabel, utcClock } from './format';
 import { cardText, commandText, plainText } from './sanitize';
+import { sectionModel } from './sections';
 
 export interface RenderOptions {
   now: Date;
@@ -18,15 +18,16 @@ export interface RenderOptions {
 
 /** How much of an answer goes on the card; the renderer lowers these until the card fits its budget. */
 export interface AnswerLimits {
-  /** Findings shown with an expandable explanation. */
+  /** Top findings whose row expands to explanation, causes, fix and next command. */
   detailed: number;
-  /** Further findings shown as one line each. */
+  /** Findings after those, shown as their one-line row only (title, APIs → backends, status, count, trend). */
   brief: number;
   sectionRows: number;
   kqlChars: number;
 }
 
-export const DEFAULT_LIMITS: AnswerLimits = { detailed: 10, brief: 30, sectionRows: 20, kqlChars: 6000 };
+/** Every finding gets its row by default; only a pathological answer (hundreds of signatures) loses rows. */
+export const DEFAULT_LIMITS: AnswerLimits = { detailed: 10, brief: 500, sectionRows: 20, kqlChars: 6000 };
 
 const FAULT_LABEL: Record<string, string> = {
   client: 'client fault',
@@ -82,6 +83,21 @@ function route(f: Finding): string {
   return cardText(`${apis}${backends} · ${codes(f)} · ${FAULT_LABEL[f.fault] ?? f.fault}`);
 }
 
+/** The one-line row every shown finding gets. */
+function findingRow(f: Finding, index: number) {
+  return {
+    hasDetail: false,
+    detailId: `finding-${index + 1}`,
+    rank: String(f.rank),
+    title: cardText(f.title, 120),
+    color: f.previousCount === 0 && index < 3 ? 'Attention' : 'Default',
+    route: route(f),
+    count: fmtInt(f.count),
+    trend: trend(f),
+  };
+}
+
+/** The row plus the expandable details (top findings only). */
 function findingModel(f: Finding, index: number) {
   const facts = [
     { name: 'Error', value: cardText(`${f.errorReason || 'none'} (source: ${f.errorSource || 'none'})`, 160) },
@@ -93,13 +109,8 @@ function findingModel(f: Finding, index: number) {
   if (f.sampleUrl) facts.push({ name: 'Sample URL', value: cardText(f.sampleUrl, 200) });
   const next = f.next ? commandText(f.next) : '';
   return {
-    detailId: `finding-${index + 1}`,
-    rank: String(f.rank),
-    title: cardText(f.title, 120),
-    color: f.previousCount === 0 && index < 3 ? 'Attention' : 'Default',
-    route: route(f),
-    count: fmtInt(f.count),
-    trend: trend(f),
+    ...findingRow(f, index),
+    hasDetail: true,
     explanation: cardText(f.explanation, 600),
     hasWhy: f.why.length > 0,
     why: cardText(`Ranked #${f.rank}: ${f.why.join('; ')}`, 300),
@@ -113,32 +124,6 @@ function findingModel(f: Finding, index: number) {
     hasNext: next.length > 0,
     next,
     nextTitle: plainText(`Next: ${next}`, 60),
-  };
-}
-
-function cellText(c: Cell): string {
-  if (c === null || c === undefined) return '–';
-  if (c instanceof Date) return `${c.toISOString().slice(0, 19).replace('T', ' ')}`;
-  if (typeof c === 'number') return Number.isInteger(c) ? fmtInt(c) : c.toFixed(2);
-  if (typeof c === 'object') return JSON.stringify(c);
-  return String(c);
-}
-
-const MAX_COLUMNS = 8;
-
-function sectionModel(s: AnswerSection, maxRows: number) {
-  const cols = s.table.columns.slice(0, MAX_COLUMNS);
-  const header = { cells: cols.map((c) => ({ text: cardText(c.name, 40), weight: 'Bolder' })) };
-  const body = s.table.rows.slice(0, maxRows).map((r) => ({
-    cells: cols.map((_, i) => ({ text: cardText(cellText(r[i] ?? null), 80), weight: 'Default' })),
-  }));
-  const hidden = s.table.rows.length - body.length;
-  return {
-    title: cardText(s.title, 120),
-    columns: cols.map(() => ({ width: 1 })),
-    rows: [header, ...body],
-    hasMoreRows: hidden > 0,
-    moreRows: hidden > 0 ? `and ${fmtInt(hidden)} more rows (use the CLI with --json for all of them)` : '',
   };
 }
 
@@ -162,10 +147,10 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
   const rows = a.stats.rowsExamined !== undefined ? `${fmtInt(a.stats.rowsExamined)} rows examined · ` : '';
   footer.push(`${rows}query ${fmtDuration(a.stats.queryMs)} · ${a.stats.queries} ${a.stats.queries === 1 ? 'query' : 'queries'}`);
   footer.push(`${a.requestedBy ? `Asked by ${a.requestedBy}` : 'Asked'} at ${utcClock(opts.now, true)} UTC: "${commandText(a.command.text)}"`);
-  const briefLines = brief.map((f) => `${f.rank}. ${f.title}: ${fmtInt(f.count)} (${list(f.apis, 2) || 'any API'}, ${f.responseCode ?? 'no status'})`);
-  const moreParts: string[] = [];
-  if (briefLines.length) moreParts.push(...briefLines);
-  if (hidden > 0) moreParts.push(`and ${fmtInt(hidden)} more ${hidden === 1 ? 'signature' : 'signatures'} (run the CLI with --json for all of them)`);
+  // Teams users have no CLI: say what is missing; "Show KQL" / "Full KQL" give the query that finds them all.
+  const more = hidden > 0 ? `and ${fmtInt(hidden)} more ${hidden === 1 ? 'signature' : 'signatures'} not shown` : '';
+  const sections = a.sections.map((s) => sectionModel(s, limits.sectionRows));
+  const sectionRows = a.sections.some((s) => s.table.rows.length > 0);
   return {
     title: cardText(a.title, 120),
     summary: cardText(a.summary, 300),
@@ -175,11 +160,13 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
     hasNotes: notes.length > 0,
     notes: notes.slice(0, 6).map((n) => ({ text: cardText(n, 300) })),
     hasFindings: a.findings.length > 0,
+    // Only when nothing else on the card speaks: a verdict or section rows already say what was found.
+    showNoFindings: a.findings.length === 0 && !sectionRows && !a.verdict,
     noFindings: 'No failures matched in this window.',
-    findings: detailed.map(findingModel),
-    hasMore: moreParts.length > 0,
-    more: moreParts.map((l) => cardText(l, 200)).join('\n\n'),
-    sections: a.sections.map((s) => sectionModel(s, limits.sectionRows)),
+    findings: [...detailed.map(findingModel), ...brief.map((f, i) => findingRow(f, detailed.length + i))],
+    hasMore: more.length > 0,
+    more,
+    sections,
     kqlHeading: kqlTrimmed ? `KQL (first ${fmtInt(limits.kqlChars)} characters; "Full KQL" shows all)` : 'KQL that produced this answer',
     kql: plainText(kqlTrimmed ? a.kql.slice(0, limits.kqlChars) + '\n…' : a.kql, limits.kqlChars + 2),
     kqlTrimmed,

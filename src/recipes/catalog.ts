@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export type RecipeParamType = 'datetime' | 'string' | 'long' | 'bool';
+export type RecipeParamType = 'datetime' | 'string' | 'long' | 'bool' | 'timespan';
 
 export interface RecipeParam {
   name: string;
@@ -38,7 +38,7 @@ export interface Recipe {
 
 export class RecipeFormatError extends Error {}
 
-const PARAM_RE = /^param\s+(_[A-Za-z0-9_]+)\s*:\s*(datetime|string|long|bool)\s*(?:=\s*(.*))?$/;
+const PARAM_RE = /^param\s+(_[A-Za-z0-9_]+)\s*:\s*(datetime|string|long|bool|timespan)\s*(?:=\s*(.*))?$/;
 const SECTION_RE = /^section\s+([A-Za-z0-9_-]+)\s*:\s*([^|]+)\|\s*([^|]+?)\s*(?:\|\s*chart\s+(bar|line)\s+(\S+)\s+(\S+)(?:\s+(\S+))?)?\s*$/;
 
 export function parseRecipe(text: string, file = '<inline>'): Recipe {
@@ -61,7 +61,7 @@ export function parseRecipe(text: string, file = '<inline>'): Recipe {
       params.push({ name: p[1], type: p[2] as RecipeParamType, description: (p[3] ?? '').trim() });
       continue;
     }
-    if (h.startsWith('param')) throw new RecipeFormatError(`${file}: cannot read parameter line "${h}" (expected "param _name: datetime|string|long|bool = description")`);
+    if (h.startsWith('param')) throw new RecipeFormatError(`${file}: cannot read parameter line "${h}" (expected "param _name: datetime|string|long|bool|timespan = description")`);
     const s = SECTION_RE.exec(h);
     if (s) {
       const section: RecipeSection = { kind: s[1], title: s[2].trim(), columns: s[3].split(',').map((c) => c.trim()).filter(Boolean) };

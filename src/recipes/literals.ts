@@ -48,3 +48,18 @@ export function kqlDatetime(value: Date): string {
 export function kqlBool(value: boolean): string {
   return value ? 'true' : 'false';
 }
+
+const TIMESPAN_UNITS: [number, string][] = [
+  [86_400_000, 'd'],
+  [3_600_000, 'h'],
+  [60_000, 'm'],
+  [1000, 's'],
+  [1, 'ms'],
+];
+
+/** A timespan literal in the largest whole unit: 60000 -> "1m", 30000 -> "30s", 5400000 -> "90m". */
+export function kqlTimespan(ms: number): string {
+  if (!Number.isSafeInteger(ms) || ms <= 0) throw new RangeError(`not a positive whole number of milliseconds: ${String(ms)}`);
+  const [unit, suffix] = TIMESPAN_UNITS.find(([u]) => ms % u === 0)!;
+  return `${ms / unit}${suffix}`;
+}

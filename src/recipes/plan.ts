@@ -8,7 +8,7 @@ import type { TimeWindow } from '../logs/logSource';
 import { NAME_TOKEN } from '../commands/parse';
 import { classifierKql } from '../signatures/classify';
 import { getRecipe, type Recipe } from './catalog';
-import { kqlBool, kqlDatetime, kqlLong, kqlString } from './literals';
+import { kqlBool, kqlDatetime, kqlLong, kqlString, kqlTimespan } from './literals';
 
 export const RECIPE_FOR: Record<Exclude<CommandKind, 'help'>, string> = {
   triage: 'triage',
@@ -32,7 +32,24 @@ export interface PlannedQuery {
   timespan: TimeWindow;
 }
 
-export type ParamValue = { type: 'datetime'; value: Date } | { type: 'string'; value: string } | { type: 'long'; value: number } | { type: 'bool'; value: boolean };
+export type ParamValue =
+  | { type: 'datetime'; value: Date }
+  | { type: 'string'; value: string }
+  | { type: 'long'; value: number }
+  | { type: 'bool'; value: boolean }
+  /** Milliseconds. */
+  | { type: 'timespan'; value: number };
+
+/** Bin sizes a person reads easily; the chart bin is the smallest of these that keeps a window to at most CHART_MAX_BINS bins. */
+const NICE_BINS_MS = [10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400].map((s) => s * 1000);
+/** Windows are not aligned to bins, so a window of N bins can touch N + 1: aim for 18 to stay within 20. */
+export const CHART_MAX_BINS = 20;
+
+/** The bin for "failures over the window": about window/15, rounded up to a readable unit, at most 20 bins. */
+export function chartBinMs(windowMs: number): number {
+  const target = windowMs / (CHART_MAX_BINS - 2);
+  return NICE_BINS_MS.find((b) => b >= target) ?? Math.ceil(target / 86_400_000) * 86_400_000;
+}
 
 /** Every parameter any recipe may declare, computed from the command. */
 export function parameterValues(command: Command): { values: Record<string, ParamValue>; timespan: TimeWindow } {
@@ -57,6 +74,7 @@ export function parameterValues(command: Command): { values: Record<string, Para
     _backend: { type: 'string', value: backend },
     _at: { type: 'datetime', value: at ?? to },
     _useAt: { type: 'bool', value: Boolean(at) },
+    _bin: { type: 'timespan', value: chartBinMs(len) },
   };
   if (command.status !== undefined) values._status = { type: 'long', value: command.status };
   const timespanFrom = command.kind === 'breaker' ? lookFrom : command.kind === 'apis' ? from : prevFrom;
@@ -73,6 +91,8 @@ function literal(p: ParamValue): string {
       return kqlLong(p.value);
     case 'bool':
       return kqlBool(p.value);
+    case 'timespan':
+      return kqlTimespan(p.value);
   }
 }
 

@@ -39,6 +39,9 @@ function zoneLabel(d: Date, tz: string | undefined): string {
   }
 }
 
+/** The breaker recipe's bin size (30 s, seed recipe 3). */
+const BIN_MS = 30_000;
+
 export function breakerVerdict(command: Command, rows: Row[], timeZone?: string): BreakerAssessment {
   const backend = command.backend ?? 'the backend';
   const tripMs = rows.map((r) => time(r.TripTime)).find((t) => t !== null) ?? null;
@@ -53,13 +56,16 @@ export function breakerVerdict(command: Command, rows: Row[], timeZone?: string)
   let backendFailures = 0;
   for (const r of rows) {
     const bin = time(r.Bin);
-    if (bin === null || bin >= tripMs) continue;
+    // Only whole bins before the trip: the bin the trip falls in already holds the breaker's own 503s.
+    if (bin === null || bin + BIN_MS > tripMs) continue;
     const count = num(r.Requests) ?? 0;
     const rc = num(r.ResponseCode);
     const brc = num(r.BackendResponseCode);
     requests += count;
-    // Backend 5xx, or a gateway 5xx with no backend answer at all (connect failures, timeouts).
-    if ((brc !== null && brc >= 500) || (brc === null && rc !== null && rc >= 500)) backendFailures += count;
+    // Backend 5xx, or a gateway 5xx with no backend answer at all (connect failures, timeouts), but not a
+    // 503 without a backend answer: that is a breaker (this one or another instance's) answering for it.
+    const shortCircuit = brc === null && rc === 503;
+    if ((brc !== null && brc >= 500) || (brc === null && rc !== null && rc >= 500 && !shortCircuit)) backendFailures += count;
   }
   const at = zoneLabel(trip, timeZone);
   const trips = rows.map((r) => num(r.Trips)).find((t) => t !== null && t > 0);

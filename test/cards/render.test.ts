@@ -1,6 +1,6 @@
 import { renderReply, renderRunningCard, renderKqlCard, cardBytes, cardToText, CARD_BUDGET_BYTES, expand, CardRenderError } from '../../src/cards';
 import type { Answer } from '../../src/answer';
-import { validateCard } from './validateCard';
+import { chartsOf, validateCard } from './validateCard';
 import { bigAnswer, demoAnswer, demoError, demoHelp, NOW, triageCommand } from './fixtures';
 
 const opts = { now: NOW, timeZone: 'Europe/Berlin' };
@@ -90,7 +90,12 @@ describe('answer card', () => {
     expect(table.firstRowAsHeaders).toBe(true);
     expect(table.columns).toHaveLength(4);
     expect(table.rows).toHaveLength(5);
-    expect(text).toContain('payments-api | 2,870 | 1,204 | 2026-11-23 14:32:41');
+    // Short headers, times as HH:MM:SS (the window is on the card), widths weighted by content.
+    expect(text).toContain('API | Requests | Failed | Last seen');
+    expect(text).toContain('payments-api | 2,870 | 1,204 | 14:32:41');
+    const widths = (table.columns as { width: number }[]).map((c) => c.width);
+    expect(new Set(widths).size).toBeGreaterThan(1);
+    expect(widths[0]).toBeGreaterThan(widths[1]);
   });
 
   test('log strings cannot inject markup, mentions, bindings or secrets', () => {
@@ -110,6 +115,18 @@ describe('answer card', () => {
     const c = renderReply(empty, opts);
     checkCard(c);
     expect(cardToText(c)).toContain('No failures matched in this window.');
+    // Empty section tables do not count as something found.
+    const emptySection = { ...demoAnswer.sections[0], table: { ...demoAnswer.sections[0].table, rows: [] } };
+    const t = cardToText(renderReply({ ...empty, sections: [emptySection] }, opts));
+    expect(t).toContain('No failures matched in this window.');
+    expect(t).toContain('No rows in this window.');
+  });
+
+  test('"No failures matched" never contradicts section rows or a verdict', () => {
+    const noFindings: Answer = { ...demoAnswer, findings: [] };
+    expect(cardToText(renderReply(noFindings, opts))).not.toContain('No failures matched');
+    const verdictOnly: Answer = { ...noFindings, sections: [], verdict: 'The backend was failing before the trip' };
+    expect(cardToText(renderReply(verdictOnly, opts))).not.toContain('No failures matched');
   });
 
   test('verdict and portal link show when present', () => {
@@ -127,14 +144,35 @@ describe('size budget', () => {
 
   test('300 findings and a 400-row section still give a valid card under 40 KB', () => checkCard(card));
 
-  test('trims gracefully and says how much was left out', () => {
-    expect(text).toMatch(/and \d{3} more signatures/);
+  test('trims gracefully and says how much was left out, without pointing Teams users at a CLI', () => {
+    expect(text).toMatch(/and \d{3} more signatures not shown/);
+    expect(text).not.toMatch(/CLI/);
     expect(text).toMatch(/^1 \| Signature 1: Backend TLS certificate rejected/m);
     expect(text).toMatch(/and \d+ more rows/);
   });
 
   test('a long KQL is cut on the card and offered in full via showKql', () => {
     expect(executes(card).some((e) => e.verb === 'showKql')).toBe(true);
+  });
+
+  test('tail details go before section rows, section rows before one-line finding rows', () => {
+    const details = (c: object) => (JSON.stringify(c).match(/"id":"finding-\d+"/g) ?? []).length;
+    const sectionRows = (c: object) => (JSON.stringify(c).match(/"type":"TableRow"/g) ?? []).length - 1;
+    const findingRows = (c: object) => cardToText(c).split('\n').filter((l) => /^\d+ \| Signature \d+:/.test(l)).length;
+    // 14 findings like the demo: all rows stay; details shrink (not below 3) before any table row goes.
+    const fourteen: Answer = { ...big, findings: big.findings.slice(0, 14) };
+    const roomy = renderReply(fourteen, { ...opts, budgetBytes: 60 * 1024 });
+    expect(details(roomy)).toBe(10);
+    expect(sectionRows(roomy)).toBe(20);
+    const tight = renderReply(fourteen, { ...opts, budgetBytes: 36 * 1024 });
+    expect(findingRows(tight)).toBe(14);
+    expect(details(tight)).toBeGreaterThanOrEqual(3);
+    expect(details(tight) < 10 || sectionRows(tight) === 20).toBe(true);
+    if (sectionRows(tight) < 20) expect(details(tight)).toBe(3);
+    const tighter = renderReply(fourteen, { ...opts, budgetBytes: 26 * 1024 });
+    expect(findingRows(tighter)).toBe(14);
+    expect(details(tighter)).toBe(3);
+    expect(sectionRows(tighter)).toBeLessThan(20);
   });
 
   test('a smaller budget shrinks further instead of failing', () => {
@@ -197,5 +235,42 @@ describe('error, help, running and KQL cards', () => {
 
   test('an unresolved binding is caught, never returned', () => {
     expect(() => expand('running', { heading: 'x' })).toThrow(CardRenderError);
+  });
+});
+
+describe('charts (Teams 1.5 Chart.*, unknown to the JS library)', () => {
+  const timeline = {
+    title: 'Failures over the window',
+    chart: { kind: 'line' as const, x: 'Bin', y: 'Failures' },
+    table: {
+      name: 'timeline',
+      columns: [{ name: 'Bin', type: 'datetime' as const }, { name: 'Failures', type: 'long' as const }, { name: 'Requests', type: 'long' as const }],
+      rows: [
+        [new Date('2026-11-23T14:20:00Z'), 10, 100],
+        [new Date('2026-11-23T14:18:00Z'), 4, 90],
+        [new Date('2026-11-23T14:21:00Z'), 120, 180],
+      ],
+    },
+  };
+  const card = renderReply({ ...demoAnswer, sections: [timeline] }, opts);
+
+  test('a line chart with a TextBlock fallback is accepted; quiet bins are zeros, not gaps', () => {
+    checkCard(card);
+    const [chart] = chartsOf(card) as { type: string; data: { legend: string; values: { x: string; y: number }[] }[]; fallback: { type: string; text: string } }[];
+    expect(chart.type).toBe('Chart.Line');
+    expect(chart.data[0].values).toEqual([
+      { x: '14:18', y: 4 },
+      { x: '14:19', y: 0 },
+      { x: '14:20', y: 10 },
+      { x: '14:21', y: 120 },
+    ]);
+    expect(chart.fallback).toMatchObject({ type: 'TextBlock' });
+    expect(cardToText(card)).toContain('Failed requests per minute: peak 120 at 14:21 (of 180 requests); 134 in 4 bins from 14:18 to 14:21.');
+  });
+
+  test('a chart without a fallback is reported', () => {
+    const bad = JSON.parse(JSON.stringify(card));
+    for (const c of chartsOf(bad)) delete c.fallback;
+    expect(validateCard(bad)).toEqual(expect.arrayContaining([expect.stringMatching(/^ChartWithoutFallback: Chart.Line/), expect.stringMatching(/UnknownElementType/)]));
   });
 });

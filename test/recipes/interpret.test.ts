@@ -1,4 +1,6 @@
 import { interpret, backendName } from '../../src/recipes/interpret';
+import { CHART_MAX_BINS, chartBinMs, planQuery } from '../../src/recipes/plan';
+import { kqlTimespan } from '../../src/recipes/literals';
 import { breakerVerdict, whyVerdict } from '../../src/recipes/verdicts';
 import { parseCommand } from '../../src/commands/parse';
 import { helpAnswer, helpCommands, COMMAND_HELP } from '../../src/commands/help';
@@ -121,5 +123,49 @@ describe('helpAnswer', () => {
     expect(h.problem).toBe('I don\'t know the command "triag".');
     expect(h.suggestions[0]).toBe('triage');
     expect(h.commands).toHaveLength(COMMAND_HELP.length);
+  });
+});
+
+describe('triage "failures over the window" timeline', () => {
+  it('the timeline rows become a time-ordered line-chart section; findings ignore them', () => {
+    const cols = [...FINDING_COLS, { name: 'Bin', type: 'datetime' as const }];
+    const tl = (bin: string, requests: number, failures: number) => [null, null, null, null, null, null, null, null, null, null, null, null, null, 'timeline', null, null, requests, failures, T(bin)];
+    const rows = [
+      [...f('backend-tls-rejected', 30, ['payments-api'], ['payments-backend'], '', 'x'), null],
+      tl('2026-11-23T14:52:00Z', 90, 20),
+      tl('2026-11-23T14:46:00Z', 80, 10),
+      [...api('payments-api', 170), null],
+    ];
+    const out = interpret(cmd('triage'), 'triage', [table(cols, rows)]);
+    expect(out.findings.map((x) => x.signature)).toEqual(['backend-tls-rejected']);
+    const timeline = out.sections.find((s) => s.table.name === 'timeline')!;
+    expect(timeline.title).toBe('Failures over the window');
+    expect(timeline.chart).toEqual({ kind: 'line', x: 'Bin', y: 'Failures' });
+    expect(timeline.table.columns.map((c) => c.name)).toEqual(['Bin', 'Failures', 'Requests']);
+    expect(timeline.table.rows).toEqual([
+      [T('2026-11-23T14:46:00Z'), 10, 80],
+      [T('2026-11-23T14:52:00Z'), 20, 90],
+    ]);
+  });
+
+  it('timespan literals and the chart bin (about window/15, readable, at most 20 bins)', () => {
+    expect(kqlTimespan(60_000)).toBe('1m');
+    expect(kqlTimespan(30_000)).toBe('30s');
+    expect(kqlTimespan(3_600_000)).toBe('1h');
+    expect(kqlTimespan(86_400_000)).toBe('1d');
+    expect(kqlTimespan(90 * 60_000)).toBe('90m');
+    expect(kqlTimespan(1500)).toBe('1500ms');
+    expect(() => kqlTimespan(0)).toThrow(RangeError);
+    expect(() => kqlTimespan(1.5)).toThrow(RangeError);
+    const MIN = 60_000;
+    expect(chartBinMs(15 * MIN)).toBe(MIN);
+    expect(chartBinMs(60 * MIN)).toBe(5 * MIN);
+    expect(chartBinMs(24 * 60 * MIN)).toBe(2 * 60 * MIN);
+    for (const w of [5, 15, 30, 45, 60, 120, 360, 1440, 10080].map((m) => m * MIN)) {
+      expect(Math.ceil(w / chartBinMs(w)) + 1).toBeLessThanOrEqual(CHART_MAX_BINS);
+      expect(w / chartBinMs(w)).toBeGreaterThanOrEqual(5);
+    }
+    expect(planQuery(cmd('triage'), '').kql).toContain('let _bin = 1m;');
+    expect(planQuery(cmd('triage last 1h'), '').kql).toContain('let _bin = 5m;');
   });
 });

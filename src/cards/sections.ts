@@ -1,0 +1,216 @@
+/**
+ * AnswerSection (a recipe's result table) -> what a 560 px Teams card can show: short human headers,
+ * columns weighted by their content, repeated values said once above the table, times as HH:MM:SS, and
+ * (for timelines) a Chart.* element whose `fallback` TextBlock is what older clients and the JS renderer show.
+ */
+import type { AnswerSection } from '../answer';
+import type { Cell } from '../kql/types';
+import { fmtInt, utcClock, utcDate } from './format';
+import { cardText } from './sanitize';
+import { pivotBreakerTimeline, isBreakerTimeline, failuresTimeline, type ChartModel, type TableShape } from './timeline';
+
+/** Headers people read; a column not listed keeps its own name. */
+export const COLUMN_LABELS: Record<string, string> = {
+  ResponseCode: 'Status',
+  BackendResponseCode: 'Backend status',
+  LastErrorReason: 'Reason',
+  LastErrorSource: 'Source',
+  LastErrorSection: 'Section',
+  LastErrorMessage: 'Message',
+  FailurePercent: 'Failure %',
+  ServerErrors: '5xx',
+  Requests: 'Requests',
+  Failures: 'Failures',
+  ApiId: 'API',
+  OperationId: 'Operation',
+  CallerIpAddress: 'Caller IP',
+  ApimSubscriptionId: 'Subscription',
+  FirstSeen: 'First seen',
+  LastSeen: 'Last seen',
+  Bin: 'Time',
+};
+
+/** Never worth a column: the finding details already carry the redacted sample URL. */
+const DROPPED = new Set(['SampleUrl']);
+/** Long text that, when the same in every row, is said once above the table instead. */
+const LONG_TEXT = new Set(['LastErrorMessage']);
+export const MAX_TABLE_COLUMNS = 5;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function columnLabel(name: string): string {
+  return COLUMN_LABELS[name] ?? name;
+}
+
+/** "14:29:55"; across midnight "11-23 14:29" so two days cannot be confused. */
+export function fmtTime(d: Date, multiDay: boolean): string {
+  return multiDay ? `${utcDate(d).slice(5)} ${utcClock(d)}` : utcClock(d, true);
+}
+
+function asDate(c: Cell): Date | null {
+  return c instanceof Date && !Number.isNaN(c.getTime()) ? c : null;
+}
+
+export function cellText(c: Cell, column: string, multiDay: boolean): string {
+  if (c === null || c === undefined || c === '') return '–';
+  const d = asDate(c);
+  if (d) return fmtTime(d, multiDay);
+  if (typeof c === 'number') {
+    if (/Percent$/.test(column)) return c.toFixed(1);
+    return Number.isInteger(c) ? fmtInt(c) : c.toFixed(2);
+  }
+  if (typeof c === 'object') return JSON.stringify(c);
+  const s = String(c);
+  // A subscription GUID is recognisable by its first 8 characters; the full one is in the KQL result.
+  if (GUID.test(s)) return `${s.slice(0, 8)}…`;
+  return s;
+}
+
+interface Col {
+  name: string;
+  label: string;
+  values: Cell[];
+  /** Display text per row, when it is not simply cellText of the value (merged columns). */
+  texts?: string[];
+}
+
+const same = (a: Cell, b: Cell): boolean => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
+const constant = (c: Col): boolean => c.values.length >= 2 && c.values.every((v) => same(v, c.values[0])) && c.values[0] !== null && c.values[0] !== '';
+const isText = (c: Col): boolean => c.values.every((v) => v === null || typeof v === 'string');
+
+/**
+ * A long text column with few distinct values (the same error message in every row, or nearly) said once above
+ * the table: the common value with its row count, and for a rare value the rows it belongs to (by first column).
+ */
+function sayOnce(c: Col, key: Col | undefined, multiDay: boolean): string[] | null {
+  if (c.values.length < 2) return null;
+  const groups = new Map<string, number[]>();
+  c.values.forEach((v, i) => {
+    const t = cellText(v, c.name, multiDay);
+    groups.set(t, [...(groups.get(t) ?? []), i]);
+  });
+  if (groups.size > 3 || groups.size >= c.values.length) return null;
+  const sorted = [...groups.entries()].sort((a, b) => b[1].length - a[1].length);
+  if (sorted.length === 1) return [`${c.label} (every row): ${sorted[0][0]}`];
+  return sorted.map(([text, rows]) => {
+    const which = key && rows.length <= 2 ? `: ${rows.map((i) => cellText(key.values[i], key.name, multiDay)).join(', ')}` : '';
+    return `${c.label} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'}${which}): ${text}`;
+  });
+}
+
+/** Column shaping for one section: drop, hoist constant text, merge pairs, cap. Works on all rows, not only the shown ones. */
+function shapeColumns(s: AnswerSection, multiDay: boolean): { cols: Col[]; lead: string[] } {
+  const rows = s.table.rows;
+  let cols: Col[] = s.table.columns
+    .map((c, i) => ({ name: c.name, label: columnLabel(c.name), values: rows.map((r) => r[i] ?? null) }))
+    .filter((c) => !DROPPED.has(c.name));
+  const lead: string[] = [];
+  const hoist = (c: Col) => {
+    lead.push(`${c.label}: ${cellText(c.values[0], c.name, multiDay)}`);
+    cols = cols.filter((x) => x !== c);
+  };
+  for (const c of cols.filter((c) => LONG_TEXT.has(c.name))) {
+    const said = sayOnce(c, cols[0] === c ? undefined : cols[0], multiDay);
+    if (said) {
+      lead.push(...said);
+      cols = cols.filter((x) => x !== c);
+    }
+  }
+  if (cols.length > MAX_TABLE_COLUMNS) for (const c of cols.filter((c) => isText(c) && constant(c))) if (cols.length > MAX_TABLE_COLUMNS) hoist(c);
+  const merge = (a: string, b: string, label: string, join: (x: string, y: string) => string) => {
+    if (cols.length <= MAX_TABLE_COLUMNS) return;
+    const ia = cols.findIndex((c) => c.name === a);
+    const ib = cols.findIndex((c) => c.name === b);
+    if (ia < 0 || ib < 0) return;
+    const A = cols[ia];
+    const B = cols[ib];
+    const merged: Col = {
+      name: `${a}+${b}`,
+      label,
+      values: A.values,
+      texts: A.values.map((v, i) => join(cellText(v, a, multiDay), cellText(B.values[i], b, multiDay))),
+    };
+    cols = cols.filter((c) => c !== B).map((c) => (c === A ? merged : c));
+  };
+  merge('FirstSeen', 'LastSeen', 'Seen', (x, y) => (x === y ? x : `${x}–${y}`));
+  merge('ApiId', 'OperationId', 'API / operation', (x, y) => `${x} / ${y}`);
+  return { cols: cols.slice(0, MAX_TABLE_COLUMNS + 1), lead };
+}
+
+/** The longest piece a browser will not break: words, split after hyphens and slashes too. */
+function longestToken(text: string): number {
+  return text.split(/\s+|(?<=[-/])/).reduce((m, t) => Math.max(m, [...t].length), 0);
+}
+
+/**
+ * Relative widths from content: a column gets at least its longest unbreakable token (so "BackendConnectionFailure"
+ * and IP addresses stay whole when they can) and some room for longer wrapped text; +2 for cell padding.
+ */
+export function columnWeights(texts: string[][]): number[] {
+  return texts.map((colTexts) => {
+    const token = colTexts.reduce((m, t) => Math.max(m, longestToken(t)), 0);
+    const longest = colTexts.reduce((m, t) => Math.max(m, [...t].length), 0);
+    return Math.max(token, Math.min(longest, 40) / 2, 3) + 2;
+  });
+}
+
+const isNumeric = (values: Cell[]): boolean => values.some((v) => typeof v === 'number') && values.every((v) => v === null || typeof v === 'number');
+
+/** Header + body rows, widths and alignment in the shape cards/answer.json binds. */
+export function tableModel(shape: TableShape, maxRows: number) {
+  const body = shape.rows.slice(0, maxRows);
+  const texts = shape.labels.map((label, i) => [label, ...body.map((r) => r[i])]);
+  const weights = columnWeights(texts);
+  return {
+    columns: shape.labels.map((_, i) => ({ width: weights[i], align: shape.numeric[i] ? 'Right' : 'Left' })),
+    header: shape.labels.map((l) => ({ text: cardText(l, 40) })),
+    rows: body.map((r) => ({ cells: r.map((t) => ({ text: cardText(t, 120) })) })),
+    hidden: shape.rows.length - body.length,
+  };
+}
+
+const NO_CHART: ChartModel = { hasChart: false, chartType: '', chartTitle: '', xTitle: '', yTitle: '', series: [], chartFallback: '' };
+
+/** One section's template data. */
+export function sectionModel(s: AnswerSection, maxRows: number) {
+  const dates = s.table.rows.flatMap((r) => r.map(asDate)).filter((d): d is Date => d !== null);
+  const multiDay = new Set(dates.map(utcDate)).size > 1;
+  let shape: TableShape | null;
+  let chart: ChartModel = NO_CHART;
+  let lead: string[] = [];
+  let rowCap = maxRows;
+  if (isBreakerTimeline(s)) {
+    const p = pivotBreakerTimeline(s, multiDay);
+    shape = p.table;
+    chart = p.chart;
+    // One row per 30 s bin is ~22 rows and tells the story; cut it only when every section is cut.
+    rowCap = maxRows > 0 ? Math.max(maxRows, 24) : 0;
+  } else if (s.chart?.kind === 'line' && s.table.columns.find((c) => c.name === s.chart!.x)?.type === 'datetime') {
+    chart = failuresTimeline(s, multiDay);
+    shape = null;
+  } else {
+    const shaped = shapeColumns(s, multiDay);
+    lead = shaped.lead;
+    shape = {
+      labels: shaped.cols.map((c) => c.label),
+      // Status codes are labels, not quantities: left-aligned like text.
+      numeric: shaped.cols.map((c) => !c.texts && isNumeric(c.values) && !/Code$/.test(c.name)),
+      rows: s.table.rows.map((_, r) => shaped.cols.map((c) => c.texts?.[r] ?? cellText(c.values[r], c.name, multiDay))),
+    };
+  }
+  const table = shape && shape.rows.length > 0 ? tableModel(shape, rowCap) : null;
+  const hidden = table?.hidden ?? 0;
+  return {
+    title: cardText(s.title, 120),
+    hasLead: lead.length > 0,
+    lead: lead.map((l) => ({ text: cardText(l, 300) })),
+    hasTable: table !== null && table.rows.length > 0,
+    columns: table?.columns ?? [],
+    header: table?.header ?? [],
+    rows: table?.rows ?? [],
+    hasMoreRows: hidden > 0,
+    moreRows: hidden > 0 ? `and ${fmtInt(hidden)} more rows not shown` : '',
+    hasEmpty: !table && !chart.hasChart,
+    empty: 'No rows in this window.',
+    ...chart,
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * Time-binned sections -> one row per bin and a Chart.* element. Teams draws charts on 1.5 cards; older clients
+ * and the Adaptive Cards JS renderer do not, so every chart carries a `fallback` TextBlock that says the same
+ * thing in words (peak and when).
+ */
+import type { AnswerSection } from '../answer';
+import type { Cell } from '../kql/types';
+import { fmtInt } from './format';
+import { cardText } from './sanitize';
+
+/** What cards/answer.json binds for a chart (hasChart false: nothing is drawn). */
+export interface ChartModel {
+  hasChart: boolean;
+  chartType: string;
+  chartTitle: string;
+  xTitle: string;
+  yTitle: string;
+  series: { legend: string; values: { x: string; y: number }[] }[];
+  chartFallback: string;
+}
+
+/** Display-ready table: labels, which columns are numeric (right-aligned), cell texts. */
+export interface TableShape {
+  labels: string[];
+  numeric: boolean[];
+  rows: string[][];
+}
+
+const time = (c: Cell | undefined): number | null => {
+  if (c instanceof Date) return c.getTime();
+  if (typeof c === 'string' && c) {
+    const t = Date.parse(c);
+    return Number.isNaN(t) ? null : t;
+  }
+  return null;
+};
+const num = (c: Cell | undefined): number => (typeof c === 'number' && Number.isFinite(c) ? c : 0);
+const pad = (n: number) => String(n).padStart(2, '0');
+
+function label(ms: number, step: number, multiDay: boolean): string {
+  const d = new Date(ms);
+  const hm = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  const clock = step % 60_000 === 0 ? hm : `${hm}:${pad(d.getUTCSeconds())}`;
+  return multiDay ? `${d.toISOString().slice(5, 10)} ${clock}` : clock;
+}
+
+/** "30 s", "minute", "5 min", "hour", "2 h": the bin as the fallback sentence says it. */
+export function binPhrase(step: number): string {
+  if (step === 60_000) return 'minute';
+  if (step === 3_600_000) return 'hour';
+  if (step === 86_400_000) return 'day';
+  if (step < 60_000) return `${Math.round(step / 1000)} s`;
+  if (step < 3_600_000) return `${Math.round(step / 60_000)} min`;
+  if (step < 86_400_000) return `${+(step / 3_600_000).toFixed(1)} h`;
+  return `${+(step / 86_400_000).toFixed(1)} days`;
+}
+
+/**
+ * Bin starts in time order with the empty bins between them filled in (a quiet bin is a zero, not a gap),
+ * and the bin size inferred from the closest pair. At most `maxBins`: a gap too wide to fill is left as is.
+ */
+export function binsOf(times: number[], maxBins = 40): { bins: number[]; step: number } {
+  const sorted = [...new Set(times)].sort((a, b) => a - b);
+  if (sorted.length < 2) return { bins: sorted, step: 0 };
+  let step = Infinity;
+  for (let i = 1; i < sorted.length; i++) step = Math.min(step, sorted[i] - sorted[i - 1]);
+  const span = (sorted[sorted.length - 1] - sorted[0]) / step + 1;
+  if (!Number.isInteger(span) || span > maxBins) return { bins: sorted, step };
+  return { bins: Array.from({ length: span }, (_, i) => sorted[0] + i * step), step };
+}
+
+export function isBreakerTimeline(s: AnswerSection): boolean {
+  const names = new Set(s.table.columns.map((c) => c.name));
+  return ['Bin', 'ResponseCode', 'BackendResponseCode', 'Requests'].every((n) => names.has(n));
+}
+
+interface BreakerBin {
+  requests: number;
+  backend5xx: number;
+  breaker503: number;
+  other: number;
+}
+
+/**
+ * Breaker timeline rows (Bin, ResponseCode, BackendResponseCode, Requests; one per code pair) -> one row per
+ * 30 s bin. "Backend 5xx" counts the backend answering 5xx or never answering (connect failure, timeout) as the
+ * breaker verdict does; a 503 the backend never saw is the breaker short-circuiting.
+ */
+export function pivotBreakerTimeline(s: AnswerSection, multiDay: boolean): { table: TableShape; chart: ChartModel } {
+  const col = (n: string) => s.table.columns.findIndex((c) => c.name === n);
+  const [iBin, iRc, iBrc, iReq] = ['Bin', 'ResponseCode', 'BackendResponseCode', 'Requests'].map(col);
+  const byBin = new Map<number, BreakerBin>();
+  for (const r of s.table.rows) {
+    const t = time(r[iBin]);
+    if (t === null) continue;
+    const b = byBin.get(t) ?? { requests: 0, backend5xx: 0, breaker503: 0, other: 0 };
+    const n = num(r[iReq]);
+    const rc = typeof r[iRc] === 'number' ? (r[iRc] as number) : null;
+    const brc = typeof r[iBrc] === 'number' ? (r[iBrc] as number) : null;
+    b.requests += n;
+    if (brc !== null && brc >= 500) b.backend5xx += n;
+    else if (brc === null && rc === 503) b.breaker503 += n;
+    else if (brc === null && rc !== null && rc >= 500) b.backend5xx += n;
+    else if (rc !== null && rc >= 400) b.other += n;
+    byBin.set(t, b);
+  }
+  const { bins, step } = binsOf([...byBin.keys()]);
+  const empty: BreakerBin = { requests: 0, backend5xx: 0, breaker503: 0, other: 0 };
+  const rows = bins.map((t) => ({ t, x: label(t, step || 30_000, multiDay), ...(byBin.get(t) ?? empty) }));
+  const table: TableShape = {
+    labels: ['Time', 'Requests', 'Backend 5xx', 'Gateway 503 (breaker)', 'Other failures'],
+    numeric: [false, true, true, true, true],
+    rows: rows.map((r) => [r.x, fmtInt(r.requests), fmtInt(r.backend5xx), fmtInt(r.breaker503), fmtInt(r.other)]),
+  };
+  const peak = (k: 'backend5xx' | 'breaker503') => rows.reduce((best, r) => (r[k] > best[k] ? r : best), rows[0] ?? { ...empty, x: '' });
+  const total = (k: 'backend5xx' | 'breaker503') => rows.reduce((sum, r) => sum + r[k], 0);
+  const per = step ? binPhrase(step) : 'bin';
+  const parts: string[] = [];
+  const b5 = total('backend5xx');
+  const first503 = rows.find((r) => r.breaker503 > 0);
+  parts.push(b5 > 0 ? `Backend 5xx per ${per}: ${fmtInt(b5)} in all, peak ${fmtInt(peak('backend5xx').backend5xx)} at ${peak('backend5xx').x}` : 'No backend 5xx in the timeline');
+  parts.push(first503 ? `gateway 503s (breaker open) from ${first503.x}, peak ${fmtInt(peak('breaker503').breaker503)} at ${peak('breaker503').x}` : 'no breaker 503s');
+  const chart: ChartModel = {
+    hasChart: rows.length > 1,
+    chartType: 'Chart.VerticalBar.Grouped',
+    chartTitle: `Backend 5xx vs gateway 503 per ${per}`,
+    xTitle: 'Time (UTC)',
+    yTitle: 'Requests',
+    series: [
+      { legend: 'Backend 5xx', values: rows.map((r) => ({ x: r.x, y: r.backend5xx })) },
+      { legend: 'Gateway 503 (breaker)', values: rows.map((r) => ({ x: r.x, y: r.breaker503 })) },
+    ],
+    chartFallback: cardText(`${parts.join('; ')}.`, 300),
+  };
+  return { table, chart };
+}
+
+/** A line-chart section over datetime bins (triage "Failures over the window"): failed vs all requests per bin. */
+export function failuresTimeline(s: AnswerSection, multiDay: boolean): ChartModel {
+  const col = (n: string) => s.table.columns.findIndex((c) => c.name === n);
+  const iX = col(s.chart!.x);
+  const iY = col(s.chart!.y);
+  const iReq = col('Requests');
+  const byBin = new Map<number, { y: number; requests: number }>();
+  for (const r of s.table.rows) {
+    const t = time(r[iX]);
+    if (t === null) continue;
+    const e = byBin.get(t) ?? { y: 0, requests: 0 };
+    e.y += num(r[iY]);
+    e.requests += iReq >= 0 ? num(r[iReq]) : 0;
+    byBin.set(t, e);
+  }
+  const { bins, step } = binsOf([...byBin.keys()], 24);
+  if (bins.length < 2) return { hasChart: false, chartType: '', chartTitle: '', xTitle: '', yTitle: '', series: [], chartFallback: '' };
+  const points = bins.map((t) => ({ x: label(t, step, multiDay), ...(byBin.get(t) ?? { y: 0, requests: 0 }) }));
+  const per = binPhrase(step);
+  const yName = s.chart!.y === 'Failures' ? 'Failed requests' : s.chart!.y;
+  const series = [{ legend: yName, values: points.map((p) => ({ x: p.x, y: p.y })) }];
+  if (iReq >= 0 && s.chart!.y !== 'Requests') series.push({ legend: 'All requests', values: points.map((p) => ({ x: p.x, y: p.requests })) });
+  const peak = points.reduce((best, p) => (p.y > best.y ? p : best), points[0]);
+  const total = points.reduce((sum, p) => sum + p.y, 0);
+  const of = iReq >= 0 ? ` (of ${fmtInt(peak.requests)} requests)` : '';
+  const fallback =
+    total > 0 ? `${yName} per ${per}: peak ${fmtInt(peak.y)} at ${peak.x}${of}; ${fmtInt(total)} in ${points.length} bins from ${points[0].x} to ${points[points.length - 1].x}.` : `No ${yName.toLowerCase()} in the window.`;
+  return {
+    hasChart: true,
+    chartType: 'Chart.Line',
+    chartTitle: `${yName} per ${per}`,
+    xTitle: 'Time (UTC)',
+    yTitle: 'Requests',
+    series,
+    chartFallback: cardText(fallback, 300),
+  };
+}

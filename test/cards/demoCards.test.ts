@@ -1,0 +1,156 @@
+/**
+ * The cards the bot really sends for the demo incident (parse -> recipe on the embedded demo workspace ->
+ * interpret -> render at the bot's budget), checked for what a reader at 560 px needs.
+ */
+import { loadConfig } from '../../src/config';
+import { createTriage } from '../../src/triage';
+import type { Answer, BotReply } from '../../src/answer';
+import { cardBytes, cardToText, renderReply, CARD_BUDGET_BYTES, RENDER_BUDGET_BYTES, MIN_DETAILED, type AdaptiveCard } from '../../src/cards';
+import { chartsOf, validateCard } from './validateCard';
+
+const NOW = new Date('2026-11-23T14:30:00Z');
+const { triage } = createTriage(loadConfig({ NODE_ENV: 'development' }), { now: NOW });
+
+async function answer(text: string): Promise<Answer> {
+  const parsed = triage.parse(text, { now: NOW });
+  if (!parsed.ok) throw new Error(parsed.error);
+  const reply: BotReply = await triage.run(parsed.command, {});
+  if (reply.type !== 'answer') throw new Error(`expected an answer for "${text}", got ${reply.type}`);
+  return reply;
+}
+
+type Node = Record<string, unknown>;
+function find(card: object, pred: (n: Node) => boolean): Node[] {
+  const out: Node[] = [];
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(visit);
+    if (!v || typeof v !== 'object') return;
+    if (pred(v as Node)) out.push(v as Node);
+    Object.values(v as Node).forEach(visit);
+  };
+  visit(card);
+  return out;
+}
+/** The section container whose first item is the given title. */
+function section(card: AdaptiveCard, title: string): Node {
+  const s = (card.body as Node[]).find((b) => (b.items as Node[] | undefined)?.[0]?.text === title);
+  if (!s) throw new Error(`no section "${title}"`);
+  return s;
+}
+const tableOf = (s: Node) => (s.items as Node[]).find((i) => i.type === 'Table') as { columns: { width: number; horizontalCellContentAlignment: string }[]; rows: { cells: { items: { text: string }[] }[] }[] };
+const rowTexts = (t: ReturnType<typeof tableOf>) => t.rows.map((r) => r.cells.map((c) => c.items[0].text));
+
+function check(card: AdaptiveCard): void {
+  expect(validateCard(card)).toEqual([]);
+  expect(JSON.stringify(card)).not.toMatch(/\$\{/);
+  expect(cardBytes(card)).toBeLessThan(CARD_BUDGET_BYTES);
+  for (const chart of chartsOf(card)) expect((chart.fallback as Node).type).toBe('TextBlock');
+}
+
+const render = (a: Answer) => renderReply(a, { now: NOW, budgetBytes: RENDER_BUDGET_BYTES });
+
+describe('demo cards at the bot budget', () => {
+  test('triage: every signature keeps its one-line row; the top ones (at least 3) expand; a chart of failures', async () => {
+    const a = await answer('triage last 15m');
+    const card = render(a);
+    check(card);
+    expect(cardBytes(card)).toBeLessThanOrEqual(RENDER_BUDGET_BYTES);
+    const text = cardToText(card);
+    const rows = text.split('\n').filter((l) => /^\d+ \| .+ \| [\d,]+ \/ /.test(l));
+    expect(rows).toHaveLength(a.findings.length);
+    expect(a.findings.length).toBeGreaterThanOrEqual(10);
+    // A row names the APIs and backends, the status, the count and the trend.
+    expect(rows[0]).toMatch(/^1 \| .+ \/ payments-api → payments-backend · HTTP 500, backend not reached · .+ \| 500 \/ new$/);
+    const details = find(card, (n) => typeof n.id === 'string' && /^finding-\d+$/.test(n.id));
+    expect(details.length).toBeGreaterThanOrEqual(MIN_DETAILED);
+    const toggles = find(card, (n) => (n.selectAction as Node | undefined)?.type === 'Action.ToggleVisibility');
+    expect(toggles).toHaveLength(details.length);
+    expect(text).not.toMatch(/more signatures|CLI/);
+    const [chart] = chartsOf(card);
+    expect(chart.type).toBe('Chart.Line');
+    const series = chart.data as { legend: string; values: { x: string; y: number }[] }[];
+    expect(series.map((s) => s.legend)).toEqual(['Failed requests', 'All requests']);
+    expect(series[0].values.length).toBeGreaterThanOrEqual(14);
+    expect(series[0].values.length).toBeLessThanOrEqual(20);
+    expect(series[0].values[0].x).toMatch(/^\d\d:\d\d$/);
+    const failed = series[0].values.reduce((s, v) => s + v.y, 0);
+    expect(failed).toBe(a.findings.reduce((s, f) => s + f.count, 0));
+    expect(cardToText({ body: [chart] })).toMatch(/^Failed requests per minute: peak [\d,]+ at \d\d:\d\d \(of [\d,]+ requests\); [\d,]+ in \d+ bins/);
+  });
+
+  test('triage distribution: human headers, weighted widths, codes left and counts right', async () => {
+    const card = render(await answer('triage last 15m'));
+    const t = tableOf(section(card, 'Failures by status, reason and source'));
+    expect(rowTexts(t)[0]).toEqual(['Status', 'Reason', 'Source', 'Signature', 'Requests']);
+    const widths = t.columns.map((c) => c.width);
+    // "BackendConnectionFailure" needs room; a 3-digit status does not.
+    expect(widths[1]).toBeGreaterThan(widths[0] * 2);
+    expect(t.columns.map((c) => c.horizontalCellContentAlignment)).toEqual(['Left', 'Left', 'Left', 'Left', 'Right']);
+  });
+
+  test('401s: the scoping table has at most 5 columns, short subscription ids, the message said once', async () => {
+    const card = render(await answer('401s'));
+    check(card);
+    const s = section(card, 'Product-scoping misses: callers and APIM subscriptions');
+    const t = tableOf(s);
+    const rows = rowTexts(t);
+    expect(rows[0].length).toBeLessThanOrEqual(5);
+    expect(rows[0]).toEqual(['Caller IP', 'API / operation', 'Subscription', 'Requests', 'Last seen']);
+    for (const r of rows.slice(1)) {
+      expect(r[2]).toMatch(/^[0-9a-f]{8}…$/);
+      expect(r[4]).toMatch(/^\d\d:\d\d:\d\d$/);
+      expect(r.join(' ')).not.toContain('Access denied');
+    }
+    const lead = (s.items as Node[]).filter((i) => i.type === 'TextBlock' && String(i.text).startsWith('Message')).map((i) => String(i.text));
+    expect(lead[0]).toMatch(/^Message \(\d+ rows\): Access denied. Reason: Subscription not found$/);
+  });
+
+  test('breaker: verdict on top, one row per 30 s bin, and a grouped bar chart of backend 5xx vs 503', async () => {
+    const a = await answer('breaker shipping-backend');
+    const card = render(a);
+    check(card);
+    const text = cardToText(card);
+    expect(text).not.toContain('No failures matched');
+    expect(text.indexOf(a.verdict!)).toBeLessThan(text.indexOf('Before the trip'));
+    const s = section(card, 'Before the trip (30 s bins)');
+    const rows = rowTexts(tableOf(s));
+    expect(rows[0]).toEqual(['Time', 'Requests', 'Backend 5xx', 'Gateway 503 (breaker)', 'Other failures']);
+    const times = rows.slice(1).map((r) => r[0]);
+    expect(new Set(times).size).toBe(times.length);
+    expect([...times].sort()).toEqual(times);
+    const secs = times.map((t) => { const [h, m, x] = t.split(':').map(Number); return h * 3600 + m * 60 + x; });
+    for (let i = 1; i < secs.length; i++) expect(secs[i] - secs[i - 1]).toBe(30);
+    expect(rows.length - 1).toBe(secs.length);
+    expect(text).not.toMatch(/more rows/);
+    // The burst of backend 500s, then the breaker's 503s: both visible in the rows, in that order.
+    const first5xx = rows.slice(1).findIndex((r) => Number(r[2]) > 0);
+    const first503 = rows.slice(1).findIndex((r) => Number(r[3]) > 0);
+    expect(first5xx).toBeGreaterThanOrEqual(0);
+    expect(first503).toBeGreaterThan(first5xx);
+    const [chart] = chartsOf(card);
+    expect(chart.type).toBe('Chart.VerticalBar.Grouped');
+    expect((chart.data as { legend: string }[]).map((d) => d.legend)).toEqual(['Backend 5xx', 'Gateway 503 (breaker)']);
+    expect(cardToText({ body: [chart] })).toMatch(/^Backend 5xx per 30 s: [\d,]+ in all, peak \d+ at \d\d:\d\d:\d\d; gateway 503s \(breaker open\) from \d\d:\d\d:\d\d/);
+  });
+
+  test('apis: no contradicting "No failures matched" line; Failure % header', async () => {
+    const card = render(await answer('apis'));
+    check(card);
+    const text = cardToText(card);
+    expect(text).not.toContain('No failures matched');
+    expect(rowTexts(tableOf(section(card, 'APIs in the window')))[0]).toEqual(['API', 'Requests', 'Failures', '5xx', 'Failure %', 'Last seen']);
+  });
+
+  test('tls: no sample URL column; first/last seen merged into one time range', async () => {
+    const card = render(await answer('tls'));
+    check(card);
+    const rows = rowTexts(tableOf(section(card, 'Affected API/backend pairs')));
+    expect(rows[0]).toEqual(['Signature', 'API', 'Backend', 'Failures', 'Seen']);
+    expect(rows[1][4]).toMatch(/^\d\d:\d\d:\d\d–\d\d:\d\d:\d\d$/);
+    expect(JSON.stringify(tableOf(section(card, 'Affected API/backend pairs')))).not.toMatch(/https?:\/\//);
+  });
+
+  test('why 401 / why 500 / breakers are valid and within budget', async () => {
+    for (const text of ['why 401 on orders-api', 'why 500 on payments-api', 'breakers']) check(render(await answer(text)));
+  });
+});
