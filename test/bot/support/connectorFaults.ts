@@ -12,10 +12,13 @@ export interface ConnectorFault {
   method: 'POST' | 'PUT';
   status: number;
   body: unknown;
+  headers?: Record<string, string>;
 }
 
 export class FaultyConnectorFront {
-  readonly refused: { method: string; path: string; status: number }[] = [];
+  readonly refused: { method: string; path: string; status: number; at: number }[] = [];
+  /** Calls passed on to the capture connector, with when they arrived here. */
+  readonly forwarded: { method: string; path: string; at: number }[] = [];
   private readonly pending: ConnectorFault[] = [];
   private server: http.Server | null = null;
   private port = 0;
@@ -52,11 +55,12 @@ export class FaultyConnectorFront {
     const i = this.pending.findIndex((f) => f.method === req.method);
     if (i >= 0) {
       const [fault] = this.pending.splice(i, 1);
-      this.refused.push({ method: req.method!, path, status: fault!.status });
-      res.writeHead(fault!.status, { 'content-type': 'application/json' });
+      this.refused.push({ method: req.method!, path, status: fault!.status, at: Date.now() });
+      res.writeHead(fault!.status, { 'content-type': 'application/json', ...fault!.headers });
       res.end(JSON.stringify(fault!.body));
       return;
     }
+    this.forwarded.push({ method: req.method!, path, at: Date.now() });
     const headers: Record<string, string> = { 'content-type': String(req.headers['content-type'] ?? 'application/json') };
     if (req.headers.authorization) headers.authorization = req.headers.authorization;
     const upstream = await fetch(new URL(path.replace(/^\//, ''), this.inner.serviceUrl), { method: req.method, headers, body: Buffer.concat(chunks) });
