@@ -70,6 +70,10 @@ const envSchema = z
     APIM_RESOURCE_ID: optionalText.refine((v) => v === undefined || APIM_RESOURCE_ID.test(v), {
       message: 'must be an APIM resource id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<name>',
     }),
+    LOG_ANALYTICS_WORKSPACE_RESOURCE_ID: optionalText.refine(
+      (v) => v === undefined || /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(v),
+      { message: 'must be the workspace ARM id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>' },
+    ),
     LOG_ANALYTICS_ENDPOINT: optionalText.refine((v) => v === undefined || /^https:\/\/[^\s]+\/v1\/?$/.test(v), {
       message: 'must be an https URL ending in /v1, e.g. https://api.loganalytics.azure.com/v1',
     }),
@@ -164,6 +168,8 @@ export interface AppConfig {
     authDisabled: boolean;
   };
   logs: LogSourceConfig;
+  /** Where "Open in Log Analytics" buttons point (Log Analytics only): the workspace or APIM ARM id. */
+  portal?: { resourceId: string; tenant?: string; workspaceId?: string };
   schemaOverride?: SchemaId;
   queryTimeoutSeconds: number;
   answerTimeoutSeconds: number;
@@ -243,6 +249,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       authDisabled: !e.MicrosoftAppId,
     },
     logs,
+    portal:
+      logs.kind === 'log-analytics' && (e.APIM_RESOURCE_ID || e.LOG_ANALYTICS_WORKSPACE_RESOURCE_ID)
+        ? {
+            // Resource-centric queries open on the APIM instance; workspace queries on the workspace.
+            resourceId: (logs.resourceId && !logs.workspaceId ? logs.resourceId : e.LOG_ANALYTICS_WORKSPACE_RESOURCE_ID ?? e.APIM_RESOURCE_ID)!,
+            tenant: e.MicrosoftAppTenantId ?? e.AZURE_TENANT_ID,
+            workspaceId: logs.workspaceId,
+          }
+        : undefined,
     schemaOverride: e.SCHEMA_OVERRIDE,
     queryTimeoutSeconds: e.QUERY_TIMEOUT_SECONDS,
     answerTimeoutSeconds: e.ANSWER_TIMEOUT_SECONDS,

@@ -139,6 +139,7 @@ export function createServer(opts: CreateServerOptions): RunningServer {
     answerTimeoutMs,
     invokeWaitMs: opts.invokeWaitMs,
     portalLink: opts.portalLink,
+    portal: appConfig?.portal,
     access: appConfig?.access,
     signingKey: signingKey(opts.actionSigningKey ?? appConfig?.actionSigningKey),
     rateLimiter: appConfig ? new RateLimiter(appConfig.rateLimits) : undefined,

@@ -14,6 +14,7 @@ import type { Answer, ErrorAnswer } from '../answer';
 import type { Command } from '../commands/types';
 import { cardAttachment, renderKqlCard, renderReply, renderRunningCard, RENDER_BUDGET_BYTES, CARD_CONTENT_TYPE, type AdaptiveCard } from '../cards';
 import { redactSecrets } from '../cards/sanitize';
+import type { PortalTarget } from '../cards/portalLink';
 import { commandTextOf, parseActionData, requesterOf, timeZoneOf } from './activity';
 import { decide, openAccessPolicy, refusalMessage, type AccessPolicy } from './access';
 import { signCardActions, signingKey, verifyCardAction, type SigningKey } from './actionData';
@@ -40,6 +41,8 @@ export interface TriageBotOptions {
   /** How long a card action may wait for an answer before it returns "running" and finishes out of band. */
   invokeWaitMs?: number;
   portalLink?: string;
+  /** Target of the per-answer "Open in Log Analytics" button (Log Analytics source only). */
+  portal?: PortalTarget;
   /** Who may use the bot where (tenants, teams, channels, users). Default: open. */
   access?: AccessPolicy;
   /** Signs the {verb, command} data on every card button; a random per-process key when absent. */
@@ -71,6 +74,7 @@ export class TriageBot extends TeamsActivityHandler {
   private readonly answerTimeoutMs: number;
   private readonly invokeWaitMs: number;
   private readonly portalLink?: string;
+  private readonly portal?: PortalTarget;
   private readonly pending = new Set<Promise<void>>();
   /** Aborted by drain() when the grace period runs out: in-flight runs end with a "restarted" card. */
   private readonly stopping = new AbortController();
@@ -92,6 +96,7 @@ export class TriageBot extends TeamsActivityHandler {
     this.answerTimeoutMs = opts.answerTimeoutMs ?? 120_000;
     this.invokeWaitMs = opts.invokeWaitMs ?? 8_000;
     this.portalLink = opts.portalLink;
+    this.portal = opts.portal;
     this.access = opts.access ?? openAccessPolicy();
     this.key = opts.signingKey ?? signingKey();
     this.limiter = opts.rateLimiter ?? new RateLimiter();
@@ -380,7 +385,7 @@ export class TriageBot extends TeamsActivityHandler {
 
   private renderOpts(asker: Asker) {
     // Signing adds ~100 bytes per button after rendering; keep that inside the 40 KB card budget.
-    return { now: this.now(), timeZone: asker.timeZone, portalLink: this.portalLink, budgetBytes: RENDER_BUDGET_BYTES };
+    return { now: this.now(), timeZone: asker.timeZone, portalLink: this.portalLink, portal: this.portal, budgetBytes: RENDER_BUDGET_BYTES };
   }
 
   private async sendCard(ctx: TurnContext, card: AdaptiveCard) {

@@ -9,11 +9,14 @@ import type { Finding } from '../signatures/types';
 import { fmtDuration, fmtFreshness, fmtInt, fmtPercent, fmtWindow, humanWindowLabel, utcClock } from './format';
 import { cardText, commandText, plainText } from './sanitize';
 import { sectionModel } from './sections';
+import { portalQueryLink, type PortalTarget } from './portalLink';
 
 export interface RenderOptions {
   now: Date;
   timeZone?: string;
   portalLink?: string;
+  /** Builds a per-answer "Open in Log Analytics" link when the answer came from this Log Analytics resource. */
+  portal?: PortalTarget;
 }
 
 /** How much of an answer goes on the card; the renderer lowers these until the card fits its budget. */
@@ -172,9 +175,15 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
     kqlTrimmed,
     footer: footer.map((t) => ({ text: cardText(t, 300) })),
     command: commandText(a.command.text),
-    hasPortalLink: Boolean(opts.portalLink && /^https:\/\//.test(opts.portalLink)),
-    portalLink: opts.portalLink && /^https:\/\//.test(opts.portalLink) ? opts.portalLink : '',
+    ...portalModel(a, opts),
   };
+}
+
+function portalModel(a: Answer, opts: RenderOptions): { hasPortalLink: boolean; portalLink: string } {
+  const applies = opts.portal && a.source.kind === 'log-analytics' && (!opts.portal.workspaceId || opts.portal.workspaceId === a.source.workspace);
+  const link = applies ? portalQueryLink(opts.portal!, a.kql, a.command.window.from, a.command.window.to) : opts.portalLink;
+  const ok = Boolean(link && /^https:\/\//.test(link));
+  return { hasPortalLink: ok, portalLink: ok ? link! : '' };
 }
 
 export function errorModel(e: ErrorAnswer, opts: RenderOptions) {
