@@ -76,7 +76,11 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
     if (m) suggestions = closestNames(m[1], knownNames(parsed.root, ws));
     throw diagnosticError('semantic', semantic, kql, suggestions);
   }
-  const st: EvalState = { ws, views: new Map(), scalars: new Map(), now, rowsExamined: 0 };
+  // A fuzzy union's unknown tables are warnings (KS205), not errors: the union leaves those legs out.
+  const unresolved = parsed.diagnostics
+    .filter((d) => d.code === 'KS205')
+    .map((d) => ({ at: d.start, name: kql.substr(d.start, d.length) }));
+  const st: EvalState = { ws, views: new Map(), scalars: new Map(), now, rowsExamined: 0, unresolved };
   const tables: ResultTable[] = [];
   for (const stmt of nodes(parsed.root)) {
     const k = kindOf(stmt);

@@ -13,7 +13,8 @@ import type { Env } from './operators/env';
 import { count, getschema, projectAway, projectOrExtend, projectRename, take, where } from './operators/basic';
 import { summarize } from './operators/summarize';
 import { sort, top } from './operators/sort';
-import { distinct, join, union } from './operators/tables';
+import { distinct, join } from './operators/tables';
+import { union } from './operators/union';
 import { timeWindow } from './pushdown';
 
 /** Tabular lets: each body resolves names in the scope it was declared in (so `let T = T | ...` works). */
@@ -25,6 +26,8 @@ export interface EvalState {
   scalars: Map<string, ScalarBinding>;
   now: number;
   rowsExamined: number;
+  /** Analyzer warnings KS205 (a fuzzy-union leg names no existing table): offset and name. */
+  unresolved?: { at: number; name: string }[];
 }
 
 /** Flatten a pipe chain into its source and operators, inlining views. */
@@ -49,7 +52,18 @@ function operatorName(op: KNode): string {
 
 export function evalTabular(node: KNode, st: EvalState): Relation {
   const { source, ops } = flatten(node, st.views);
-  const env: Env = { scalars: st.scalars, now: st.now, evalTabular: (n) => evalTabular(n, st) };
+  const env: Env = {
+    scalars: st.scalars,
+    now: st.now,
+    evalTabular: (n) => evalTabular(n, st),
+    evalTable: (name) => scan(name, [], st),
+    tableNames: () => st.ws.tableNames(),
+    unresolvedNames: (n) => {
+      const from = n.TextStart as number;
+      const to = from + (n.Width as number);
+      return (st.unresolved ?? []).filter((u) => u.at >= from && u.at < to);
+    },
+  };
   let rel: Relation;
   const sk = kindOf(source);
   if (sk === 'NameReference') {

@@ -5,7 +5,7 @@ import { colIndex, takeRows, type Relation } from '../relation';
 import { compileExpr } from '../compile/expressions';
 import { ArrayVec, ConstVec } from '../vectors';
 import { scratchI32 } from '../scratch';
-import { ctxFor, materialize, outputSchema, type Env } from './env';
+import { analyzerInputNames, ctxFor, materialize, outputSchema, type Env } from './env';
 import type { ColumnSchema } from '../types';
 
 export function where(op: KNode, input: Relation, env: Env): Relation {
@@ -23,14 +23,16 @@ export function where(op: KNode, input: Relation, env: Env): Relation {
  * same operator; names and types come from Kusto's inferred output schema.
  */
 export function projectOrExtend(op: KNode, input: Relation, env: Env, extend: boolean): Relation {
-  const schema = outputSchema(op);
   const exprs = nodes(op);
   const inputNames = new Set(input.schema.map((c) => c.name));
   const explicit = new Set(
     exprs.map((e) => (kindOf(e) === 'SimpleNamedExpression' ? simpleName(nodes(e)[0]) : kindOf(e) === 'NameReference' ? simpleName(e) : '')),
   );
+  const carried = extend ? analyzerInputNames(op) : new Set<string>();
+  // extend passes input columns through: ones the analyzer expected but a union left out are not there
+  const schema = outputSchema(op).filter((c) => !(extend && carried.has(c.name) && !inputNames.has(c.name) && !explicit.has(c.name)));
   // names Kusto generated for unnamed computed expressions (Column1, ...), in order
-  const generated = schema.map((c) => c.name).filter((n) => !explicit.has(n) && !(extend && inputNames.has(n)));
+  const generated = schema.map((c) => c.name).filter((n) => !explicit.has(n) && !(extend && (inputNames.has(n) || carried.has(n))));
   const work: Relation = { schema: [...input.schema], cols: [...input.cols], n: input.n, ingest: input.ingest };
   for (const e of exprs) {
     let name: string;
@@ -78,7 +80,8 @@ export function pick(rel: Relation, schema: ColumnSchema[]): Relation {
 }
 
 export function projectAway(op: KNode, input: Relation): Relation {
-  return pick(input, outputSchema(op));
+  // project-away only removes: an expected column the input lacks was left out upstream (see union)
+  return pick(input, outputSchema(op).filter((c) => colIndex(input, c.name) >= 0));
 }
 
 export function projectRename(op: KNode, input: Relation): Relation {

@@ -3,7 +3,7 @@ import type { KNode } from '../kusto';
 import type { Relation } from '../relation';
 import type { Ctx, ScalarBinding } from '../compile/context';
 import type { ColumnSchema } from '../types';
-import { tableColumns, textOf } from '../kusto';
+import { kindOf, nodes, tableColumns, textOf } from '../kusto';
 import { KqlError } from '../errors';
 import { ArrayVec, type Vec } from '../vectors';
 import type { Compiled } from '../compile/context';
@@ -13,6 +13,11 @@ export interface Env {
   now: number;
   /** Evaluate a tabular expression (a subquery of join/union). */
   evalTabular(node: KNode): Relation;
+  /** A whole base table (for wildcard union legs such as `union Gateway*`). */
+  evalTable(name: string): Relation;
+  tableNames(): string[];
+  /** Names in this subtree the analyzer could not resolve as fuzzy-union tables (its KS205 warnings). */
+  unresolvedNames(node: KNode): { at: number; name: string }[];
 }
 
 export function ctxFor(rel: Relation, env: Env): Ctx {
@@ -24,6 +29,18 @@ export function outputSchema(op: KNode): ColumnSchema[] {
   const cols = tableColumns(op);
   if (!cols) throw new KqlError('semantic', `Could not infer the result columns of '${textOf(op)}'.`);
   return cols;
+}
+
+/**
+ * Column names the analyzer believes flow into a piped operator. They can exceed the real input after a
+ * union whose schema the engine computes itself (kind=inner, fuzzy legs left out); operators that only
+ * carry input columns through drop those absent ones instead of failing.
+ */
+export function analyzerInputNames(op: KNode): Set<string> {
+  const parent = op.Parent;
+  if (!parent || kindOf(parent) !== 'PipeExpression') return new Set();
+  const input = nodes(parent)[0];
+  return new Set((input ? tableColumns(input) ?? [] : []).map((c) => c.name));
 }
 
 /** Evaluate a compiled expression for every row into a vector. */

@@ -1,8 +1,8 @@
-/** Operators combining tables: distinct, union, join. */
+/** Operators combining tables: distinct, join (union is in union.ts). */
 import { KqlError } from '../errors';
 import { kindOf, nodes, simpleName, textOf, type KNode } from '../kusto';
 import { colIndex, takeRows, type Relation } from '../relation';
-import { ArrayVec, NumVec, type Vec } from '../vectors';
+import { ArrayVec, NumVec } from '../vectors';
 import { scratchF64 } from '../scratch';
 import { outputSchema, type Env } from './env';
 import { groupRows } from './summarize';
@@ -22,31 +22,7 @@ export function distinct(op: KNode, input: Relation): Relation {
   }));
   const { first } = groupRows(keys, rel.n);
   const res = takeRows(rel, Int32Array.from(input.n === 0 ? [] : first));
-  return { ...res, schema, ingest: null };
-}
-
-/** union: columns by name (outer union); a table lacking a column contributes nulls. */
-export function union(op: KNode, input: Relation | null, env: Env): Relation {
-  const schema = outputSchema(op);
-  const parts: Relation[] = input ? [input] : [];
-  for (const e of nodes(op)) {
-    if (kindOf(e) === 'NamedParameter') throw new KqlError('unsupported', `union parameter '${textOf(e)}' is not supported by the embedded KQL engine.`);
-    parts.push(env.evalTabular(e));
-  }
-  const cols: Vec[] = schema.map((c) => {
-    const values: unknown[] = [];
-    for (const p of parts) {
-      const at = colIndex(p, c.name);
-      if (at < 0) {
-        for (let i = 0; i < p.n; i++) values.push(c.type === 'string' ? '' : null);
-      } else {
-        const r = p.cols[at].reader();
-        for (let i = 0; i < p.n; i++) values.push(r(i));
-      }
-    }
-    return new ArrayVec(values);
-  });
-  return { schema, cols, n: parts.reduce((s, p) => s + p.n, 0), ingest: null };
+  return { ...res, schema: star ? rel.schema : schema, ingest: null };
 }
 
 const JOIN_KINDS = new Set(['innerunique', 'inner', 'leftouter', 'leftanti', 'leftsemi', 'rightouter', 'fullouter', 'rightanti', 'rightsemi', 'anti', 'leftantisemi', 'rightantisemi']);
