@@ -1,0 +1,115 @@
+/**
+ * Pins in botbuilder Storage: one item per conversation (`pins/<conversationId>`) plus an index item
+ * listing the conversations that have pins, so start-up can find them without listing keys (Storage
+ * has no list). Every change is read-modify-write with the item's eTag and retried on conflict, so two
+ * instances sharing blob storage do not lose each other's pins.
+ */
+import type { ConversationReference, Storage } from 'botbuilder';
+
+export interface PinRecord {
+  conversationId: string;
+  /** Conversation reference of the message that asked (keeps a channel thread's ";messageid="). */
+  ref: Partial<ConversationReference>;
+  /** The bot's card that is kept current. */
+  activityId: string;
+  commandText: string;
+  everyMs: number;
+  /** Epoch ms after which the pin ends (one final "ended" update). */
+  untilMs: number;
+  pinnedBy?: string;
+  pinnedAt: number;
+  lastRefreshAt?: number;
+  /** IANA zone of the person who pinned, for times on the card. */
+  timeZone?: string;
+  /** The workspace the access policy granted when the pin was made (WORKSPACE_MAP). */
+  workspaceId?: string;
+  /** channelData.team.id of a channel pin: removing the bot from the team ends all its channels' pins. */
+  teamId?: string;
+}
+
+/** A channel thread id ("19:x@thread.tacv2;messageid=123") without its thread part: pins belong to the channel. */
+export function baseConversationId(conversationId: string): string {
+  const i = conversationId.indexOf(';messageid=');
+  return i >= 0 ? conversationId.slice(0, i) : conversationId;
+}
+
+export const INDEX_KEY = 'pins/_index';
+export const conversationKey = (conversationId: string): string => `pins/${conversationId}`;
+
+const MAX_ATTEMPTS = 8;
+
+function isConflict(err: unknown): boolean {
+  const e = err as { name?: string; message?: string; statusCode?: number; code?: string } | undefined;
+  return Boolean(e && (e.name === 'EtagConflictError' || e.statusCode === 412 || e.code === 'ConditionNotMet' || /etag/i.test(e.message ?? '')));
+}
+
+export class PinStore {
+  constructor(private readonly storage: Storage) {}
+
+  async conversations(): Promise<string[]> {
+    const items = await this.storage.read([INDEX_KEY]);
+    const list = (items[INDEX_KEY] as { conversations?: unknown } | undefined)?.conversations;
+    return Array.isArray(list) ? list.filter((c): c is string => typeof c === 'string') : [];
+  }
+
+  async pinsOf(conversationId: string): Promise<PinRecord[]> {
+    const key = conversationKey(conversationId);
+    const items = await this.storage.read([key]);
+    const pins = (items[key] as { pins?: unknown } | undefined)?.pins;
+    return Array.isArray(pins) ? (pins as PinRecord[]).filter(isPinRecord) : [];
+  }
+
+  /** Applies `change` to the conversation's pins atomically (eTag) and keeps the index in step. */
+  async update(conversationId: string, change: (pins: PinRecord[]) => PinRecord[]): Promise<PinRecord[]> {
+    const key = conversationKey(conversationId);
+    const next = await this.retry(async () => {
+      const items = await this.storage.read([key]);
+      const item = items[key] as { pins?: PinRecord[]; eTag?: string } | undefined;
+      const pins = change(Array.isArray(item?.pins) ? item!.pins.filter(isPinRecord) : []);
+      if (pins.length === 0) {
+        if (item) await this.storage.delete([key]);
+      } else {
+        // No stored item: "*" would overwrite a concurrent creation; a fresh write is the best Storage offers.
+        await this.storage.write({ [key]: { pins, eTag: item?.eTag ?? '*' } });
+      }
+      return pins;
+    });
+    await this.updateIndex(conversationId, next.length > 0);
+    return next;
+  }
+
+  async remove(conversationId: string): Promise<void> {
+    await this.storage.delete([conversationKey(conversationId)]);
+    await this.updateIndex(conversationId, false);
+  }
+
+  private async updateIndex(conversationId: string, present: boolean): Promise<void> {
+    await this.retry(async () => {
+      const items = await this.storage.read([INDEX_KEY]);
+      const item = items[INDEX_KEY] as { conversations?: string[]; eTag?: string } | undefined;
+      const list = Array.isArray(item?.conversations) ? item!.conversations : [];
+      const has = list.includes(conversationId);
+      if (has === present) return;
+      const conversations = present ? [...list, conversationId] : list.filter((c) => c !== conversationId);
+      await this.storage.write({ [INDEX_KEY]: { conversations, eTag: item?.eTag ?? '*' } });
+    });
+  }
+
+  private async retry<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (!isConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
+      }
+    }
+  }
+}
+
+function isPinRecord(p: unknown): p is PinRecord {
+  const r = p as PinRecord;
+  return Boolean(
+    r && typeof r.conversationId === 'string' && typeof r.activityId === 'string' && typeof r.commandText === 'string' &&
+      typeof r.everyMs === 'number' && typeof r.untilMs === 'number' && r.ref && typeof r.ref === 'object',
+  );
+}
