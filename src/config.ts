@@ -89,6 +89,8 @@ const envSchema = z
     QUERY_RETRY_MAX: intSetting(0, 10, 3),
     QUERY_RETRY_BUDGET_SECONDS: intSetting(0, 300, 20),
     STATE_DIR: optionalText,
+    STATE_BLOB_CONNECTION_STRING: optionalText,
+    STATE_BLOB_CONTAINER: optionalText,
     ALLOWED_TENANTS: listSetting,
     ALLOWED_TEAMS: listSetting,
     ALLOWED_CHANNELS: listSetting,
@@ -112,6 +114,13 @@ const envSchema = z
     }
     if (env.LOG_FILE && !existsSync(env.LOG_FILE)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['LOG_FILE'], message: `file not found: ${env.LOG_FILE}` });
+    }
+    if (Boolean(env.STATE_BLOB_CONNECTION_STRING) !== Boolean(env.STATE_BLOB_CONTAINER)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['STATE_BLOB_CONTAINER'],
+        message: 'and STATE_BLOB_CONNECTION_STRING go together: set both for Azure Blob state, or neither for files under STATE_DIR',
+      });
     }
     if (env.AZURE_CLIENT_SECRET && (!env.AZURE_CLIENT_ID || !env.AZURE_TENANT_ID)) {
       ctx.addIssue({
@@ -179,6 +188,8 @@ export interface AppConfig {
   queryQueueLimit: number;
   retry: { maxRetries: number; maxTotalMs: number };
   stateDir: string;
+  /** Azure Blob storage for pins and conversation references (several instances); files under stateDir otherwise. */
+  stateBlob?: { connectionString: string; container: string };
   /** Who may use the bot where, and which workspace each team or channel may query. */
   access: AccessPolicy;
   /** Signs card action data; random per process when unset (cards then die with a restart). */
@@ -266,6 +277,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queryQueueLimit: e.QUERY_QUEUE_LIMIT,
     retry: { maxRetries: e.QUERY_RETRY_MAX, maxTotalMs: e.QUERY_RETRY_BUDGET_SECONDS * 1000 },
     stateDir: e.STATE_DIR ?? '.data',
+    stateBlob:
+      e.STATE_BLOB_CONNECTION_STRING && e.STATE_BLOB_CONTAINER
+        ? { connectionString: e.STATE_BLOB_CONNECTION_STRING, container: e.STATE_BLOB_CONTAINER }
+        : undefined,
     access,
     actionSigningKey: e.ACTION_SIGNING_KEY,
     rateLimits: { perUserPerMinute: e.RATE_LIMIT_USER_PER_MINUTE, perConversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE },

@@ -10,6 +10,8 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext
 import { TriageBot, describe, type TriageBotOptions } from './bot/triageBot';
 import { signingKey } from './bot/actionData';
 import { StrictStatusAuthentication } from './bot/strictAuth';
+import { adapterDeliver, PinManager, pinRender } from './bot/pins';
+import { createStorage, describeStorage } from './bot/state';
 import { RateLimiter } from './bot/rateLimit';
 import { jsonLogger, type Logger, type ServerConfig, type Triage } from './bot/ports';
 import type { AppConfig } from './config';
@@ -33,12 +35,18 @@ export interface CreateServerOptions {
   actionSigningKey?: string;
   /** Overrides for the bot's guards (access policy, rate limiter, audit log, command length). */
   guards?: Pick<TriageBotOptions, 'access' | 'rateLimiter' | 'audit' | 'maxCommandLength'>;
+  /** Where pinned cards are kept (default: files under STATE_DIR, or Azure Blob when configured). */
+  stateDir?: string;
+  /** The wall clock pins are scheduled on (tests move it forward instead of waiting minutes). */
+  pinClock?: () => number;
 }
 
 export interface RunningServer {
   server: restify.Server;
   adapter: CloudAdapter;
   bot: TriageBot;
+  /** Pinned cards kept current; resume() them once listening. */
+  pins: PinManager;
   listen(port?: number, host?: string): Promise<{ port: number; url: string }>;
   /**
    * Graceful stop: refuse new turns (503), let answers in flight land for up to `graceMs` (default 20 s),
@@ -130,6 +138,24 @@ export function createServer(opts: CreateServerOptions): RunningServer {
 
   const appConfig = 'bot' in opts.config ? opts.config : undefined;
   const answerTimeoutMs = opts.answerTimeoutMs ?? (appConfig ? appConfig.answerTimeoutSeconds * 1000 + 5000 : 120_000);
+  const stateConfig = { stateDir: opts.stateDir ?? appConfig?.stateDir ?? '.data', blob: appConfig?.stateBlob };
+  const pins = new PinManager({
+    storage: createStorage(stateConfig),
+    clock: opts.pinClock,
+    deliver: adapterDeliver(adapter, s.appId),
+    logger,
+    render: pinRender({
+      triage: opts.triage,
+      logger,
+      timeoutMs: answerTimeoutMs,
+      clock: () => (opts.now ? opts.now() : new Date()).getTime(),
+      wallClock: opts.pinClock ?? Date.now,
+      // `bot` exists by the time a pin refreshes: the first refresh is scheduled after start-up.
+      renderCard: (reply, pin) => bot.renderPinCard(reply, pin.timeZone),
+    }),
+  });
+  logger.info('pinned cards kept in ' + describeStorage(stateConfig));
+
   const bot = new TriageBot({
     triage: opts.triage,
     adapter,
@@ -144,6 +170,7 @@ export function createServer(opts: CreateServerOptions): RunningServer {
     signingKey: signingKey(opts.actionSigningKey ?? appConfig?.actionSigningKey),
     rateLimiter: appConfig ? new RateLimiter(appConfig.rateLimits) : undefined,
     maxCommandLength: appConfig?.maxCommandLength,
+    pins,
     ...opts.guards,
   });
 
@@ -179,6 +206,7 @@ export function createServer(opts: CreateServerOptions): RunningServer {
     server,
     adapter,
     bot,
+    pins,
     listen(port = s.port, host?: string) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -194,7 +222,7 @@ export function createServer(opts: CreateServerOptions): RunningServer {
     async close(graceMs = 20_000) {
       draining = true;
       // Let answers already promised to users land (or end them with an explained card) before going away.
-      const { finished, cancelled } = await bot.drain(graceMs);
+      const [{ finished, cancelled }] = await Promise.all([bot.drain(graceMs), pins.stop(Math.min(graceMs, 5_000))]);
       if (finished + cancelled > 0) logger.info('answers in flight at shutdown', { finished, cancelled });
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -222,8 +250,11 @@ export async function main(env: NodeJS.ProcessEnv = process.env, logger: Logger 
     const config = loadConfig(env);
     const { createTriage } = require('./triage') as typeof import('./triage');
     const { triage, description } = createTriage(config);
-    const app = createServer({ config, triage, logger });
+    // The demo's clock stops where its traffic ends, so "last 15m" keeps finding the incident.
+    const app = createServer({ config, triage, logger, now: () => triage.clock() });
     const { url } = await app.listen(config.port);
+    const resumed = await app.pins.resume();
+    if (resumed > 0) logger.info('pinned cards resumed', { count: resumed });
     logger.info('APIM Triage bot listening', { url: `${url}/api/messages`, health: `${url}/healthz`, logs: description, version: packageVersion() });
     if (config.logs.kind === 'embedded') {
       // The Kusto parser takes a second or two to start: pay it now rather than on the first user's command.

@@ -8,7 +8,7 @@ import { redactSecrets } from '../signatures/redact';
 import type { ConversationType, TeamsContext } from './teamsContext';
 
 export type AuditEvent = 'command' | 'action' | 'refused' | 'rate-limited';
-export type AuditOutcome = 'answer' | 'help' | 'error' | 'refused' | 'rate-limited' | 'parse-error' | 'timeout';
+export type AuditOutcome = 'answer' | 'help' | 'error' | 'refused' | 'rate-limited' | 'parse-error' | 'timeout' | 'pinned';
 
 export interface AuditRecord {
   ts: string;

@@ -10,7 +10,8 @@ import {
   type AdaptiveCardInvokeValue,
   type ConversationReference,
 } from 'botbuilder';
-import type { Answer, ErrorAnswer } from '../answer';
+import { setMaxListeners } from 'node:events';
+import type { Answer, BotReply, ErrorAnswer } from '../answer';
 import type { Command } from '../commands/types';
 import { cardAttachment, renderKqlCard, renderReply, renderRunningCard, RENDER_BUDGET_BYTES, CARD_CONTENT_TYPE, type AdaptiveCard } from '../cards';
 import { redactSecrets } from '../cards/sanitize';
@@ -23,6 +24,7 @@ import { checkInputLength, RateLimiter } from './rateLimit';
 import { teamsContextOf, type TeamsContext } from './teamsContext';
 import { silentLogger, type Logger, type Triage } from './ports';
 import { runWithDeadline } from './runCommand';
+import { isPinText, parsePinCommand, PinLimitError, pinListText, pinnedText, unpinnedText, type PinManager } from './pins';
 
 /** The part of CloudAdapter the bot needs for proactive updates. */
 export interface ProactiveAdapter {
@@ -52,6 +54,8 @@ export interface TriageBotOptions {
   audit?: AuditLog;
   /** Longest message accepted as a command (default 500 characters). */
   maxCommandLength?: number;
+  /** Keeps pinned cards current (`pin triage last 15m every 5m`); pinning is off without it. */
+  pins?: PinManager;
 }
 
 interface Asker {
@@ -85,6 +89,7 @@ export class TriageBot extends TeamsActivityHandler {
   private readonly limiter: RateLimiter;
   private readonly audit: AuditLog;
   private readonly maxCommandLength: number;
+  private readonly pins?: PinManager;
 
   constructor(opts: TriageBotOptions) {
     super();
@@ -102,8 +107,20 @@ export class TriageBot extends TeamsActivityHandler {
     this.limiter = opts.rateLimiter ?? new RateLimiter();
     this.audit = opts.audit ?? new AuditLog({ sink: (line) => this.logger.info('audit', { record: JSON.parse(line) }) });
     this.maxCommandLength = opts.maxCommandLength ?? 500;
+    this.pins = opts.pins;
+    // Every answer in flight listens on the shutdown signal; dozens at once during an outage are expected.
+    setMaxListeners(0, this.stopping.signal);
     this.onMessage(async (ctx, next) => {
       await this.handleMessage(ctx);
+      await next();
+    });
+    // Removed from a team or chat: its pinned cards can no longer be updated, so stop refreshing them.
+    this.onMembersRemoved(async (ctx, next) => {
+      const a = ctx.activity;
+      if (this.pins && a.membersRemoved?.some((m) => m.id === a.recipient?.id)) {
+        const teamId = (a.channelData as { team?: { id?: string } } | undefined)?.team?.id;
+        await this.pins.forgetConversation(teamId ?? a.conversation.id);
+      }
       await next();
     });
   }
@@ -191,6 +208,10 @@ export class TriageBot extends TeamsActivityHandler {
       await this.sendCard(ctx, renderReply(this.triage.help(), this.renderOpts(asker)));
       return;
     }
+    if (this.pins && isPinText(text)) {
+      await this.handlePin(ctx, text, asker, this.pins);
+      return;
+    }
     const outcome = this.triage.parse(text, { now: this.now(), timeZone: asker.timeZone });
     if (!outcome.ok) {
       this.audit.record({ event: 'command', ctx: asker.teams, text, outcome: 'parse-error', detail: outcome.error });
@@ -205,7 +226,59 @@ export class TriageBot extends TeamsActivityHandler {
   }
 
   /** Ack in the turn (typing + running card), answer out of band by replacing that card. */
-  private async startCommand(ctx: TurnContext, command: Command, asker: Asker, replaceId?: string): Promise<boolean> {
+  /** `pin <command> [every 5m] [for 4h]`, `unpin [all]`, `pins`: the first card is an ordinary answer the manager keeps current. */
+  private async handlePin(ctx: TurnContext, text: string, asker: Asker, pins: PinManager): Promise<void> {
+    const conversationId = ctx.activity.conversation.id;
+    // A pin's schedule and lifetime run on the wall clock (the pin manager's), even when commands are read
+    // against a pinned clock (the demo, tests): "for 4h" means four real hours.
+    const pc = parsePinCommand(text, { now: new Date(), timeZone: asker.timeZone })!;
+    if ('error' in pc) {
+      this.audit.record({ event: 'command', ctx: asker.teams, text, outcome: 'parse-error', detail: pc.error });
+      await this.sendCard(ctx, renderReply(this.triage.help(pc.error, pc.suggestions), this.renderOpts(asker)));
+      return;
+    }
+    if (pc.kind === 'list') {
+      await ctx.sendActivity(pinListText(await pins.list(conversationId)));
+      return;
+    }
+    if (pc.kind === 'unpin') {
+      await ctx.sendActivity(unpinnedText(pc.all ? await pins.unpinAll(conversationId) : await pins.unpin(conversationId)));
+      return;
+    }
+    const outcome = this.triage.parse(pc.commandText, { now: this.now(), timeZone: asker.timeZone });
+    if (!outcome.ok) {
+      await this.sendCard(ctx, renderReply(this.triage.help(outcome.error, outcome.suggestions), this.renderOpts(asker)));
+      return;
+    }
+    const started = await this.startCommand(ctx, outcome.command, asker);
+    if (!started || !started.cardId) return;
+    try {
+      const pin = await pins.pin({
+        conversationId,
+        ref: TurnContext.getConversationReference(ctx.activity),
+        activityId: started.cardId,
+        commandText: pc.commandText,
+        everyMs: pc.everyMs,
+        untilMs: pc.untilMs,
+        pinnedBy: asker.name,
+        timeZone: asker.timeZone,
+        workspaceId: asker.workspaceId,
+        teamId: asker.teams.teamId,
+      });
+      this.audit.record({ event: 'command', ctx: asker.teams, kind: outcome.command.kind, text, outcome: 'pinned' });
+      await ctx.sendActivity(pinnedText(pin));
+    } catch (err) {
+      if (!(err instanceof PinLimitError)) throw err;
+      await ctx.sendActivity(err.message);
+    }
+  }
+
+  /** A refreshed pinned card: rendered and signed like any answer, with room left for the live footer. */
+  renderPinCard(reply: BotReply, timeZone?: string): AdaptiveCard {
+    return this.sign(renderReply(reply, { now: this.now(), timeZone, portalLink: this.portalLink, portal: this.portal, budgetBytes: RENDER_BUDGET_BYTES - 300 }));
+  }
+
+  private async startCommand(ctx: TurnContext, command: Command, asker: Asker, replaceId?: string): Promise<false | { cardId?: string }> {
     const limited = this.overLimit(asker, command);
     if (limited) {
       await ctx.sendActivity(limited);
@@ -222,7 +295,7 @@ export class TriageBot extends TeamsActivityHandler {
     // Keeps the ";messageid=" thread id of a channel conversation, so the answer lands in the same thread.
     const ref = TurnContext.getConversationReference(ctx.activity);
     this.track(this.answerInPlace(ref, cardId, command, asker, ctx.activity.id ?? 'unknown'));
-    return true;
+    return { cardId };
   }
 
   private async answerInPlace(ref: Partial<ConversationReference>, cardId: string | undefined, command: Command, asker: Asker, reference: string): Promise<void> {

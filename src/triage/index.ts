@@ -79,6 +79,11 @@ export class TriageHub {
     return this.primary.source;
   }
 
+  /** The clock commands are read against (the demo's clock stops where its traffic ends). */
+  clock(): Date {
+    return this.primary.clock();
+  }
+
   parse(text: string, ctx: Partial<ParseContext> = {}): ParseOutcome {
     return this.primary.parse(text, ctx);
   }

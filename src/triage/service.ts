@@ -53,6 +53,11 @@ export class TriageService {
     return this.options.source;
   }
 
+  /** The clock commands are read against: real time, or the demo's/loaded file's anchor. */
+  clock(): Date {
+    return this.now();
+  }
+
   parse(text: string, ctx: Partial<ParseContext> = {}): ParseOutcome {
     return parseCommand(text, { now: ctx.now ?? this.now(), timeZone: ctx.timeZone });
   }

@@ -80,6 +80,8 @@ export interface PinRenderDeps {
   /** The bot's own reply -> card path (renderReply + signing), so pinned cards look like answers. */
   renderCard: (reply: BotReply, pin: PinRecord) => AdaptiveCard;
   clock?: () => number;
+  /** Real time for the footer, when `clock` is pinned (default: `clock`). */
+  wallClock?: () => number;
   /** Give up on one refresh after this long (default 120 s). */
   timeoutMs?: number;
   logger?: Logger;
@@ -106,6 +108,7 @@ export function pinRender(deps: PinRenderDeps): RenderPin {
           reference: `pin:${pin.activityId}`,
         })
       : deps.triage.help(parsed.error, parsed.suggestions);
-    return withFooter(deps.renderCard(reply, pin), liveFooter(pin, clock(), phase));
+    // The footer tells real time ("updated 14:32") even when commands run on a pinned clock (the demo).
+    return withFooter(deps.renderCard(reply, pin), liveFooter(pin, (deps.wallClock ?? clock)(), phase));
   };
 }

@@ -1,7 +1,8 @@
 /**
  * botbuilder `Storage` over JSON files: one file per key under a directory, so pinned cards and
  * conversation references survive a restart without any Azure resource (DESIGN decision 8).
- * eTags follow MemoryStorage: a write with no eTag or "*" wins; any other eTag must match the stored one.
+ * eTags: a write with no eTag or "*" wins; any other eTag must match the stored one, and fails when the
+ * item has been deleted since it was read (as with Azure Blob storage's conditional writes).
  * Read-compare-write is serialised per key inside this process; files are replaced atomically
  * (temp file + rename) so a crash never leaves half a JSON document.
  */
@@ -68,7 +69,9 @@ export class FileStorage implements Storage {
         delete item.eTag;
         if (wanted && wanted !== '*') {
           const old = await this.load(key);
-          if (old && old.eTag !== wanted) throw new EtagConflictError(key);
+          // A specific eTag means "the version I read": if that item was deleted since, the write must not
+          // resurrect it (Azure Blob answers 412 there too; MemoryStorage would let it through).
+          if (!old || old.eTag !== wanted) throw new EtagConflictError(key);
         }
         const env: Envelope = { key, eTag: newEtag(), item };
         await this.atomicWrite(this.fileOf(key), JSON.stringify(env));

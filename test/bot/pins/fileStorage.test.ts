@@ -19,7 +19,7 @@ describe('FileStorage', () => {
     expect(typeof got.a.eTag).toBe('string');
   });
 
-  test('eTag semantics match MemoryStorage', async () => {
+  test('eTag semantics: MemoryStorage, except a stale eTag never resurrects a deleted item', async () => {
     const s = new FileStorage(dir);
     await s.write({ k: { v: 1 } });
     const first = (await s.read(['k'])).k;
@@ -32,7 +32,13 @@ describe('FileStorage', () => {
     await s.write({ k: { v: 4, eTag: '*' } }); // "*": last write wins
     await s.write({ k: { v: 5 } }); // no eTag: last write wins
     expect((await s.read(['k'])).k.v).toBe(5);
-    await s.write({ fresh: { v: 1, eTag: 'whatever' } }); // nothing stored yet: accepted, like MemoryStorage
+    // An eTag names a version that was read; if the item is gone since, writing it back would undo the
+    // delete (a pin unpinned while it refreshed would come back). Blob storage refuses this with 412.
+    const read = (await s.read(['k'])).k;
+    await s.delete(['k']);
+    await expect(s.write({ k: { v: 6, eTag: read.eTag } })).rejects.toBeInstanceOf(EtagConflictError);
+    expect((await s.read(['k'])).k).toBeUndefined();
+    await s.write({ fresh: { v: 1, eTag: '*' } }); // nothing stored yet: "*" creates it
     expect((await s.read(['fresh'])).fresh.v).toBe(1);
   });
 
