@@ -75,9 +75,18 @@ export const COMMAND_HELP: CommandHelp[] = [
   },
 ];
 
+/** Live cards wrap any command above; their grammar is the Teams host's (src/bot/pins/pinCommand.ts). */
+export const LIVE_CARD_HELP = {
+  usage: 'pin <command> [every 5m] [for 4h | until 18:00]   ·   unpin [all]   ·   pins',
+  description:
+    'Posts the answer as a live card that re-runs the command on a schedule (default every 5 min for 4 h) and updates itself in place; pin the message in Teams to keep it in view.',
+  examples: ['pin triage last 15m every 5m', 'pin breakers for 2h', 'unpin'],
+};
+
 /** The `commands` array of a HelpAnswer. */
 export function helpCommands(): { usage: string; description: string; examples: string[] }[] {
-  return COMMAND_HELP.map(({ usage, description, examples }) => ({ usage, description, examples: [...examples] }));
+  const all = [...COMMAND_HELP.filter((c) => c.kind !== 'help'), LIVE_CARD_HELP, ...COMMAND_HELP.filter((c) => c.kind === 'help')];
+  return all.map(({ usage, description, examples }) => ({ usage, description, examples: [...examples] }));
 }
 
 export function helpFor(kind: CommandKind): CommandHelp {

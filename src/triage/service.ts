@@ -102,8 +102,9 @@ export class TriageService {
     };
   }
 
-  private async answer(command: Command, ctx: RunContext, signal: AbortSignal, onKql: (kql: string) => void): Promise<Answer | ErrorAnswer> {
+  private async answer(asked: Command, ctx: RunContext, signal: AbortSignal, onKql: (kql: string) => void): Promise<Answer | ErrorAnswer> {
     const started = Date.now();
+    const command = alignToMinute(asked);
     const now = this.now();
     const probed = await this.probe.get(this.source, { from: command.window.from, to: command.window.to });
     if (probed.schema === null) {
@@ -183,6 +184,21 @@ export class TriageService {
       return undefined;
     }
   }
+}
+
+/**
+ * Windows ending "now" end on the next whole minute, so that the same command from several people in
+ * the same minute is the same KQL text: the result cache and single-flight then serve them with one
+ * query (DESIGN decision 5), and the parse cache hits. A window with a fixed start ("since 14:30")
+ * keeps its start; a relative one ("last 15m") keeps its length.
+ */
+export function alignToMinute(command: Command): Command {
+  const MINUTE = 60_000;
+  const { from, to } = command.window;
+  if (to.getTime() % MINUTE === 0) return command;
+  const alignedTo = Math.ceil(to.getTime() / MINUTE) * MINUTE;
+  const shift = from.getTime() % MINUTE === 0 ? 0 : alignedTo - to.getTime();
+  return { ...command, window: { ...command.window, from: new Date(from.getTime() + shift), to: new Date(alignedTo) } };
 }
 
 function addPartialNote(result: QueryResult, notes: string[]): void {

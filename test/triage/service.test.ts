@@ -74,3 +74,37 @@ test('a command past its time budget ends in an explained error, not a hang', as
   expect(e.retryable).toBe(true);
   expect(`${e.title} ${e.what}`).toMatch(/time|long|cancel/i);
 });
+
+describe('windows are aligned to the minute so the same command in the same minute is the same query', () => {
+  const { alignToMinute } = jest.requireActual('../../src/triage/service') as typeof import('../../src/triage/service');
+  const cmd = (from: string, to: string) => ({ kind: 'triage' as const, text: 'triage', window: { from: new Date(from), to: new Date(to), label: 'x' } });
+
+  test('relative windows keep their length and end on the next minute', () => {
+    const a = alignToMinute(cmd('2026-11-23T14:15:12.345Z', '2026-11-23T14:30:12.345Z'));
+    const b = alignToMinute(cmd('2026-11-23T14:15:47.001Z', '2026-11-23T14:30:47.001Z'));
+    expect(a.window).toEqual(b.window);
+    expect([a.window.from.toISOString(), a.window.to.toISOString()]).toEqual(['2026-11-23T14:16:00.000Z', '2026-11-23T14:31:00.000Z']);
+  });
+
+  test('a fixed start stays; aligned windows are untouched', () => {
+    const since = alignToMinute(cmd('2026-11-23T14:00:00.000Z', '2026-11-23T14:30:12.345Z'));
+    expect([since.window.from.toISOString(), since.window.to.toISOString()]).toEqual(['2026-11-23T14:00:00.000Z', '2026-11-23T14:31:00.000Z']);
+    const fixed = cmd('2026-11-23T14:00:00.000Z', '2026-11-23T14:30:00.000Z');
+    expect(alignToMinute(fixed)).toBe(fixed);
+  });
+
+  test('two people asking seconds apart run identical KQL', async () => {
+    const ws = new Workspace();
+    for (const t of generateDemoTables({ now: NOW, hours: 1 })) ws.addTable(t);
+    const source = new EmbeddedSource(ws, { name: 'demo', now: () => NOW });
+    const at = (iso: string) => new TriageService({ source, now: () => new Date(iso) });
+    const run = async (iso: string) => {
+      const t = at(iso);
+      const p = t.parse('triage last 15m');
+      if (!p.ok) throw new Error(p.error);
+      return (await t.run(p.command)) as Answer;
+    };
+    const [a, b] = [await run('2026-11-23T14:29:05.000Z'), await run('2026-11-23T14:29:55.500Z')];
+    expect(a.kql).toBe(b.kql);
+  });
+});
