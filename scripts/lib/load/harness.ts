@@ -1,0 +1,162 @@
+/**
+ * The bot under load, in this process: the real restify + CloudAdapter server from src/server.ts on
+ * 127.0.0.1, with either the embedded demo source or the real Azure SDK path (LogAnalyticsSource with
+ * its retry / single-flight / cache / concurrency decorators) against the local Log Analytics test
+ * service (https, self-signed CA) answering from the demo workspace, with a fault on every request.
+ */
+import { loadConfig, type AppConfig } from '../../../src/config';
+import { createServer, type RunningServer } from '../../../src/server';
+import { createTriage, TriageService } from '../../../src/triage';
+import { buildLogAnalyticsSource } from '../../../src/logs/logAnalyticsSource';
+import { generateDemoTables } from '../../../src/logs/demo/generator';
+import type { Logger } from '../../../src/bot/ports';
+import type { TableInput } from '../../../src/kql';
+import { LaService, type Fault } from '../../../test/support/laService/server';
+import { engineExecutor } from '../../../test/support/laService/engineExecutor';
+import { StaticTokenCredential } from '../../../test/support/laService/fakeCredential';
+
+export const MODES = ['ok', 'slow', 'failing', 'throttling'] as const;
+export type Mode = (typeof MODES)[number];
+export type SourceChoice = 'embedded' | 'la';
+
+const WORKSPACE = '6f1c2b9e-0000-4000-8000-0000000010ad';
+
+/** The fault each mode puts on every request the service receives (times = effectively unbounded). */
+export function faultFor(mode: Mode): Fault | undefined {
+  const every = 1_000_000_000;
+  switch (mode) {
+    case 'ok':
+      return undefined;
+    case 'slow':
+      // Delayed, then answered for real: the Prefer: wait=60 the bot sends does not cut a 10 s delay.
+      return { delayMs: 10_000, times: every };
+    case 'failing':
+      return { status: 500, body: { error: { code: 'InternalServerError', message: 'An unexpected error occurred while processing the query.' } }, times: every };
+    case 'throttling':
+      return { status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'TooManyRequests', message: 'Too many requests. Retry after 1 second.' } }, times: every };
+  }
+}
+
+/** Counts what the bot logs (warn/error by message) instead of printing it over the figures. */
+export class CountingLogger implements Logger {
+  readonly counts = new Map<string, number>();
+  readonly samples = new Map<string, string>();
+  private bump(level: string, message: string, fields?: Record<string, unknown>): void {
+    const key = `${level}: ${message.length > 100 ? `${message.slice(0, 100)}…` : message}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    if (!this.samples.has(key) && fields) this.samples.set(key, JSON.stringify(fields).slice(0, 300));
+  }
+  info(message: string): void {
+    if (message !== 'audit') this.bump('info', message);
+  }
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.bump('warn', message, fields);
+  }
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.bump('error', message, fields);
+  }
+  /** warn/error lines only, most frequent first. */
+  problems(): { line: string; count: number; sample?: string }[] {
+    return [...this.counts]
+      .filter(([k]) => !k.startsWith('info:'))
+      .sort((a, b) => b[1] - a[1])
+      .map(([line, count]) => ({ line, count, ...(this.samples.has(line) ? { sample: this.samples.get(line) } : {}) }));
+  }
+}
+
+export interface BotUnderLoad {
+  url: string;
+  config: AppConfig;
+  logger: CountingLogger;
+  service?: LaService;
+  app: RunningServer;
+  /** Starts the mode's fault at the service (after warm-up, like a workspace that turns bad mid-shift). */
+  startFault(): void;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  mode: Mode;
+  source: SourceChoice;
+  /** Keep the bot's default per-user / per-conversation command limits instead of raising them. */
+  realLimits: boolean;
+}
+
+let demoTables: { at: Date; tables: TableInput[] } | undefined;
+
+/** Generated once per process: every mode's service answers from the same workspace. */
+function demoWorkspace(): { at: Date; tables: TableInput[] } {
+  if (!demoTables) {
+    const at = new Date();
+    // Materialise rows once: the generator's tables are lazy iterables.
+    const tables = generateDemoTables({ now: at }).map((t) => ({ ...t, rows: Array.from(t.rows) }));
+    demoTables = { at, tables };
+  }
+  return demoTables;
+}
+
+export function configFor(o: HarnessOptions): AppConfig {
+  return loadConfig({
+    NODE_ENV: 'development',
+    PORT: '3978',
+    LOG_SOURCE: o.source === 'la' ? 'log-analytics' : 'embedded',
+    ...(o.source === 'la' ? { LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE } : {}),
+    // Each simulated user is a distinct person in a distinct chat; with the defaults (6/min per user,
+    // 20/min per conversation) a user thinking 5-15 s stays under the limit, but raise them anyway so
+    // the figures measure the log path. --real-limits keeps the defaults and counts refusals.
+    ...(o.realLimits ? {} : { RATE_LIMIT_USER_PER_MINUTE: '600', RATE_LIMIT_CONVERSATION_PER_MINUTE: '6000' }),
+  });
+}
+
+export async function startBot(o: HarnessOptions): Promise<BotUnderLoad> {
+  const config = configFor(o);
+  const logger = new CountingLogger();
+  let service: LaService | undefined;
+  let triage;
+  if (o.source === 'la') {
+    const demo = demoWorkspace();
+    // The service's now() is the request's timespan end (Log Analytics behaviour); data ends at demo.at.
+    service = await LaService.start({ executor: engineExecutor(demo.tables), workspaces: [WORKSPACE] });
+    const identity = 'the load-test credential';
+    const source = buildLogAnalyticsSource({
+      endpoint: service.endpoint,
+      workspaceId: WORKSPACE,
+      // A fresh credential object per mode: the concurrency limiter is per identity (per credential object).
+      credential: new StaticTokenCredential(),
+      caCertificates: service.ca,
+      serverTimeoutSeconds: config.queryTimeoutSeconds,
+      cacheTtlMs: config.cacheTtlMs,
+      maxInFlight: config.maxConcurrentQueries,
+      queueLimit: config.queryQueueLimit,
+      retry: config.retry,
+      identityLabel: identity,
+    });
+    triage = new TriageService({ source, answerTimeoutMs: config.answerTimeoutSeconds * 1000, identity });
+  } else {
+    triage = createTriage(config).triage;
+  }
+  const app = createServer({ config, triage, logger, sourceKind: o.source === 'la' ? 'log-analytics' : 'embedded' });
+  const { port } = await app.listen(0, '127.0.0.1');
+  const fault = faultFor(o.mode);
+  return {
+    url: `http://127.0.0.1:${port}/api/messages`,
+    config,
+    logger,
+    service,
+    app,
+    startFault() {
+      if (!fault) return;
+      if (!service) throw new Error(`mode ${o.mode} needs the Log Analytics service (source la)`);
+      service.reset();
+      service.inject(fault);
+    },
+    async stop() {
+      // Short grace: the script already waited for every answer it was owed.
+      await app.close(2_000);
+      if (service) {
+        service.reset();
+        await service.close();
+      }
+    },
+  };
+}
