@@ -4,22 +4,10 @@
  */
 import type { BotReply } from '../answer';
 import type { Cell, ColumnSchema, ResultTable } from '../kql/types';
+import { formatTimespan } from '../kql/values';
 
 /** KQL's own timespan text ("00:15:00", "1.02:03:04.5000000"), as the Log Analytics API returns timespans. */
-export function formatTimespan(ms: number): string {
-  const sign = ms < 0 ? '-' : '';
-  let rest = Math.abs(ms);
-  const days = Math.floor(rest / 86_400_000);
-  rest -= days * 86_400_000;
-  const h = Math.floor(rest / 3_600_000);
-  rest -= h * 3_600_000;
-  const m = Math.floor(rest / 60_000);
-  rest -= m * 60_000;
-  const s = Math.floor(rest / 1000);
-  const frac = Math.round((rest - s * 1000) * 10_000); // 100 ns ticks
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${sign}${days > 0 ? `${days}.` : ''}${pad(h)}:${pad(m)}:${pad(s)}${frac > 0 ? `.${pad(frac, 7)}` : ''}`;
-}
+export { formatTimespan };
 
 function jsonCell(cell: Cell, column: ColumnSchema): unknown {
   if (cell === null || cell === undefined) return null;

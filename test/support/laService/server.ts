@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import type { ResultTable } from '../../../src/kql/types';
 import { SEED } from './seedErrors';
 import { testCertificate } from './tls';
+import { formatTimespan } from '../../../src/kql/values';
 
 export interface ExecuteInput {
   kql: string;
@@ -288,6 +289,8 @@ function queryErrorBody(err: unknown): unknown {
 }
 
 /** Wire form of a result table: datetimes as ISO text, timespans as d.hh:mm:ss.fffffff, dynamic as JSON text. */
+export { formatTimespan };
+
 export function serializeTable(t: ResultTable): { name: string; columns: ResultTable['columns']; rows: unknown[][] } {
   const kinds = t.columns.map((c) => c.type);
   const rows = t.rows.map((row) =>
@@ -302,20 +305,6 @@ export function serializeTable(t: ResultTable): { name: string; columns: ResultT
   return { name: t.name, columns: t.columns, rows };
 }
 
-export function formatTimespan(ms: number): string {
-  const sign = ms < 0 ? '-' : '';
-  let rest = Math.abs(ms);
-  const days = Math.floor(rest / 86_400_000);
-  rest -= days * 86_400_000;
-  const h = Math.floor(rest / 3_600_000);
-  rest -= h * 3_600_000;
-  const m = Math.floor(rest / 60_000);
-  rest -= m * 60_000;
-  const s = Math.floor(rest / 1000);
-  const frac = Math.round((rest - s * 1000) * 10_000);
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${sign}${days ? `${days}.` : ''}${pad(h)}:${pad(m)}:${pad(s)}${frac ? `.${pad(frac, 7)}` : ''}`;
-}
 
 /** An executor that answers with what the service received (query text and timespan), for wire tests. */
 export const echoExecutor: Executor = ({ kql, timespan }) => ({
