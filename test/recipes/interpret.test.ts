@@ -3,7 +3,7 @@ import { CHART_MAX_BINS, chartBinMs, planQuery } from '../../src/recipes/plan';
 import { kqlTimespan } from '../../src/recipes/literals';
 import { breakerVerdict, whyVerdict } from '../../src/recipes/verdicts';
 import { parseCommand } from '../../src/commands/parse';
-import { helpAnswer, helpCommands, COMMAND_HELP } from '../../src/commands/help';
+import { helpAnswer, helpCommands, COMMAND_HELP, LIVE_CARD_HELP } from '../../src/commands/help';
 import type { Command } from '../../src/commands/types';
 import type { ColumnSchema, ResultTable } from '../../src/kql/types';
 
@@ -122,7 +122,10 @@ describe('helpAnswer', () => {
     const h = helpAnswer(r);
     expect(h.problem).toBe('I don\'t know the command "triag".');
     expect(h.suggestions[0]).toBe('triage');
-    expect(h.commands).toHaveLength(COMMAND_HELP.length);
+    // Every command of the grammar, plus the live-card commands (pin/unpin) the Teams host adds.
+    expect(h.commands).toHaveLength(COMMAND_HELP.length + 1);
+    expect(h.commands.map((c) => c.usage)).toContain(LIVE_CARD_HELP.usage);
+    expect(h.commands[h.commands.length - 1]!.usage).toBe('help');
   });
 });
 
