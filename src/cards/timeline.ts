@@ -3,6 +3,7 @@
  * and the Adaptive Cards JS renderer do not, so every chart carries a `fallback` TextBlock that says the same
  * thing in words (peak and when).
  */
+import { cellNumber, cellTime } from '../kql/cells';
 import type { AnswerSection } from '../answer';
 import type { Cell } from '../kql/types';
 import { fmtInt } from './format';
@@ -26,15 +27,8 @@ export interface TableShape {
   rows: string[][];
 }
 
-const time = (c: Cell | undefined): number | null => {
-  if (c instanceof Date) return c.getTime();
-  if (typeof c === 'string' && c) {
-    const t = Date.parse(c);
-    return Number.isNaN(t) ? null : t;
-  }
-  return null;
-};
-const num = (c: Cell | undefined): number => (typeof c === 'number' && Number.isFinite(c) ? c : 0);
+const time = cellTime;
+const num = (c: Cell | undefined): number => cellNumber(c) ?? 0;
 const pad = (n: number) => String(n).padStart(2, '0');
 
 function label(ms: number, step: number, multiDay: boolean): string {

@@ -2,6 +2,7 @@
  * Recipe result rows -> what the answer says: ranked findings, section tables, a verdict and a summary.
  * Every string that came from the logs is redacted here, before it can reach a card or the CLI.
  */
+import { cellNumber } from '../kql/cells';
 import type { AnswerSection } from '../answer';
 import type { Command } from '../commands/types';
 import type { Cell, ResultTable } from '../kql/types';
@@ -37,7 +38,7 @@ export function rowsOf(table: ResultTable | undefined): Row[] {
   });
 }
 
-export const num = (c: Cell | undefined): number | null => (typeof c === 'number' && Number.isFinite(c) ? c : typeof c === 'string' && c !== '' && !Number.isNaN(Number(c)) ? Number(c) : null);
+export const num = cellNumber;
 export const str = (c: Cell | undefined): string => (c === null || c === undefined ? '' : c instanceof Date ? c.toISOString() : typeof c === 'object' ? JSON.stringify(c) : String(c));
 export const iso = (c: Cell | undefined): string => {
   if (c instanceof Date) return c.toISOString();

@@ -6,17 +6,11 @@
 import type { Command } from '../commands/types';
 import type { Cell } from '../kql/types';
 import { hhmm } from '../commands/time';
+import { cellNumber, cellTime } from '../kql/cells';
 
 type Row = Record<string, Cell>;
-const num = (c: Cell | undefined): number | null => (typeof c === 'number' && Number.isFinite(c) ? c : null);
-const time = (c: Cell | undefined): number | null => {
-  if (c instanceof Date) return c.getTime();
-  if (typeof c === 'string' && c) {
-    const t = Date.parse(c);
-    return Number.isNaN(t) ? null : t;
-  }
-  return null;
-};
+const num = cellNumber;
+const time = cellTime;
 const pct = (a: number, b: number): string => `${b > 0 ? Math.round((100 * a) / b) : 0}%`;
 
 /** Backend failure share before the trip at or above which the breaker is judged to have done its job. */

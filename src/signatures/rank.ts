@@ -7,22 +7,23 @@ import type { Finding, Signature } from './types';
 import { redactSecrets } from './redact';
 
 /** One signature's numbers for the window, as the recipes return them. */
-export interface SignatureAggregate {
-  signature: Signature;
-  count: number;
-  previousCount: number;
-  responseCode: number | null;
-  backendResponseCode: number | null;
-  errorReason: string;
-  errorSource: string;
-  sampleMessage: string;
-  sampleUrl?: string;
-  apis: string[];
-  backends: string[];
-  callers: number;
-  firstSeen: string;
-  lastSeen: string;
-}
+/** One signature's counts as a recipe returns them: the Finding fields that come from the data. */
+export type SignatureAggregate = { signature: Signature } & Pick<
+  Finding,
+  | 'count'
+  | 'previousCount'
+  | 'responseCode'
+  | 'backendResponseCode'
+  | 'errorReason'
+  | 'errorSource'
+  | 'sampleMessage'
+  | 'sampleUrl'
+  | 'apis'
+  | 'backends'
+  | 'callers'
+  | 'firstSeen'
+  | 'lastSeen'
+>;
 
 export interface RankContext {
   /** Requests per API in the current window (all outcomes), for share. */
