@@ -7,6 +7,7 @@ import type { Answer, ErrorAnswer, HelpAnswer } from '../answer';
 import type { Command, ParseContext, ParseOutcome } from '../commands/types';
 import type { AppConfig } from '../config';
 import type { LogSource } from '../logs/logSource';
+import { describeIdentity } from '../logs/logAnalyticsSource';
 import { buildSource, type SourceOptions } from './sources';
 import { TriageService, type RunContext } from './service';
 
@@ -18,13 +19,9 @@ export interface HubRunContext extends RunContext {
   workspaceId?: string;
 }
 
+/** How error explanations name the identity the bot queries as (the Log Analytics source's own wording). */
 function identityOf(config: AppConfig): string {
-  if (config.logs.kind !== 'log-analytics') return 'the local user';
-  const credential = config.logs.credential;
-  // Error text reads "The bot's identity <label> has no read role...": labels name the identity, not "the bot".
-  if (typeof credential === 'string') return 'DefaultAzureCredential (its managed identity on Azure, az login locally)';
-  if ('managedIdentityClientId' in credential) return `managed identity ${credential.managedIdentityClientId}`;
-  return `app registration ${credential.clientId} (tenant ${credential.tenantId})`;
+  return config.logs.kind === 'log-analytics' ? describeIdentity(config.logs.credential) : 'the local user';
 }
 
 export class TriageHub {

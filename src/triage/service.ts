@@ -6,9 +6,8 @@
  */
 import type { Answer, ErrorAnswer, HelpAnswer } from '../answer';
 import type { Command, ParseContext, ParseOutcome } from '../commands/types';
-import { parseCommand } from '../commands/parse';
+import { parseCommand, suggestApi } from '../commands/parse';
 import { helpCommands } from '../commands/help';
-import { suggestApi } from '../commands/parse';
 import { planQuery } from '../recipes/plan';
 import { interpret } from '../recipes/interpret';
 import { preludeFor } from '../schema/prelude';
