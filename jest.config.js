@@ -1,5 +1,8 @@
 /** jest runs TypeScript through swc (fast, no type-check); `npm test` runs tsc --noEmit first for types. */
-const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
+const swc = [
+  '@swc/jest',
+  { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+];
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },

@@ -66,7 +66,9 @@ async function main(): Promise<void> {
   const triageMs = await timeRuns(() => runQuery(ws, prelude + '\n' + TRIAGE, { now: NOW }));
   // a fresh comment makes every run miss the parse cache: the cost of a never-seen query text
   let variant = 0;
-  const triageUncachedMs = await timeRuns(() => runQuery(ws, `${prelude}\n${TRIAGE}\n// variant ${variant++}`, { now: NOW }));
+  const triageUncachedMs = await timeRuns(() =>
+    runQuery(ws, `${prelude}\n${TRIAGE}\n// variant ${variant++}`, { now: NOW }),
+  );
   const fullDay = runQuery(ws, prelude + '\n' + FULL_DAY, { now: NOW });
   const fullDayMs = await timeRuns(() => runQuery(ws, prelude + '\n' + FULL_DAY, { now: NOW }));
   const engineRss = process.resourceUsage().maxRSS;
@@ -74,16 +76,27 @@ async function main(): Promise<void> {
   // --- DuckDB reference: the same rows (only the columns both queries read), loaded with the appender
   const cols = ws.schemaOf(tableName).map((c) => c.name);
   const at = (name: string) => cols.indexOf(name);
-  const [iT, iApi, iCode, iReason, iSource, iMsg] = ['TimeGenerated', 'ApiId', 'ResponseCode', 'LastErrorReason', 'LastErrorSource', 'LastErrorMessage'].map(at);
+  const [iT, iApi, iCode, iReason, iSource, iMsg] = [
+    'TimeGenerated',
+    'ApiId',
+    'ResponseCode',
+    'LastErrorReason',
+    'LastErrorSource',
+    'LastErrorMessage',
+  ].map(at);
   const duck = await DuckDBInstance.create(':memory:');
   const con = await duck.connect();
-  await con.run('CREATE TABLE logs (TimeGenerated TIMESTAMP_MS, ApiId VARCHAR, ResponseCode BIGINT, LastErrorReason VARCHAR, LastErrorSource VARCHAR, LastErrorMessage VARCHAR)');
+  await con.run(
+    'CREATE TABLE logs (TimeGenerated TIMESTAMP_MS, ApiId VARCHAR, ResponseCode BIGINT, LastErrorReason VARCHAR, LastErrorSource VARCHAR, LastErrorMessage VARCHAR)',
+  );
   t = performance.now();
   const app = await con.createAppender('logs');
   for (const table of generateDemoTables(opts)) {
     for (const row of table.rows) {
       const time = row[iT];
-      app.appendTimestampMilliseconds(new DuckDBTimestampMillisecondsValue(BigInt(time instanceof Date ? time.getTime() : Date.parse(String(time)))));
+      app.appendTimestampMilliseconds(
+        new DuckDBTimestampMillisecondsValue(BigInt(time instanceof Date ? time.getTime() : Date.parse(String(time)))),
+      );
       app.appendVarchar(String(row[iApi] ?? ''));
       const code = row[iCode];
       if (code === null || code === undefined || code === '') app.appendNull();

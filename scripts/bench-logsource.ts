@@ -8,7 +8,11 @@
  */
 import { generateDemoTables } from '../src/logs/demo/generator';
 import { preludeFor } from '../src/schema/prelude';
-import { buildLogAnalyticsSource, LogAnalyticsSource, type LogAnalyticsSourceOptions } from '../src/logs/logAnalyticsSource';
+import {
+  buildLogAnalyticsSource,
+  LogAnalyticsSource,
+  type LogAnalyticsSourceOptions,
+} from '../src/logs/logAnalyticsSource';
 import type { LogSource } from '../src/logs/logSource';
 import { LaService } from '../test/support/laService/server';
 import { engineExecutor } from '../test/support/laService/engineExecutor';
@@ -34,14 +38,22 @@ GatewayLogs
 | project TimeGenerated, ApiId, ResponseCode, LastErrorReason, LastErrorSource, LastErrorMessage, Url`;
 
 function opts(svc: LaService, extra: Partial<LogAnalyticsSourceOptions> = {}): LogAnalyticsSourceOptions {
-  return { workspaceId: 'bench-ws', endpoint: svc.endpoint, credential: new StaticTokenCredential(), caCertificates: svc.ca, ...extra };
+  return {
+    workspaceId: 'bench-ws',
+    endpoint: svc.endpoint,
+    credential: new StaticTokenCredential(),
+    caCertificates: svc.ca,
+    ...extra,
+  };
 }
 
 async function withService<T>(rowsTarget: number, fn: (svc: LaService) => Promise<T>): Promise<T> {
   const t0 = performance.now();
   const tables = generateDemoTables({ now, rowsTarget });
   const svc = await LaService.start({ executor: engineExecutor(tables, { now: () => now }) });
-  process.stderr.write(`service with ${rowsTarget.toLocaleString('en-US')} rows ready in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `service with ${rowsTarget.toLocaleString('en-US')} rows ready in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+  );
   try {
     return await fn(svc);
   } finally {
@@ -58,10 +70,15 @@ async function fanOut(svc: LaService, source: LogSource, n: number): Promise<num
 async function bytesFor(svc: LaService, kql: string): Promise<{ bytes: number; rows: number; examined: number }> {
   svc.reset();
   const r = await new LogAnalyticsSource(opts(svc)).query({ kql, timespan: window });
-  return { bytes: svc.requests[0]!.responseBytes ?? 0, rows: r.tables[0]!.rows.length, examined: r.stats.rowsExamined ?? 0 };
+  return {
+    bytes: svc.requests[0].responseBytes ?? 0,
+    rows: r.tables[0].rows.length,
+    examined: r.stats.rowsExamined ?? 0,
+  };
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 async function main(): Promise<void> {
@@ -75,7 +92,11 @@ async function main(): Promise<void> {
     const composed = await fanOut(svc, buildLogAnalyticsSource(opts(svc)), 100);
     const bare = await fanOut(svc, new LogAnalyticsSource(opts(svc)), 100);
     out.push('### 100 concurrent identical commands', '', '| source | upstream requests |', '|---|---|');
-    out.push(`| buildLogAnalyticsSource (cache, single-flight, limiter, retry) | ${composed} |`, `| bare LogAnalyticsSource | ${bare} |`, '');
+    out.push(
+      `| buildLogAnalyticsSource (cache, single-flight, limiter, retry) | ${composed} |`,
+      `| bare LogAnalyticsSource | ${bare} |`,
+      '',
+    );
 
     const overhead: number[] = [];
     const totals: number[] = [];
@@ -90,7 +111,10 @@ async function main(): Promise<void> {
     out.push('### Bot overhead per command (total minus server-reported time), 50 sequential commands', '');
     out.push('| measure | median ms | p95 ms |', '|---|---|---|');
     out.push(`| total as seen by the bot | ${pct(totals, 50).toFixed(2)} | ${pct(totals, 95).toFixed(2)} |`);
-    out.push(`| overhead (SDK, pipeline, TLS, JSON, decorators) | ${pct(overhead, 50).toFixed(2)} | ${pct(overhead, 95).toFixed(2)} |`, '');
+    out.push(
+      `| overhead (SDK, pipeline, TLS, JSON, decorators) | ${pct(overhead, 50).toFixed(2)} | ${pct(overhead, 95).toFixed(2)} |`,
+      '',
+    );
   });
 
   const sizes: [number, Awaited<ReturnType<typeof bytesFor>>, Awaited<ReturnType<typeof bytesFor>>][] = [];
@@ -100,12 +124,18 @@ async function main(): Promise<void> {
     });
   }
   out.push('### Bytes returned for the last hour (aggregated triage vs a row dump)', '');
-  out.push('| logged requests (24 h) | rows examined | triage rows | triage bytes | dump rows | dump bytes |', '|---|---|---|---|---|---|');
-  for (const [n, t, d] of sizes) out.push(`| ${fmt(n)} | ${fmt(t.examined)} | ${fmt(t.rows)} | ${fmt(t.bytes)} | ${fmt(d.rows)} | ${fmt(d.bytes)} |`);
+  out.push(
+    '| logged requests (24 h) | rows examined | triage rows | triage bytes | dump rows | dump bytes |',
+    '|---|---|---|---|---|---|',
+  );
+  for (const [n, t, d] of sizes)
+    out.push(
+      `| ${fmt(n)} | ${fmt(t.examined)} | ${fmt(t.rows)} | ${fmt(t.bytes)} | ${fmt(d.rows)} | ${fmt(d.bytes)} |`,
+    );
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

@@ -47,15 +47,25 @@ function usage(problem: string): never {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { modes: ['ok'], users: 50, durationS: 60, thinkS: 10, graceS: 60, source: 'embedded', realLimits: false, json: false };
+  const o: Options = {
+    modes: ['ok'],
+    users: 50,
+    durationS: 60,
+    thinkS: 10,
+    graceS: 60,
+    source: 'embedded',
+    realLimits: false,
+    json: false,
+  };
   let sourceGiven = false;
   const num = (name: string, v: string | undefined, min: number, max: number) => {
     const n = Number(v);
-    if (v === undefined || !Number.isFinite(n) || n < min || n > max) usage(`${name} needs a number from ${min} to ${max}, got "${v ?? ''}"`);
+    if (v === undefined || !Number.isFinite(n) || n < min || n > max)
+      usage(`${name} needs a number from ${min} to ${max}, got "${v ?? ''}"`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+    const a = argv[i];
     if (a === '--users') o.users = Math.floor(num(a, argv[++i], 1, 500));
     else if (a === '--duration') o.durationS = num(a, argv[++i], 1, 600);
     else if (a === '--think') o.thinkS = num(a, argv[++i], 0, 120);
@@ -75,7 +85,8 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--help' || a === '-h') usage('Load figures for the APIM Triage bot (issue 7).');
     else usage(`unknown argument "${a}"`);
   }
-  if (sourceGiven && o.source === 'embedded' && o.modes.some((m) => m !== 'ok')) usage('the fault modes need the Log Analytics path: --source embedded works with --mode ok only');
+  if (sourceGiven && o.source === 'embedded' && o.modes.some((m) => m !== 'ok'))
+    usage('the fault modes need the Log Analytics path: --source embedded works with --mode ok only');
   return o;
 }
 
@@ -114,14 +125,15 @@ async function runMode(o: Options, mode: Mode, cap: Capture): Promise<ModeSummar
     // Warm-up: each command once, in turn, with no fault (parser, templates, schema probe, TLS session).
     for (const [i, text] of COMMANDS.entries()) {
       const rec = await sendCommand(bot.url, cap, 0, i, text, performance.now() + 90_000, `warm-${mode}`);
-      if (rec.outcome?.kind !== 'answer') say(o, `  warm-up "${text}" ended with ${JSON.stringify(rec.outcome ?? rec.failure)}`);
+      if (rec.outcome?.kind !== 'answer')
+        say(o, `  warm-up "${text}" ended with ${JSON.stringify(rec.outcome ?? rec.failure)}`);
     }
     cap.clear();
     bot.service?.reset();
     const baseline = await settledMemory();
     bot.startFault();
 
-    let peak = { ...baseline };
+    const peak = { ...baseline };
     const sampler = setInterval(() => {
       const s = sampleMemory();
       if (s.rss > peak.rss) peak.rss = s.rss;
@@ -129,7 +141,12 @@ async function runMode(o: Options, mode: Mode, cap: Capture): Promise<ModeSummar
     }, 100);
     const unmatchedBefore = cap.unmatched;
     const started = performance.now();
-    const plan = { users: o.users, thinkS: o.thinkS, deadline: started + o.durationS * 1000, hardStop: started + (o.durationS + o.graceS) * 1000 };
+    const plan = {
+      users: o.users,
+      thinkS: o.thinkS,
+      deadline: started + o.durationS * 1000,
+      hardStop: started + (o.durationS + o.graceS) * 1000,
+    };
     say(o, `mode ${mode}: ${o.users} users for ${o.durationS} s...`);
     const records: CommandRecord[] = [];
     await Promise.all(Array.from({ length: o.users }, (_, i) => runUser(i + 1, plan, bot.url, cap, records)));
@@ -182,16 +199,24 @@ async function runMode(o: Options, mode: Mode, cap: Capture): Promise<ModeSummar
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const gcAvailable = typeof (globalThis as { gc?: unknown }).gc === 'function';
-  if (!gcAvailable) say(o, 'note: run node with --expose-gc, otherwise "after" memory is measured without a forced GC.');
+  if (!gcAvailable)
+    say(o, 'note: run node with --expose-gc, otherwise "after" memory is measured without a forced GC.');
   // A mode can take duration + grace + warm-up and shutdown; past that something is stuck.
   const budgetMs = o.modes.length * (o.durationS + o.graceS + 90) * 1000;
   const watchdog = setTimeout(() => {
-    process.stderr.write(`load: stopped by the watchdog after ${Math.round(budgetMs / 1000)} s; a mode did not finish.\n`);
+    process.stderr.write(
+      `load: stopped by the watchdog after ${Math.round(budgetMs / 1000)} s; a mode did not finish.\n`,
+    );
     process.exit(1);
   }, budgetMs);
   watchdog.unref();
 
-  const env = { node: process.version, cpus: cpus().length, loadavgBefore: loadavg().map((v) => Math.round(v * 100) / 100), gcAvailable };
+  const env = {
+    node: process.version,
+    cpus: cpus().length,
+    loadavgBefore: loadavg().map((v) => Math.round(v * 100) / 100),
+    gcAvailable,
+  };
   const cap = new Capture();
   await cap.start();
   const results: ModeSummary[] = [];

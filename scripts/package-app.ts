@@ -5,7 +5,14 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { PACKAGE_FILE_NAME, PackageError, buildAppPackage, inputsFromEnv, resolvePlaceholders, type PackageInputs } from './lib/appPackage';
+import {
+  PACKAGE_FILE_NAME,
+  PackageError,
+  buildAppPackage,
+  inputsFromEnv,
+  resolvePlaceholders,
+  type PackageInputs,
+} from './lib/appPackage';
 import { drawColorIcon, drawOutlineIcon } from './lib/icons';
 import { encodePng } from './lib/png';
 import { ZipError } from './lib/zip';
@@ -50,7 +57,8 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--write-icons') args.writeIcons = true;
     else if (flag in VALUE_FLAGS) {
       const value = inline ?? argv[++i];
-      if (value === undefined || value.startsWith('--')) throw new PackageError([`${flag} needs a value. Run with --help for usage.`]);
+      if (value === undefined || value.startsWith('--'))
+        throw new PackageError([`${flag} needs a value. Run with --help for usage.`]);
       const key = VALUE_FLAGS[flag];
       if (key === 'out') args.out = value;
       else args.inputs[key] = value;

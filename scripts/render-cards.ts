@@ -16,14 +16,34 @@ import type { Browser, Page } from 'playwright-core';
 import type { BotReply } from '../src/answer';
 import { loadConfig } from '../src/config';
 import { createTriage, TriageService } from '../src/triage';
-import { RENDER_BUDGET_BYTES, cardBytes, cardToText, renderReply, renderRunningCard, type AdaptiveCard } from '../src/cards';
+import {
+  RENDER_BUDGET_BYTES,
+  cardBytes,
+  cardToText,
+  renderReply,
+  renderRunningCard,
+  type AdaptiveCard,
+} from '../src/cards';
 import { buildLogAnalyticsSource } from '../src/logs/logAnalyticsSource';
 import { LaService } from '../test/support/laService/server';
 import { SEED } from '../test/support/laService/seedErrors';
 import { StaticTokenCredential } from '../test/support/laService/fakeCredential';
 import { createServer } from '../src/server';
-import { freePort, playgroundConfig, playgroundInstalled, sendUserMessage, startPlayground } from '../test/support/playground/playground';
-import { cardPageHtml, ChromiumMissingError, launchChromium, renderInPage, TEAMS_HOST_CONFIG, type PageRenderResult } from './lib/chromium';
+import {
+  freePort,
+  playgroundConfig,
+  playgroundInstalled,
+  sendUserMessage,
+  startPlayground,
+} from '../test/support/playground/playground';
+import {
+  cardPageHtml,
+  ChromiumMissingError,
+  launchChromium,
+  renderInPage,
+  TEAMS_HOST_CONFIG,
+  type PageRenderResult,
+} from './lib/chromium';
 
 /** The instant every card is drawn at: the demo incident's traffic ends here. */
 export const PINNED_NOW = new Date('2026-11-23T14:30:00Z');
@@ -47,18 +67,49 @@ export interface CardCase {
 }
 
 export const CASES: CardCase[] = [
-  { name: 'triage', text: 'triage last 15m', about: 'Ranked failure signatures of the last 15 minutes.', source: 'demo', expandFirst: true },
-  { name: 'running', text: 'triage last 15m', about: 'The acknowledgement card shown while a command runs (replaced in place by the answer).', source: 'running' },
-  { name: 'why-401-orders-api', text: 'why 401 on orders-api', about: 'Why one API answers 401: the signatures behind that status.', source: 'demo' },
+  {
+    name: 'triage',
+    text: 'triage last 15m',
+    about: 'Ranked failure signatures of the last 15 minutes.',
+    source: 'demo',
+    expandFirst: true,
+  },
+  {
+    name: 'running',
+    text: 'triage last 15m',
+    about: 'The acknowledgement card shown while a command runs (replaced in place by the answer).',
+    source: 'running',
+  },
+  {
+    name: 'why-401-orders-api',
+    text: 'why 401 on orders-api',
+    about: 'Why one API answers 401: the signatures behind that status.',
+    source: 'demo',
+  },
   { name: 'why-500-payments-api', text: 'why 500 on payments-api', about: 'Why one API answers 500.', source: 'demo' },
   { name: 'tls', text: 'tls', about: 'Backend TLS failures per backend.', source: 'demo' },
   { name: '401s', text: '401s', about: 'The 401 breakdown (subscription key, JWT, ...).', source: 'demo' },
   { name: 'breakers', text: 'breakers', about: 'Backends whose circuit breaker tripped.', source: 'demo' },
-  { name: 'breaker-shipping-backend', text: 'breaker shipping-backend', about: 'One breaker: the timeline of backend errors then 503s, and the verdict.', source: 'demo' },
+  {
+    name: 'breaker-shipping-backend',
+    text: 'breaker shipping-backend',
+    about: 'One breaker: the timeline of backend errors then 503s, and the verdict.',
+    source: 'demo',
+  },
   { name: 'apis', text: 'apis', about: 'APIs that sent traffic, with their failure rates.', source: 'demo' },
   { name: 'help', text: 'help', about: 'The command list.', source: 'demo' },
-  { name: 'unknown-command', text: 'triaje', about: 'A command the bot does not understand: the problem and suggestions.', source: 'demo' },
-  { name: 'error-insufficient-access', text: 'triage last 15m', about: 'Log Analytics refuses the bot (403 InsufficientAccessError): what happened and how to fix it.', source: 'refused' },
+  {
+    name: 'unknown-command',
+    text: 'triaje',
+    about: 'A command the bot does not understand: the problem and suggestions.',
+    source: 'demo',
+  },
+  {
+    name: 'error-insufficient-access',
+    text: 'triage last 15m',
+    about: 'Log Analytics refuses the bot (403 InsufficientAccessError): what happened and how to fix it.',
+    source: 'refused',
+  },
 ];
 
 /** The part of the triage the message handler uses (TriageService and the workspace hub both have it). */
@@ -91,7 +142,11 @@ async function refusedReply(text: string): Promise<BotReply> {
       caCertificates: service.ca,
       identityLabel: "the bot's managed identity (client id 3f0d8a2e-5b1c-4e7f-8d26-91a4c7e0b5d3)",
     });
-    const triage = new TriageService({ source, now: () => PINNED_NOW, identity: "the bot's managed identity (client id 3f0d8a2e-5b1c-4e7f-8d26-91a4c7e0b5d3)" });
+    const triage = new TriageService({
+      source,
+      now: () => PINNED_NOW,
+      identity: "the bot's managed identity (client id 3f0d8a2e-5b1c-4e7f-8d26-91a4c7e0b5d3)",
+    });
     return await replyFor(triage, text);
   } finally {
     await service.close();
@@ -223,11 +278,22 @@ async function shootPlayground(browser: Browser, outDir: string): Promise<string
   const bot = createServer({ config, triage, logger: silent, now: () => PINNED_NOW });
   const { port: botPort } = await bot.listen(0, '127.0.0.1');
   try {
-    const pg = await startPlayground({ botEndpoint: `http://127.0.0.1:${botPort}/api/messages`, port: await freePort(), logFile: path.join(tmp, 'playground.log') });
+    const pg = await startPlayground({
+      botEndpoint: `http://127.0.0.1:${botPort}/api/messages`,
+      port: await freePort(),
+      logFile: path.join(tmp, 'playground.log'),
+    });
     try {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 2600 }, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'UTC' });
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 2600 },
+        deviceScaleFactor: 1,
+        locale: 'en-US',
+        timezoneId: 'UTC',
+      });
       // Its page asks a CDN for Segoe UI and an animation script: refused, it falls back to local fonts.
-      await context.route('**/*', (route) => (LOOPBACK.has(new URL(route.request().url()).hostname) ? route.continue() : route.abort()));
+      await context.route('**/*', (route) =>
+        LOOPBACK.has(new URL(route.request().url()).hostname) ? route.continue() : route.abort(),
+      );
       const page = await context.newPage();
       await page.goto(pg.uiUrl, { waitUntil: 'load' });
       await page.getByText('Personal Chat').first().waitFor({ timeout: 30_000 });
@@ -238,7 +304,9 @@ async function shootPlayground(browser: Browser, outDir: string): Promise<string
       const file = path.join(outDir, 'playground-triage.png');
       // The answer's bubble with its sender line, not the whole (mostly empty) window.
       const box = await page.locator('.ac-adaptiveCard').last().boundingBox();
-      const clip = box ? { x: Math.max(0, box.x - 48), y: Math.max(0, box.y - 40), width: box.width + 96, height: box.height + 64 } : undefined;
+      const clip = box
+        ? { x: Math.max(0, box.x - 48), y: Math.max(0, box.y - 40), width: box.width + 96, height: box.height + 64 }
+        : undefined;
       await page.screenshot({ path: file, clip, animations: 'disabled', caret: 'hide' });
       await context.close();
       return file;
@@ -252,14 +320,23 @@ async function shootPlayground(browser: Browser, outDir: string): Promise<string
 }
 
 export async function main(argv = process.argv.slice(2)): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, only: { type: 'string' }, 'no-playground': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      out: { type: 'string' },
+      only: { type: 'string' },
+      'no-playground': { type: 'boolean', default: false },
+    },
+  });
   const root = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
   const outDir = path.resolve(values.out ?? path.join(root, 'docs', 'cards'));
   const only = values.only?.split(',').map((s) => s.trim());
   const cases = only ? CASES.filter((c) => only.includes(c.name)) : CASES;
   if (only && cases.length !== only.length) {
     const known = new Set(CASES.map((c) => c.name));
-    process.stderr.write(`Unknown card name(s): ${only.filter((n) => !known.has(n)).join(', ')}. Known: ${[...known].join(', ')}\n`);
+    process.stderr.write(
+      `Unknown card name(s): ${only.filter((n) => !known.has(n)).join(', ')}. Known: ${[...known].join(', ')}\n`,
+    );
     return 2;
   }
   fs.mkdirSync(outDir, { recursive: true });
@@ -269,7 +346,12 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   const browser = await launchChromium();
   const shots: Shot[] = [];
   try {
-    const context = await browser.newContext({ viewport: { width: 640, height: 900 }, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'UTC' });
+    const context = await browser.newContext({
+      viewport: { width: 640, height: 900 },
+      deviceScaleFactor: 1,
+      locale: 'en-US',
+      timezoneId: 'UTC',
+    });
     // Offline by construction: the page is a string; anything it tries to fetch is refused.
     await context.route('**/*', (route) => route.abort());
     const page = await context.newPage();
@@ -277,13 +359,21 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     for (const item of cards) {
       const shot = await shoot(page, item, outDir);
       shots.push(shot);
-      const flags = [shot.expanded ? 'expanded' : '', ...shot.render.unknownTypes.map((t) => `fallback:${t}`), ...shot.render.warnings].filter(Boolean);
-      process.stdout.write(`${item.c.name.padEnd(26)} ${shot.replyType.padEnd(7)} ${String(shot.bytes).padStart(6)} B  ${shot.size.width}x${shot.size.height}${flags.length ? `  ${flags.join(' | ')}` : ''}\n`);
+      const flags = [
+        shot.expanded ? 'expanded' : '',
+        ...shot.render.unknownTypes.map((t) => `fallback:${t}`),
+        ...shot.render.warnings,
+      ].filter(Boolean);
+      process.stdout.write(
+        `${item.c.name.padEnd(26)} ${shot.replyType.padEnd(7)} ${String(shot.bytes).padStart(6)} B  ${shot.size.width}x${shot.size.height}${flags.length ? `  ${flags.join(' | ')}` : ''}\n`,
+      );
     }
     if (!only && !values['no-playground']) {
       if (playgroundInstalled()) {
         const file = await shootPlayground(browser, outDir);
-        process.stdout.write(`${'playground-triage'.padEnd(26)} the triage answer in the Agents Playground UI -> ${path.basename(file)}\n`);
+        process.stdout.write(
+          `${'playground-triage'.padEnd(26)} the triage answer in the Agents Playground UI -> ${path.basename(file)}\n`,
+        );
       } else {
         process.stdout.write('playground-triage          skipped: @microsoft/m365agentsplayground is not installed\n');
       }
@@ -291,7 +381,11 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   } finally {
     await browser.close();
   }
-  if (!only) fs.writeFileSync(path.join(outDir, 'README.md'), indexMarkdown(shots, !values['no-playground'] && playgroundInstalled()));
+  if (!only)
+    fs.writeFileSync(
+      path.join(outDir, 'README.md'),
+      indexMarkdown(shots, !values['no-playground'] && playgroundInstalled()),
+    );
   process.stdout.write(`Wrote ${shots.length} cards to ${path.relative(process.cwd(), outDir) || outDir}\n`);
   return 0;
 }
@@ -300,7 +394,10 @@ if (require.main === module) {
   main().then(
     (code) => (process.exitCode = code),
     (err: unknown) => {
-      const msg = err instanceof ChromiumMissingError ? err.message : `render-cards failed: ${err instanceof Error ? err.message : String(err)}`;
+      const msg =
+        err instanceof ChromiumMissingError
+          ? err.message
+          : `render-cards failed: ${err instanceof Error ? err.message : String(err)}`;
       process.stderr.write(`${msg}\n`);
       process.exitCode = 1;
     },

@@ -56,16 +56,25 @@ function parseCli(argv: string[]): { verb: string; text: string; options: CliOpt
   const [verb, ...rest] = positionals;
   if (verb !== 'ask' && verb !== 'kql') throw new UsageError(`Unknown command "${verb}": use "ask" or "kql".`);
   const text = rest.join(' ').trim();
-  if (text === '') throw new UsageError(`"${verb}" needs ${verb === 'ask' ? 'the chat text' : 'a KQL query'} in quotes.`);
+  if (text === '')
+    throw new UsageError(`"${verb}" needs ${verb === 'ask' ? 'the chat text' : 'a KQL query'} in quotes.`);
   let now: Date | undefined;
   if (values.now !== undefined) {
     now = new Date(values.now);
-    if (Number.isNaN(now.getTime())) throw new UsageError(`--now "${values.now}" is not a date; use ISO 8601 like 2026-11-23T14:30:00Z.`);
+    if (Number.isNaN(now.getTime()))
+      throw new UsageError(`--now "${values.now}" is not a date; use ISO 8601 like 2026-11-23T14:30:00Z.`);
   }
   return {
     verb,
     text,
-    options: { logs: values.logs, table: values.table, now, schema: values.schema, json: values.json ?? false, timezone: values.timezone },
+    options: {
+      logs: values.logs,
+      table: values.table,
+      now,
+      schema: values.schema,
+      json: values.json ?? false,
+      timezone: values.timezone,
+    },
   };
 }
 
@@ -86,7 +95,12 @@ function commandJson(reply: BotReply) {
   return {
     kind: command.kind,
     text: command.text,
-    window: { from: command.window.from.toISOString(), to: command.window.to.toISOString(), label: command.window.label, note: command.window.note },
+    window: {
+      from: command.window.from.toISOString(),
+      to: command.window.to.toISOString(),
+      label: command.window.label,
+      note: command.window.note,
+    },
     api: command.api ?? null,
     status: command.status ?? null,
     backend: command.backend ?? null,
@@ -127,7 +141,9 @@ async function ask(text: string, options: CliOptions): Promise<number> {
   else if (parsed.command.kind === 'help') reply = triage.help();
   else reply = await triage.run(parsed.command, { requestedBy: 'cli' });
   const card = renderReply(reply, { now, timeZone: options.timezone });
-  process.stdout.write(options.json ? `${JSON.stringify(replyJson(reply, card), null, 2)}\n` : `${replyToText(reply)}\n`);
+  process.stdout.write(
+    options.json ? `${JSON.stringify(replyJson(reply, card), null, 2)}\n` : `${replyToText(reply)}\n`,
+  );
   return reply.type === 'error' ? 1 : reply.type === 'help' && reply.problem ? 2 : 0;
 }
 
@@ -142,7 +158,10 @@ async function kql(query: string, options: CliOptions): Promise<number> {
     return 0;
   } catch (error) {
     const e = explainSourceError(error, { workspace: triage.source.info.workspace, identity: 'the local user' });
-    if (options.json) process.stdout.write(`${JSON.stringify({ error: { code: e.code, title: e.title, message: e.what, fix: e.fix } })}\n`);
+    if (options.json)
+      process.stdout.write(
+        `${JSON.stringify({ error: { code: e.code, title: e.title, message: e.what, fix: e.fix } })}\n`,
+      );
     else process.stderr.write(`${e.title}\n${e.what}\n${e.fix.map((f) => `  - ${f}`).join('\n')}\n`);
     return 1;
   }

@@ -25,7 +25,10 @@ const intSetting = (min: number, max: number, fallback: number) =>
       if (v === undefined || v === '') return fallback;
       const n = Number(v);
       if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a whole number from ${min} to ${max}, got "${v}"` });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `must be a whole number from ${min} to ${max}, got "${v}"`,
+        });
         return z.NEVER;
       }
       return n;
@@ -42,7 +45,8 @@ const listSetting = z
   );
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const APIM_RESOURCE_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ApiManagement\/service\/[^/]+$/i;
+const APIM_RESOURCE_ID =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ApiManagement\/service\/[^/]+$/i;
 
 const envSchema = z
   .object({
@@ -65,14 +69,23 @@ const envSchema = z
     DEMO_SEED: intSetting(0, 2 ** 31 - 1, 42),
     DEMO_HOURS: intSetting(1, 24 * 7, 24),
     LOG_ANALYTICS_WORKSPACE_ID: optionalText.refine((v) => v === undefined || GUID.test(v), {
-      message: 'must be the workspace (customer) id, a GUID like 0b1c2d3e-...; find it with `az monitor log-analytics workspace show --query customerId`',
+      message:
+        'must be the workspace (customer) id, a GUID like 0b1c2d3e-...; find it with `az monitor log-analytics workspace show --query customerId`',
     }),
     APIM_RESOURCE_ID: optionalText.refine((v) => v === undefined || APIM_RESOURCE_ID.test(v), {
-      message: 'must be an APIM resource id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<name>',
+      message:
+        'must be an APIM resource id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<name>',
     }),
     LOG_ANALYTICS_WORKSPACE_RESOURCE_ID: optionalText.refine(
-      (v) => v === undefined || /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(v),
-      { message: 'must be the workspace ARM id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>' },
+      (v) =>
+        v === undefined ||
+        /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(
+          v,
+        ),
+      {
+        message:
+          'must be the workspace ARM id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>',
+      },
     ),
     LOG_ANALYTICS_ENDPOINT: optionalText.refine((v) => v === undefined || /^https:\/\/[^\s]+\/v1\/?$/.test(v), {
       message: 'must be an https URL ending in /v1, e.g. https://api.loganalytics.azure.com/v1',
@@ -119,7 +132,8 @@ const envSchema = z
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['STATE_BLOB_CONTAINER'],
-        message: 'and STATE_BLOB_CONNECTION_STRING go together: set both for Azure Blob state, or neither for files under STATE_DIR',
+        message:
+          'and STATE_BLOB_CONNECTION_STRING go together: set both for Azure Blob state, or neither for files under STATE_DIR',
       });
     }
     if (env.AZURE_CLIENT_SECRET && (!env.AZURE_CLIENT_ID || !env.AZURE_TENANT_ID)) {
@@ -138,10 +152,18 @@ const envSchema = z
       });
     }
     if (env.MicrosoftAppId && appType === 'UserAssignedMSI' && env.MicrosoftAppPassword) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MicrosoftAppPassword'], message: 'must be empty for UserAssignedMSI' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['MicrosoftAppPassword'],
+        message: 'must be empty for UserAssignedMSI',
+      });
     }
     if (env.MicrosoftAppId && appType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MicrosoftAppPassword'], message: `is required when MicrosoftAppType is ${appType}` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['MicrosoftAppPassword'],
+        message: `is required when MicrosoftAppType is ${appType}`,
+      });
     }
     if (env.NODE_ENV === 'production' && !env.MicrosoftAppId) {
       ctx.addIssue({
@@ -161,7 +183,8 @@ export type LogSourceConfig =
       workspaceId?: string;
       resourceId?: string;
       endpoint?: string;
-      credential: 'default' | { managedIdentityClientId: string } | { tenantId: string; clientId: string; clientSecret: string };
+      credential:
+        'default' | { managedIdentityClientId: string } | { tenantId: string; clientId: string; clientSecret: string };
     };
 
 export interface AppConfig {
@@ -224,7 +247,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw error;
   }
   const useLogAnalytics =
-    e.LOG_SOURCE === 'log-analytics' || (e.LOG_SOURCE === undefined && Boolean(e.LOG_ANALYTICS_WORKSPACE_ID || e.APIM_RESOURCE_ID));
+    e.LOG_SOURCE === 'log-analytics' ||
+    (e.LOG_SOURCE === undefined && Boolean(e.LOG_ANALYTICS_WORKSPACE_ID || e.APIM_RESOURCE_ID));
 
   const logs: LogSourceConfig = useLogAnalytics
     ? {
@@ -264,7 +288,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       logs.kind === 'log-analytics' && (e.APIM_RESOURCE_ID || e.LOG_ANALYTICS_WORKSPACE_RESOURCE_ID)
         ? {
             // Resource-centric queries open on the APIM instance; workspace queries on the workspace.
-            resourceId: (logs.resourceId && !logs.workspaceId ? logs.resourceId : e.LOG_ANALYTICS_WORKSPACE_RESOURCE_ID ?? e.APIM_RESOURCE_ID)!,
+            resourceId: (logs.resourceId && !logs.workspaceId
+              ? logs.resourceId
+              : (e.LOG_ANALYTICS_WORKSPACE_RESOURCE_ID ?? e.APIM_RESOURCE_ID))!,
             tenant: e.MicrosoftAppTenantId ?? e.AZURE_TENANT_ID,
             workspaceId: logs.workspaceId,
           }
@@ -283,7 +309,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : undefined,
     access,
     actionSigningKey: e.ACTION_SIGNING_KEY,
-    rateLimits: { perUserPerMinute: e.RATE_LIMIT_USER_PER_MINUTE, perConversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE },
+    rateLimits: {
+      perUserPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
+      perConversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE,
+    },
     maxCommandLength: e.MAX_COMMAND_LENGTH,
   };
 }

@@ -139,7 +139,7 @@ export function createServer(opts: CreateServerOptions): RunningServer {
   const appConfig = 'bot' in opts.config ? opts.config : undefined;
   const answerTimeoutMs = opts.answerTimeoutMs ?? (appConfig ? appConfig.answerTimeoutSeconds * 1000 + 5000 : 120_000);
   const stateConfig = { stateDir: opts.stateDir ?? appConfig?.stateDir ?? '.data', blob: appConfig?.stateBlob };
-  const pins = new PinManager({
+  const pins: PinManager = new PinManager({
     storage: createStorage(stateConfig),
     clock: opts.pinClock,
     deliver: adapterDeliver(adapter, s.appId),
@@ -156,7 +156,7 @@ export function createServer(opts: CreateServerOptions): RunningServer {
   });
   logger.info('pinned cards kept in ' + describeStorage(stateConfig));
 
-  const bot = new TriageBot({
+  const bot: TriageBot = new TriageBot({
     triage: opts.triage,
     adapter,
     appId: s.appId,
@@ -211,7 +211,7 @@ export function createServer(opts: CreateServerOptions): RunningServer {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         const done = () => {
-          const a = server.address() as AddressInfo;
+          const a = server.address();
           const shownHost = host ?? 'localhost';
           resolve({ port: a.port, url: `http://${shownHost}:${a.port}` });
         };
@@ -241,7 +241,10 @@ export function createServer(opts: CreateServerOptions): RunningServer {
 }
 
 /** `npm start`: settings -> triage -> server. Returns the exit code on a start-up failure. */
-export async function main(env: NodeJS.ProcessEnv = process.env, logger: Logger = jsonLogger()): Promise<RunningServer | number> {
+export async function main(
+  env: NodeJS.ProcessEnv = process.env,
+  logger: Logger = jsonLogger(),
+): Promise<RunningServer | number> {
   const stderrLogger = jsonLogger(process.stderr);
   try {
     // Loaded lazily so tests can build a server around any Triage without the engine and data modules.
@@ -255,7 +258,12 @@ export async function main(env: NodeJS.ProcessEnv = process.env, logger: Logger 
     const { url } = await app.listen(config.port);
     const resumed = await app.pins.resume();
     if (resumed > 0) logger.info('pinned cards resumed', { count: resumed });
-    logger.info('APIM Triage bot listening', { url: `${url}/api/messages`, health: `${url}/healthz`, logs: description, version: packageVersion() });
+    logger.info('APIM Triage bot listening', {
+      url: `${url}/api/messages`,
+      health: `${url}/healthz`,
+      logs: description,
+      version: packageVersion(),
+    });
     if (config.logs.kind === 'embedded') {
       // The Kusto parser takes a second or two to start: pay it now rather than on the first user's command.
       const { preloadParser } = require('./kql') as typeof import('./kql');
@@ -279,7 +287,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, logger: Logger 
   } catch (err) {
     // ConfigError and StartupError messages are written for people; anything else gets name + message only.
     const known = err instanceof StartupError || (err instanceof Error && err.name === 'ConfigError');
-    stderrLogger.error(known ? (err as Error).message : `Failed to start: ${describe(err)}`);
+    stderrLogger.error(known ? err.message : `Failed to start: ${describe(err)}`);
     return 1;
   }
 }

@@ -22,7 +22,11 @@ export interface TeamsManifest {
   version: string;
   id: string;
   icons: { color: string; outline: string };
-  bots?: { botId: string; scopes: string[]; commandLists?: { scopes: string[]; commands: { title: string; description?: string }[] }[] }[];
+  bots?: {
+    botId: string;
+    scopes: string[];
+    commandLists?: { scopes: string[]; commands: { title: string; description?: string }[] }[];
+  }[];
   [key: string]: unknown;
 }
 
@@ -78,17 +82,22 @@ export function resolvePlaceholders(inputs: PackageInputs, packageVersion: strin
   const appId = (inputs.appId ?? '').trim();
   if (!appId) {
     problems.push(
-      'The bot\'s app id is not set. Set MicrosoftAppId (the Entra app registration\'s Application (client) ID, or the ' +
-        'user-assigned managed identity\'s client ID) or pass --app-id <guid>.',
+      "The bot's app id is not set. Set MicrosoftAppId (the Entra app registration's Application (client) ID, or the " +
+        "user-assigned managed identity's client ID) or pass --app-id <guid>.",
     );
   } else if (!GUID.test(appId)) {
-    problems.push(`MicrosoftAppId / --app-id must be a GUID like 00000000-0000-0000-0000-000000000000, got "${appId}".`);
+    problems.push(
+      `MicrosoftAppId / --app-id must be a GUID like 00000000-0000-0000-0000-000000000000, got "${appId}".`,
+    );
   }
   // Accept a pasted URL and keep only its host: people copy the endpoint from the portal.
-  let domain = (inputs.botDomain ?? '').trim().replace(/^https?:\/\//i, '').replace(/\/.*$/, '');
+  let domain = (inputs.botDomain ?? '')
+    .trim()
+    .replace(/^https?:\/\//i, '')
+    .replace(/\/.*$/, '');
   if (!domain) {
     problems.push(
-      'The bot\'s public host name is not set. Set BOT_DOMAIN or pass --bot-domain <host> ' +
+      "The bot's public host name is not set. Set BOT_DOMAIN or pass --bot-domain <host> " +
         '(e.g. apim-triage-abc123.azurewebsites.net, the host of https://<host>/api/messages).',
     );
   } else if (!HOST.test(domain)) {
@@ -97,7 +106,8 @@ export function resolvePlaceholders(inputs: PackageInputs, packageVersion: strin
   const domainOk = HOST.test(domain);
   domain = domain.toLowerCase();
   const version = (inputs.version ?? packageVersion).trim();
-  if (!SEMVER.test(version)) problems.push(`The app version must be semver like 1.2.3, got "${version}" (APP_VERSION / --version).`);
+  if (!SEMVER.test(version))
+    problems.push(`The app version must be semver like 1.2.3, got "${version}" (APP_VERSION / --version).`);
   const home = domainOk ? `https://${domain}/` : undefined;
   const values: Record<string, string> = {
     MICROSOFT_APP_ID: appId.toLowerCase(),
@@ -174,7 +184,8 @@ export function checkIcon(kind: 'color' | 'outline', file: string, png: Uint8Arr
       return [`${kind} icon ${file} is ${info.width}x${info.height}; Teams requires ${want}x${want}.`];
     }
     if (kind === 'outline') {
-      if (info.colorType !== 6) return [`outline icon ${file} must have an alpha channel (RGBA PNG) with a transparent background.`];
+      if (info.colorType !== 6)
+        return [`outline icon ${file} must have an alpha channel (RGBA PNG) with a transparent background.`];
       const { data } = decodePng(png);
       let coloured = 0;
       let transparent = 0;
@@ -182,8 +193,12 @@ export function checkIcon(kind: 'color' | 'outline', file: string, png: Uint8Arr
         if (data[i + 3] === 0) transparent++;
         else if (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240) coloured++;
       }
-      if (coloured) return [`outline icon ${file} has ${coloured} visible non-white pixels; Teams wants white lines on transparent.`];
-      if (!transparent) return [`outline icon ${file} has no transparent pixels; Teams wants white lines on transparent.`];
+      if (coloured)
+        return [
+          `outline icon ${file} has ${coloured} visible non-white pixels; Teams wants white lines on transparent.`,
+        ];
+      if (!transparent)
+        return [`outline icon ${file} has no transparent pixels; Teams wants white lines on transparent.`];
     }
     return [];
   } catch (e) {
@@ -193,13 +208,18 @@ export function checkIcon(kind: 'color' | 'outline', file: string, png: Uint8Arr
 }
 
 /** Checks the schema cannot express: icons at the package root, present and well-formed; unique command titles. */
-export function checkPackageRules(manifest: TeamsManifest, readIcon: (name: string) => Uint8Array | undefined): string[] {
+export function checkPackageRules(
+  manifest: TeamsManifest,
+  readIcon: (name: string) => Uint8Array | undefined,
+): string[] {
   const problems: string[] = [];
   for (const kind of ['color', 'outline'] as const) {
     const name = manifest.icons?.[kind];
     if (typeof name !== 'string') continue; // the schema reports it
     if (name.includes('/') || name.includes('\\')) {
-      problems.push(`icons.${kind} is "${name}"; the icon must sit at the package root, next to manifest.json (e.g. "${kind}.png").`);
+      problems.push(
+        `icons.${kind} is "${name}"; the icon must sit at the package root, next to manifest.json (e.g. "${kind}.png").`,
+      );
       continue;
     }
     const png = readIcon(name);
@@ -234,7 +254,8 @@ export async function buildAppPackage(manifestDir: string, values: Record<string
   const schemaErrors = (await validateAgainstBundledSchema(manifest)).map(
     (e) => `schema v${manifest.manifestVersion}: ${e.trim() || '(root)'}`,
   );
-  const readIcon = (name: string) => (existsSync(join(manifestDir, name)) ? readFileSync(join(manifestDir, name)) : undefined);
+  const readIcon = (name: string) =>
+    existsSync(join(manifestDir, name)) ? readFileSync(join(manifestDir, name)) : undefined;
   const problems = [...schemaErrors, ...checkPackageRules(manifest, readIcon)];
   if (problems.length) throw new PackageError(problems);
 
@@ -246,6 +267,7 @@ export async function buildAppPackage(manifestDir: string, values: Record<string
   ]);
   // Read our own output back: a package Teams rejects is found here, not at upload time.
   const names = readZip(zip).map((e) => e.name);
-  if (names.join('\n') !== files.join('\n')) throw new PackageError([`zip self-check failed: wrote ${files.join(', ')}, read ${names.join(', ')}`]);
+  if (names.join('\n') !== files.join('\n'))
+    throw new PackageError([`zip self-check failed: wrote ${files.join(', ')}, read ${names.join(', ')}`]);
   return { manifest, zip, files };
 }

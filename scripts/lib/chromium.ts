@@ -48,7 +48,8 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Prom
  * A Teams-like host config (light theme): Segoe UI first, with metric-compatible fallbacks present on
  * Linux boxes, Teams' text sizes (12/14/14/18/24), weights and its neutral/purple palette.
  */
-const FONT = "'Segoe UI', 'Segoe UI Web (West European)', -apple-system, BlinkMacSystemFont, 'Helvetica Neue', Arial, 'Liberation Sans', sans-serif";
+const FONT =
+  "'Segoe UI', 'Segoe UI Web (West European)', -apple-system, BlinkMacSystemFont, 'Helvetica Neue', Arial, 'Liberation Sans', sans-serif";
 const MONO = "Consolas, Menlo, 'Liberation Mono', 'DejaVu Sans Mono', monospace";
 const SIZES = { small: 12, default: 14, medium: 14, large: 18, extraLarge: 24 };
 const WEIGHTS = { lighter: 300, default: 400, bolder: 600 };
@@ -155,7 +156,10 @@ export function renderInPage(args: { card: unknown; hostConfig: unknown }): Page
     });
     html = html
       .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_m, label: string, url: string) =>
-        /^(https?:|mailto:)/i.test(url) ? `<a href="${url}" style="color:#5B5FC7;text-decoration:none">${label}</a>` : label)
+        /^(https?:|mailto:)/i.test(url)
+          ? `<a href="${url}" style="color:#5B5FC7;text-decoration:none">${label}</a>`
+          : label,
+      )
       .replace(/\*\*([^*]+?)\*\*/g, '<strong>$1</strong>')
       .replace(/(^|[^\w*])\*([^*\s][^*]*?)\*(?!\w)/g, '$1<em>$2</em>')
       .replace(/(^|[^\w])_([^_\s][^_]*?)_(?!\w)/g, '$1<em>$2</em>')
@@ -173,7 +177,12 @@ export function renderInPage(args: { card: unknown; hostConfig: unknown }): Page
     if (Array.isArray(node)) return node.forEach(seen);
     if (!node || typeof node !== 'object') return;
     const o = node as Record<string, unknown>;
-    if (typeof o.type === 'string' && o.type !== 'AdaptiveCard' && !o.type.startsWith('Action.') && !AC.GlobalRegistry.elements.findByName(o.type)) {
+    if (
+      typeof o.type === 'string' &&
+      o.type !== 'AdaptiveCard' &&
+      !o.type.startsWith('Action.') &&
+      !AC.GlobalRegistry.elements.findByName(o.type)
+    ) {
       if (!['Column', 'TableRow', 'TableCell', 'TextRun', 'Fact'].includes(o.type)) unknownTypes.push(o.type);
     }
     for (const v of Object.values(o)) seen(v);
@@ -185,7 +194,8 @@ export function renderInPage(args: { card: unknown; hostConfig: unknown }): Page
     const e = ctx.getEventAt(i);
     warnings.push(`${AC.ValidationEvent[e.event] ?? e.event}: ${e.message}`);
   }
-  for (const e of card.validateProperties().validationEvents) warnings.push(`${AC.ValidationEvent[e.event] ?? e.event}: ${e.message}`);
+  for (const e of card.validateProperties().validationEvents)
+    warnings.push(`${AC.ValidationEvent[e.event] ?? e.event}: ${e.message}`);
   const el = card.render();
   if (el) frame.appendChild(el);
   return { warnings, unknownTypes: [...new Set(unknownTypes)] };

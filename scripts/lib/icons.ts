@@ -26,9 +26,20 @@ function arc(cx: number, cy: number, r: number, fromDeg: number, toDeg: number, 
 
 /** The gateway: a doorway arch on a base line. */
 const ARCH: Point[] = [[0.3, 0.78], [0.3, 0.44], ...arc(0.5, 0.44, 0.2, 180, 0, 24), [0.7, 0.78]];
-const BASE: Point[] = [[0.2, 0.78], [0.8, 0.78]];
+const BASE: Point[] = [
+  [0.2, 0.78],
+  [0.8, 0.78],
+];
 /** The heartbeat: flat, a small bump, a deep spike, a tall spike, flat. */
-const PULSE: Point[] = [[0.12, 0.6], [0.36, 0.6], [0.42, 0.52], [0.48, 0.72], [0.56, 0.3], [0.62, 0.6], [0.88, 0.6]];
+const PULSE: Point[] = [
+  [0.12, 0.6],
+  [0.36, 0.6],
+  [0.42, 0.52],
+  [0.48, 0.72],
+  [0.56, 0.3],
+  [0.62, 0.6],
+  [0.88, 0.6],
+];
 
 /** A set of strokes flattened to segments: [ax, ay, dx, dy, len2, halfWidth] per segment, for tight loops. */
 type Segments = Float64Array;
@@ -94,7 +105,10 @@ export function drawColorIcon(size = 192): RgbaImage {
   const data = new Uint8Array(size * size * 4);
   const white: Rgb = [255, 255, 255];
   const amber: Rgb = [255, 185, 0];
-  const gateway = flatten([{ points: ARCH, width: 0.055 }, { points: BASE, width: 0.055 }]);
+  const gateway = flatten([
+    { points: ARCH, width: 0.055 },
+    { points: BASE, width: 0.055 },
+  ]);
   const halo = flatten([{ points: PULSE, width: 0.11 }]);
   const pulse = flatten([{ points: PULSE, width: 0.05 }]);
   for (let y = 0; y < size; y++) {
@@ -115,7 +129,10 @@ export function drawColorIcon(size = 192): RgbaImage {
 export function drawOutlineIcon(size = 32): RgbaImage {
   const data = new Uint8Array(size * size * 4);
   // Strokes about 2 px wide at 32 px; the pulse is cut out of the arch so the two stay distinct.
-  const gateway = flatten([{ points: ARCH, width: 0.0625 }, { points: BASE, width: 0.0625 }]);
+  const gateway = flatten([
+    { points: ARCH, width: 0.0625 },
+    { points: BASE, width: 0.0625 },
+  ]);
   const gap = flatten([{ points: PULSE, width: 0.125 }]);
   const pulse = flatten([{ points: PULSE, width: 0.0625 }]);
   for (let y = 0; y < size; y++) {

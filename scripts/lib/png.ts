@@ -113,7 +113,8 @@ export function decodePng(buf: Uint8Array): RgbaImage {
     if (pos + 12 + len > b.length) throw new PngError(`truncated PNG: chunk ${type} runs past the end of the file`);
     const body = b.subarray(pos + 8, pos + 8 + len);
     const expected = b.readUInt32BE(pos + 8 + len);
-    if (crc32(body, crc32(b.subarray(pos + 4, pos + 8))) !== expected) throw new PngError(`bad CRC in PNG chunk ${type}`);
+    if (crc32(body, crc32(b.subarray(pos + 4, pos + 8))) !== expected)
+      throw new PngError(`bad CRC in PNG chunk ${type}`);
     if (type === 'IDAT') idat.push(body);
     if (type === 'IEND') {
       sawEnd = true;
@@ -140,12 +141,23 @@ export function decodePng(buf: Uint8Array): RgbaImage {
       const c = i >= channels ? prev[i - channels] : 0;
       let pred: number;
       switch (filter) {
-        case 0: pred = 0; break;
-        case 1: pred = a; break;
-        case 2: pred = up; break;
-        case 3: pred = (a + up) >> 1; break;
-        case 4: pred = paeth(a, up, c); break;
-        default: throw new PngError(`unknown PNG row filter ${filter} on row ${y}`);
+        case 0:
+          pred = 0;
+          break;
+        case 1:
+          pred = a;
+          break;
+        case 2:
+          pred = up;
+          break;
+        case 3:
+          pred = (a + up) >> 1;
+          break;
+        case 4:
+          pred = paeth(a, up, c);
+          break;
+        default:
+          throw new PngError(`unknown PNG row filter ${filter} on row ${y}`);
       }
       cur[i] = (line[i] + pred) & 0xff;
     }

@@ -43,7 +43,14 @@ function dosDateTime(d: Date): { time: number; date: number } {
 
 function fromDos(time: number, date: number): Date {
   return new Date(
-    Date.UTC(1980 + (date >> 9), ((date >> 5) & 0x0f) - 1, date & 0x1f, time >> 11, (time >> 5) & 0x3f, (time & 0x1f) * 2),
+    Date.UTC(
+      1980 + (date >> 9),
+      ((date >> 5) & 0x0f) - 1,
+      date & 0x1f,
+      time >> 11,
+      (time >> 5) & 0x3f,
+      (time & 0x1f) * 2,
+    ),
   );
 }
 
@@ -71,7 +78,8 @@ export function createZip(inputs: ZipInput[], opts: { modified?: Date } = {}): B
     const method = useDeflate ? 8 : 0;
     const crc = crc32(raw);
     const name = Buffer.from(input.name, 'utf8');
-    if (raw.length > 0xfffffffe || offset > 0xfffffffe) throw new ZipError('archive too large (zip64 is not supported)');
+    if (raw.length > 0xfffffffe || offset > 0xfffffffe)
+      throw new ZipError('archive too large (zip64 is not supported)');
 
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_SIG, 0);
@@ -134,7 +142,8 @@ export function readZip(buf: Uint8Array): ZipEntry[] {
   if (p + cdSize > end) throw new ZipError('corrupt zip: the central directory overlaps the end record');
   const entries: ZipEntry[] = [];
   for (let i = 0; i < count; i++) {
-    if (b.readUInt32LE(p) !== CENTRAL_SIG) throw new ZipError(`corrupt zip: central directory entry ${i} has a bad signature`);
+    if (b.readUInt32LE(p) !== CENTRAL_SIG)
+      throw new ZipError(`corrupt zip: central directory entry ${i} has a bad signature`);
     const flags = b.readUInt16LE(p + 8);
     const methodCode = b.readUInt16LE(p + 10);
     const time = b.readUInt16LE(p + 12);
@@ -149,13 +158,16 @@ export function readZip(buf: Uint8Array): ZipEntry[] {
     const name = b.toString(flags & FLAG_UTF8 ? 'utf8' : 'latin1', p + 46, p + 46 + nameLen);
     p += 46 + nameLen + extraLen + commentLen;
     if (flags & 1) throw new ZipError(`zip entry "${name}" is encrypted`);
-    if (methodCode !== 0 && methodCode !== 8) throw new ZipError(`zip entry "${name}" uses compression method ${methodCode}`);
-    if (b.readUInt32LE(localOffset) !== LOCAL_SIG) throw new ZipError(`corrupt zip: local header of "${name}" not found`);
+    if (methodCode !== 0 && methodCode !== 8)
+      throw new ZipError(`zip entry "${name}" uses compression method ${methodCode}`);
+    if (b.readUInt32LE(localOffset) !== LOCAL_SIG)
+      throw new ZipError(`corrupt zip: local header of "${name}" not found`);
     const start = localOffset + 30 + b.readUInt16LE(localOffset + 26) + b.readUInt16LE(localOffset + 28);
     const body = b.subarray(start, start + csize);
     if (body.length !== csize) throw new ZipError(`corrupt zip: data of "${name}" is truncated`);
     const data = methodCode === 8 ? inflateRawSync(body) : Buffer.from(body);
-    if (data.length !== usize) throw new ZipError(`corrupt zip: "${name}" inflates to ${data.length} bytes, expected ${usize}`);
+    if (data.length !== usize)
+      throw new ZipError(`corrupt zip: "${name}" inflates to ${data.length} bytes, expected ${usize}`);
     if (crc32(data) !== crc) throw new ZipError(`corrupt zip: CRC mismatch in "${name}"`);
     entries.push({
       name,

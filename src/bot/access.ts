@@ -36,8 +36,7 @@ export interface AccessPolicy {
 }
 
 export type AccessDecision =
-  | { allowed: true; workspaceId?: string }
-  | { allowed: false; reason: string; howToGetAccess: string };
+  { allowed: true; workspaceId?: string } | { allowed: false; reason: string; howToGetAccess: string };
 
 export const EMPTY_WORKSPACE_MAP: WorkspaceMap = { teams: new Map(), channels: new Map(), chats: new Map() };
 
@@ -117,7 +116,9 @@ function workspaceFor(policy: AccessPolicy, ctx: TeamsContext): AccessDecision {
   const mapped =
     (ctx.channelId !== undefined ? map.channels.get(ctx.channelId) : undefined) ??
     (ctx.teamId !== undefined ? map.teams.get(ctx.teamId) : undefined) ??
-    (ctx.conversationType !== 'channel' && ctx.conversationId !== undefined ? map.chats.get(ctx.conversationId) : undefined) ??
+    (ctx.conversationType !== 'channel' && ctx.conversationId !== undefined
+      ? map.chats.get(ctx.conversationId)
+      : undefined) ??
     map.fallback;
   if (mapped) return { allowed: true, workspaceId: mapped };
   // Refusing (rather than using the bot's own workspace) is what keeps one team out of another's logs.
@@ -212,7 +213,8 @@ export function parseWorkspaceMap(text: string | undefined): ParseResult<Workspa
     target.set(id, workspace);
   });
 
-  if (problems.length > 0) return { ok: false, problems: problems.map((p) => `WORKSPACE_MAP ${p}. Format: ${WORKSPACE_MAP_FORMAT}`) };
+  if (problems.length > 0)
+    return { ok: false, problems: problems.map((p) => `WORKSPACE_MAP ${p}. Format: ${WORKSPACE_MAP_FORMAT}`) };
   return { ok: true, value: { teams, channels, chats, fallback } };
 }
 

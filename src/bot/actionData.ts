@@ -17,16 +17,9 @@ export interface ActionData {
 export type SignedAction = ActionData & { kid: string; sig: string };
 
 export type VerifyFailure =
-  | 'not-an-object'
-  | 'missing-signature'
-  | 'malformed'
-  | 'too-large'
-  | 'stale-key'
-  | 'bad-signature';
+  'not-an-object' | 'missing-signature' | 'malformed' | 'too-large' | 'stale-key' | 'bad-signature';
 
-export type VerifyResult =
-  | { ok: true; data: ActionData }
-  | { ok: false; code: VerifyFailure; reason: string };
+export type VerifyResult = { ok: true; data: ActionData } | { ok: false; code: VerifyFailure; reason: string };
 
 /** Signed data stays small: it rides on every button of every card. */
 export const MAX_ACTION_BYTES = 4096;
@@ -107,7 +100,7 @@ export function signAction(data: ActionData, secretInput: SecretInput): SignedAc
   const body = { ...data, [KID]: secret.kid };
   const bytes = Buffer.byteLength(canonicalJson(body));
   if (bytes > MAX_ACTION_BYTES) throw new RangeError(`action data is ${bytes} bytes; the limit is ${MAX_ACTION_BYTES}`);
-  return { ...body, [SIG]: mac(secret.key, body).toString('base64url') } as SignedAction;
+  return { ...body, [SIG]: mac(secret.key, body).toString('base64url') };
 }
 
 const STALE_MESSAGE =
@@ -143,7 +136,8 @@ export function verifyAction(value: unknown, secretInput: SecretInput): VerifyRe
   if (!signatureOk) {
     // A well-formed action signed under another key id is a card from before a restart, not an attack.
     const kid = body[KID];
-    if (typeof kid === 'string' && kid !== secret.kid && /^[0-9a-f]{8}$/.test(kid)) return fail('stale-key', STALE_MESSAGE);
+    if (typeof kid === 'string' && kid !== secret.kid && /^[0-9a-f]{8}$/.test(kid))
+      return fail('stale-key', STALE_MESSAGE);
     return fail('bad-signature', TAMPERED_MESSAGE);
   }
   const { [KID]: _kid, ...data } = body;
@@ -196,6 +190,7 @@ export function signCardActions<T>(card: T, secret: SecretInput): T {
 export function verifyCardAction(verb: unknown, data: unknown, secret: SecretInput): VerifyResult {
   const result = verifyAction(data, secret);
   if (!result.ok) return result;
-  if (verb !== undefined && verb !== null && verb !== '' && verb !== result.data.verb) return fail('bad-signature', TAMPERED_MESSAGE);
+  if (verb !== undefined && verb !== null && verb !== '' && verb !== result.data.verb)
+    return fail('bad-signature', TAMPERED_MESSAGE);
   return result;
 }

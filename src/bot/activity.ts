@@ -51,7 +51,10 @@ export function parseActionData(verb: unknown, data: unknown): ActionData {
   const d = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
   const v = typeof verb === 'string' && verb ? verb : d.verb;
   if (typeof v !== 'string' || !(ACTION_VERBS as readonly string[]).includes(v)) {
-    return { ok: false, error: `Unknown card action "${String(v).slice(0, 40)}"; this card supports ${ACTION_VERBS.join(', ')}.` };
+    return {
+      ok: false,
+      error: `Unknown card action "${String(v).slice(0, 40)}"; this card supports ${ACTION_VERBS.join(', ')}.`,
+    };
   }
   const command = d.command;
   if (typeof command !== 'string' || !command.trim()) {

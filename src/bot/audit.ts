@@ -8,7 +8,8 @@ import { redactSecrets } from '../signatures/redact';
 import type { ConversationType, TeamsContext } from './teamsContext';
 
 export type AuditEvent = 'command' | 'action' | 'refused' | 'rate-limited';
-export type AuditOutcome = 'answer' | 'help' | 'error' | 'refused' | 'rate-limited' | 'parse-error' | 'timeout' | 'pinned';
+export type AuditOutcome =
+  'answer' | 'help' | 'error' | 'refused' | 'rate-limited' | 'parse-error' | 'timeout' | 'pinned';
 
 export interface AuditRecord {
   ts: string;
@@ -111,7 +112,8 @@ export class AuditLog {
         kqlHash: input.kql !== undefined ? kqlHash(input.kql) : undefined,
         verb: this.text(input.verb, 40),
       },
-      durationMs: input.durationMs !== undefined && Number.isFinite(input.durationMs) ? Math.round(input.durationMs) : undefined,
+      durationMs:
+        input.durationMs !== undefined && Number.isFinite(input.durationMs) ? Math.round(input.durationMs) : undefined,
       outcome: input.outcome,
       errorCode: this.text(input.errorCode, 80),
       detail: this.text(input.detail, 300),

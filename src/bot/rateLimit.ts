@@ -15,7 +15,8 @@ export interface RateLimitOptions {
   now?: () => number;
 }
 
-export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number; scope: 'user' | 'conversation'; message: string };
+export type RateDecision =
+  { ok: true } | { ok: false; retryAfterSeconds: number; scope: 'user' | 'conversation'; message: string };
 
 interface Bucket {
   tokens: number;
@@ -93,7 +94,7 @@ export class RateLimiter {
     this.housekeeping(now);
     const userKey = who.userId ?? 'unknown-user';
     // A channel thread id ends in ";messageid=<root>": every thread of a channel shares one bucket.
-    const convKey = (who.conversationId ?? 'unknown-conversation').split(';messageid=')[0]!;
+    const convKey = (who.conversationId ?? 'unknown-conversation').split(';messageid=')[0];
 
     if (this.users.peek(userKey, now) < 1) {
       const retryAfterSeconds = Math.max(1, Math.ceil(this.users.msUntilOneToken(userKey, now) / 1000));

@@ -18,7 +18,10 @@ export function timeoutAnswer(command: Command, ms: number): ErrorAnswer {
     title: 'The query took too long',
     what: `"${command.text}" had no answer after ${s} s, so the bot stopped waiting and cancelled the query.`,
     cause: 'The log workspace is slow or busy right now, or the time window covers a lot of traffic.',
-    fix: ['Try a shorter window, for example "triage last 15m"', 'Press "Try again" in a minute: Log Analytics queues queries when it is busy'],
+    fix: [
+      'Try a shorter window, for example "triage last 15m"',
+      'Press "Try again" in a minute: Log Analytics queues queries when it is busy',
+    ],
     code: 'Timeout',
     retryable: true,
   };
@@ -89,14 +92,23 @@ export async function runWithDeadline(
   });
   try {
     return await Promise.race([
-      triage.run(command, { requestedBy: opts.requestedBy, workspaceId: opts.workspaceId, timeZone: opts.timeZone, signal: ac.signal }),
+      triage.run(command, {
+        requestedBy: opts.requestedBy,
+        workspaceId: opts.workspaceId,
+        timeZone: opts.timeZone,
+        signal: ac.signal,
+      }),
       deadline,
       shutdown,
     ]);
   } catch (err) {
     if (opts.shutdown?.aborted) return restartingAnswer(command);
     if (err instanceof DeadlineExceeded || ac.signal.aborted) {
-      opts.logger.warn('command timed out', { command: command.text, timeoutMs: opts.timeoutMs, reference: opts.reference });
+      opts.logger.warn('command timed out', {
+        command: command.text,
+        timeoutMs: opts.timeoutMs,
+        reference: opts.reference,
+      });
       return timeoutAnswer(command, opts.timeoutMs);
     }
     opts.logger.error('command failed', {

@@ -36,7 +36,10 @@ export class StrictStatusAuthentication extends BotFrameworkAuthentication {
     return this.inner.authenticateRequest(activity, authHeader).catch(asUnauthorized);
   }
 
-  override authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
+  override authenticateStreamingRequest(
+    authHeader: string,
+    channelIdHeader: string,
+  ): Promise<AuthenticateRequestResult> {
     return this.inner.authenticateStreamingRequest(authHeader, channelIdHeader).catch(asUnauthorized);
   }
 

@@ -13,7 +13,15 @@ import {
 import { setMaxListeners } from 'node:events';
 import type { Answer, BotReply, ErrorAnswer } from '../answer';
 import type { Command } from '../commands/types';
-import { cardAttachment, renderKqlCard, renderReply, renderRunningCard, RENDER_BUDGET_BYTES, CARD_CONTENT_TYPE, type AdaptiveCard } from '../cards';
+import {
+  cardAttachment,
+  renderKqlCard,
+  renderReply,
+  renderRunningCard,
+  RENDER_BUDGET_BYTES,
+  CARD_CONTENT_TYPE,
+  type AdaptiveCard,
+} from '../cards';
 import { redactSecrets } from '../cards/sanitize';
 import type { PortalTarget } from '../cards/portalLink';
 import { commandTextOf, parseActionData, requesterOf, timeZoneOf } from './activity';
@@ -24,11 +32,23 @@ import { checkInputLength, RateLimiter } from './rateLimit';
 import { teamsContextOf, type TeamsContext } from './teamsContext';
 import { silentLogger, type Logger, type Triage } from './ports';
 import { runWithDeadline } from './runCommand';
-import { isPinText, parsePinCommand, PinLimitError, pinListText, pinnedText, unpinnedText, type PinManager } from './pins';
+import {
+  isPinText,
+  parsePinCommand,
+  PinLimitError,
+  pinListText,
+  pinnedText,
+  unpinnedText,
+  type PinManager,
+} from './pins';
 
 /** The part of CloudAdapter the bot needs for proactive updates. */
 export interface ProactiveAdapter {
-  continueConversationAsync(appId: string, reference: Partial<ConversationReference>, logic: (ctx: TurnContext) => Promise<void>): Promise<void>;
+  continueConversationAsync(
+    appId: string,
+    reference: Partial<ConversationReference>,
+    logic: (ctx: TurnContext) => Promise<void>,
+  ): Promise<void>;
 }
 
 export interface TriageBotOptions {
@@ -105,7 +125,8 @@ export class TriageBot extends TeamsActivityHandler {
     this.access = opts.access ?? openAccessPolicy();
     this.key = opts.signingKey ?? signingKey();
     this.limiter = opts.rateLimiter ?? new RateLimiter();
-    this.audit = opts.audit ?? new AuditLog({ sink: (line) => this.logger.info('audit', { record: JSON.parse(line) }) });
+    this.audit =
+      opts.audit ?? new AuditLog({ sink: (line) => this.logger.info('audit', { record: JSON.parse(line) }) });
     this.maxCommandLength = opts.maxCommandLength ?? 500;
     this.pins = opts.pins;
     // Every answer in flight listens on the shutdown signal; dozens at once during an outage are expected.
@@ -175,9 +196,19 @@ export class TriageBot extends TeamsActivityHandler {
 
   /** Spends one command from the user's and conversation's budget; the message to show when over it. */
   private overLimit(asker: Asker, command: Command): string | undefined {
-    const d = this.limiter.take({ userId: asker.teams.userAadObjectId ?? asker.name, conversationId: asker.teams.conversationId });
+    const d = this.limiter.take({
+      userId: asker.teams.userAadObjectId ?? asker.name,
+      conversationId: asker.teams.conversationId,
+    });
     if (d.ok) return undefined;
-    this.audit.record({ event: 'rate-limited', ctx: asker.teams, kind: command.kind, text: command.text, outcome: 'rate-limited', detail: d.message });
+    this.audit.record({
+      event: 'rate-limited',
+      ctx: asker.teams,
+      kind: command.kind,
+      text: command.text,
+      outcome: 'rate-limited',
+      detail: d.message,
+    });
     return d.message;
   }
 
@@ -215,7 +246,10 @@ export class TriageBot extends TeamsActivityHandler {
     const outcome = this.triage.parse(text, { now: this.now(), timeZone: asker.timeZone });
     if (!outcome.ok) {
       this.audit.record({ event: 'command', ctx: asker.teams, text, outcome: 'parse-error', detail: outcome.error });
-      await this.sendCard(ctx, renderReply(this.triage.help(outcome.error, outcome.suggestions), this.renderOpts(asker)));
+      await this.sendCard(
+        ctx,
+        renderReply(this.triage.help(outcome.error, outcome.suggestions), this.renderOpts(asker)),
+      );
       return;
     }
     if (outcome.command.kind === 'help') {
@@ -242,12 +276,17 @@ export class TriageBot extends TeamsActivityHandler {
       return;
     }
     if (pc.kind === 'unpin') {
-      await ctx.sendActivity(unpinnedText(pc.all ? await pins.unpinAll(conversationId) : await pins.unpin(conversationId)));
+      await ctx.sendActivity(
+        unpinnedText(pc.all ? await pins.unpinAll(conversationId) : await pins.unpin(conversationId)),
+      );
       return;
     }
     const outcome = this.triage.parse(pc.commandText, { now: this.now(), timeZone: asker.timeZone });
     if (!outcome.ok) {
-      await this.sendCard(ctx, renderReply(this.triage.help(outcome.error, outcome.suggestions), this.renderOpts(asker)));
+      await this.sendCard(
+        ctx,
+        renderReply(this.triage.help(outcome.error, outcome.suggestions), this.renderOpts(asker)),
+      );
       return;
     }
     const started = await this.startCommand(ctx, outcome.command, asker);
@@ -275,10 +314,23 @@ export class TriageBot extends TeamsActivityHandler {
 
   /** A refreshed pinned card: rendered and signed like any answer, with room left for the live footer. */
   renderPinCard(reply: BotReply, timeZone?: string): AdaptiveCard {
-    return this.sign(renderReply(reply, { now: this.now(), timeZone, portalLink: this.portalLink, portal: this.portal, budgetBytes: RENDER_BUDGET_BYTES - 300 }));
+    return this.sign(
+      renderReply(reply, {
+        now: this.now(),
+        timeZone,
+        portalLink: this.portalLink,
+        portal: this.portal,
+        budgetBytes: RENDER_BUDGET_BYTES - 300,
+      }),
+    );
   }
 
-  private async startCommand(ctx: TurnContext, command: Command, asker: Asker, replaceId?: string): Promise<false | { cardId?: string }> {
+  private async startCommand(
+    ctx: TurnContext,
+    command: Command,
+    asker: Asker,
+    replaceId?: string,
+  ): Promise<false | { cardId?: string }> {
     const limited = this.overLimit(asker, command);
     if (limited) {
       await ctx.sendActivity(limited);
@@ -298,7 +350,13 @@ export class TriageBot extends TeamsActivityHandler {
     return { cardId };
   }
 
-  private async answerInPlace(ref: Partial<ConversationReference>, cardId: string | undefined, command: Command, asker: Asker, reference: string): Promise<void> {
+  private async answerInPlace(
+    ref: Partial<ConversationReference>,
+    cardId: string | undefined,
+    command: Command,
+    asker: Asker,
+    reference: string,
+  ): Promise<void> {
     const reply = await this.execute(command, asker, reference);
     await this.deliver(ref, cardId, renderReply(reply, this.renderOpts(asker)));
   }
@@ -330,7 +388,11 @@ export class TriageBot extends TeamsActivityHandler {
   }
 
   /** Replaces the card with id `cardId`; if the update is refused (message deleted, id lost), posts it instead. */
-  private async deliver(ref: Partial<ConversationReference>, cardId: string | undefined, unsigned: AdaptiveCard): Promise<void> {
+  private async deliver(
+    ref: Partial<ConversationReference>,
+    cardId: string | undefined,
+    unsigned: AdaptiveCard,
+  ): Promise<void> {
     const card = this.sign(unsigned);
     await this.adapter.continueConversationAsync(this.appId, ref, async (ctx) => {
       if (cardId) {
@@ -345,14 +407,23 @@ export class TriageBot extends TeamsActivityHandler {
     });
   }
 
-  protected override async onAdaptiveCardInvoke(ctx: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+  protected override async onAdaptiveCardInvoke(
+    ctx: TurnContext,
+    value: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
     const asker = this.asker(ctx);
     const refused = this.refusal(asker, 'action', value.action?.verb);
     if (refused) return invokeMessage(refused);
     // Only data this bot signed is acted on: anyone in the conversation can craft an invoke.
     const verified = verifyCardAction(value.action?.verb, value.action?.data, this.key);
     if (!verified.ok) {
-      this.audit.record({ event: 'action', ctx: asker.teams, verb: value.action?.verb, outcome: 'refused', detail: verified.code });
+      this.audit.record({
+        event: 'action',
+        ctx: asker.teams,
+        verb: value.action?.verb,
+        outcome: 'refused',
+        detail: verified.code,
+      });
       return invokeError(400, 'BadRequest', `This card action was refused: ${verified.reason}`);
     }
     const action = parseActionData(verified.data.verb, verified.data);
@@ -371,7 +442,9 @@ export class TriageBot extends TeamsActivityHandler {
     switch (action.verb) {
       case 'drill': {
         const started = await this.startCommand(ctx, command, asker);
-        return invokeMessage(started ? `Running "${command.text}"; the answer appears below.` : 'Not run: see the message below.');
+        return invokeMessage(
+          started ? `Running "${command.text}"; the answer appears below.` : 'Not run: see the message below.',
+        );
       }
       case 'showKql': {
         const cached = this.kqlByCommand.get(command.text);
@@ -393,7 +466,12 @@ export class TriageBot extends TeamsActivityHandler {
    * with the running card, and replaces the message once the answer arrives. A manual refresh also
    * updates the message itself so everyone (and a pinned copy) sees the new answer.
    */
-  private async refresh(ctx: TurnContext, command: Command, asker: Asker, automatic: boolean): Promise<AdaptiveCardInvokeResponse> {
+  private async refresh(
+    ctx: TurnContext,
+    command: Command,
+    asker: Asker,
+    automatic: boolean,
+  ): Promise<AdaptiveCardInvokeResponse> {
     const limited = this.overLimit(asker, command);
     if (limited) return invokeMessage(limited);
     const ref = TurnContext.getConversationReference(ctx.activity);
@@ -453,12 +531,19 @@ export class TriageBot extends TeamsActivityHandler {
   private rememberKql(commandText: string, kql: string): void {
     this.kqlByCommand.delete(commandText);
     this.kqlByCommand.set(commandText, kql);
-    if (this.kqlByCommand.size > KQL_CACHE_SIZE) this.kqlByCommand.delete(this.kqlByCommand.keys().next().value as string);
+    if (this.kqlByCommand.size > KQL_CACHE_SIZE)
+      this.kqlByCommand.delete(this.kqlByCommand.keys().next().value as string);
   }
 
   private renderOpts(asker: Asker) {
     // Signing adds ~100 bytes per button after rendering; keep that inside the 40 KB card budget.
-    return { now: this.now(), timeZone: asker.timeZone, portalLink: this.portalLink, portal: this.portal, budgetBytes: RENDER_BUDGET_BYTES };
+    return {
+      now: this.now(),
+      timeZone: asker.timeZone,
+      portalLink: this.portalLink,
+      portal: this.portal,
+      budgetBytes: RENDER_BUDGET_BYTES,
+    };
   }
 
   private async sendCard(ctx: TurnContext, card: AdaptiveCard) {
@@ -471,11 +556,19 @@ function invokeCard(card: AdaptiveCard): AdaptiveCardInvokeResponse {
 }
 
 function invokeMessage(text: string): AdaptiveCardInvokeResponse {
-  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text as unknown as Record<string, unknown> };
+  return {
+    statusCode: 200,
+    type: 'application/vnd.microsoft.activity.message',
+    value: text as unknown as Record<string, unknown>,
+  };
 }
 
 function invokeError(status: number, code: string, message: string): AdaptiveCardInvokeResponse {
-  return { statusCode: status, type: 'application/vnd.microsoft.error', value: { code, message } as Record<string, unknown> };
+  return {
+    statusCode: status,
+    type: 'application/vnd.microsoft.error',
+    value: { code, message },
+  };
 }
 
 /** Error text for logs: name and message only (stacks can carry request data), secrets redacted. */

@@ -8,7 +8,15 @@ import * as path from 'node:path';
 import { Template } from 'adaptivecards-templating';
 import type { BotReply } from '../answer';
 import type { Command } from '../commands/types';
-import { answerModel, DEFAULT_LIMITS, errorModel, helpModel, runningModel, type AnswerLimits, type RenderOptions } from './viewModel';
+import {
+  answerModel,
+  DEFAULT_LIMITS,
+  errorModel,
+  helpModel,
+  runningModel,
+  type AnswerLimits,
+  type RenderOptions,
+} from './viewModel';
 import { plainText } from './sanitize';
 
 export type { RenderOptions } from './viewModel';
@@ -110,7 +118,10 @@ function renderAnswer(reply: Extract<BotReply, { type: 'answer' }>, opts: Render
   }
   if (cardBytes(card) > budget) {
     // Only pathological inputs get here (e.g. hundreds of sections); say so instead of failing the send.
-    return fallbackCard(reply.title, `${reply.summary}\n\nThe full answer is too large for a Teams card; narrow it to one API ("on <api>") or a shorter window.`);
+    return fallbackCard(
+      reply.title,
+      `${reply.summary}\n\nThe full answer is too large for a Teams card; narrow it to one API ("on <api>") or a shorter window.`,
+    );
   }
   return card;
 }
@@ -129,7 +140,10 @@ export function renderReply(reply: BotReply, opts: RenderOptions & { budgetBytes
     }
   } catch (err) {
     if (!(err instanceof CardRenderError)) throw err;
-    return fallbackCard('The answer could not be drawn as a card', `${err.message}. The command itself ran; send it again, and if this card comes back, tell the bot's operators (the error is in the bot's log).`);
+    return fallbackCard(
+      'The answer could not be drawn as a card',
+      `${err.message}. The command itself ran; send it again, and if this card comes back, tell the bot's operators (the error is in the bot's log).`,
+    );
   }
   return fallbackCard('Unknown reply', 'The bot produced a reply it cannot display.');
 }
@@ -152,7 +166,10 @@ export function renderKqlCard(title: string, kql: string): AdaptiveCard {
     msteams: { width: 'Full' },
     body: [
       { type: 'TextBlock', text: plainText(title, 200), weight: 'Bolder', wrap: true },
-      { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: plainText(kql, 30000), fontType: 'Monospace', size: 'Small' }] },
+      {
+        type: 'RichTextBlock',
+        inlines: [{ type: 'TextRun', text: plainText(kql, 30000), fontType: 'Monospace', size: 'Small' }],
+      },
     ],
   };
 }

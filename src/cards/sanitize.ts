@@ -4,9 +4,21 @@
  * key could still be stopped, and it is cheap.
  */
 
-const SECRET_QUERY_KEYS = ['subscription-key', 'sig', 'code', 'access_token', 'api-key', 'apikey', 'key', 'token', 'client_secret', 'password'];
+const SECRET_QUERY_KEYS = [
+  'subscription-key',
+  'sig',
+  'code',
+  'access_token',
+  'api-key',
+  'apikey',
+  'key',
+  'token',
+  'client_secret',
+  'password',
+];
 const QUERY_SECRET = new RegExp(`([?&;](?:${SECRET_QUERY_KEYS.map(escapeRe).join('|')})=)[^&#\\s"']*`, 'gi');
-const HEADER_SECRET = /((?:ocp-apim-subscription-key|authorization|x-api-key)\s*[:=]\s*)(?:bearer\s+|basic\s+)?[^\s,;"']+/gi;
+const HEADER_SECRET =
+  /((?:ocp-apim-subscription-key|authorization|x-api-key)\s*[:=]\s*)(?:bearer\s+|basic\s+)?[^\s,;"']+/gi;
 /** Three base64url segments starting with a JSON header ("eyJ"): a JWT anywhere in a string. */
 const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 

@@ -7,7 +7,13 @@ import type { AnswerSection } from '../answer';
 import type { Cell } from '../kql/types';
 import { fmtInt, utcClock, utcDate } from './format';
 import { cardText } from './sanitize';
-import { pivotBreakerTimeline, isBreakerTimeline, failuresTimeline, type ChartModel, type TableShape } from './timeline';
+import {
+  pivotBreakerTimeline,
+  isBreakerTimeline,
+  failuresTimeline,
+  type ChartModel,
+  type TableShape,
+} from './timeline';
 
 /** Headers people read; a column not listed keeps its own name. */
 export const COLUMN_LABELS: Record<string, string> = {
@@ -73,8 +79,10 @@ interface Col {
   texts?: string[];
 }
 
-const same = (a: Cell, b: Cell): boolean => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
-const constant = (c: Col): boolean => c.values.length >= 2 && c.values.every((v) => same(v, c.values[0])) && c.values[0] !== null && c.values[0] !== '';
+const same = (a: Cell, b: Cell): boolean =>
+  a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
+const constant = (c: Col): boolean =>
+  c.values.length >= 2 && c.values.every((v) => same(v, c.values[0])) && c.values[0] !== null && c.values[0] !== '';
 const isText = (c: Col): boolean => c.values.every((v) => v === null || typeof v === 'string');
 
 /**
@@ -92,7 +100,8 @@ function sayOnce(c: Col, key: Col | undefined, multiDay: boolean): string[] | nu
   const sorted = [...groups.entries()].sort((a, b) => b[1].length - a[1].length);
   if (sorted.length === 1) return [`${c.label} (every row): ${sorted[0][0]}`];
   return sorted.map(([text, rows]) => {
-    const which = key && rows.length <= 2 ? `: ${rows.map((i) => cellText(key.values[i], key.name, multiDay)).join(', ')}` : '';
+    const which =
+      key && rows.length <= 2 ? `: ${rows.map((i) => cellText(key.values[i], key.name, multiDay)).join(', ')}` : '';
     return `${c.label} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'}${which}): ${text}`;
   });
 }
@@ -115,7 +124,8 @@ function shapeColumns(s: AnswerSection, multiDay: boolean): { cols: Col[]; lead:
       cols = cols.filter((x) => x !== c);
     }
   }
-  if (cols.length > MAX_TABLE_COLUMNS) for (const c of cols.filter((c) => isText(c) && constant(c))) if (cols.length > MAX_TABLE_COLUMNS) hoist(c);
+  if (cols.length > MAX_TABLE_COLUMNS)
+    for (const c of cols.filter((c) => isText(c) && constant(c))) if (cols.length > MAX_TABLE_COLUMNS) hoist(c);
   const merge = (a: string, b: string, label: string, join: (x: string, y: string) => string) => {
     if (cols.length <= MAX_TABLE_COLUMNS) return;
     const ia = cols.findIndex((c) => c.name === a);
@@ -153,7 +163,8 @@ export function columnWeights(texts: string[][]): number[] {
   });
 }
 
-const isNumeric = (values: Cell[]): boolean => values.some((v) => typeof v === 'number') && values.every((v) => v === null || typeof v === 'number');
+const isNumeric = (values: Cell[]): boolean =>
+  values.some((v) => typeof v === 'number') && values.every((v) => v === null || typeof v === 'number');
 
 /** Header + body rows, widths and alignment in the shape cards/answer.json binds. */
 export function tableModel(shape: TableShape, maxRows: number) {
@@ -168,7 +179,15 @@ export function tableModel(shape: TableShape, maxRows: number) {
   };
 }
 
-const NO_CHART: ChartModel = { hasChart: false, chartType: '', chartTitle: '', xTitle: '', yTitle: '', series: [], chartFallback: '' };
+const NO_CHART: ChartModel = {
+  hasChart: false,
+  chartType: '',
+  chartTitle: '',
+  xTitle: '',
+  yTitle: '',
+  series: [],
+  chartFallback: '',
+};
 
 /** One section's template data. */
 export function sectionModel(s: AnswerSection, maxRows: number) {

@@ -11,7 +11,9 @@ function unescapeMd(s: string): string {
 function inline(n: Node): string {
   if (n.type === 'TextBlock') return unescapeMd(String(n.text ?? ''));
   if (n.type === 'RichTextBlock') {
-    return (n.inlines as Node[] | undefined ?? []).map((r) => (typeof r === 'string' ? r : String(r.text ?? ''))).join('');
+    return ((n.inlines as Node[] | undefined) ?? [])
+      .map((r) => (typeof r === 'string' ? r : String(r.text ?? '')))
+      .join('');
   }
   return '';
 }
@@ -23,7 +25,8 @@ function walk(n: Node, out: string[], indent: string): void {
       for (const line of inline(n).split('\n')) out.push(indent + line);
       return;
     case 'FactSet':
-      for (const f of (n.facts as Node[] | undefined) ?? []) out.push(`${indent}${f.title}: ${unescapeMd(String(f.value))}`);
+      for (const f of (n.facts as Node[] | undefined) ?? [])
+        out.push(`${indent}${f.title}: ${unescapeMd(String(f.value))}`);
       return;
     case 'ColumnSet': {
       const cells = ((n.columns as Node[] | undefined) ?? []).map((c) => {
@@ -45,14 +48,16 @@ function walk(n: Node, out: string[], indent: string): void {
       }
       return;
     case 'Container':
-      for (const item of (n.items as Node[] | undefined) ?? []) walk(item, out, n.isVisible === false ? indent + '  ' : indent);
+      for (const item of (n.items as Node[] | undefined) ?? [])
+        walk(item, out, n.isVisible === false ? indent + '  ' : indent);
       return;
     case 'ActionSet':
       out.push(indent + actions(n.actions as Node[] | undefined));
       return;
     default:
       // Chart.* (Teams-only): what a reader without chart support sees is the fallback.
-      if (typeof n.type === 'string' && n.type.startsWith('Chart.') && n.fallback && typeof n.fallback === 'object') walk(n.fallback as Node, out, indent);
+      if (typeof n.type === 'string' && n.type.startsWith('Chart.') && n.fallback && typeof n.fallback === 'object')
+        walk(n.fallback as Node, out, indent);
       return;
   }
 }

@@ -89,8 +89,8 @@ export function pivotBreakerTimeline(s: AnswerSection, multiDay: boolean): { tab
     if (t === null) continue;
     const b = byBin.get(t) ?? { requests: 0, backend5xx: 0, breaker503: 0, other: 0 };
     const n = num(r[iReq]);
-    const rc = typeof r[iRc] === 'number' ? (r[iRc] as number) : null;
-    const brc = typeof r[iBrc] === 'number' ? (r[iBrc] as number) : null;
+    const rc = typeof r[iRc] === 'number' ? r[iRc] : null;
+    const brc = typeof r[iBrc] === 'number' ? r[iBrc] : null;
     b.requests += n;
     if (brc !== null && brc >= 500) b.backend5xx += n;
     else if (brc === null && rc === 503) b.breaker503 += n;
@@ -106,14 +106,23 @@ export function pivotBreakerTimeline(s: AnswerSection, multiDay: boolean): { tab
     numeric: [false, true, true, true, true],
     rows: rows.map((r) => [r.x, fmtInt(r.requests), fmtInt(r.backend5xx), fmtInt(r.breaker503), fmtInt(r.other)]),
   };
-  const peak = (k: 'backend5xx' | 'breaker503') => rows.reduce((best, r) => (r[k] > best[k] ? r : best), rows[0] ?? { ...empty, x: '' });
+  const peak = (k: 'backend5xx' | 'breaker503') =>
+    rows.reduce((best, r) => (r[k] > best[k] ? r : best), rows[0] ?? { ...empty, x: '' });
   const total = (k: 'backend5xx' | 'breaker503') => rows.reduce((sum, r) => sum + r[k], 0);
   const per = step ? binPhrase(step) : 'bin';
   const parts: string[] = [];
   const b5 = total('backend5xx');
   const first503 = rows.find((r) => r.breaker503 > 0);
-  parts.push(b5 > 0 ? `Backend 5xx per ${per}: ${fmtInt(b5)} in all, peak ${fmtInt(peak('backend5xx').backend5xx)} at ${peak('backend5xx').x}` : 'No backend 5xx in the timeline');
-  parts.push(first503 ? `gateway 503s (breaker open) from ${first503.x}, peak ${fmtInt(peak('breaker503').breaker503)} at ${peak('breaker503').x}` : 'no breaker 503s');
+  parts.push(
+    b5 > 0
+      ? `Backend 5xx per ${per}: ${fmtInt(b5)} in all, peak ${fmtInt(peak('backend5xx').backend5xx)} at ${peak('backend5xx').x}`
+      : 'No backend 5xx in the timeline',
+  );
+  parts.push(
+    first503
+      ? `gateway 503s (breaker open) from ${first503.x}, peak ${fmtInt(peak('breaker503').breaker503)} at ${peak('breaker503').x}`
+      : 'no breaker 503s',
+  );
   const chart: ChartModel = {
     hasChart: rows.length > 1,
     chartType: 'Chart.VerticalBar.Grouped',
@@ -145,17 +154,21 @@ export function failuresTimeline(s: AnswerSection, multiDay: boolean): ChartMode
     byBin.set(t, e);
   }
   const { bins, step } = binsOf([...byBin.keys()], 24);
-  if (bins.length < 2) return { hasChart: false, chartType: '', chartTitle: '', xTitle: '', yTitle: '', series: [], chartFallback: '' };
+  if (bins.length < 2)
+    return { hasChart: false, chartType: '', chartTitle: '', xTitle: '', yTitle: '', series: [], chartFallback: '' };
   const points = bins.map((t) => ({ x: label(t, step, multiDay), ...(byBin.get(t) ?? { y: 0, requests: 0 }) }));
   const per = binPhrase(step);
   const yName = s.chart!.y === 'Failures' ? 'Failed requests' : s.chart!.y;
   const series = [{ legend: yName, values: points.map((p) => ({ x: p.x, y: p.y })) }];
-  if (iReq >= 0 && s.chart!.y !== 'Requests') series.push({ legend: 'All requests', values: points.map((p) => ({ x: p.x, y: p.requests })) });
+  if (iReq >= 0 && s.chart!.y !== 'Requests')
+    series.push({ legend: 'All requests', values: points.map((p) => ({ x: p.x, y: p.requests })) });
   const peak = points.reduce((best, p) => (p.y > best.y ? p : best), points[0]);
   const total = points.reduce((sum, p) => sum + p.y, 0);
   const of = iReq >= 0 ? ` (of ${fmtInt(peak.requests)} requests)` : '';
   const fallback =
-    total > 0 ? `${yName} per ${per}: peak ${fmtInt(peak.y)} at ${peak.x}${of}; ${fmtInt(total)} in ${points.length} bins from ${points[0].x} to ${points[points.length - 1].x}.` : `No ${yName.toLowerCase()} in the window.`;
+    total > 0
+      ? `${yName} per ${per}: peak ${fmtInt(peak.y)} at ${peak.x}${of}; ${fmtInt(total)} in ${points.length} bins from ${points[0].x} to ${points[points.length - 1].x}.`
+      : `No ${yName.toLowerCase()} in the window.`;
   return {
     hasChart: true,
     chartType: 'Chart.Line',

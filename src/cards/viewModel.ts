@@ -146,10 +146,16 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
     const fresh = fmtFreshness(a.freshness.completeTo, a.freshness.lagMinutes, opts.now);
     if (fresh) footer.push(fresh);
   }
-  footer.push(`Workspace ${a.source.workspace} (${a.source.kind === 'embedded' ? 'embedded engine' : 'Log Analytics'}), ${a.source.schema} schema`);
+  footer.push(
+    `Workspace ${a.source.workspace} (${a.source.kind === 'embedded' ? 'embedded engine' : 'Log Analytics'}), ${a.source.schema} schema`,
+  );
   const rows = a.stats.rowsExamined !== undefined ? `${fmtInt(a.stats.rowsExamined)} rows examined · ` : '';
-  footer.push(`${rows}query ${fmtDuration(a.stats.queryMs)} · ${a.stats.queries} ${a.stats.queries === 1 ? 'query' : 'queries'}`);
-  footer.push(`${a.requestedBy ? `Asked by ${a.requestedBy}` : 'Asked'} at ${utcClock(opts.now, true)} UTC: "${commandText(a.command.text)}"`);
+  footer.push(
+    `${rows}query ${fmtDuration(a.stats.queryMs)} · ${a.stats.queries} ${a.stats.queries === 1 ? 'query' : 'queries'}`,
+  );
+  footer.push(
+    `${a.requestedBy ? `Asked by ${a.requestedBy}` : 'Asked'} at ${utcClock(opts.now, true)} UTC: "${commandText(a.command.text)}"`,
+  );
   // Teams users have no CLI: say what is missing; "Show KQL" / "Full KQL" give the query that finds them all.
   const more = hidden > 0 ? `and ${fmtInt(hidden)} more ${hidden === 1 ? 'signature' : 'signatures'} not shown` : '';
   const sections = a.sections.map((s) => sectionModel(s, limits.sectionRows));
@@ -170,7 +176,9 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
     hasMore: more.length > 0,
     more,
     sections,
-    kqlHeading: kqlTrimmed ? `KQL (first ${fmtInt(limits.kqlChars)} characters; "Full KQL" shows all)` : 'KQL that produced this answer',
+    kqlHeading: kqlTrimmed
+      ? `KQL (first ${fmtInt(limits.kqlChars)} characters; "Full KQL" shows all)`
+      : 'KQL that produced this answer',
     kql: plainText(kqlTrimmed ? a.kql.slice(0, limits.kqlChars) + '\n…' : a.kql, limits.kqlChars + 2),
     kqlTrimmed,
     footer: footer.map((t) => ({ text: cardText(t, 300) })),
@@ -180,8 +188,13 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
 }
 
 function portalModel(a: Answer, opts: RenderOptions): { hasPortalLink: boolean; portalLink: string } {
-  const applies = opts.portal && a.source.kind === 'log-analytics' && (!opts.portal.workspaceId || opts.portal.workspaceId === a.source.workspace);
-  const link = applies ? portalQueryLink(opts.portal!, a.kql, a.command.window.from, a.command.window.to) : opts.portalLink;
+  const applies =
+    opts.portal &&
+    a.source.kind === 'log-analytics' &&
+    (!opts.portal.workspaceId || opts.portal.workspaceId === a.source.workspace);
+  const link = applies
+    ? portalQueryLink(opts.portal!, a.kql, a.command.window.from, a.command.window.to)
+    : opts.portalLink;
   const ok = Boolean(link && /^https:\/\//.test(link));
   return { hasPortalLink: ok, portalLink: ok ? link! : '' };
 }
@@ -199,7 +212,9 @@ export function errorModel(e: ErrorAnswer, opts: RenderOptions) {
     kql: plainText(e.kql ?? '', 6000),
     canRetry: e.retryable && command.length > 0,
     command,
-    footer: cardText(`Code ${e.code}${e.retryable ? ' · safe to retry' : ''} · ${utcClock(opts.now, true)} UTC${command ? ` · "${command}"` : ''}`),
+    footer: cardText(
+      `Code ${e.code}${e.retryable ? ' · safe to retry' : ''} · ${utcClock(opts.now, true)} UTC${command ? ` · "${command}"` : ''}`,
+    ),
   };
 }
 

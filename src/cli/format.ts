@@ -20,7 +20,7 @@ function jsonCell(cell: Cell, column: ColumnSchema): unknown {
 export function tableToJson(table: ResultTable): { columns: ColumnSchema[]; rows: unknown[][] } {
   return {
     columns: table.columns.map((c) => ({ name: c.name, type: c.type })),
-    rows: table.rows.map((r) => r.map((cell, i) => jsonCell(cell, table.columns[i]!))),
+    rows: table.rows.map((r) => r.map((cell, i) => jsonCell(cell, table.columns[i]))),
   };
 }
 
@@ -35,13 +35,22 @@ export function tableToText(table: ResultTable, maxCell = 60): string {
   const header = table.columns.map((c) => c.name);
   const body = table.rows.map((r) =>
     r.map((cell, i) => {
-      const t = textCell(cell, table.columns[i]!).replace(/\s+/g, ' ');
+      const t = textCell(cell, table.columns[i]).replace(/\s+/g, ' ');
       return t.length > maxCell ? `${t.slice(0, maxCell - 1)}…` : t;
     }),
   );
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), `(${table.rows.length} row${table.rows.length === 1 ? '' : 's'})`].join('\n');
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...body.map(line),
+    `(${table.rows.length} row${table.rows.length === 1 ? '' : 's'})`,
+  ].join('\n');
 }
 
 /** What the bot would say, as text: the same content as the card, ranked and explained. */
@@ -76,7 +85,8 @@ export function replyToText(reply: BotReply): string {
       `   ${f.explanation}`,
     );
     if (f.sampleMessage) out.push(`   Message: ${f.sampleMessage.replace(/\s*\n\s*/g, ' / ')}`);
-    if (f.fix.length > 0) out.push(`   Fix: ${f.fix[0]}${f.fix.length > 1 ? ` (+${f.fix.length - 1} more steps)` : ''}`);
+    if (f.fix.length > 0)
+      out.push(`   Fix: ${f.fix[0]}${f.fix.length > 1 ? ` (+${f.fix.length - 1} more steps)` : ''}`);
     out.push(`   Next: ${f.next}`);
   }
   for (const s of reply.sections) out.push('', s.title, tableToText(s.table));
@@ -86,7 +96,8 @@ export function replyToText(reply: BotReply): string {
     `Source: ${reply.source.kind} ${reply.source.workspace} (${reply.source.schema})` +
       `${stats.rowsExamined !== undefined ? `, ${stats.rowsExamined.toLocaleString('en-US')} rows examined` : ''}, ${stats.queryMs} ms`,
   );
-  if (reply.freshness) out.push(`Logs complete to ${reply.freshness.completeTo}, about ${reply.freshness.lagMinutes} min behind.`);
+  if (reply.freshness)
+    out.push(`Logs complete to ${reply.freshness.completeTo}, about ${reply.freshness.lagMinutes} min behind.`);
   out.push('', 'KQL:', reply.kql);
   return out.join('\n');
 }

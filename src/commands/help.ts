@@ -48,7 +48,8 @@ export const COMMAND_HELP: CommandHelp[] = [
     kind: 'breakers',
     words: ['breakers', 'circuit-breakers', 'circuits'],
     usage: 'breakers [window] [on <api>]',
-    description: 'Tripped circuit breakers (503s the gateway answered without calling the backend), by API and backend.',
+    description:
+      'Tripped circuit breakers (503s the gateway answered without calling the backend), by API and backend.',
     examples: ['breakers', 'breakers last 1h'],
   },
   {
@@ -57,7 +58,11 @@ export const COMMAND_HELP: CommandHelp[] = [
     usage: 'breaker <backend> [at <time>]',
     description:
       'What happened to one backend in the 10 minutes before its breaker tripped (30 s bins by gateway and backend status), and whether the breaker did its job or is set too tight.',
-    examples: ['breaker shipping-backend', 'breaker shipping-backend at 14:32', 'breaker payments.corp.contoso.local since 13:00'],
+    examples: [
+      'breaker shipping-backend',
+      'breaker shipping-backend at 14:32',
+      'breaker payments.corp.contoso.local since 13:00',
+    ],
   },
   {
     kind: 'apis',
@@ -70,7 +75,8 @@ export const COMMAND_HELP: CommandHelp[] = [
     kind: 'help',
     words: ['help', '?', 'commands', 'usage'],
     usage: 'help',
-    description: 'This list. Windows: 15m, 1h, 2d, "last 30 minutes", "past hour", "since 14:30", "between 14:00 and 14:30" (your Teams time zone, else UTC; at most 7 days).',
+    description:
+      'This list. Windows: 15m, 1h, 2d, "last 30 minutes", "past hour", "since 14:30", "between 14:00 and 14:30" (your Teams time zone, else UTC; at most 7 days).',
     examples: ['help'],
   },
 ];
@@ -85,7 +91,11 @@ export const LIVE_CARD_HELP = {
 
 /** The `commands` array of a HelpAnswer. */
 export function helpCommands(): { usage: string; description: string; examples: string[] }[] {
-  const all = [...COMMAND_HELP.filter((c) => c.kind !== 'help'), LIVE_CARD_HELP, ...COMMAND_HELP.filter((c) => c.kind === 'help')];
+  const all = [
+    ...COMMAND_HELP.filter((c) => c.kind !== 'help'),
+    LIVE_CARD_HELP,
+    ...COMMAND_HELP.filter((c) => c.kind === 'help'),
+  ];
   return all.map(({ usage, description, examples }) => ({ usage, description, examples: [...examples] }));
 }
 
@@ -97,7 +107,11 @@ export function helpFor(kind: CommandKind): CommandHelp {
 
 /** The reply to "help", or to text that did not parse (problem + closest commands). */
 export function helpAnswer(parseError?: { error: string; suggestions: string[] }): HelpAnswer {
-  const answer: HelpAnswer = { type: 'help', suggestions: parseError ? [...parseError.suggestions] : [], commands: helpCommands() };
+  const answer: HelpAnswer = {
+    type: 'help',
+    suggestions: parseError ? [...parseError.suggestions] : [],
+    commands: helpCommands(),
+  };
   if (parseError) answer.problem = parseError.error;
   return answer;
 }

@@ -15,10 +15,10 @@ for (const h of COMMAND_HELP) for (const w of h.words) WORD_TO_KIND.set(w, h.kin
 
 const FILLER = new Set(
   (
-    'pls please plz thx thanks ty hey hi hello yo bot can could would you u we are is was were what whats what\'s ' +
+    "pls please plz thx thanks ty hey hi hello yo bot can could would you u we are is was were what whats what's " +
     'getting get got seeing see the a an me us show give run do any all of with going happening some our my ' +
-    'again now quick quickly failures errors error failing broken there here about it its it\'s so ok okay many lots ' +
-    'requests calls responses tripped tripping open opened going why\'s status-codes'
+    "again now quick quickly failures errors error failing broken there here about it its it's so ok okay many lots " +
+    "requests calls responses tripped tripping open opened going why's status-codes"
   ).split(' '),
 );
 
@@ -43,7 +43,12 @@ function cleanText(text: string): string {
 
 /** Trailing sentence punctuation and wrapping quotes/markdown are not part of a word. */
 function trimToken(t: string): string {
-  return t.replace(/^[`"'*_(\[]+/, '').replace(/[`"'*_)\]]+$/, '').replace(/[?!.,;:…]+$/, '').replace(/^[`"'*_(\[]+/, '').replace(/[`"'*_)\]]+$/, '');
+  return t
+    .replace(/^[`"'*_(\[]+/, '')
+    .replace(/[`"'*_)\]]+$/, '')
+    .replace(/[?!.,;:…]+$/, '')
+    .replace(/^[`"'*_(\[]+/, '')
+    .replace(/[`"'*_)\]]+$/, '');
 }
 
 export function editDistance(a: string, b: string): number {
@@ -56,7 +61,8 @@ export function editDistance(a: string, b: string): number {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
       // Adjacent transposition ("triaeg") counts as one slip.
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], prevPrev[j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        cur[j] = Math.min(cur[j], prevPrev[j - 2] + 1);
     }
     prevPrev = prev.slice();
     for (let j = 0; j <= b.length; j++) prev[j] = cur[j];
@@ -76,7 +82,10 @@ export function suggestApi(name: string, known: string[]): string[] {
     if (k.startsWith(n) || n.startsWith(k) || (n.length >= 4 && k.includes(n))) d = Math.min(d, 1);
     if (d <= Math.max(2, Math.floor(n.length / 3))) scored.push({ api, d });
   }
-  return scored.sort((x, y) => x.d - y.d || x.api.localeCompare(y.api)).slice(0, 3).map((s) => s.api);
+  return scored
+    .sort((x, y) => x.d - y.d || x.api.localeCompare(y.api))
+    .slice(0, 3)
+    .map((s) => s.api);
 }
 
 /** Typed forms of the closest commands to an unknown word, best first. */
@@ -105,10 +114,9 @@ function fail(error: string, suggestions: string[]): ParseOutcome {
 
 function badName(what: 'API' | 'backend', raw: string, example: string): ParseOutcome {
   const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
-  return fail(
-    `"${shown}" is not a valid ${what} name: use letters, digits, ".", "_" or "-" (at most 80 characters).`,
-    [example],
-  );
+  return fail(`"${shown}" is not a valid ${what} name: use letters, digits, ".", "_" or "-" (at most 80 characters).`, [
+    example,
+  ]);
 }
 
 export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
@@ -119,7 +127,10 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
   const scan = scanWindow(cleaned.toLowerCase().replace(/[?!,;]+(\s|$)/g, ' '), ctx.now, ctx.timeZone);
   if (scan.error) return fail(scan.error, ['triage last 15m', 'triage since 14:30', 'triage between 14:00 and 14:30']);
 
-  const tokens = scan.rest.split(' ').map(trimToken).filter((t) => t.length > 0);
+  const tokens = scan.rest
+    .split(' ')
+    .map(trimToken)
+    .filter((t) => t.length > 0);
   let api: string | undefined;
   const words: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -148,9 +159,17 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
 
   if (kind === 'why' && status === undefined) {
     // "why is the breaker open": another command word names what they mean.
-    const other = words.slice(kindAt + 1).map((w) => WORD_TO_KIND.get(w)).find((k) => k && k !== 'why' && k !== 'help');
+    const other = words
+      .slice(kindAt + 1)
+      .map((w) => WORD_TO_KIND.get(w))
+      .find((k) => k && k !== 'why' && k !== 'help');
     if (other) kind = other;
-    else return fail('"why" needs a status code, e.g. "why 500" or "why 401 on orders-api".', ['why 500', 'why 401 on orders-api', 'triage']);
+    else
+      return fail('"why" needs a status code, e.g. "why 500" or "why 401 on orders-api".', [
+        'why 500',
+        'why 401 on orders-api',
+        'triage',
+      ]);
   }
   if (kind === 'auth401' && words[kindAt] !== 'auth' && words[kindAt] !== 'unauthorized') status = 401;
   if (kind === undefined && status !== undefined) kind = status === 401 ? 'auth401' : 'why'; // "500s on payments-api"
@@ -166,19 +185,20 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
   // A time word whose time could not be read must not silently fall back to the default window.
   const dangling = words.find((w) => TIME_WORDS.has(w) && (kind === 'breaker' || (w !== 'at' && w !== '@'))); // "look at breakers" is fine
   if (dangling && kind !== 'help') {
-    return fail(`I could not read the time after "${dangling}": use HH:MM (e.g. "since 14:30"), "between 14:00 and 14:30", or a length like "30m".`, [
-      `${words[kindAt] ?? kind} since 14:30`,
-      `${words[kindAt] ?? kind} last 30m`,
-    ]);
+    return fail(
+      `I could not read the time after "${dangling}": use HH:MM (e.g. "since 14:30"), "between 14:00 and 14:30", or a length like "30m".`,
+      [`${words[kindAt] ?? kind} since 14:30`, `${words[kindAt] ?? kind} last 30m`],
+    );
   }
   const window = scan.window ?? defaultWindow(ctx.now);
   const command: Command = { ...base, kind, window };
   if (api !== undefined && kind !== 'help') command.api = api;
 
   if (scan.at && kind !== 'breaker') {
-    return fail('"at <time>" only applies to "breaker <backend> at <time>"; for other commands use "since 14:30" or "between 14:00 and 14:30".', [
-      `${words[kindAt] ?? kind} since 14:30`,
-    ]);
+    return fail(
+      '"at <time>" only applies to "breaker <backend> at <time>"; for other commands use "since 14:30" or "between 14:00 and 14:30".',
+      [`${words[kindAt] ?? kind} since 14:30`],
+    );
   }
 
   switch (kind) {
@@ -193,7 +213,10 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
       const rest = words.slice(kindAt + 1).filter((w) => !FILLER.has(w) && !WORD_TO_KIND.has(w));
       const backend = rest[0] ?? api;
       if (backend === undefined) {
-        return fail('"breaker" needs a backend: the backend id or the end of its URL host.', ['breaker shipping-backend', 'breakers']);
+        return fail('"breaker" needs a backend: the backend id or the end of its URL host.', [
+          'breaker shipping-backend',
+          'breakers',
+        ]);
       }
       if (!NAME_TOKEN.test(backend)) return badName('backend', backend, 'breaker shipping-backend');
       command.backend = backend;

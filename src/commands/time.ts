@@ -45,7 +45,14 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
 export function localParts(instant: Date, tz: string): LocalDate & { second: number } {
   const parts = formatterFor(tz).formatToParts(instant);
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? '0');
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour') % 24, minute: get('minute'), second: get('second') };
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour') % 24,
+    minute: get('minute'),
+    second: get('second'),
+  };
 }
 
 /** Offset of `tz` from UTC at `instant`, in milliseconds (positive east of Greenwich). */

@@ -9,10 +9,23 @@ export const DEFAULT_WINDOW_MS = 15 * 60_000;
 export const MAX_WINDOW_MS = 7 * 24 * 60 * 60_000;
 
 const UNIT_MS: Record<string, number> = {
-  m: 60_000, min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000,
-  h: 3_600_000, hr: 3_600_000, hrs: 3_600_000, hour: 3_600_000, hours: 3_600_000,
-  d: 86_400_000, day: 86_400_000, days: 86_400_000,
-  w: 604_800_000, wk: 604_800_000, week: 604_800_000, weeks: 604_800_000,
+  m: 60_000,
+  min: 60_000,
+  mins: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hr: 3_600_000,
+  hrs: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
+  w: 604_800_000,
+  wk: 604_800_000,
+  week: 604_800_000,
+  weeks: 604_800_000,
 };
 // No seconds: "401s" is a status code, not a 401-second window.
 const UNIT_RE = 'minutes|minute|mins|min|m|hours|hour|hrs|hr|h|days|day|d|weeks|week|wk|w';
@@ -36,20 +49,38 @@ interface Zone {
 }
 
 /** Resolve one time expression to an instant. `null` when it cannot be read. */
-function resolveTime(expr: string, forceUtc: boolean, zone: Zone, now: Date): { date: Date; hadDate: boolean } | { error: string } | null {
+function resolveTime(
+  expr: string,
+  forceUtc: boolean,
+  zone: Zone,
+  now: Date,
+): { date: Date; hadDate: boolean } | { error: string } | null {
   const tz = forceUtc ? 'UTC' : zone.tz;
-  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[t ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(z|[+-]\d{2}:?\d{2})?$/.exec(expr);
+  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[t ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(z|[+-]\d{2}:?\d{2})?$/.exec(
+    expr,
+  );
   if (iso) {
     const [, y, mo, d, h = '0', mi = '0', s = '0', off] = iso;
     const parts = { year: +y, month: +mo, day: +d, hour: +h, minute: +mi };
-    if (parts.month < 1 || parts.month > 12 || parts.day < 1 || parts.day > 31 || parts.hour > 23 || parts.minute > 59) {
+    if (
+      parts.month < 1 ||
+      parts.month > 12 ||
+      parts.day < 1 ||
+      parts.day > 31 ||
+      parts.hour > 23 ||
+      parts.minute > 59
+    ) {
       return { error: `"${expr}" is not a valid date/time.` };
     }
     if (off) {
       const sign = off === 'z' ? 0 : off.startsWith('-') ? -1 : 1;
       const digits = off.replace(/[^0-9]/g, '');
-      const offMs = sign === 0 ? 0 : sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0')) * 60_000;
-      return { date: new Date(Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, +s) - offMs), hadDate: true };
+      const offMs =
+        sign === 0 ? 0 : sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0')) * 60_000;
+      return {
+        date: new Date(Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, +s) - offMs),
+        hadDate: true,
+      };
     }
     return { date: localToUtc(parts, tz), hadDate: true };
   }
@@ -78,12 +109,22 @@ function label(d: Date, zone: Zone, forceUtc: boolean): string {
 }
 
 /** Validate and clamp a window; `requested` is how the user said it. */
-function finish(from: Date, to: Date, labelText: string, now: Date, notes: string[]): { window?: CommandWindow; error?: string } {
+function finish(
+  from: Date,
+  to: Date,
+  labelText: string,
+  now: Date,
+  notes: string[],
+): { window?: CommandWindow; error?: string } {
   if (from.getTime() >= now.getTime()) {
-    return { error: `The window starts in the future (${labelText}); ask about time that has already passed, e.g. "last 30m" or "since 09:00".` };
+    return {
+      error: `The window starts in the future (${labelText}); ask about time that has already passed, e.g. "last 30m" or "since 09:00".`,
+    };
   }
   if (to.getTime() <= from.getTime()) {
-    return { error: `The window ends before it starts (${labelText}); put the earlier time first, e.g. "between 14:00 and 14:30".` };
+    return {
+      error: `The window ends before it starts (${labelText}); put the earlier time first, e.g. "between 14:00 and 14:30".`,
+    };
   }
   if (to.getTime() > now.getTime()) {
     to = new Date(now.getTime());
@@ -110,7 +151,8 @@ export function scanWindow(text: string, now: Date, timeZone?: string): WindowSc
   const notes: string[] = [];
   let zone: Zone = { tz: 'UTC', name: 'UTC' };
   if (timeZone) {
-    if (isValidTimeZone(timeZone)) zone = { tz: timeZone, name: timeZone === 'UTC' || timeZone === 'Etc/UTC' ? 'UTC' : timeZone };
+    if (isValidTimeZone(timeZone))
+      zone = { tz: timeZone, name: timeZone === 'UTC' || timeZone === 'Etc/UTC' ? 'UTC' : timeZone };
     else notes.push(`Unknown time zone "${timeZone}"; times are read as UTC.`);
   }
   let rest = ` ${text} `;
@@ -133,12 +175,18 @@ export function scanWindow(text: string, now: Date, timeZone?: string): WindowSc
   if (atM) {
     const at = readTime(atM[1], atM[2]);
     if (typeof at === 'string') return { ...out, error: at };
-    if (at.getTime() > now.getTime()) return { ...out, error: `The trip time ${label(at, zone, Boolean(atM[2]))} is in the future; give a time that has passed.` };
+    if (at.getTime() > now.getTime())
+      return {
+        ...out,
+        error: `The trip time ${label(at, zone, Boolean(atM[2]))} is in the future; give a time that has passed.`,
+      };
     out.at = at;
   }
 
   let result: { window?: CommandWindow; error?: string } | undefined;
-  const between = take(new RegExp(`\\s(?:between|from)\\s+${TIME_RE}\\s*(?:and|to|until|till|-|–)\\s*${TIME_RE}(?=\\s)`));
+  const between = take(
+    new RegExp(`\\s(?:between|from)\\s+${TIME_RE}\\s*(?:and|to|until|till|-|–)\\s*${TIME_RE}(?=\\s)`),
+  );
   if (between) {
     const a = readTime(between[1], between[2] ?? between[4]);
     const b = readTime(between[3], between[4] ?? between[2]);
@@ -152,7 +200,10 @@ export function scanWindow(text: string, now: Date, timeZone?: string): WindowSc
     const a = readTime(since[1], since[2]);
     if (typeof a === 'string') return { ...out, error: a };
     if (a.getTime() > now.getTime()) {
-      return { ...out, error: `${label(a, zone, Boolean(since[2]))} is later than now (${label(now, zone, Boolean(since[2]))}); ask about time that has passed, e.g. "since 09:00".` };
+      return {
+        ...out,
+        error: `${label(a, zone, Boolean(since[2]))} is later than now (${label(now, zone, Boolean(since[2]))}); ask about time that has passed, e.g. "since 09:00".`,
+      };
     }
     result = finish(a, now, `since ${label(a, zone, Boolean(since[2]))}`, now, notes);
   }
@@ -160,12 +211,24 @@ export function scanWindow(text: string, now: Date, timeZone?: string): WindowSc
   if (rel) {
     const n = Number(rel[1]);
     const ms = n * UNIT_MS[rel[2]];
-    if (!(ms > 0)) return { ...out, error: `"${rel[1]}${rel[2]}" is not a usable window: give a positive length, e.g. "last 15m" or "2h".` };
-    if (ms < 60_000) return { ...out, error: `A window shorter than a minute ("${rel[1]}${rel[2]}") is too short to read logs that arrive minutes late; try "last 15m".` };
+    if (!(ms > 0))
+      return {
+        ...out,
+        error: `"${rel[1]}${rel[2]}" is not a usable window: give a positive length, e.g. "last 15m" or "2h".`,
+      };
+    if (ms < 60_000)
+      return {
+        ...out,
+        error: `A window shorter than a minute ("${rel[1]}${rel[2]}") is too short to read logs that arrive minutes late; try "last 15m".`,
+      };
     const from = new Date(now.getTime() - ms);
     result = finish(from, now, `last ${formatDuration(ms)}`, now, notes);
   }
-  const word = result ? null : take(/\s(?:in\s+|over\s+|for\s+)?(?:the\s+)?(?:last|past|previous)\s+(half\s+(?:an\s+)?hour|hour|minute|day|week|24\s*h)(?=\s)/);
+  const word = result
+    ? null
+    : take(
+        /\s(?:in\s+|over\s+|for\s+)?(?:the\s+)?(?:last|past|previous)\s+(half\s+(?:an\s+)?hour|hour|minute|day|week|24\s*h)(?=\s)/,
+      );
   if (word) {
     const key = word[1].replace(/\s+/g, ' ');
     const ms = key.startsWith('half') ? 30 * 60_000 : key.startsWith('24') ? 86_400_000 : UNIT_MS[key];

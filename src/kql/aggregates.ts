@@ -209,7 +209,11 @@ export function runAggregate(name: string, args: Compiled[], gids: Int32Array, G
     return countImpl({ fn: (i) => a.fn(i) !== null, type: 'bool', constant: false })([], gids, G);
   }
   const impl = AGGREGATES[name];
-  if (!impl) throw new KqlError('unsupported', `The aggregate function '${name}()' is not supported by the embedded KQL engine.`);
+  if (!impl)
+    throw new KqlError(
+      'unsupported',
+      `The aggregate function '${name}()' is not supported by the embedded KQL engine.`,
+    );
   return impl(args, gids, G);
 }
 

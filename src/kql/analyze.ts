@@ -14,7 +14,12 @@ export interface AnalyzerDiagnostic {
 /** Syntax and semantic diagnostics (Kusto's own codes and messages) against the given tables. */
 export function analyzeQuery(kql: string, tables: { name: string; columns: ColumnSchema[] }[]): AnalyzerDiagnostic[] {
   const parsed = parseAndAnalyze(kql, tables);
-  return parsed.diagnostics.map((d) => ({ code: d.code, message: d.message, severity: d.severity, ...lineAndColumn(kql, d.start) }));
+  return parsed.diagnostics.map((d) => ({
+    code: d.code,
+    message: d.message,
+    severity: d.severity,
+    ...lineAndColumn(kql, d.start),
+  }));
 }
 
 /** Syntax kinds of the query operators in source order, e.g. ["FilterOperator", "SummarizeOperator"]. */

@@ -25,7 +25,12 @@ function grown<T extends Float64Array | Int32Array | Int8Array>(src: T, dst: T):
   return dst;
 }
 
-function reorder<T extends Float64Array | Int32Array | Int8Array>(src: T, dst: T, n: number, perm: Int32Array | null): T {
+function reorder<T extends Float64Array | Int32Array | Int8Array>(
+  src: T,
+  dst: T,
+  n: number,
+  perm: Int32Array | null,
+): T {
   for (let k = 0; k < n; k++) dst[k] = src[perm ? perm[k] : k];
   return dst;
 }
@@ -37,7 +42,11 @@ class NumBuilder implements Builder {
   push(raw: unknown): void {
     if (this.n >= this.data.length) this.data = grown(this.data, new Float64Array(this.data.length * 2));
     let v: number;
-    if (typeof raw === 'number' && (this.type === 'real' || this.type === 'datetime' || this.type === 'timespan' || Number.isInteger(raw))) v = raw;
+    if (
+      typeof raw === 'number' &&
+      (this.type === 'real' || this.type === 'datetime' || this.type === 'timespan' || Number.isInteger(raw))
+    )
+      v = raw;
     else if (raw instanceof Date) v = this.type === 'datetime' ? raw.getTime() : NaN;
     else if (typeof raw === 'string' && this.type === 'datetime') v = parseDateTime(raw) ?? NaN;
     else {

@@ -20,13 +20,18 @@ export interface QueryResult {
 
 function diagnosticError(kind: 'syntax' | 'semantic', d: Diagnostic, text: string, suggestions?: string[]): KqlError {
   const { line, column } = lineAndColumn(text, d.start);
-  const hint = suggestions && suggestions.length ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : '';
-  return new KqlError(kind, `${kind === 'syntax' ? 'Syntax error' : 'Semantic error'} at line ${line}, column ${column}: ${d.code} ${d.message}${hint}`, {
-    code: d.code,
-    line,
-    column,
-    ...(suggestions ? { suggestions } : {}),
-  });
+  const hint =
+    suggestions && suggestions.length ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : '';
+  return new KqlError(
+    kind,
+    `${kind === 'syntax' ? 'Syntax error' : 'Semantic error'} at line ${line}, column ${column}: ${d.code} ${d.message}${hint}`,
+    {
+      code: d.code,
+      line,
+      column,
+      ...(suggestions ? { suggestions } : {}),
+    },
+  );
 }
 
 /** Every column name visible anywhere in the query plus table and let names: "did you mean" candidates. */
@@ -63,7 +68,11 @@ export function runQuery(ws: Workspace, kql: string, opts: RunOptions): QueryRes
 }
 
 function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
-  if (typeof kql !== 'string' || kql.trim() === '') throw new KqlError('syntax', 'The query is empty. Example: GatewayLogs | where TimeGenerated > ago(15m) | summarize count() by ApiId');
+  if (typeof kql !== 'string' || kql.trim() === '')
+    throw new KqlError(
+      'syntax',
+      'The query is empty. Example: GatewayLogs | where TimeGenerated > ago(15m) | summarize count() by ApiId',
+    );
   const now = opts?.now instanceof Date ? opts.now.getTime() : NaN;
   if (Number.isNaN(now)) throw new KqlError('runtime', 'runQuery needs opts.now (a valid Date) for now() and ago().');
   const shapes = ws.tableNames().map((n) => ({ name: n, columns: ws.schemaOf(n) }));
@@ -87,7 +96,11 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
     if (k === 'LetStatement') {
       const [decl, value] = nodes(stmt);
       const name = simpleName(decl);
-      if (kindOf(value) === 'FunctionDeclaration') throw new KqlError('unsupported', `let '${name}' declares a function; user-defined functions are not supported by the embedded KQL engine.`);
+      if (kindOf(value) === 'FunctionDeclaration')
+        throw new KqlError(
+          'unsupported',
+          `let '${name}' declares a function; user-defined functions are not supported by the embedded KQL engine.`,
+        );
       if (tableColumns(value)) st.views.set(name, { body: value, scope: new Map(st.views) });
       else {
         st.views.delete(name);
@@ -95,13 +108,21 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
       }
     } else if (k === 'ExpressionStatement') {
       const expr = nodes(stmt)[0];
-      if (!tableColumns(expr)) throw new KqlError('unsupported', `The statement '${textOf(stmt).slice(0, 60)}' is not a tabular query; the embedded engine answers tabular queries (use print? not supported).`);
+      if (!tableColumns(expr))
+        throw new KqlError(
+          'unsupported',
+          `The statement '${textOf(stmt).slice(0, 60)}' is not a tabular query; the embedded engine answers tabular queries (use print? not supported).`,
+        );
       const rel = evalTabular(expr, st);
       tables.push(toTable(tables.length === 0 ? 'PrimaryResult' : `Table_${tables.length}`, rel));
     } else if (k !== 'EndOfTextToken') {
-      throw new KqlError('unsupported', `The statement '${textOf(stmt).slice(0, 60)}' (${k}) is not supported by the embedded KQL engine.`);
+      throw new KqlError(
+        'unsupported',
+        `The statement '${textOf(stmt).slice(0, 60)}' (${k}) is not supported by the embedded KQL engine.`,
+      );
     }
   }
-  if (tables.length === 0) throw new KqlError('semantic', 'The query has no tabular expression to return (only let statements).');
+  if (tables.length === 0)
+    throw new KqlError('semantic', 'The query has no tabular expression to return (only let statements).');
   return { tables, rowsExamined: st.rowsExamined };
 }

@@ -92,7 +92,18 @@ export function symbolKind(node: KNode): string | null {
   return System.Enum.toString(Kusto.Language.Symbols.SymbolKind, sym.Kind) as string;
 }
 
-const SCALAR_TYPES = new Set<string>(['string', 'long', 'int', 'real', 'bool', 'datetime', 'timespan', 'dynamic', 'guid', 'decimal']);
+const SCALAR_TYPES = new Set<string>([
+  'string',
+  'long',
+  'int',
+  'real',
+  'bool',
+  'datetime',
+  'timespan',
+  'dynamic',
+  'guid',
+  'decimal',
+]);
 
 /** The scalar type the analyzer inferred for an expression node ('unknown' when it has none). */
 export function scalarType(node: KNode): KqlType | 'unknown' {
@@ -202,7 +213,10 @@ export function parseAndAnalyze(text: string, tables: TableShape[]): Parsed {
 export function parseOnly(text: string): { root: KNode; syntaxErrors: Diagnostic[] } {
   const { Kusto } = load();
   const code = Kusto.Language.KustoCode.Parse(text);
-  return { root: code.Syntax, syntaxErrors: diagnosticsOf(code.GetSyntaxDiagnostics()).filter((d) => d.severity === 'Error') };
+  return {
+    root: code.Syntax,
+    syntaxErrors: diagnosticsOf(code.GetSyntaxDiagnostics()).filter((d) => d.severity === 'Error'),
+  };
 }
 
 /**

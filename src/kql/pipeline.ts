@@ -70,7 +70,10 @@ export function evalTabular(node: KNode, st: EvalState): Relation {
     const name = simpleName(source);
     if (!st.ws.hasTable(name)) {
       const kindName = symbolKind(source);
-      throw new KqlError('semantic', `'${name}' is not a table in this workspace${kindName && kindName !== 'Table' ? ` (it is a ${kindName.toLowerCase()})` : ''}. Tables: ${st.ws.tableNames().join(', ')}.`);
+      throw new KqlError(
+        'semantic',
+        `'${name}' is not a table in this workspace${kindName && kindName !== 'Table' ? ` (it is a ${kindName.toLowerCase()})` : ''}. Tables: ${st.ws.tableNames().join(', ')}.`,
+      );
     }
     rel = scan(name, ops, st);
   } else if (sk === 'UnionOperator') {
@@ -78,7 +81,10 @@ export function evalTabular(node: KNode, st: EvalState): Relation {
   } else if (sk === 'MaterializeExpression') {
     rel = evalTabular(nodes(source)[0], st); // materialize() only caches; the rows are the same
   } else {
-    throw new KqlError('unsupported', `'${textOf(source).slice(0, 60)}' is not supported as a query source by the embedded KQL engine (use a table name or a let view).`);
+    throw new KqlError(
+      'unsupported',
+      `'${textOf(source).slice(0, 60)}' is not supported as a query source by the embedded KQL engine (use a table name or a let view).`,
+    );
   }
   for (const op of ops) rel = apply(op, rel, env);
   return rel;
@@ -135,7 +141,10 @@ function apply(op: KNode, rel: Relation, env: Env): Relation {
     case 'RenderOperator':
       return rel; // charts are a client concern; the data is the answer
     default:
-      throw new KqlError('unsupported', `The query operator '${operatorName(op)}' is not supported by the embedded KQL engine. Supported: where, project, project-away, project-rename, extend, summarize, order/sort, take/limit, top, distinct, count, union, join, getschema, render.`);
+      throw new KqlError(
+        'unsupported',
+        `The query operator '${operatorName(op)}' is not supported by the embedded KQL engine. Supported: where, project, project-away, project-rename, extend, summarize, order/sort, take/limit, top, distinct, count, union, join, getschema, render.`,
+      );
   }
 }
 
@@ -143,8 +152,7 @@ function apply(op: KNode, rel: Relation, env: Env): Relation {
 export function evalScalar(node: KNode, st: EvalState): ScalarBinding {
   const empty: Relation = { schema: [], cols: [], n: 0, ingest: null };
   const c = compileExpr(node, { rel: empty, scalars: st.scalars, now: st.now, evalTabular: (n) => evalTabular(n, st) });
-  if (!c.constant) throw new KqlError('unsupported', `let value '${textOf(node)}' must be a constant in the embedded KQL engine.`);
+  if (!c.constant)
+    throw new KqlError('unsupported', `let value '${textOf(node)}' must be a constant in the embedded KQL engine.`);
   return { value: c.fn(0), type: c.type };
 }
-
-

@@ -24,7 +24,18 @@ function isTimeRef(n: KNode): boolean {
 }
 
 function constValue(n: KNode, columns: ColumnSchema[], st: EvalState): number | null {
-  const empty: Relation = { schema: columns, cols: columns.map(() => ({ length: 0, reader: () => () => null, take: () => { throw new Error('unused'); } })), n: 0, ingest: null };
+  const empty: Relation = {
+    schema: columns,
+    cols: columns.map(() => ({
+      length: 0,
+      reader: () => () => null,
+      take: () => {
+        throw new Error('unused');
+      },
+    })),
+    n: 0,
+    ingest: null,
+  };
   try {
     const c = compileExpr(n, { rel: empty, scalars: st.scalars, now: st.now });
     if (!c.constant) return null;
@@ -49,10 +60,13 @@ function passesTime(op: KNode): boolean {
       return true;
     case 'ProjectOperator':
     case 'ExtendOperator':
-      return nodes(op).every((e) => {
-        if (kindOf(e) === 'SimpleNamedExpression') return simpleName(nodes(e)[0]) !== TIME;
-        return kindOf(op) === 'ProjectOperator' ? kindOf(e) === 'NameReference' : true;
-      }) && (kindOf(op) === 'ExtendOperator' || nodes(op).some(isTimeRef));
+      return (
+        nodes(op).every((e) => {
+          if (kindOf(e) === 'SimpleNamedExpression') return simpleName(nodes(e)[0]) !== TIME;
+          return kindOf(op) === 'ProjectOperator' ? kindOf(e) === 'NameReference' : true;
+        }) &&
+        (kindOf(op) === 'ExtendOperator' || nodes(op).some(isTimeRef))
+      );
     default:
       return false;
   }
@@ -87,7 +101,8 @@ export function timeWindow(ops: KNode[], columns: ColumnSchema[], st: EvalState)
         const lo = constValue(a, columns, st);
         let hi = constValue(b, columns, st);
         if (lo === null || hi === null) continue;
-        if (kindOf(b) === 'TimespanLiteralExpression' || (b.ResultType && b.ResultType.Name === 'timespan')) hi = lo + hi;
+        if (kindOf(b) === 'TimespanLiteralExpression' || (b.ResultType && b.ResultType.Name === 'timespan'))
+          hi = lo + hi;
         lower(lo, true);
         upper(hi, true);
         continue;
@@ -101,8 +116,10 @@ export function timeWindow(ops: KNode[], columns: ColumnSchema[], st: EvalState)
       else if (isTimeRef(r)) {
         bound = l;
         const flip: Record<string, string> = {
-          GreaterThanExpression: 'LessThanExpression', LessThanExpression: 'GreaterThanExpression',
-          GreaterThanOrEqualExpression: 'LessThanOrEqualExpression', LessThanOrEqualExpression: 'GreaterThanOrEqualExpression',
+          GreaterThanExpression: 'LessThanExpression',
+          LessThanExpression: 'GreaterThanExpression',
+          GreaterThanOrEqualExpression: 'LessThanOrEqualExpression',
+          LessThanOrEqualExpression: 'GreaterThanOrEqualExpression',
           EqualExpression: 'EqualExpression',
         };
         op2 = flip[k] ?? '';

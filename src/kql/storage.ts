@@ -163,7 +163,18 @@ export class Workspace {
       ingestion = new Float64Array(n);
       for (let k = 0; k < n; k++) ingestion[k] = ingest[perm ? perm[k] : k];
     }
-    this.tables.set(t.name, new StoredTable(t.name, t.columns.map((c) => ({ ...c })), stores, n, timeColumn, timed, ingestion));
+    this.tables.set(
+      t.name,
+      new StoredTable(
+        t.name,
+        t.columns.map((c) => ({ ...c })),
+        stores,
+        n,
+        timeColumn,
+        timed,
+        ingestion,
+      ),
+    );
   }
 
   hasTable(name: string): boolean {
@@ -185,7 +196,11 @@ export class Workspace {
   /** @internal engine access */
   table(name: string): StoredTable {
     const t = this.tables.get(name);
-    if (!t) throw new KqlError('semantic', `Unknown table '${name}'. Known tables: ${this.tableNames().join(', ') || '(none)'}.`);
+    if (!t)
+      throw new KqlError(
+        'semantic',
+        `Unknown table '${name}'. Known tables: ${this.tableNames().join(', ') || '(none)'}.`,
+      );
     return t;
   }
 }

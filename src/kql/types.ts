@@ -5,16 +5,7 @@
 
 /** KQL scalar types as the Log Analytics API names them in `columns[].type`. */
 export type KqlType =
-  | 'string'
-  | 'long'
-  | 'int'
-  | 'real'
-  | 'bool'
-  | 'datetime'
-  | 'timespan'
-  | 'dynamic'
-  | 'guid'
-  | 'decimal';
+  'string' | 'long' | 'int' | 'real' | 'bool' | 'datetime' | 'timespan' | 'dynamic' | 'guid' | 'decimal';
 
 export interface ColumnSchema {
   name: string;

@@ -3,12 +3,31 @@ import type { Cell, KqlType } from './types';
 import { KqlError } from './errors';
 
 const MS: Record<string, number> = {
-  d: 86400000, day: 86400000, days: 86400000,
-  h: 3600000, hr: 3600000, hrs: 3600000, hour: 3600000, hours: 3600000,
-  m: 60000, min: 60000, minute: 60000, minutes: 60000,
-  s: 1000, sec: 1000, second: 1000, seconds: 1000,
-  ms: 1, milli: 1, millis: 1, millisecond: 1, milliseconds: 1,
-  microsecond: 0.001, microseconds: 0.001, tick: 0.0001, ticks: 0.0001,
+  d: 86400000,
+  day: 86400000,
+  days: 86400000,
+  h: 3600000,
+  hr: 3600000,
+  hrs: 3600000,
+  hour: 3600000,
+  hours: 3600000,
+  m: 60000,
+  min: 60000,
+  minute: 60000,
+  minutes: 60000,
+  s: 1000,
+  sec: 1000,
+  second: 1000,
+  seconds: 1000,
+  ms: 1,
+  milli: 1,
+  millis: 1,
+  millisecond: 1,
+  milliseconds: 1,
+  microsecond: 0.001,
+  microseconds: 0.001,
+  tick: 0.0001,
+  ticks: 0.0001,
 };
 
 /** Parse a datetime string; Kusto treats a string without a zone as UTC. */
@@ -37,7 +56,11 @@ export function parseTimespan(s: string): number | null {
   }
   const clock = /^(-)?(?:(\d+)\.)?(\d+):(\d+)(?::(\d+(?:\.\d+)?))?$/.exec(t);
   if (clock) {
-    const v = Number(clock[2] ?? 0) * 86400000 + Number(clock[3]) * 3600000 + Number(clock[4]) * 60000 + Number(clock[5] ?? 0) * 1000;
+    const v =
+      Number(clock[2] ?? 0) * 86400000 +
+      Number(clock[3]) * 3600000 +
+      Number(clock[4]) * 60000 +
+      Number(clock[5] ?? 0) * 1000;
     return clock[1] ? -v : v;
   }
   if (/^-?\d+$/.test(t)) return Number(t) * 86400000; // a bare number of days, as timespan(2) means
@@ -49,7 +72,13 @@ export function fromInput(v: unknown, type: KqlType): unknown {
   if (v === undefined || v === null) return type === 'string' ? '' : null;
   switch (type) {
     case 'string':
-      return typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      return typeof v === 'string'
+        ? v
+        : v instanceof Date
+          ? v.toISOString()
+          : typeof v === 'object'
+            ? JSON.stringify(v)
+            : String(v);
     case 'guid':
       return typeof v === 'string' ? (v === '' ? null : v) : String(v);
     case 'long':
@@ -146,19 +175,29 @@ export function parseStringLiteral(text: string): string {
   if (/^[hH][@"']/.test(t)) t = t.slice(1);
   if (t.startsWith('@')) {
     const q = t[1];
-    return t.slice(2, -1).split(q + q).join(q);
+    return t
+      .slice(2, -1)
+      .split(q + q)
+      .join(q);
   }
   if (t.startsWith('```')) return t.slice(3, -3);
   const body = t.slice(1, -1);
   return body.replace(/\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/g, (_m, e: string) => {
     switch (e[0]) {
-      case 'n': return '\n';
-      case 't': return '\t';
-      case 'r': return '\r';
-      case '0': return '\0';
-      case 'u': return String.fromCharCode(parseInt(e.slice(1), 16));
-      case 'x': return String.fromCharCode(parseInt(e.slice(1), 16));
-      default: return e;
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case 'r':
+        return '\r';
+      case '0':
+        return '\0';
+      case 'u':
+        return String.fromCharCode(parseInt(e.slice(1), 16));
+      case 'x':
+        return String.fromCharCode(parseInt(e.slice(1), 16));
+      default:
+        return e;
     }
   });
 }
@@ -181,7 +220,8 @@ export function parseLiteral(kind: string, text: string): unknown {
       const inner = unwrap(text);
       if (inner === 'null') return null;
       const n = Number(inner);
-      if (Number.isNaN(n)) throw new KqlError('unsupported', `Numeric literal '${text}' is not supported by the embedded engine.`);
+      if (Number.isNaN(n))
+        throw new KqlError('unsupported', `Numeric literal '${text}' is not supported by the embedded engine.`);
       return n;
     }
     case 'BooleanLiteralExpression': {
@@ -192,14 +232,22 @@ export function parseLiteral(kind: string, text: string): unknown {
       const inner = unwrap(text);
       if (inner === 'null') return null;
       const v = parseDateTime(inner);
-      if (v === null) throw new KqlError('semantic', `Invalid datetime literal '${text}'. Use ISO-8601, e.g. datetime(2026-11-23T10:00:00Z).`);
+      if (v === null)
+        throw new KqlError(
+          'semantic',
+          `Invalid datetime literal '${text}'. Use ISO-8601, e.g. datetime(2026-11-23T10:00:00Z).`,
+        );
       return v;
     }
     case 'TimespanLiteralExpression': {
       const inner = unwrap(text);
       if (inner === 'null') return null;
       const v = parseTimespan(inner);
-      if (v === null) throw new KqlError('semantic', `Invalid timespan literal '${text}'. Use e.g. 15m, 1h, 30s, 2d or timespan(00:15:00).`);
+      if (v === null)
+        throw new KqlError(
+          'semantic',
+          `Invalid timespan literal '${text}'. Use e.g. 15m, 1h, 30s, 2d or timespan(00:15:00).`,
+        );
       return v;
     }
     case 'GuidLiteralExpression':

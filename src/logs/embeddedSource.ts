@@ -62,7 +62,8 @@ export function explainEngineError(err: unknown, workspace: string): LogSourceEr
       err,
     );
   }
-  const at = err.line !== undefined ? ` (line ${err.line}${err.column !== undefined ? `, column ${err.column}` : ''})` : '';
+  const at =
+    err.line !== undefined ? ` (line ${err.line}${err.column !== undefined ? `, column ${err.column}` : ''})` : '';
   const hints = err.suggestions?.length ? [`Did you mean: ${err.suggestions.join(', ')}?`] : [];
   const byKind: Record<KqlError['kind'], { title: string; cause: string; fix: string[] }> = {
     syntax: {
@@ -73,12 +74,19 @@ export function explainEngineError(err: unknown, workspace: string): LogSourceEr
     semantic: {
       title: 'The query names something the workspace does not have',
       cause: `A table, column or function in the query does not exist in workspace ${workspace}, or types do not match.`,
-      fix: [...hints, 'Check the names against the normalized GatewayLogs view (or the physical table the query reads).'],
+      fix: [
+        ...hints,
+        'Check the names against the normalized GatewayLogs view (or the physical table the query reads).',
+      ],
     },
     unsupported: {
       title: 'The embedded engine does not support this query',
-      cause: 'The query uses an operator or function the embedded engine does not implement (Log Analytics would run it).',
-      fix: [...hints, 'Rewrite the query with supported operators, or run it against Log Analytics (set LOG_ANALYTICS_WORKSPACE_ID).'],
+      cause:
+        'The query uses an operator or function the embedded engine does not implement (Log Analytics would run it).',
+      fix: [
+        ...hints,
+        'Rewrite the query with supported operators, or run it against Log Analytics (set LOG_ANALYTICS_WORKSPACE_ID).',
+      ],
     },
     runtime: {
       title: 'The query failed while running',
@@ -87,5 +95,15 @@ export function explainEngineError(err: unknown, workspace: string): LogSourceEr
     },
   };
   const d = byKind[err.kind];
-  return new LogSourceError({ code: KIND_CODES[err.kind], retryable: false, title: d.title, what: `${err.message}${at}`, cause: d.cause, fix: d.fix }, err);
+  return new LogSourceError(
+    {
+      code: KIND_CODES[err.kind],
+      retryable: false,
+      title: d.title,
+      what: `${err.message}${at}`,
+      cause: d.cause,
+      fix: d.fix,
+    },
+    err,
+  );
 }

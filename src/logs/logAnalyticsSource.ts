@@ -11,12 +11,17 @@ import type { Cell, ColumnSchema, KqlType, ResultTable } from '../kql/types';
 import type { LogSource, QueryRequest, QueryResult } from './logSource';
 import { explainSourceError, type RecordedResponse } from './sourceErrors';
 import { abortedError } from './resilience/retry';
-import { withCache, withConcurrencyLimit, withRetry, withSingleFlight, limiterForIdentity, type RetryOptions } from './resilience';
+import {
+  withCache,
+  withConcurrencyLimit,
+  withRetry,
+  withSingleFlight,
+  limiterForIdentity,
+  type RetryOptions,
+} from './resilience';
 
 export type CredentialOption =
-  | 'default'
-  | { managedIdentityClientId: string }
-  | { tenantId: string; clientId: string; clientSecret: string };
+  'default' | { managedIdentityClientId: string } | { tenantId: string; clientId: string; clientSecret: string };
 
 export interface LogAnalyticsSourceOptions {
   /** Workspace (customer) id, a GUID. One of workspaceId / resourceId is required. */
@@ -42,7 +47,8 @@ export interface LogAnalyticsSourceOptions {
 export function createCredential(opts: CredentialOption | TokenCredential): TokenCredential {
   if (typeof opts === 'object' && 'getToken' in opts) return opts;
   if (opts === 'default') return new DefaultAzureCredential();
-  if ('managedIdentityClientId' in opts) return new ManagedIdentityCredential({ clientId: opts.managedIdentityClientId });
+  if ('managedIdentityClientId' in opts)
+    return new ManagedIdentityCredential({ clientId: opts.managedIdentityClientId });
   return new ClientSecretCredential(opts.tenantId, opts.clientId, opts.clientSecret);
 }
 
@@ -63,7 +69,8 @@ export function scopeForEndpoint(endpoint: string | undefined): string {
   const host = new URL(endpoint).hostname;
   if (host.endsWith('.loganalytics.us')) return 'https://api.loganalytics.us/.default';
   if (host.endsWith('.loganalytics.azure.cn')) return 'https://api.loganalytics.azure.cn/.default';
-  if (host.endsWith('.loganalytics.io') || host.endsWith('.loganalytics.azure.com')) return 'https://api.loganalytics.io/.default';
+  if (host.endsWith('.loganalytics.io') || host.endsWith('.loganalytics.azure.com'))
+    return 'https://api.loganalytics.io/.default';
   return `${new URL(endpoint).origin}/.default`;
 }
 
@@ -157,7 +164,9 @@ export class LogAnalyticsSource implements LogSource {
 export function toQueryResult(result: LogsQueryResult, elapsedMs: number): QueryResult {
   const tables = result.status === 'Success' ? result.tables : result.partialTables;
   const out: QueryResult = { tables: tables.map(toResultTable), stats: { elapsedMs } };
-  const stats = result.statistics as { query?: { executionTime?: number; inputDatasetStatistics?: { rows?: { scanned?: number; total?: number } } } } | undefined;
+  const stats = result.statistics as
+    | { query?: { executionTime?: number; inputDatasetStatistics?: { rows?: { scanned?: number; total?: number } } } }
+    | undefined;
   const rows = stats?.query?.inputDatasetStatistics?.rows;
   const examined = rows?.scanned ?? rows?.total;
   if (typeof examined === 'number') out.stats.rowsExamined = examined;
@@ -169,17 +178,34 @@ export function toQueryResult(result: LogsQueryResult, elapsedMs: number): Query
   return out;
 }
 
-function describePartial(pe: { message?: string; details?: { message?: string }[]; innererror?: { message?: string } }): string {
-  const parts = [pe.message, ...(pe.details ?? []).map((d) => d.message), pe.innererror?.message].filter((m): m is string => !!m);
+function describePartial(pe: {
+  message?: string;
+  details?: { message?: string }[];
+  innererror?: { message?: string };
+}): string {
+  const parts = [pe.message, ...(pe.details ?? []).map((d) => d.message), pe.innererror?.message].filter(
+    (m): m is string => !!m,
+  );
   return [...new Set(parts)].join(' ') || 'Log Analytics returned partial results.';
 }
 
-const KNOWN_TYPES = new Set<KqlType>(['string', 'long', 'int', 'real', 'bool', 'datetime', 'timespan', 'dynamic', 'guid', 'decimal']);
+const KNOWN_TYPES = new Set<KqlType>([
+  'string',
+  'long',
+  'int',
+  'real',
+  'bool',
+  'datetime',
+  'timespan',
+  'dynamic',
+  'guid',
+  'decimal',
+]);
 
 function toResultTable(t: LogsTable): ResultTable {
   const columns: ColumnSchema[] = t.columnDescriptors.map((c) => ({
     name: c.name ?? '',
-    type: KNOWN_TYPES.has(c.type as KqlType) ? (c.type as KqlType) : 'string',
+    type: KNOWN_TYPES.has(c.type) ? c.type : 'string',
   }));
   const spanIdx = columns.flatMap((c, i) => (c.type === 'timespan' ? [i] : []));
   const rows = t.rows as Cell[][];
@@ -194,7 +220,10 @@ export function timespanToMs(v: Cell): Cell {
   if (typeof v !== 'string') return v;
   const m = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/.exec(v);
   if (!m) return v;
-  const ms = ((Number(m[2] ?? 0) * 24 + Number(m[3])) * 60 + Number(m[4])) * 60_000 + Number(m[5]) * 1000 + Number(`0.${m[6] ?? '0'}`) * 1000;
+  const ms =
+    ((Number(m[2] ?? 0) * 24 + Number(m[3])) * 60 + Number(m[4])) * 60_000 +
+    Number(m[5]) * 1000 +
+    Number(`0.${m[6] ?? '0'}`) * 1000;
   return m[1] ? -ms : ms;
 }
 
@@ -202,10 +231,14 @@ export function timespanToMs(v: Cell): Cell {
 export function buildLogAnalyticsSource(options: LogAnalyticsSourceOptions): LogSource {
   const base = new LogAnalyticsSource(options);
   // One limiter per identity: Log Analytics counts concurrent queries per caller, across workspaces.
-  const key = typeof options.credential === 'object' && 'getToken' in options.credential ? options.credential : base.identity;
-  const limiter = limiterForIdentity(key, { label: base.identity, maxInFlight: options.maxInFlight ?? 5, queueLimit: options.queueLimit ?? 50 });
-  return withCache(
-    withSingleFlight(withConcurrencyLimit(withRetry(base, options.retry), { limiter })),
-    { ttlMs: options.cacheTtlMs ?? 60_000 },
-  );
+  const key =
+    typeof options.credential === 'object' && 'getToken' in options.credential ? options.credential : base.identity;
+  const limiter = limiterForIdentity(key, {
+    label: base.identity,
+    maxInFlight: options.maxInFlight ?? 5,
+    queueLimit: options.queueLimit ?? 50,
+  });
+  return withCache(withSingleFlight(withConcurrencyLimit(withRetry(base, options.retry), { limiter })), {
+    ttlMs: options.cacheTtlMs ?? 60_000,
+  });
 }

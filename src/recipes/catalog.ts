@@ -39,7 +39,8 @@ export interface Recipe {
 export class RecipeFormatError extends Error {}
 
 const PARAM_RE = /^param\s+(_[A-Za-z0-9_]+)\s*:\s*(datetime|string|long|bool|timespan)\s*(?:=\s*(.*))?$/;
-const SECTION_RE = /^section\s+([A-Za-z0-9_-]+)\s*:\s*([^|]+)\|\s*([^|]+?)\s*(?:\|\s*chart\s+(bar|line)\s+(\S+)\s+(\S+)(?:\s+(\S+))?)?\s*$/;
+const SECTION_RE =
+  /^section\s+([A-Za-z0-9_-]+)\s*:\s*([^|]+)\|\s*([^|]+?)\s*(?:\|\s*chart\s+(bar|line)\s+(\S+)\s+(\S+)(?:\s+(\S+))?)?\s*$/;
 
 export function parseRecipe(text: string, file = '<inline>'): Recipe {
   const lines = text.split(/\r?\n/);
@@ -61,15 +62,28 @@ export function parseRecipe(text: string, file = '<inline>'): Recipe {
       params.push({ name: p[1], type: p[2] as RecipeParamType, description: (p[3] ?? '').trim() });
       continue;
     }
-    if (h.startsWith('param')) throw new RecipeFormatError(`${file}: cannot read parameter line "${h}" (expected "param _name: datetime|string|long|bool|timespan = description")`);
+    if (h.startsWith('param'))
+      throw new RecipeFormatError(
+        `${file}: cannot read parameter line "${h}" (expected "param _name: datetime|string|long|bool|timespan = description")`,
+      );
     const s = SECTION_RE.exec(h);
     if (s) {
-      const section: RecipeSection = { kind: s[1], title: s[2].trim(), columns: s[3].split(',').map((c) => c.trim()).filter(Boolean) };
+      const section: RecipeSection = {
+        kind: s[1],
+        title: s[2].trim(),
+        columns: s[3]
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      };
       if (s[4]) section.chart = { kind: s[4] as 'bar' | 'line', x: s[5], y: s[6], ...(s[7] ? { series: s[7] } : {}) };
       sections.push(section);
       continue;
     }
-    if (h.startsWith('section')) throw new RecipeFormatError(`${file}: cannot read section line "${h}" (expected "section kind: Title | Col1, Col2 [| chart bar X Y]")`);
+    if (h.startsWith('section'))
+      throw new RecipeFormatError(
+        `${file}: cannot read section line "${h}" (expected "section kind: Title | Col1, Col2 [| chart bar X Y]")`,
+      );
     const kv = /^([a-z]+):\s*(.*)$/.exec(h);
     if (kv) fields.set(kv[1], kv[2]);
   }
@@ -80,7 +94,9 @@ export function parseRecipe(text: string, file = '<inline>'): Recipe {
     const used = m[0];
     // Recipe-local lets (let _scope = ...) are fine; only undeclared parameters are an error.
     if (!params.some((p) => p.name === used) && !new RegExp(`\\blet\\s+${used}\\b`).test(body)) {
-      throw new RecipeFormatError(`${file}: ${used} is used but neither declared as "// param ${used}: <type>" nor defined with let`);
+      throw new RecipeFormatError(
+        `${file}: ${used} is used but neither declared as "// param ${used}: <type>" nor defined with let`,
+      );
     }
   }
   return {
@@ -109,10 +125,16 @@ export function defaultRecipesDir(): string {
 
 export function loadRecipes(dir: string = defaultRecipesDir()): Map<string, Recipe> {
   const out = new Map<string, Recipe>();
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.kql')).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.kql'))
+    .sort()) {
     const file = path.join(dir, f);
     const recipe = parseRecipe(fs.readFileSync(file, 'utf8'), file);
-    if (out.has(recipe.name)) throw new RecipeFormatError(`${file}: recipe name "${recipe.name}" is already used by ${out.get(recipe.name)!.file}`);
+    if (out.has(recipe.name))
+      throw new RecipeFormatError(
+        `${file}: recipe name "${recipe.name}" is already used by ${out.get(recipe.name)!.file}`,
+      );
     out.set(recipe.name, recipe);
   }
   return out;

@@ -39,7 +39,14 @@ export function rowsOf(table: ResultTable | undefined): Row[] {
 }
 
 export const num = cellNumber;
-export const str = (c: Cell | undefined): string => (c === null || c === undefined ? '' : c instanceof Date ? c.toISOString() : typeof c === 'object' ? JSON.stringify(c) : String(c));
+export const str = (c: Cell | undefined): string =>
+  c === null || c === undefined
+    ? ''
+    : c instanceof Date
+      ? c.toISOString()
+      : typeof c === 'object'
+        ? JSON.stringify(c)
+        : String(c);
 export const iso = (c: Cell | undefined): string => {
   if (c instanceof Date) return c.toISOString();
   if (typeof c === 'string' && c) {
@@ -69,14 +76,18 @@ export function backendName(value: string): string {
 }
 
 /** Findings rows (Kind finding/previous/api) -> ranked findings plus API totals. */
-function findingsFrom(rows: Row[], windowLength: string): { findings: Finding[]; apiTotals: Record<string, number>; apiFailures: Record<string, number> } {
+function findingsFrom(
+  rows: Row[],
+  windowLength: string,
+): { findings: Finding[]; apiTotals: Record<string, number>; apiFailures: Record<string, number> } {
   const previous = new Map<string, number>();
   const apiTotals: Record<string, number> = {};
   const apiFailures: Record<string, number> = {};
   const current: Row[] = [];
   for (const r of rows) {
     const kind = str(r.Kind);
-    if (kind === 'previous') previous.set(str(r.Signature), (previous.get(str(r.Signature)) ?? 0) + (num(r.PreviousCount) ?? 0));
+    if (kind === 'previous')
+      previous.set(str(r.Signature), (previous.get(str(r.Signature)) ?? 0) + (num(r.PreviousCount) ?? 0));
     else if (kind === 'api') {
       apiTotals[str(r.ApiId)] = (apiTotals[str(r.ApiId)] ?? 0) + (num(r.Requests) ?? 0);
       apiFailures[str(r.ApiId)] = (apiFailures[str(r.ApiId)] ?? 0) + (num(r.Failures) ?? 0);
@@ -102,9 +113,17 @@ function findingsFrom(rows: Row[], windowLength: string): { findings: Finding[];
 }
 
 /** Section rows: the declared columns, strings redacted, sorted for reading. */
-function sectionFrom(recipeSection: Recipe['sections'][number], table: ResultTable, rows: Row[], hasKind: boolean): AnswerSection {
+function sectionFrom(
+  recipeSection: Recipe['sections'][number],
+  table: ResultTable,
+  rows: Row[],
+  hasKind: boolean,
+): AnswerSection {
   const picked = hasKind ? rows.filter((r) => str(r.Kind) === recipeSection.kind) : rows;
-  const columns = recipeSection.columns.map((name) => ({ name, type: table.columns.find((c) => c.name === name)?.type ?? 'string' }));
+  const columns = recipeSection.columns.map((name) => ({
+    name,
+    type: table.columns.find((c) => c.name === name)?.type ?? 'string',
+  }));
   let out = picked.map((r) =>
     columns.map(({ name, type }): Cell => {
       const v = r[name] ?? null;
@@ -117,12 +136,16 @@ function sectionFrom(recipeSection: Recipe['sections'][number], table: ResultTab
   const yIdx = recipeSection.chart ? columns.findIndex((c) => c.name === recipeSection.chart!.y) : -1;
   // Union legs come back in no promised order: largest first for bar sections and count tables.
   const countIdx = yIdx >= 0 ? yIdx : columns.findIndex((c) => c.name === 'Requests');
-  if (recipeSection.chart?.kind !== 'line' && countIdx >= 0) out = out.sort((a, b) => (num(b[countIdx]) ?? 0) - (num(a[countIdx]) ?? 0));
+  if (recipeSection.chart?.kind !== 'line' && countIdx >= 0)
+    out = out.sort((a, b) => (num(b[countIdx]) ?? 0) - (num(a[countIdx]) ?? 0));
   if (recipeSection.chart?.kind === 'line') {
     const xIdx = columns.findIndex((c) => c.name === recipeSection.chart!.x);
     if (xIdx >= 0) out = out.sort((a, b) => iso(a[xIdx]).localeCompare(iso(b[xIdx])));
   }
-  const section: AnswerSection = { title: recipeSection.title, table: { name: recipeSection.kind, columns, rows: out } };
+  const section: AnswerSection = {
+    title: recipeSection.title,
+    table: { name: recipeSection.kind, columns, rows: out },
+  };
   if (recipeSection.chart) section.chart = { ...recipeSection.chart };
   return section;
 }
@@ -130,7 +153,12 @@ function sectionFrom(recipeSection: Recipe['sections'][number], table: ResultTab
 const FINDING_RECIPES = new Set(['triage', 'why', 'tls', 'auth401', 'breakers']);
 const n = (x: number): string => x.toLocaleString('en-US');
 
-export function interpret(command: Command, recipe: Recipe | string, tables: ResultTable[], opts: InterpretOptions = {}): Interpretation {
+export function interpret(
+  command: Command,
+  recipe: Recipe | string,
+  tables: ResultTable[],
+  opts: InterpretOptions = {},
+): Interpretation {
   const r = typeof recipe === 'string' ? getRecipe(recipe) : recipe;
   const table = tables[0] ?? { name: 'PrimaryResult', columns: [], rows: [] };
   const rows = rowsOf(table);
@@ -152,18 +180,36 @@ export function interpret(command: Command, recipe: Recipe | string, tables: Res
       notes.push(`No requests for API "${command.api}" in the window: check the name with "apis".`);
     }
     const what =
-      r.name === 'why' ? `${command.status} responses` : r.name === 'auth401' ? '401s' : r.name === 'tls' ? 'backend TLS/connect failures' : r.name === 'breakers' ? 'circuit-breaker 503s' : 'failed requests';
+      r.name === 'why'
+        ? `${command.status} responses`
+        : r.name === 'auth401'
+          ? '401s'
+          : r.name === 'tls'
+            ? 'backend TLS/connect failures'
+            : r.name === 'breakers'
+              ? 'circuit-breaker 503s'
+              : 'failed requests';
     summary = findings.length
       ? `${findings.length} signature${findings.length === 1 ? '' : 's'}, ${n(total)} ${what}${where} in the ${command.window.label} (${n(requests)} requests)`
       : `No ${what}${where} in the ${command.window.label} (${n(requests)} requests)`;
-    if (r.name === 'why') verdict = whyVerdict(command.status ?? 0, rows.filter((x) => str(x.Kind) === 'producers'));
+    if (r.name === 'why')
+      verdict = whyVerdict(
+        command.status ?? 0,
+        rows.filter((x) => str(x.Kind) === 'producers'),
+      );
     if (r.name === 'breakers' && findings.length === 0) verdict = 'No tripped circuit breakers in the window.';
-    if (r.name === 'tls' && findings.length === 0) verdict = 'No backend TLS rejections, connect timeouts or handshake failures in the window.';
+    if (r.name === 'tls' && findings.length === 0)
+      verdict = 'No backend TLS rejections, connect timeouts or handshake failures in the window.';
   } else if (r.name === 'apis') {
     const requests = rows.reduce((s, x) => s + (num(x.Requests) ?? 0), 0);
     const failures = rows.reduce((s, x) => s + (num(x.Failures) ?? 0), 0);
-    summary = rows.length ? `${rows.length} APIs, ${n(requests)} requests, ${n(failures)} failed in the ${command.window.label}` : `No gateway requests logged in the ${command.window.label}`;
-    if (!rows.length) notes.push('No GatewayLogs rows in the window: check that the APIM diagnostic setting sends GatewayLogs to this workspace, and remember logs arrive 3-10 minutes late.');
+    summary = rows.length
+      ? `${rows.length} APIs, ${n(requests)} requests, ${n(failures)} failed in the ${command.window.label}`
+      : `No gateway requests logged in the ${command.window.label}`;
+    if (!rows.length)
+      notes.push(
+        'No GatewayLogs rows in the window: check that the APIM diagnostic setting sends GatewayLogs to this workspace, and remember logs arrive 3-10 minutes late.',
+      );
   } else if (r.name === 'breaker') {
     const b = breakerVerdict(command, rows, opts.timeZone);
     verdict = b.verdict;

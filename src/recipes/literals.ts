@@ -59,7 +59,8 @@ const TIMESPAN_UNITS: [number, string][] = [
 
 /** A timespan literal in the largest whole unit: 60000 -> "1m", 30000 -> "30s", 5400000 -> "90m". */
 export function kqlTimespan(ms: number): string {
-  if (!Number.isSafeInteger(ms) || ms <= 0) throw new RangeError(`not a positive whole number of milliseconds: ${String(ms)}`);
+  if (!Number.isSafeInteger(ms) || ms <= 0)
+    throw new RangeError(`not a positive whole number of milliseconds: ${String(ms)}`);
   const [unit, suffix] = TIMESPAN_UNITS.find(([u]) => ms % u === 0)!;
   return `${ms / unit}${suffix}`;
 }

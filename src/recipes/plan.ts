@@ -41,7 +41,9 @@ export type ParamValue =
   | { type: 'timespan'; value: number };
 
 /** Bin sizes a person reads easily; the chart bin is the smallest of these that keeps a window to at most CHART_MAX_BINS bins. */
-const NICE_BINS_MS = [10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400].map((s) => s * 1000);
+const NICE_BINS_MS = [10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400].map(
+  (s) => s * 1000,
+);
 /** Windows are not aligned to bins, so a window of N bins can touch N + 1: aim for 18 to stay within 20. */
 export const CHART_MAX_BINS = 20;
 
@@ -102,7 +104,8 @@ export function parameterLets(recipe: Recipe, values: Record<string, ParamValue>
     .map((p) => {
       const v = values[p.name];
       if (!v) throw new PlanError(`recipe ${recipe.name} needs ${p.name}, which this command does not provide`);
-      if (v.type !== p.type) throw new PlanError(`recipe ${recipe.name} declares ${p.name} as ${p.type}, the planner has a ${v.type}`);
+      if (v.type !== p.type)
+        throw new PlanError(`recipe ${recipe.name} declares ${p.name} as ${p.type}, the planner has a ${v.type}`);
       return `let ${p.name} = ${literal(v)};`;
     })
     .join('\n');
@@ -126,7 +129,9 @@ export function renderBody(recipe: Recipe): string {
 export function composeQuery(recipe: Recipe, values: Record<string, ParamValue>, prelude: string): string {
   let head = prelude.trim();
   if (head && !head.endsWith(';')) head += ';'; // the prelude's let must be terminated before our lets
-  const parts = [head, `// recipe: ${recipe.name}`, parameterLets(recipe, values), renderBody(recipe)].filter((s) => s.length > 0);
+  const parts = [head, `// recipe: ${recipe.name}`, parameterLets(recipe, values), renderBody(recipe)].filter(
+    (s) => s.length > 0,
+  );
   return parts.join('\n');
 }
 

@@ -59,7 +59,8 @@ export function breakerVerdict(command: Command, rows: Row[], timeZone?: string)
     // Backend 5xx, or a gateway 5xx with no backend answer at all (connect failures, timeouts), but not a
     // 503 without a backend answer: that is a breaker (this one or another instance's) answering for it.
     const shortCircuit = brc === null && rc === 503;
-    if ((brc !== null && brc >= 500) || (brc === null && rc !== null && rc >= 500 && !shortCircuit)) backendFailures += count;
+    if ((brc !== null && brc >= 500) || (brc === null && rc !== null && rc >= 500 && !shortCircuit))
+      backendFailures += count;
   }
   const at = zoneLabel(trip, timeZone);
   const trips = rows.map((r) => num(r.Trips)).find((t) => t !== null && t > 0);
@@ -93,7 +94,10 @@ export function whyVerdict(status: number, producerRows: Row[]): string | undefi
   const parts = [...by.entries()]
     .sort((a, b) => b[1].count - a[1].count)
     .map(([producer, e]) => {
-      const top = [...e.sources.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([s]) => s);
+      const top = [...e.sources.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 2)
+        .map(([s]) => s);
       return `${pct(e.count, total)} ${producer}${top.length && producer !== 'backend' ? ` (${top.join(', ')})` : ''}`;
     });
   const lead = [...by.entries()].sort((a, b) => b[1].count - a[1].count)[0][0];

@@ -121,7 +121,9 @@ export function physicalExpressionFor(schema: SchemaId, logicalColumn: string): 
  * The resource-specific table wins when present (Microsoft's recommendation; a workspace mid-migration
  * has both). Returns null when no known APIM gateway-log shape is present.
  */
-export function detectSchema(tables: { name: string; columns: ColumnSchema[] | { name: string }[] }[]): SchemaId | null {
+export function detectSchema(
+  tables: { name: string; columns: ColumnSchema[] | { name: string }[] }[],
+): SchemaId | null {
   const order: SchemaId[] = ['resource-specific', 'azure-diagnostics', 'azure-diagnostics-seed'];
   for (const id of order) {
     const s = PHYSICAL_SCHEMAS[id];

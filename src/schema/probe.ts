@@ -14,9 +14,18 @@ function probeBranches(window: TimeWindow): { schema: SchemaId; kql: string }[] 
   const time = `TimeGenerated >= ${kqlDate(window.from)} and TimeGenerated <= ${kqlDate(window.to)}`;
   const diag = 'ResourceProvider == "MICROSOFT.APIMANAGEMENT" and Category == "GatewayLogs"';
   return [
-    { schema: 'resource-specific', kql: `${PHYSICAL_SCHEMAS['resource-specific'].table} | where ${time} | take 1 | project Schema = "resource-specific"` },
-    { schema: 'azure-diagnostics', kql: `AzureDiagnostics | where ${time} | where ${diag} | where column_ifexists("apiId_s", "") != "" | take 1 | project Schema = "azure-diagnostics"` },
-    { schema: 'azure-diagnostics-seed', kql: `AzureDiagnostics | where ${time} | where ${diag} | where column_ifexists("ApiId_s", "") != "" | take 1 | project Schema = "azure-diagnostics-seed"` },
+    {
+      schema: 'resource-specific',
+      kql: `${PHYSICAL_SCHEMAS['resource-specific'].table} | where ${time} | take 1 | project Schema = "resource-specific"`,
+    },
+    {
+      schema: 'azure-diagnostics',
+      kql: `AzureDiagnostics | where ${time} | where ${diag} | where column_ifexists("apiId_s", "") != "" | take 1 | project Schema = "azure-diagnostics"`,
+    },
+    {
+      schema: 'azure-diagnostics-seed',
+      kql: `AzureDiagnostics | where ${time} | where ${diag} | where column_ifexists("ApiId_s", "") != "" | take 1 | project Schema = "azure-diagnostics-seed"`,
+    },
   ];
 }
 
@@ -25,10 +34,18 @@ function probeBranches(window: TimeWindow): { schema: SchemaId; kql: string }[] 
  * an error. Uses only union/where/take/project/column_ifexists.
  */
 export function probeQuery(window: TimeWindow): string {
-  return ['union isfuzzy=true', probeBranches(window).map((b) => `    (${b.kql})`).join(',\n')].join('\n');
+  return [
+    'union isfuzzy=true',
+    probeBranches(window)
+      .map((b) => `    (${b.kql})`)
+      .join(',\n'),
+  ].join('\n');
 }
 
-export function noGatewayLogs(workspace: string, window: TimeWindow): { schema: null; explanation: string; fix: string[] } {
+export function noGatewayLogs(
+  workspace: string,
+  window: TimeWindow,
+): { schema: null; explanation: string; fix: string[] } {
   return {
     schema: null,
     explanation:
@@ -50,7 +67,9 @@ export function noGatewayLogs(workspace: string, window: TimeWindow): { schema: 
 /** A failure meaning "none of the probed tables exists" (a fuzzy union with no resolvable table). */
 function isMissingTables(e: unknown): boolean {
   const msg = e instanceof Error ? e.message : String(e);
-  return /(failed to resolve|unknown|does not refer to any known) table|no tables|'(ApiManagementGatewayLogs|AzureDiagnostics)'.*(not|unknown)/i.test(msg);
+  return /(failed to resolve|unknown|does not refer to any known) table|no tables|'(ApiManagementGatewayLogs|AzureDiagnostics)'.*(not|unknown)/i.test(
+    msg,
+  );
 }
 
 function isFuzzyUnsupported(e: unknown): boolean {
@@ -58,7 +77,10 @@ function isFuzzyUnsupported(e: unknown): boolean {
 }
 
 function isMissingColumn(e: unknown): boolean {
-  return e instanceof Error && /does not refer to any known column|unknown column|failed to resolve (scalar expression|column)/i.test(e.message);
+  return (
+    e instanceof Error &&
+    /does not refer to any known column|unknown column|failed to resolve (scalar expression|column)/i.test(e.message)
+  );
 }
 
 /** Runs the probe against a source. Query errors other than "no such tables" propagate to the caller. */
@@ -118,7 +140,9 @@ export class SchemaProbeCache {
 
   constructor(private readonly opts: SchemaProbeCacheOptions = {}) {
     if (opts.schemaOverride !== undefined && !isSchemaId(opts.schemaOverride)) {
-      throw new Error(`Unknown schema override "${String(opts.schemaOverride)}": use resource-specific, azure-diagnostics or azure-diagnostics-seed.`);
+      throw new Error(
+        `Unknown schema override "${String(opts.schemaOverride)}": use resource-specific, azure-diagnostics or azure-diagnostics-seed.`,
+      );
     }
     this.ttlMs = opts.ttlMs ?? 3_600_000;
     this.negativeTtlMs = opts.negativeTtlMs ?? 300_000;

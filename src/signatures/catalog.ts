@@ -12,7 +12,12 @@ export const SIGNATURES: Signature[] = [
     title: 'Backend certificate rejected by the gateway (TLS trust)',
     fault: 'gateway-config',
     severity: 5,
-    match: { messageContains: ['RemoteCertificateValidationCallback', 'Could not establish trust relationship for the SSL/TLS secure channel'] },
+    match: {
+      messageContains: [
+        'RemoteCertificateValidationCallback',
+        'Could not establish trust relationship for the SSL/TLS secure channel',
+      ],
+    },
     meaning:
       'The backend presented a certificate, the gateway received it and rejected it in its TLS validation callback: the certificate chains to a CA the gateway does not trust (or its name does not match). The request never reached the backend application, so the client got a 500 with no backend status.',
     causes: [
@@ -55,7 +60,11 @@ export const SIGNATURES: Signature[] = [
     fault: 'network',
     severity: 4,
     match: {
-      messageContains: ['connected party did not properly respond', 'connection timed out', 'Unable to connect to the remote server'],
+      messageContains: [
+        'connected party did not properly respond',
+        'connection timed out',
+        'Unable to connect to the remote server',
+      ],
     },
     meaning:
       'A TCP-level connect failure, not a TLS issue: the gateway could not open a connection to the backend in time. The backend is unreachable from the gateway or too slow to accept connections.',
@@ -127,7 +136,10 @@ export const SIGNATURES: Signature[] = [
     match: { anyOf: [{ reasons: ['Timeout'] }, { messageContains: ['timed out after'] }] },
     meaning:
       'The gateway sent the request but the backend did not answer within the forward-request timeout, so the gateway gave up and returned an error (usually 500).',
-    causes: ['Slow backend (dependency, lock, cold start).', 'forward-request timeout set lower than the operation needs.'],
+    causes: [
+      'Slow backend (dependency, lock, cold start).',
+      'forward-request timeout set lower than the operation needs.',
+    ],
     fix: [
       'Look at BackendTime for the API to see whether latency crept up before the timeouts.',
       'Fix the backend slowness, or raise the forward-request timeout if the operation is legitimately slow (default 300 s; above 240 s may not be honoured).',
@@ -142,7 +154,11 @@ export const SIGNATURES: Signature[] = [
     match: { anyOf: [{ reasons: ['SubscriptionKeyNotFound'] }, { messageContains: ['missing subscription key'] }] },
     meaning:
       '"Access denied due to missing subscription key": the request carried no Ocp-Apim-Subscription-Key header or subscription-key query parameter, so the gateway stopped at its built-in subscription check.',
-    causes: ['Client bug or new client not sending the key.', 'Request routed to an API that requires a subscription by mistake.', 'A proxy stripping the header.'],
+    causes: [
+      'Client bug or new client not sending the key.',
+      'Request routed to an API that requires a subscription by mistake.',
+      'A proxy stripping the header.',
+    ],
     fix: [
       'Have the caller send Ocp-Apim-Subscription-Key (or the configured header name).',
       'If the API should be open, turn off "subscription required" on the API or product.',
@@ -164,7 +180,7 @@ export const SIGNATURES: Signature[] = [
     ],
     fix: [
       'Run "401s on {api}" and read ApimSubscriptionId on the rows: that is the APIM subscription (not the Azure subscription).',
-      'Add the API to that subscription\'s product, or give the caller a subscription to a product that includes the API.',
+      "Add the API to that subscription's product, or give the caller a subscription to a product that includes the API.",
     ],
     next: '401s on {api}',
   },
@@ -176,8 +192,15 @@ export const SIGNATURES: Signature[] = [
     match: { anyOf: [{ messageContains: ['invalid subscription key'] }, { reasons: ['SubscriptionKeyInvalid'] }] },
     meaning:
       '"Access denied due to invalid subscription key": a key was sent but it does not match an active subscription here. Usually the wrong environment\'s key or a revoked/regenerated key.',
-    causes: ['Prod key used against a dev gateway (or the reverse).', 'Key regenerated or subscription suspended/cancelled.', 'Key copied with extra characters.'],
-    fix: ['Check which environment the caller points at and which key it uses.', 'Check the subscription state in APIM; regenerate and hand out the key if needed.'],
+    causes: [
+      'Prod key used against a dev gateway (or the reverse).',
+      'Key regenerated or subscription suspended/cancelled.',
+      'Key copied with extra characters.',
+    ],
+    fix: [
+      'Check which environment the caller points at and which key it uses.',
+      'Check the subscription state in APIM; regenerate and hand out the key if needed.',
+    ],
     next: '401s on {api}',
   },
   {
@@ -190,8 +213,15 @@ export const SIGNATURES: Signature[] = [
         { sources: ['validate-jwt', 'validate-azure-ad-token'] },
         {
           reasons: [
-            'JwtInvalid', 'TokenNotPresent', 'TokenExpired', 'TokenSignatureInvalid', 'TokenAudienceNotAllowed',
-            'TokenIssuerNotAllowed', 'TokenSignatureKeyNotFound', 'TokenClaimNotFound', 'TokenClaimValueNotAllowed',
+            'JwtInvalid',
+            'TokenNotPresent',
+            'TokenExpired',
+            'TokenSignatureInvalid',
+            'TokenAudienceNotAllowed',
+            'TokenIssuerNotAllowed',
+            'TokenSignatureKeyNotFound',
+            'TokenClaimNotFound',
+            'TokenClaimValueNotAllowed',
           ],
         },
         { messageContains: ['validate JWT', 'JWT not present', 'IDX10'] },
@@ -205,7 +235,7 @@ export const SIGNATURES: Signature[] = [
       'Client sends no Authorization header, or a non-JWT value.',
     ],
     fix: [
-      'Decode a failing token (jwt.ms) and compare aud/iss/exp with the policy\'s audiences and issuers.',
+      "Decode a failing token (jwt.ms) and compare aud/iss/exp with the policy's audiences and issuers.",
       'Make clients refresh tokens before expiry; allow a small clock-skew.',
       'Review inbound policy order: put validate-jwt where you want its 401 to win, and read LastErrorMessage before blaming the key.',
     ],
@@ -216,10 +246,22 @@ export const SIGNATURES: Signature[] = [
     title: 'Caller IP refused by the ip-filter policy',
     fault: 'policy',
     severity: 2,
-    match: { anyOf: [{ reasons: ['CallerIpNotAllowed', 'CallerIpBlocked', 'FailedToParseCallerIP'] }, { sources: ['ip-filter'] }] },
-    meaning: 'The ip-filter policy rejected the caller\'s address ("Caller IP address ... is not allowed. Access denied.").',
-    causes: ['Caller outside the allowed ranges (new egress IP, NAT change).', 'Address seen by the gateway is a proxy/front door, not the client.'],
-    fix: ['Add the caller\'s egress range to the ip-filter allow list if it is legitimate.', 'Behind a front door, filter on the forwarded address instead of the connection address.'],
+    match: {
+      anyOf: [
+        { reasons: ['CallerIpNotAllowed', 'CallerIpBlocked', 'FailedToParseCallerIP'] },
+        { sources: ['ip-filter'] },
+      ],
+    },
+    meaning:
+      'The ip-filter policy rejected the caller\'s address ("Caller IP address ... is not allowed. Access denied.").',
+    causes: [
+      'Caller outside the allowed ranges (new egress IP, NAT change).',
+      'Address seen by the gateway is a proxy/front door, not the client.',
+    ],
+    fix: [
+      "Add the caller's egress range to the ip-filter allow list if it is legitimate.",
+      'Behind a front door, filter on the forwarded address instead of the connection address.',
+    ],
     next: 'why 403 on {api}',
   },
   {
@@ -228,9 +270,17 @@ export const SIGNATURES: Signature[] = [
     fault: 'policy',
     severity: 3,
     match: { anyOf: [{ reasons: ['RateLimitExceeded'] }, { sources: ['rate-limit', 'rate-limit-by-key'] }] },
-    meaning: '"Rate limit is exceeded": a rate-limit policy counted more calls than allowed in its renewal period and answered 429 with Retry-After.',
-    causes: ['Traffic spike or a retry storm from one caller.', 'Limit set lower than real traffic needs.', 'Key for rate-limit-by-key too coarse (many callers share one counter).'],
-    fix: ['Find the heavy callers (CallerIpAddress/ApimSubscriptionId) and make them honour Retry-After with backoff.', 'Raise calls/renewal-period if the traffic is legitimate.'],
+    meaning:
+      '"Rate limit is exceeded": a rate-limit policy counted more calls than allowed in its renewal period and answered 429 with Retry-After.',
+    causes: [
+      'Traffic spike or a retry storm from one caller.',
+      'Limit set lower than real traffic needs.',
+      'Key for rate-limit-by-key too coarse (many callers share one counter).',
+    ],
+    fix: [
+      'Find the heavy callers (CallerIpAddress/ApimSubscriptionId) and make them honour Retry-After with backoff.',
+      'Raise calls/renewal-period if the traffic is legitimate.',
+    ],
     next: 'why 429 on {api}',
   },
   {
@@ -239,11 +289,19 @@ export const SIGNATURES: Signature[] = [
     fault: 'policy',
     severity: 3,
     match: {
-      anyOf: [{ reasons: ['QuotaExceeded'] }, { sources: ['quota', 'quota-by-key'] }, { messageContains: ['Out of call volume quota', 'Out of bandwidth quota'] }],
+      anyOf: [
+        { reasons: ['QuotaExceeded'] },
+        { sources: ['quota', 'quota-by-key'] },
+        { messageContains: ['Out of call volume quota', 'Out of bandwidth quota'] },
+      ],
     },
-    meaning: '"Out of call volume quota": the caller used up its quota for the period; the message says when it is replenished.',
+    meaning:
+      '"Out of call volume quota": the caller used up its quota for the period; the message says when it is replenished.',
     causes: ['Caller on a product with a quota sized for less traffic.', 'Runaway client.'],
-    fix: ['Move the caller to a product with a larger quota or raise the quota.', 'Find the subscription with ApimSubscriptionId and check its usage.'],
+    fix: [
+      'Move the caller to a product with a larger quota or raise the quota.',
+      'Find the subscription with ApimSubscriptionId and check its usage.',
+    ],
     next: 'why 403 on {api}',
   },
   {
@@ -251,10 +309,23 @@ export const SIGNATURES: Signature[] = [
     title: '404: no operation matches the request',
     fault: 'client',
     severity: 2,
-    match: { anyOf: [{ reasons: ['OperationNotFound'] }, { messageContains: ['Unable to match incoming request to an operation'] }] },
-    meaning: '"Unable to match incoming request to an operation": the URL path or the HTTP method does not match any operation of the API (APIM answers 404 even when only the method is wrong).',
-    causes: ['Client calls a path or method that is not defined.', 'Operation removed or renamed, or a new revision not made current.', 'URL template mismatch (trailing slash, parameter).'],
-    fix: ['Compare the request Url and Method with the API\'s operations.', 'Add the operation, or fix the client path.'],
+    match: {
+      anyOf: [
+        { reasons: ['OperationNotFound'] },
+        { messageContains: ['Unable to match incoming request to an operation'] },
+      ],
+    },
+    meaning:
+      '"Unable to match incoming request to an operation": the URL path or the HTTP method does not match any operation of the API (APIM answers 404 even when only the method is wrong).',
+    causes: [
+      'Client calls a path or method that is not defined.',
+      'Operation removed or renamed, or a new revision not made current.',
+      'URL template mismatch (trailing slash, parameter).',
+    ],
+    fix: [
+      "Compare the request Url and Method with the API's operations.",
+      'Add the operation, or fix the client path.',
+    ],
     next: 'why 404 on {api}',
   },
   {
@@ -268,9 +339,13 @@ export const SIGNATURES: Signature[] = [
         { messageContains: ['Expression evaluation failed', 'Expression value is invalid'] },
       ],
     },
-    meaning: 'A C# policy expression (LastErrorSource names the policy, e.g. set-header) failed at runtime, typically dereferencing a missing header, claim or body field.',
+    meaning:
+      'A C# policy expression (LastErrorSource names the policy, e.g. set-header) failed at runtime, typically dereferencing a missing header, claim or body field.',
     causes: ['Expression assumes a header/claim/body that some requests lack.', 'Recent policy change.'],
-    fix: ['Open the policy named in LastErrorSource (section in LastErrorSection) and guard the expression (?. / GetValueOrDefault).', 'Check recent policy deployments.'],
+    fix: [
+      'Open the policy named in LastErrorSource (section in LastErrorSection) and guard the expression (?. / GetValueOrDefault).',
+      'Check recent policy deployments.',
+    ],
     next: 'why 500 on {api}',
   },
   {
@@ -279,9 +354,16 @@ export const SIGNATURES: Signature[] = [
     fault: 'backend',
     severity: 3,
     match: { backend: 'same-as-gateway', minResponseCode: 400 },
-    meaning: 'ResponseCode equals BackendResponseCode: the backend produced this status and the gateway passed it on. The gateway is not the problem here.',
-    causes: ['Backend bug, dependency failure, deployment or overload.', 'For 4xx: client requests the backend rejects.'],
-    fix: ['Look at the backend\'s own logs and recent deployments for the window.', 'Correlate with CorrelationId on the backend side.'],
+    meaning:
+      'ResponseCode equals BackendResponseCode: the backend produced this status and the gateway passed it on. The gateway is not the problem here.',
+    causes: [
+      'Backend bug, dependency failure, deployment or overload.',
+      'For 4xx: client requests the backend rejects.',
+    ],
+    fix: [
+      "Look at the backend's own logs and recent deployments for the window.",
+      'Correlate with CorrelationId on the backend side.',
+    ],
     next: 'why {status} on {api}',
   },
   {
@@ -290,9 +372,12 @@ export const SIGNATURES: Signature[] = [
     fault: 'gateway-config',
     severity: 2,
     match: {},
-    meaning: 'The gateway logged an error this catalog does not recognise; the sample message below is exactly what it said.',
+    meaning:
+      'The gateway logged an error this catalog does not recognise; the sample message below is exactly what it said.',
     causes: ['See the sample message, LastErrorReason and LastErrorSource.'],
-    fix: ['Read LastErrorReason/LastErrorSource and the message; add a signature to src/signatures/catalog.ts once understood.'],
+    fix: [
+      'Read LastErrorReason/LastErrorSource and the message; add a signature to src/signatures/catalog.ts once understood.',
+    ],
     next: 'why {status} on {api}',
   },
 ];

@@ -20,13 +20,20 @@ const present = (n: number | null | undefined): n is number => typeof n === 'num
 
 export function matches(rule: MatchRule, row: ClassifiableRow): boolean {
   if (rule.responseCodes && !(present(row.responseCode) && rule.responseCodes.includes(row.responseCode))) return false;
-  if (rule.minResponseCode !== undefined && !(present(row.responseCode) && row.responseCode >= rule.minResponseCode)) return false;
+  if (rule.minResponseCode !== undefined && !(present(row.responseCode) && row.responseCode >= rule.minResponseCode))
+    return false;
   if (rule.backend === 'none' && present(row.backendResponseCode)) return false;
-  if (rule.backend === 'same-as-gateway' && !(present(row.backendResponseCode) && row.backendResponseCode === row.responseCode)) return false;
+  if (
+    rule.backend === 'same-as-gateway' &&
+    !(present(row.backendResponseCode) && row.backendResponseCode === row.responseCode)
+  )
+    return false;
   if (rule.reasons && !rule.reasons.some((r) => r.toLowerCase() === lower(row.reason))) return false;
   if (rule.sources && !rule.sources.some((s) => s.toLowerCase() === lower(row.source))) return false;
-  if (rule.messageContains && !rule.messageContains.some((m) => lower(row.message).includes(m.toLowerCase()))) return false;
-  if (rule.reasonContains && !rule.reasonContains.some((m) => lower(row.reason).includes(m.toLowerCase()))) return false;
+  if (rule.messageContains && !rule.messageContains.some((m) => lower(row.message).includes(m.toLowerCase())))
+    return false;
+  if (rule.reasonContains && !rule.reasonContains.some((m) => lower(row.reason).includes(m.toLowerCase())))
+    return false;
   if (rule.anyOf && !rule.anyOf.some((sub) => matches(sub, row))) return false;
   return true;
 }

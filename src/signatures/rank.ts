@@ -50,15 +50,20 @@ export function shareOf(count: number, apis: string[], apiTotals: Record<string,
   return Math.min(1, count / total);
 }
 
-const pct = (x: number): string => (x >= 0.995 ? '100%' : x >= 0.1 ? `${Math.round(x * 100)}%` : x >= 0.001 ? `${(x * 100).toFixed(1)}%` : '<0.1%');
-const listNames = (names: string[]): string => (names.length <= 2 ? names.join(', ') : `${names.slice(0, 2).join(', ')} +${names.length - 2}`);
+const pct = (x: number): string =>
+  x >= 0.995 ? '100%' : x >= 0.1 ? `${Math.round(x * 100)}%` : x >= 0.001 ? `${(x * 100).toFixed(1)}%` : '<0.1%';
+const listNames = (names: string[]): string =>
+  names.length <= 2 ? names.join(', ') : `${names.slice(0, 2).join(', ')} +${names.length - 2}`;
 
 /**
  * Score = severity (0-50) + share (0-30) + trend (new 25, growing up to 20, both scaled down for a handful of
  * requests; shrinking -10) + breadth (0-15) + volume (log-scaled, 0-10). Severity leads because a 5-severity outage at 2% share still outranks
  * background noise; trend and share then separate the incident from what happens every day.
  */
-export function scoreAggregate(agg: SignatureAggregate, ctx: RankContext): { share: number; score: number; why: string[] } {
+export function scoreAggregate(
+  agg: SignatureAggregate,
+  ctx: RankContext,
+): { share: number; score: number; why: string[] } {
   const share = shareOf(agg.count, agg.apis, ctx.apiTotals);
   const { trend, ratio } = trendOf(agg.count, agg.previousCount);
   const why: string[] = [];
@@ -74,7 +79,9 @@ export function scoreAggregate(agg: SignatureAggregate, ctx: RankContext): { sha
     why.push(`new: 0 in the previous ${ctx.windowLength}`);
   } else if (trend === 'growing') {
     score += Math.min(20, 8 + 4 * Math.log2(ratio)) * volume;
-    why.push(`growing: ${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}× the previous ${ctx.windowLength} (${agg.previousCount})`);
+    why.push(
+      `growing: ${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}× the previous ${ctx.windowLength} (${agg.previousCount})`,
+    );
   } else if (trend === 'shrinking') {
     score -= 10;
     why.push(`shrinking: ${agg.previousCount} in the previous ${ctx.windowLength}`);
@@ -82,7 +89,10 @@ export function scoreAggregate(agg: SignatureAggregate, ctx: RankContext): { sha
     why.push(`steady: ${agg.previousCount} in the previous ${ctx.windowLength}`);
   }
 
-  const breadth = Math.min(6, (agg.apis.length - 1) * 2) + Math.min(4, Math.max(0, agg.backends.length - 1) * 2) + Math.min(5, Math.log2(1 + agg.callers));
+  const breadth =
+    Math.min(6, (agg.apis.length - 1) * 2) +
+    Math.min(4, Math.max(0, agg.backends.length - 1) * 2) +
+    Math.min(5, Math.log2(1 + agg.callers));
   score += Math.max(0, breadth);
   if (agg.apis.length > 1) why.push(`${agg.apis.length} APIs`);
   if (agg.backends.length > 1) why.push(`${agg.backends.length} backends`);
@@ -108,7 +118,9 @@ export function rankFindings(aggs: SignatureAggregate[], ctx: RankContext): Find
   const scored = aggs
     .filter((a) => a.count > 0)
     .map((agg) => ({ agg, ...scoreAggregate(agg, ctx) }))
-    .sort((a, b) => b.score - a.score || b.agg.count - a.agg.count || a.agg.signature.id.localeCompare(b.agg.signature.id));
+    .sort(
+      (a, b) => b.score - a.score || b.agg.count - a.agg.count || a.agg.signature.id.localeCompare(b.agg.signature.id),
+    );
   return scored.map(({ agg, share, score, why }, i) => {
     const sig = agg.signature;
     const finding: Finding = {

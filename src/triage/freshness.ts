@@ -46,7 +46,13 @@ export class FreshnessCache {
       .query({ kql: freshnessKql(table), timespan: { from: new Date(now.getTime() - 3_600_000), to: now } })
       .then((r) => {
         const t = r.tables[0];
-        return t ? readFreshness(t.rows, t.columns.map((c) => c.name), now) : undefined;
+        return t
+          ? readFreshness(
+              t.rows,
+              t.columns.map((c) => c.name),
+              now,
+            )
+          : undefined;
       })
       // Freshness is a courtesy: a failure here must never cost the user the answer itself.
       .catch(() => undefined);

@@ -40,7 +40,10 @@ export class TriageHub {
   private lastDescription = '';
 
   private build(workspaceId: string | undefined): TriageService {
-    const logs = workspaceId && this.config.logs.kind === 'log-analytics' ? { ...this.config.logs, workspaceId, resourceId: undefined } : this.config.logs;
+    const logs =
+      workspaceId && this.config.logs.kind === 'log-analytics'
+        ? { ...this.config.logs, workspaceId, resourceId: undefined }
+        : this.config.logs;
     const identity = identityOf(this.config);
     const built = buildSource(logs, {
       queryTimeoutSeconds: this.config.queryTimeoutSeconds,
@@ -63,7 +66,8 @@ export class TriageHub {
 
   /** The service for a workspace (the default one when none is given or the source is embedded). */
   serviceFor(workspaceId?: string): TriageService {
-    if (!workspaceId || this.config.logs.kind !== 'log-analytics' || workspaceId === this.config.logs.workspaceId) return this.primary;
+    if (!workspaceId || this.config.logs.kind !== 'log-analytics' || workspaceId === this.config.logs.workspaceId)
+      return this.primary;
     let service = this.services.get(workspaceId);
     if (!service) {
       service = this.build(workspaceId);
@@ -94,7 +98,10 @@ export class TriageHub {
   }
 }
 
-export function createTriage(config: AppConfig, options: SourceOptions = {}): { triage: TriageHub; description: string } {
+export function createTriage(
+  config: AppConfig,
+  options: SourceOptions = {},
+): { triage: TriageHub; description: string } {
   const triage = new TriageHub(config, options);
   return { triage, description: triage.description };
 }

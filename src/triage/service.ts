@@ -95,13 +95,21 @@ export class TriageService {
       title: 'The query took too long',
       what: `"${command.text}" had no answer after ${seconds} s, so the bot stopped waiting and cancelled the query.`,
       cause: `The log source (${this.source.info.workspace}) is slow or busy right now, or the window covers a lot of traffic.`,
-      fix: ['Try again in a minute: Log Analytics queues queries when it is busy.', 'Try a shorter window, for example "triage last 15m".'],
+      fix: [
+        'Try again in a minute: Log Analytics queues queries when it is busy.',
+        'Try a shorter window, for example "triage last 15m".',
+      ],
       retryable: true,
       kql,
     };
   }
 
-  private async answer(asked: Command, ctx: RunContext, signal: AbortSignal, onKql: (kql: string) => void): Promise<Answer | ErrorAnswer> {
+  private async answer(
+    asked: Command,
+    ctx: RunContext,
+    signal: AbortSignal,
+    onKql: (kql: string) => void,
+  ): Promise<Answer | ErrorAnswer> {
     const started = Date.now();
     const command = alignToMinute(asked);
     const now = this.now();
@@ -113,7 +121,8 @@ export class TriageService {
         code: 'NoGatewayLogs',
         title: 'No API Management gateway logs in this workspace',
         what: probed.explanation,
-        cause: 'The APIM diagnostic setting does not route GatewayLogs to the workspace the bot queries, or no request has been logged yet.',
+        cause:
+          'The APIM diagnostic setting does not route GatewayLogs to the workspace the bot queries, or no request has been logged yet.',
         fix: probed.fix,
         retryable: false,
       };
@@ -135,7 +144,9 @@ export class TriageService {
     if (freshness && new Date(freshness.completeTo) < command.window.to) {
       const missing = Math.round((command.window.to.getTime() - new Date(freshness.completeTo).getTime()) / 60000);
       if (missing >= 1) {
-        notes.push(`Logs are complete to ${hhmm(freshness.completeTo)} UTC, about ${freshness.lagMinutes} min behind: the newest ${missing} min of the window may be missing.`);
+        notes.push(
+          `Logs are complete to ${hhmm(freshness.completeTo)} UTC, about ${freshness.lagMinutes} min behind: the newest ${missing} min of the window may be missing.`,
+        );
       }
     }
     if (command.api && out.findings.length === 0 && out.sections.every((s) => s.table.rows.length === 0)) {
@@ -145,7 +156,8 @@ export class TriageService {
       if (known && !known.includes(command.api)) {
         const close = suggestApi(command.api, known);
         // This note says more than the recipe's generic "no requests for API" line: keep one of the two.
-        for (let i = notes.length - 1; i >= 0; i--) if (notes[i]!.startsWith(`No requests for API "${command.api}"`)) notes.splice(i, 1);
+        for (let i = notes.length - 1; i >= 0; i--)
+          if (notes[i].startsWith(`No requests for API "${command.api}"`)) notes.splice(i, 1);
         notes.push(
           close.length > 0
             ? `No API called "${command.api}" sent traffic in this window. Did you mean ${close.map((c) => `"${c}"`).join(' or ')}?`
@@ -202,7 +214,9 @@ export function alignToMinute(command: Command): Command {
 
 function addPartialNote(result: QueryResult, notes: string[]): void {
   if (result.partialError) {
-    notes.push(`Log Analytics returned partial results (${result.partialError.code}): ${result.partialError.message}. Counts may be low.`);
+    notes.push(
+      `Log Analytics returned partial results (${result.partialError.code}): ${result.partialError.message}. Counts may be low.`,
+    );
   }
 }
 

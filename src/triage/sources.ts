@@ -64,7 +64,12 @@ export function buildSource(config: LogSourceConfig, options: SourceOptions = {}
 
   const pinned = options.now;
   const start = pinned ?? new Date();
-  for (const table of generateDemoTables({ now: start, seed: config.demoSeed, schema: config.demoSchema, hours: config.demoHours })) {
+  for (const table of generateDemoTables({
+    now: start,
+    seed: config.demoSeed,
+    schema: config.demoSchema,
+    hours: config.demoHours,
+  })) {
     workspace.addTable(table);
   }
   const rows = workspace.tableNames().reduce((n, t) => n + workspace.rowCount(t), 0);

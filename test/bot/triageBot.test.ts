@@ -18,7 +18,16 @@ import type { LaService } from '../support/laService/server';
 import { SEED } from '../support/laService/seedErrors';
 import { validateCard } from '../cards/validateCard';
 import { closeAll, flatConfig, ran, signed, startBot, stopBot, type Bot } from './support/harness';
-import { embeddedTriage, IDENTITY, isFreshnessQuery, isProbeQuery, isRecipeQuery, logAnalyticsTriage, startLogAnalytics, WORKSPACE } from './support/realTriage';
+import {
+  embeddedTriage,
+  IDENTITY,
+  isFreshnessQuery,
+  isProbeQuery,
+  isRecipeQuery,
+  logAnalyticsTriage,
+  startLogAnalytics,
+  WORKSPACE,
+} from './support/realTriage';
 import { withManyFindings } from './support/manyFindings';
 import { FaultyConnectorFront } from './support/connectorFaults';
 
@@ -43,7 +52,8 @@ afterEach(async () => {
   svc.reset();
 });
 
-const actionsOf = (card: Record<string, unknown>) => (card.actions ?? []) as { verb?: string; data?: Record<string, unknown> }[];
+const actionsOf = (card: Record<string, unknown>) =>
+  (card.actions ?? []) as { verb?: string; data?: Record<string, unknown> }[];
 
 describe('messages: ack, then update in place', () => {
   let bot: Bot;
@@ -91,7 +101,11 @@ describe('messages: ack, then update in place', () => {
     const recipe = svc.requests.filter(isRecipeQuery);
     expect(recipe).toHaveLength(1);
     expect(ran(bot)).toEqual([
-      expect.objectContaining({ who: expect.objectContaining({ name: 'Ada Lovelace' }), what: expect.objectContaining({ kind: 'triage', text: 'triage last 15m', kqlHash: kqlHash(recipe[0]!.query!) }), outcome: 'answer' }),
+      expect.objectContaining({
+        who: expect.objectContaining({ name: 'Ada Lovelace' }),
+        what: expect.objectContaining({ kind: 'triage', text: 'triage last 15m', kqlHash: kqlHash(recipe[0].query!) }),
+        outcome: 'answer',
+      }),
     ]);
   });
 
@@ -178,7 +192,13 @@ describe('deadlines and failures', () => {
   test('a Log Analytics 500 is retried, then explained with a signed "Try again" that works once it recovers', async () => {
     const bot = await startBot(logAnalyticsTriage(svc, { maxRetries: 1 }));
     const { connector, url } = bot;
-    svc.inject({ status: 500, body: { error: { code: 'InternalServerError', message: 'An internal error occurred while processing the query.' } }, times: 2 });
+    svc.inject({
+      status: 500,
+      body: {
+        error: { code: 'InternalServerError', message: 'An internal error occurred while processing the query.' },
+      },
+      times: 2,
+    });
     await post(url, teamsMessage('triage last 15m', connector.serviceUrl));
     const running = await connector.waitForSent(2);
     const card = cardOf(await connector.waitForUpdate(running.id))!;
@@ -186,7 +206,7 @@ describe('deadlines and failures', () => {
     expect(cardToText(card)).toContain('An internal error occurred while processing the query.');
     // The first attempt and one retry of the same query, then the bot gave up and explained.
     expect(svc.requests.map((r) => r.status)).toEqual([500, 500]);
-    expect(svc.requests[1]!.query).toBe(svc.requests[0]!.query);
+    expect(svc.requests[1].query).toBe(svc.requests[0].query);
 
     const retry = actionsOf(card).find((a) => a.verb === 'refresh')!;
     expect(retry.data).toMatchObject({ verb: 'refresh', command: 'triage last 15m' });
@@ -234,7 +254,16 @@ describe('deadlines and failures', () => {
     const front = await new FaultyConnectorFront(bot.connector).start();
     try {
       const secret = '0123456789abcdef0123456789abcdef';
-      front.failNext({ method: 'POST', status: 403, body: { error: { code: 'BotNotInConversationRoster', message: `The bot is not part of the conversation roster (https://x/y?subscription-key=${secret})` } } });
+      front.failNext({
+        method: 'POST',
+        status: 403,
+        body: {
+          error: {
+            code: 'BotNotInConversationRoster',
+            message: `The bot is not part of the conversation roster (https://x/y?subscription-key=${secret})`,
+          },
+        },
+      });
       const res = await post(bot.url, teamsMessage('triage last 15m', front.serviceUrl));
       // onTurnError handled it, so the HTTP request itself succeeds.
       expect(res.status).toBe(200);
@@ -261,7 +290,10 @@ describe('card actions (adaptiveCard/action invokes)', () => {
 
   test('refresh re-runs the command, returns the new card and updates the message for everyone', async () => {
     const { connector, url } = bot;
-    const res = await post(url, cardAction('refresh', signed('refresh', 'triage last 15m'), connector.serviceUrl, 'card-7'));
+    const res = await post(
+      url,
+      cardAction('refresh', signed('refresh', 'triage last 15m'), connector.serviceUrl, 'card-7'),
+    );
     expect(res.status).toBe(200);
     const body = JSON.parse(res.body);
     expect(body.statusCode).toBe(200);
@@ -276,7 +308,10 @@ describe('card actions (adaptiveCard/action invokes)', () => {
   test('a slow refresh answers the invoke with the running card and updates the message later', async () => {
     const slow = await startBot(logAnalyticsTriage(svc), { invokeWaitMs: 10 });
     svc.hold(); // the invoke's wait ends long before Log Analytics may answer
-    const res = await post(slow.url, cardAction('refresh', signed('refresh', 'triage last 15m'), slow.connector.serviceUrl, 'card-9'));
+    const res = await post(
+      slow.url,
+      cardAction('refresh', signed('refresh', 'triage last 15m'), slow.connector.serviceUrl, 'card-9'),
+    );
     expect(cardToText(JSON.parse(res.body).value)).toContain('Running triage');
     expect(slow.connector.updates).toHaveLength(0);
     svc.release();
@@ -287,7 +322,10 @@ describe('card actions (adaptiveCard/action invokes)', () => {
   test('drill posts a new running card in the thread and replaces it with the answer', async () => {
     const { connector, url } = bot;
     const before = connector.sent.length;
-    const res = await post(url, cardAction('drill', signed('drill', 'why 401 on orders-api'), connector.serviceUrl, 'card-7'));
+    const res = await post(
+      url,
+      cardAction('drill', signed('drill', 'why 401 on orders-api'), connector.serviceUrl, 'card-7'),
+    );
     const body = JSON.parse(res.body);
     expect(body.type).toBe('application/vnd.microsoft.activity.message');
     expect(body.value).toContain('why 401 on orders-api');
@@ -307,7 +345,10 @@ describe('card actions (adaptiveCard/action invokes)', () => {
     await app.bot.idle();
     const sentToService = svc.requests.filter(isRecipeQuery).at(-1)!.query!;
     const queries = svc.requests.length;
-    const res = await post(url, cardAction('showKql', signed('showKql', 'triage last 15m'), connector.serviceUrl, 'card-7'));
+    const res = await post(
+      url,
+      cardAction('showKql', signed('showKql', 'triage last 15m'), connector.serviceUrl, 'card-7'),
+    );
     const body = JSON.parse(res.body);
     expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(cardToText(body.value)).toContain(sentToService);
@@ -354,7 +395,10 @@ describe('card actions (adaptiveCard/action invokes)', () => {
   test('command text that does not parse gets the help card, not a query', async () => {
     const { connector, app, url } = bot;
     const runs = ran(bot).length;
-    const res = await post(url, cardAction('refresh', signed('refresh', 'drop table GatewayLogs'), connector.serviceUrl, 'card-7'));
+    const res = await post(
+      url,
+      cardAction('refresh', signed('refresh', 'drop table GatewayLogs'), connector.serviceUrl, 'card-7'),
+    );
     expect(cardToText(JSON.parse(res.body).value)).toContain("I didn't understand that");
     await app.bot.idle();
     expect(ran(bot)).toHaveLength(runs);
@@ -415,7 +459,12 @@ describe('authentication and health', () => {
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => {});
     try {
       const bot = await startBot(hub, {
-        config: { port: 0, nodeEnv: 'test', microsoftAppId: '11111111-2222-3333-4444-555555555555', microsoftAppPassword: 'not-a-real-secret' },
+        config: {
+          port: 0,
+          nodeEnv: 'test',
+          microsoftAppId: '11111111-2222-3333-4444-555555555555',
+          microsoftAppPassword: 'not-a-real-secret',
+        },
       });
       const activity = teamsMessage('triage last 15m', bot.connector.serviceUrl);
       expect((await post(bot.url, activity)).status).toBe(401);
@@ -434,7 +483,13 @@ describe('authentication and health', () => {
     const res = await fetch(url.replace('/api/messages', '/healthz'));
     const body = (await res.json()) as Record<string, unknown>;
     expect(res.status).toBe(200);
-    expect(body).toMatchObject({ status: 'ok', version: '0.1.0', logSource: 'embedded', authenticated: false, answersInFlight: 0 });
+    expect(body).toMatchObject({
+      status: 'ok',
+      version: '0.1.0',
+      logSource: 'embedded',
+      authenticated: false,
+      answersInFlight: 0,
+    });
     expect(typeof body.uptimeSeconds).toBe('number');
   });
 
@@ -445,8 +500,8 @@ describe('authentication and health', () => {
   });
 
   test('production without MicrosoftAppId refuses to start with a clear message', () => {
-    expect(() => createServer({ config: { port: 0, nodeEnv: 'production' }, triage: hub, logger: silentLogger })).toThrow(
-      /Refusing to start: NODE_ENV=production but MicrosoftAppId is not set/,
-    );
+    expect(() =>
+      createServer({ config: { port: 0, nodeEnv: 'production' }, triage: hub, logger: silentLogger }),
+    ).toThrow(/Refusing to start: NODE_ENV=production but MicrosoftAppId is not set/);
   });
 });

@@ -5,7 +5,15 @@
 import { loadConfig } from '../../src/config';
 import { createTriage } from '../../src/triage';
 import type { Answer, BotReply } from '../../src/answer';
-import { cardBytes, cardToText, renderReply, CARD_BUDGET_BYTES, RENDER_BUDGET_BYTES, MIN_DETAILED, type AdaptiveCard } from '../../src/cards';
+import {
+  cardBytes,
+  cardToText,
+  renderReply,
+  CARD_BUDGET_BYTES,
+  RENDER_BUDGET_BYTES,
+  MIN_DETAILED,
+  type AdaptiveCard,
+} from '../../src/cards';
 import { chartsOf, validateCard } from './validateCard';
 
 const NOW = new Date('2026-11-23T14:30:00Z');
@@ -37,7 +45,11 @@ function section(card: AdaptiveCard, title: string): Node {
   if (!s) throw new Error(`no section "${title}"`);
   return s;
 }
-const tableOf = (s: Node) => (s.items as Node[]).find((i) => i.type === 'Table') as { columns: { width: number; horizontalCellContentAlignment: string }[]; rows: { cells: { items: { text: string }[] }[] }[] };
+const tableOf = (s: Node) =>
+  (s.items as Node[]).find((i) => i.type === 'Table') as {
+    columns: { width: number; horizontalCellContentAlignment: string }[];
+    rows: { cells: { items: { text: string }[] }[] }[];
+  };
 const rowTexts = (t: ReturnType<typeof tableOf>) => t.rows.map((r) => r.cells.map((c) => c.items[0].text));
 
 function check(card: AdaptiveCard): void {
@@ -60,7 +72,9 @@ describe('demo cards at the bot budget', () => {
     expect(rows).toHaveLength(a.findings.length);
     expect(a.findings.length).toBeGreaterThanOrEqual(10);
     // A row names the APIs and backends, the status, the count and the trend.
-    expect(rows[0]).toMatch(/^1 \| .+ \/ payments-api → payments-backend · HTTP 500, backend not reached · .+ \| 500 \/ new$/);
+    expect(rows[0]).toMatch(
+      /^1 \| .+ \/ payments-api → payments-backend · HTTP 500, backend not reached · .+ \| 500 \/ new$/,
+    );
     const details = find(card, (n) => typeof n.id === 'string' && /^finding-\d+$/.test(n.id));
     expect(details.length).toBeGreaterThanOrEqual(MIN_DETAILED);
     const toggles = find(card, (n) => (n.selectAction as Node | undefined)?.type === 'Action.ToggleVisibility');
@@ -75,7 +89,9 @@ describe('demo cards at the bot budget', () => {
     expect(series[0].values[0].x).toMatch(/^\d\d:\d\d$/);
     const failed = series[0].values.reduce((s, v) => s + v.y, 0);
     expect(failed).toBe(a.findings.reduce((s, f) => s + f.count, 0));
-    expect(cardToText({ body: [chart] })).toMatch(/^Failed requests per minute: peak [\d,]+ at \d\d:\d\d \(of [\d,]+ requests\); [\d,]+ in \d+ bins/);
+    expect(cardToText({ body: [chart] })).toMatch(
+      /^Failed requests per minute: peak [\d,]+ at \d\d:\d\d \(of [\d,]+ requests\); [\d,]+ in \d+ bins/,
+    );
   });
 
   test('triage distribution: human headers, weighted widths, codes left and counts right', async () => {
@@ -101,7 +117,9 @@ describe('demo cards at the bot budget', () => {
       expect(r[4]).toMatch(/^\d\d:\d\d:\d\d$/);
       expect(r.join(' ')).not.toContain('Access denied');
     }
-    const lead = (s.items as Node[]).filter((i) => i.type === 'TextBlock' && String(i.text).startsWith('Message')).map((i) => String(i.text));
+    const lead = (s.items as Node[])
+      .filter((i) => i.type === 'TextBlock' && String(i.text).startsWith('Message'))
+      .map((i) => String(i.text));
     expect(lead[0]).toMatch(/^Message \(\d+ rows\): Access denied. Reason: Subscription not found$/);
   });
 
@@ -118,7 +136,10 @@ describe('demo cards at the bot budget', () => {
     const times = rows.slice(1).map((r) => r[0]);
     expect(new Set(times).size).toBe(times.length);
     expect([...times].sort()).toEqual(times);
-    const secs = times.map((t) => { const [h, m, x] = t.split(':').map(Number); return h * 3600 + m * 60 + x; });
+    const secs = times.map((t) => {
+      const [h, m, x] = t.split(':').map(Number);
+      return h * 3600 + m * 60 + x;
+    });
     for (let i = 1; i < secs.length; i++) expect(secs[i] - secs[i - 1]).toBe(30);
     expect(rows.length - 1).toBe(secs.length);
     expect(text).not.toMatch(/more rows/);
@@ -130,7 +151,9 @@ describe('demo cards at the bot budget', () => {
     const [chart] = chartsOf(card);
     expect(chart.type).toBe('Chart.VerticalBar.Grouped');
     expect((chart.data as { legend: string }[]).map((d) => d.legend)).toEqual(['Backend 5xx', 'Gateway 503 (breaker)']);
-    expect(cardToText({ body: [chart] })).toMatch(/^Backend 5xx per 30 s: [\d,]+ in all, peak \d+ at \d\d:\d\d:\d\d; gateway 503s \(breaker open\) from \d\d:\d\d:\d\d/);
+    expect(cardToText({ body: [chart] })).toMatch(
+      /^Backend 5xx per 30 s: [\d,]+ in all, peak \d+ at \d\d:\d\d:\d\d; gateway 503s \(breaker open\) from \d\d:\d\d:\d\d/,
+    );
   });
 
   test('apis: no contradicting "No failures matched" line; Failure % header', async () => {
@@ -138,7 +161,14 @@ describe('demo cards at the bot budget', () => {
     check(card);
     const text = cardToText(card);
     expect(text).not.toContain('No failures matched');
-    expect(rowTexts(tableOf(section(card, 'APIs in the window')))[0]).toEqual(['API', 'Requests', 'Failures', '5xx', 'Failure %', 'Last seen']);
+    expect(rowTexts(tableOf(section(card, 'APIs in the window')))[0]).toEqual([
+      'API',
+      'Requests',
+      'Failures',
+      '5xx',
+      'Failure %',
+      'Last seen',
+    ]);
   });
 
   test('tls: no sample URL column; first/last seen merged into one time range', async () => {
@@ -151,6 +181,7 @@ describe('demo cards at the bot budget', () => {
   });
 
   test('why 401 / why 500 / breakers are valid and within budget', async () => {
-    for (const text of ['why 401 on orders-api', 'why 500 on payments-api', 'breakers']) check(render(await answer(text)));
+    for (const text of ['why 401 on orders-api', 'why 500 on payments-api', 'breakers'])
+      check(render(await answer(text)));
   });
 });

@@ -50,8 +50,16 @@ export const demoFindings: Finding[] = [
     share: 0.42,
     explanation:
       'The gateway opened a TLS connection to the backend and refused the certificate the backend presented, so the request never reached it.',
-    causes: ['Backend certificate expired or was renewed with a different chain', 'Certificate name does not match the backend host (payments.corp.contoso.local)', 'Private CA not uploaded to APIM'],
-    fix: ['Check the certificate on https://payments.corp.contoso.local (expiry, SAN, chain)', 'Upload the issuing CA to APIM (CA certificates) or fix the chain on the backend', 'Only as a stopgap: set validateCertificateChain=false on the backend entity'],
+    causes: [
+      'Backend certificate expired or was renewed with a different chain',
+      'Certificate name does not match the backend host (payments.corp.contoso.local)',
+      'Private CA not uploaded to APIM',
+    ],
+    fix: [
+      'Check the certificate on https://payments.corp.contoso.local (expiry, SAN, chain)',
+      'Upload the issuing CA to APIM (CA certificates) or fix the chain on the backend',
+      'Only as a stopgap: set validateCertificateChain=false on the backend entity',
+    ],
     next: 'tls last 1h',
     why: ['42% of payments-api requests', 'new in this window', 'severity 5'],
   }),
@@ -66,9 +74,13 @@ export const demoFindings: Finding[] = [
     backends: ['shipping-backend'],
     sampleMessage: 'Backend shipping-backend is temporarily unavailable: CircuitBreaker rule shipping-breaker tripped.',
     share: 0.31,
-    explanation: 'APIM stopped sending requests to the backend because its circuit-breaker rule tripped after repeated failures.',
+    explanation:
+      'APIM stopped sending requests to the backend because its circuit-breaker rule tripped after repeated failures.',
     causes: ['A burst of backend 500s tripped rule shipping-breaker'],
-    fix: ['Look at what the backend returned before the trip', 'Fix the backend; the breaker closes after its trip duration'],
+    fix: [
+      'Look at what the backend returned before the trip',
+      'Fix the backend; the breaker closes after its trip duration',
+    ],
     next: 'breaker shipping-backend',
     why: ['31% of shipping-api requests', 'new in this window'],
   }),
@@ -85,7 +97,7 @@ export const demoFindings: Finding[] = [
     sampleMessage: 'Access denied. Reason: Subscription not found',
     explanation: 'Callers sent a subscription key APIM does not know for this API, usually a product scoping problem.',
     causes: ['Key belongs to a product that does not include orders-api'],
-    fix: ['Add orders-api to the callers\' product, or give them a key for the right product'],
+    fix: ["Add orders-api to the callers' product, or give them a key for the right product"],
     next: 'why 401 on orders-api',
     why: ['12% of orders-api requests', 'new in this window'],
   }),
@@ -99,7 +111,8 @@ export const demoFindings: Finding[] = [
     errorSource: 'validate-jwt',
     fault: 'client',
     apis: ['orders-api'],
-    sampleMessage: 'IDX10223: Lifetime validation failed. The token is expired. Access denied. Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl',
+    sampleMessage:
+      'IDX10223: Lifetime validation failed. The token is expired. Access denied. Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl',
     explanation: 'The validate-jwt policy rejected the bearer token.',
     causes: ['Expired tokens', 'Wrong audience'],
     fix: ['Have callers refresh tokens'],
@@ -191,7 +204,10 @@ export const demoError: ErrorAnswer = {
   title: "Log Analytics refused the bot's identity",
   what: 'The query was sent, but Log Analytics answered 403 InsufficientAccessError.',
   cause: 'The bot identity has no Log Analytics Reader role on workspace 1234.',
-  fix: ['Grant the managed identity "Log Analytics Reader" on the workspace', 'Wait a few minutes for the role assignment to apply, then press Try again'],
+  fix: [
+    'Grant the managed identity "Log Analytics Reader" on the workspace',
+    'Wait a few minutes for the role assignment to apply, then press Try again',
+  ],
   code: 'InsufficientAccessError',
   retryable: true,
   kql: demoAnswer.kql,
@@ -202,8 +218,16 @@ export const demoHelp: HelpAnswer = {
   problem: 'I did not recognise "triaje".',
   suggestions: ['triage last 15m', 'triage last 1h'],
   commands: [
-    { usage: 'triage [last <n>m|h]', description: 'Rank the failure signatures in the window.', examples: ['triage last 15m', 'triage last 2h'] },
-    { usage: 'why <status> [on <api>]', description: 'Who produced that status code.', examples: ['why 401 on orders-api'] },
+    {
+      usage: 'triage [last <n>m|h]',
+      description: 'Rank the failure signatures in the window.',
+      examples: ['triage last 15m', 'triage last 2h'],
+    },
+    {
+      usage: 'why <status> [on <api>]',
+      description: 'Who produced that status code.',
+      examples: ['why 401 on orders-api'],
+    },
     { usage: 'help', description: 'This card.', examples: [] },
   ],
 };

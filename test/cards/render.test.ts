@@ -1,4 +1,13 @@
-import { renderReply, renderRunningCard, renderKqlCard, cardBytes, cardToText, CARD_BUDGET_BYTES, expand, CardRenderError } from '../../src/cards';
+import {
+  renderReply,
+  renderRunningCard,
+  renderKqlCard,
+  cardBytes,
+  cardToText,
+  CARD_BUDGET_BYTES,
+  expand,
+  CardRenderError,
+} from '../../src/cards';
 import type { Answer } from '../../src/answer';
 import { chartsOf, validateCard } from './validateCard';
 import { bigAnswer, demoAnswer, demoError, demoHelp, NOW, triageCommand } from './fixtures';
@@ -31,17 +40,26 @@ describe('answer card', () => {
 
   test('ranks the demo incident with counts, codes, APIs and backends', () => {
     const rows = text.split('\n').filter((l) => /^\d+ \| /.test(l));
-    expect(rows[0]).toBe('1 | Backend TLS certificate rejected / payments-api → payments-backend · HTTP 500, backend not reached · backend fault | 1,204 / new');
+    expect(rows[0]).toBe(
+      '1 | Backend TLS certificate rejected / payments-api → payments-backend · HTTP 500, backend not reached · backend fault | 1,204 / new',
+    );
     expect(rows[1]).toMatch(/^2 \| Circuit breaker open \/ shipping-api → shipping-backend · HTTP 503/);
     expect(rows).toHaveLength(5);
   });
 
   test('each finding expands to explanation, causes, fix and next command', () => {
     const body = (card as { body: Record<string, unknown>[] }).body;
-    const rows = body.filter((b) => b.type === 'Container' && Array.isArray(b.items) && (b.items as { type: string }[])[0]?.type === 'ColumnSet');
+    const rows = body.filter(
+      (b) =>
+        b.type === 'Container' && Array.isArray(b.items) && (b.items as { type: string }[])[0]?.type === 'ColumnSet',
+    );
     expect(rows).toHaveLength(5);
     const [head, detail] = rows[0].items as Record<string, unknown>[];
-    expect(head.selectAction).toEqual({ type: 'Action.ToggleVisibility', title: 'Details', targetElements: ['finding-1'] });
+    expect(head.selectAction).toEqual({
+      type: 'Action.ToggleVisibility',
+      title: 'Details',
+      targetElements: ['finding-1'],
+    });
     expect(detail).toMatchObject({ type: 'Container', id: 'finding-1', isVisible: false });
     const detailText = cardToText({ body: [detail] });
     expect(detailText).toContain('refused the certificate');
@@ -84,7 +102,9 @@ describe('answer card', () => {
 
   test('sections render as Table elements with a header row', () => {
     const body = (card as { body: Record<string, unknown>[] }).body;
-    const section = body.find((b) => JSON.stringify(b).includes('"type":"Table"')) as { items: Record<string, unknown>[] };
+    const section = body.find((b) => JSON.stringify(b).includes('"type":"Table"')) as {
+      items: Record<string, unknown>[];
+    };
     const table = section.items[1] as { type: string; firstRowAsHeaders: boolean; columns: unknown[]; rows: unknown[] };
     expect(table.type).toBe('Table');
     expect(table.firstRowAsHeaders).toBe(true);
@@ -111,7 +131,15 @@ describe('answer card', () => {
   });
 
   test('an answer with no findings says so', () => {
-    const empty: Answer = { ...demoAnswer, findings: [], sections: [], notes: [], verdict: undefined, freshness: undefined, requestedBy: undefined };
+    const empty: Answer = {
+      ...demoAnswer,
+      findings: [],
+      sections: [],
+      notes: [],
+      verdict: undefined,
+      freshness: undefined,
+      requestedBy: undefined,
+    };
     const c = renderReply(empty, opts);
     checkCard(c);
     expect(cardToText(c)).toContain('No failures matched in this window.');
@@ -130,7 +158,10 @@ describe('answer card', () => {
   });
 
   test('verdict and portal link show when present', () => {
-    const c = renderReply({ ...demoAnswer, verdict: 'shipping-breaker tripped after 212 backend 500s' }, { ...opts, portalLink: 'https://portal.azure.com/#blade/x' });
+    const c = renderReply(
+      { ...demoAnswer, verdict: 'shipping-breaker tripped after 212 backend 500s' },
+      { ...opts, portalLink: 'https://portal.azure.com/#blade/x' },
+    );
     checkCard(c);
     expect(cardToText(c)).toContain('shipping-breaker tripped after 212 backend 500s');
     expect(JSON.stringify(c)).toContain('"url":"https://portal.azure.com/#blade/x"');
@@ -158,7 +189,10 @@ describe('size budget', () => {
   test('tail details go before section rows, section rows before one-line finding rows', () => {
     const details = (c: object) => (JSON.stringify(c).match(/"id":"finding-\d+"/g) ?? []).length;
     const sectionRows = (c: object) => (JSON.stringify(c).match(/"type":"TableRow"/g) ?? []).length - 1;
-    const findingRows = (c: object) => cardToText(c).split('\n').filter((l) => /^\d+ \| Signature \d+:/.test(l)).length;
+    const findingRows = (c: object) =>
+      cardToText(c)
+        .split('\n')
+        .filter((l) => /^\d+ \| Signature \d+:/.test(l)).length;
     // 14 findings like the demo: all rows stay; details shrink (not below 3) before any table row goes.
     const fourteen: Answer = { ...big, findings: big.findings.slice(0, 14) };
     const roomy = renderReply(fourteen, { ...opts, budgetBytes: 60 * 1024 });
@@ -244,7 +278,11 @@ describe('charts (Teams 1.5 Chart.*, unknown to the JS library)', () => {
     chart: { kind: 'line' as const, x: 'Bin', y: 'Failures' },
     table: {
       name: 'timeline',
-      columns: [{ name: 'Bin', type: 'datetime' as const }, { name: 'Failures', type: 'long' as const }, { name: 'Requests', type: 'long' as const }],
+      columns: [
+        { name: 'Bin', type: 'datetime' as const },
+        { name: 'Failures', type: 'long' as const },
+        { name: 'Requests', type: 'long' as const },
+      ],
       rows: [
         [new Date('2026-11-23T14:20:00Z'), 10, 100],
         [new Date('2026-11-23T14:18:00Z'), 4, 90],
@@ -256,7 +294,11 @@ describe('charts (Teams 1.5 Chart.*, unknown to the JS library)', () => {
 
   test('a line chart with a TextBlock fallback is accepted; quiet bins are zeros, not gaps', () => {
     checkCard(card);
-    const [chart] = chartsOf(card) as { type: string; data: { legend: string; values: { x: string; y: number }[] }[]; fallback: { type: string; text: string } }[];
+    const [chart] = chartsOf(card) as {
+      type: string;
+      data: { legend: string; values: { x: string; y: number }[] }[];
+      fallback: { type: string; text: string };
+    }[];
     expect(chart.type).toBe('Chart.Line');
     expect(chart.data[0].values).toEqual([
       { x: '14:18', y: 4 },
@@ -265,12 +307,19 @@ describe('charts (Teams 1.5 Chart.*, unknown to the JS library)', () => {
       { x: '14:21', y: 120 },
     ]);
     expect(chart.fallback).toMatchObject({ type: 'TextBlock' });
-    expect(cardToText(card)).toContain('Failed requests per minute: peak 120 at 14:21 (of 180 requests); 134 in 4 bins from 14:18 to 14:21.');
+    expect(cardToText(card)).toContain(
+      'Failed requests per minute: peak 120 at 14:21 (of 180 requests); 134 in 4 bins from 14:18 to 14:21.',
+    );
   });
 
   test('a chart without a fallback is reported', () => {
     const bad = JSON.parse(JSON.stringify(card));
     for (const c of chartsOf(bad)) delete c.fallback;
-    expect(validateCard(bad)).toEqual(expect.arrayContaining([expect.stringMatching(/^ChartWithoutFallback: Chart.Line/), expect.stringMatching(/UnknownElementType/)]));
+    expect(validateCard(bad)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^ChartWithoutFallback: Chart.Line/),
+        expect.stringMatching(/UnknownElementType/),
+      ]),
+    );
   });
 });

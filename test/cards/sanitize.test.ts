@@ -3,7 +3,10 @@ import { fmtFreshness, fmtWindow, humanWindowLabel } from '../../src/cards/forma
 
 describe('redaction', () => {
   test.each([
-    ['https://a/x?subscription-key=0123456789abcdef0123456789abcdef&b=1', 'https://a/x?subscription-key=(redacted)&b=1'],
+    [
+      'https://a/x?subscription-key=0123456789abcdef0123456789abcdef&b=1',
+      'https://a/x?subscription-key=(redacted)&b=1',
+    ],
     ['https://a/blob?sv=2020&sig=AbC%2Fdef%3D', 'https://a/blob?sv=2020&sig=(redacted)'],
     ['https://f.azurewebsites.net/api/x?code=abc123==', 'https://f.azurewebsites.net/api/x?code=(redacted)'],
     ['/cb?access_token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcdefghij', '/cb?access_token=(redacted)'],
@@ -21,7 +24,9 @@ describe('redaction', () => {
 
 describe('card text', () => {
   test('escapes the Markdown Teams acts on and neutralises mentions and bindings', () => {
-    expect(cardText('see [click](https://x) *now* _a_ `b`')).toBe('see \\[click\\](https://x) \\*now\\* \\_a\\_ \\`b\\`');
+    expect(cardText('see [click](https://x) *now* _a_ `b`')).toBe(
+      'see \\[click\\](https://x) \\*now\\* \\_a\\_ \\`b\\`',
+    );
     expect(cardText('<at>Everyone</at> hi')).toBe('‹at›Everyone‹/at› hi');
     expect(cardText('${secret.value}')).not.toContain('${');
     expect(cardText('- not a list')).toBe('\\- not a list');
@@ -34,7 +39,9 @@ describe('card text', () => {
   });
 
   test('plain text keeps KQL operators verbatim', () => {
-    expect(plainText('T | where a >= 4 and b < 3 | summarize count_ = count()', 500)).toBe('T | where a >= 4 and b < 3 | summarize count_ = count()');
+    expect(plainText('T | where a >= 4 and b < 3 | summarize count_ = count()', 500)).toBe(
+      'T | where a >= 4 and b < 3 | summarize count_ = count()',
+    );
   });
 
   test('command text is one bounded line', () => {
@@ -48,7 +55,9 @@ describe('formatting', () => {
   const to = new Date('2026-11-24T00:05:00Z');
   test('window across midnight spells out both dates; zone is shown when known', () => {
     expect(fmtWindow(from, to)).toBe('2026-11-23 23:50 – 2026-11-24 00:05 UTC');
-    expect(fmtWindow(from, to, 'America/New_York')).toBe('2026-11-23 23:50 – 2026-11-24 00:05 UTC (18:50–19:05 America/New_York)');
+    expect(fmtWindow(from, to, 'America/New_York')).toBe(
+      '2026-11-23 23:50 – 2026-11-24 00:05 UTC (18:50–19:05 America/New_York)',
+    );
     expect(fmtWindow(from, to, 'Not/AZone')).toBe('2026-11-23 23:50 – 2026-11-24 00:05 UTC');
   });
   test('window labels read as words', () => {
@@ -60,6 +69,8 @@ describe('formatting', () => {
     const now = new Date('2026-11-23T14:33:00Z');
     expect(fmtFreshness('2026-11-23T14:27:00Z', 5, now)).toBe('Logs complete to 14:27 UTC, about 6 min behind');
     expect(fmtFreshness('2026-11-23T14:33:00Z', 0, now)).toBe('Logs complete to 14:33 UTC, up to date');
-    expect(fmtFreshness('2026-11-23T14:33:00Z', 4, now)).toBe('Logs complete to 14:33 UTC, ingestion about 4 min behind');
+    expect(fmtFreshness('2026-11-23T14:33:00Z', 4, now)).toBe(
+      'Logs complete to 14:33 UTC, ingestion about 4 min behind',
+    );
   });
 });

@@ -35,7 +35,11 @@ export function validateCard(json: object): string[] {
       problems.push(`ChartWithoutFallback: ${String(chart.type)} has no element fallback`);
     }
   }
-  const withFallback = new Set(chartsOf(json).filter((c) => c.fallback && typeof c.fallback === 'object').map((c) => String(c.type)));
+  const withFallback = new Set(
+    chartsOf(json)
+      .filter((c) => c.fallback && typeof c.fallback === 'object')
+      .map((c) => String(c.type)),
+  );
   for (let i = 0; i < ctx.eventCount; i++) {
     const e = ctx.getEventAt(i);
     const unknown = /^Unknown element type "([^"]+)"/.exec(e.message);

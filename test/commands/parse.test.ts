@@ -41,7 +41,7 @@ describe('commands and phrasings', () => {
     ['can you look at the breakers', { kind: 'breakers' }],
     ['breaker shipping-backend', { kind: 'breaker', backend: 'shipping-backend' }],
     ['breaker payments.corp.contoso.local', { kind: 'breaker', backend: 'payments.corp.contoso.local' }],
-    ['why is the breaker open', { kind: 'breaker' } as Partial<Command>],
+    ['why is the breaker open', { kind: 'breaker' }],
     ['apis', { kind: 'apis' }],
     ['help', { kind: 'help' }],
     ['', { kind: 'help' }],
@@ -92,7 +92,10 @@ describe('windows', () => {
     expect(t.window.from.toISOString()).toBe('2026-11-22T23:00:00.000Z');
     expect(t.window.to.toISOString()).toBe(now.toISOString());
     const y = ok('triage yesterday');
-    expect([y.window.from.toISOString(), y.window.to.toISOString()]).toEqual(['2026-11-22T00:00:00.000Z', '2026-11-23T00:00:00.000Z']);
+    expect([y.window.from.toISOString(), y.window.to.toISOString()]).toEqual([
+      '2026-11-22T00:00:00.000Z',
+      '2026-11-23T00:00:00.000Z',
+    ]);
     expect(y.window.label).toBe('yesterday (UTC)');
   });
   it('reads wall-clock times in the Teams time zone', () => {
@@ -172,7 +175,15 @@ describe('errors', () => {
 });
 
 describe('suggestApi / editDistance', () => {
-  const known = ['orders-api', 'payments-api', 'inventory-api', 'customers-api', 'shipping-api', 'catalog-api', 'legacy-api'];
+  const known = [
+    'orders-api',
+    'payments-api',
+    'inventory-api',
+    'customers-api',
+    'shipping-api',
+    'catalog-api',
+    'legacy-api',
+  ];
   it('finds near misses and prefixes', () => {
     expect(suggestApi('order-api', known)[0]).toBe('orders-api');
     expect(suggestApi('payments', known)[0]).toBe('payments-api');

@@ -16,7 +16,7 @@ async function freePort(): Promise<number> {
 test('NODE_ENV=production without MicrosoftAppId: exit code 1 with a clear message, no server', async () => {
   const errors: string[] = [];
   const write = process.stderr.write;
-  process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
+  process.stderr.write = (chunk: string) => (errors.push(String(chunk)), true);
   try {
     expect(await main({ NODE_ENV: 'production' }, silentLogger)).toBe(1);
   } finally {

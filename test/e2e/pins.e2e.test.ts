@@ -38,14 +38,20 @@ async function start(pinClock?: () => number): Promise<{ app: RunningServer; url
 
 const texts = () => connector.sent.filter((c) => typeof c.body.text === 'string').map((c) => String(c.body.text));
 
-test("pin, restart, resume on the same card, unpin", async () => {
+test('pin, restart, resume on the same card, unpin', async () => {
   const first = await start();
   await post(first.url, teamsMessage('pin triage last 15m every 5m', connector.serviceUrl));
   const running = await connector.waitForSent(2);
   const answer = await connector.waitForUpdate(running.id);
   expect(cardToText(cardOf(answer)!)).toContain('Triage, last 15m');
-  await connector.waitFor((c) => c.method === 'POST' && String(c.body.text ?? '').startsWith('Live: the card above re-runs "triage last 15m" every 5 min'));
-  expect(await first.app.pins.list(CHANNEL_THREAD)).toEqual([expect.objectContaining({ activityId: running.id, commandText: 'triage last 15m', everyMs: 300_000 })]);
+  await connector.waitFor(
+    (c) =>
+      c.method === 'POST' &&
+      String(c.body.text ?? '').startsWith('Live: the card above re-runs "triage last 15m" every 5 min'),
+  );
+  expect(await first.app.pins.list(CHANNEL_THREAD)).toEqual([
+    expect.objectContaining({ activityId: running.id, commandText: 'triage last 15m', everyMs: 300_000 }),
+  ]);
   await first.app.close();
 
   // A new process over the same state, six minutes later: the pin is still there, its refresh is due, and
@@ -53,14 +59,18 @@ test("pin, restart, resume on the same card, unpin", async () => {
   const updatesBefore = connector.updates.length;
   const second = await start(() => Date.now() + 6 * 60_000);
   expect(await second.app.pins.resume()).toBe(1);
-  const refreshed = await connector.waitFor((c) => c.method === 'PUT' && c.activityId === running.id && connector.updates.indexOf(c) >= updatesBefore);
+  const refreshed = await connector.waitFor(
+    (c) => c.method === 'PUT' && c.activityId === running.id && connector.updates.indexOf(c) >= updatesBefore,
+  );
   const text = cardToText(cardOf(refreshed)!);
   expect(text).toContain('Triage, last 15m');
   // The activity carries the user's zone (Europe/Berlin): the live footer speaks it.
   expect(text).toMatch(/Live: updated \d\d:\d\d Europe\/Berlin, every 5 min until \d\d:\d\d Europe\/Berlin/);
 
   await post(second.url, teamsMessage('unpin', connector.serviceUrl));
-  await connector.waitFor((c) => c.method === 'POST' && String(c.body.text ?? '').startsWith('Stopped live updates of "triage last 15m"'));
+  await connector.waitFor(
+    (c) => c.method === 'POST' && String(c.body.text ?? '').startsWith('Stopped live updates of "triage last 15m"'),
+  );
   expect(await second.app.pins.list(CHANNEL_THREAD)).toEqual([]);
   expect(texts().some((t) => t.includes('Stopped live updates'))).toBe(true);
   await second.app.close();
@@ -70,7 +80,9 @@ test('"pin nonsense" gets help, and nothing is pinned', async () => {
   const { app, url } = await start();
   const before = connector.sent.length;
   await post(url, teamsMessage('pin nonsense', connector.serviceUrl));
-  const reply = await connector.waitFor((c) => c.method === 'POST' && connector.sent.indexOf(c) >= before && Boolean(cardOf(c)));
+  const reply = await connector.waitFor(
+    (c) => c.method === 'POST' && connector.sent.indexOf(c) >= before && Boolean(cardOf(c)),
+  );
   expect(cardToText(cardOf(reply)!)).toContain('nonsense');
   expect(await app.pins.list(CHANNEL_THREAD)).toEqual([]);
   await app.close();

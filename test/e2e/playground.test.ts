@@ -55,7 +55,11 @@ suite('Agents Playground end to end', () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-triage-playground-'));
     const config = loadConfig({ NODE_ENV: 'test', STATE_DIR: path.join(tmp, 'state') });
     const { triage } = createTriage(config, { now: NOW });
-    const quiet = { info: (m: string) => logLines.push(m), warn: (m: string) => logLines.push(m), error: (m: string) => logLines.push(m) };
+    const quiet = {
+      info: (m: string) => logLines.push(m),
+      warn: (m: string) => logLines.push(m),
+      error: (m: string) => logLines.push(m),
+    };
     bot = createServer({ config, triage, logger: quiet, now: () => NOW });
     const { port: botPort } = await bot.listen(0, '127.0.0.1');
 
@@ -95,7 +99,8 @@ suite('Agents Playground end to end', () => {
 
     const answer = await waitFor(
       'the triage answer on the conversation stream',
-      async () => botEvents(start).find((e) => e.action === 'updateMessage' && titleOf(cardOf(e) ?? {}) === 'Triage, last 15m'),
+      async () =>
+        botEvents(start).find((e) => e.action === 'updateMessage' && titleOf(cardOf(e) ?? {}) === 'Triage, last 15m'),
       { timeoutMs: 45_000, abort: () => (stream.isClosed ? 'the conversation stream closed' : undefined) },
     );
     const created = botEvents(start).filter((e) => e.action === 'createMessage' && cardOf(e));
@@ -125,7 +130,11 @@ suite('Agents Playground end to end', () => {
   it('answers an unknown command with help that names the problem and suggests the command meant', async () => {
     const start = events.length;
     await sendUserMessage(playground.baseUrl, chatId, userId, 'triaje');
-    const reply = await waitFor('the help card', async () => botEvents(start).find((e) => e.action === 'createMessage' && cardOf(e)), { timeoutMs: 20_000 });
+    const reply = await waitFor(
+      'the help card',
+      async () => botEvents(start).find((e) => e.action === 'createMessage' && cardOf(e)),
+      { timeoutMs: 20_000 },
+    );
     const text = cardToText(cardOf(reply)!);
     expect(text).toContain('I don\'t know the command "triaje".');
     expect(text).toContain('triage [window] [on <api>]');

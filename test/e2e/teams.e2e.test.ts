@@ -42,7 +42,11 @@ describe('a channel message, end to end', () => {
   let connector: CaptureConnector;
   let app: RunningServer;
   let url: string;
-  const triage = gated({ parse: (t, c) => realTriage.parse(t, c), help: (p, s) => realTriage.help(p, s), run: (c, x) => realTriage.run(c, x) });
+  const triage = gated({
+    parse: (t, c) => realTriage.parse(t, c),
+    help: (p, s) => realTriage.help(p, s),
+    run: (c, x) => realTriage.run(c, x),
+  });
 
   beforeAll(async () => {
     connector = await new CaptureConnector().start();
@@ -81,7 +85,9 @@ describe('a channel message, end to end', () => {
 
     const text = cardToText(card);
     const rows = text.split('\n').filter((l) => /^\d+ \| /.test(l));
-    expect(rows[0]).toMatch(/^1 \| .*certificate.* \/ payments-api → payments-backend · HTTP 500, backend not reached/i);
+    expect(rows[0]).toMatch(
+      /^1 \| .*certificate.* \/ payments-api → payments-backend · HTTP 500, backend not reached/i,
+    );
     const top5 = rows.slice(0, 5).join('\n');
     expect(top5).toMatch(/shipping-api → shipping-backend · HTTP 503/);
     expect(top5).toMatch(/orders-api.*HTTP 401/);
@@ -112,7 +118,11 @@ describe('authentication with an app id', () => {
   test('no token and a garbage token: 401, nothing reaches the connector', async () => {
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => {});
     const connector = await new CaptureConnector().start();
-    const config = loadConfig({ ...env, MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'not-a-real-secret' });
+    const config = loadConfig({
+      ...env,
+      MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
+      MicrosoftAppPassword: 'not-a-real-secret',
+    });
     const app = createServer({ config, triage: realTriage, logger: silentLogger });
     try {
       const { port } = await app.listen(0, '127.0.0.1');

@@ -80,9 +80,13 @@ describe('errors', () => {
 });
 
 describe('analyzeQuery', () => {
-  const tables = [{ name: 'AzureDiagnostics', columns: cols('TimeGenerated:datetime, ResponseCode_d:real, ErrorReason_s:string') }];
+  const tables = [
+    { name: 'AzureDiagnostics', columns: cols('TimeGenerated:datetime, ResponseCode_d:real, ErrorReason_s:string') },
+  ];
   test('a valid query has no diagnostics', () => {
-    expect(analyzeQuery('AzureDiagnostics | where ResponseCode_d >= 400 | summarize count() by ErrorReason_s', tables)).toEqual([]);
+    expect(
+      analyzeQuery('AzureDiagnostics | where ResponseCode_d >= 400 | summarize count() by ErrorReason_s', tables),
+    ).toEqual([]);
   });
   test('semantic and syntax diagnostics carry code, line and column', () => {
     const d = analyzeQuery('AzureDiagnostics\n| where ResponseCod_d >= 400', tables);
@@ -93,8 +97,17 @@ describe('analyzeQuery', () => {
 
 describe('queryOperators', () => {
   test('lists operator kinds in order, including inside lets and subqueries', () => {
-    expect(queryOperators('let v = T | where A == 1; v | summarize count() by B | join (U | project B) on B | order by count_ desc | take 5')).toEqual([
-      'FilterOperator', 'SummarizeOperator', 'JoinOperator', 'ProjectOperator', 'SortOperator', 'TakeOperator',
+    expect(
+      queryOperators(
+        'let v = T | where A == 1; v | summarize count() by B | join (U | project B) on B | order by count_ desc | take 5',
+      ),
+    ).toEqual([
+      'FilterOperator',
+      'SummarizeOperator',
+      'JoinOperator',
+      'ProjectOperator',
+      'SortOperator',
+      'TakeOperator',
     ]);
   });
   test('an injected operator shows up', () => {

@@ -5,7 +5,9 @@ const m = 60000;
 export const small = workspace(
   {
     name: 'T',
-    columns: cols('TimeGenerated:datetime, Name:string, Code:long, Ratio:real, Flag:bool, Props:dynamic, Errors:dynamic'),
+    columns: cols(
+      'TimeGenerated:datetime, Name:string, Code:long, Ratio:real, Flag:bool, Props:dynamic, Errors:dynamic',
+    ),
     rows: [
       [new Date(T0 + 10 * m), 'Gamma_three', null, 2.5, null, null, null],
       [new Date(T0), 'Alpha-One', 200, 1.5, true, { x: 'a', n: 1 }, [{ message: 'm1' }]],

@@ -8,7 +8,8 @@ const m = 60000;
 /** Evaluate one scalar expression on the first row of T (Name 'Alpha-One', Code 200, Ratio 1.5...). */
 const first = (expr: string) => runQuery(small, `T | take 1 | project v = ${expr}`, { now: NOW }).tables[0].rows[0][0];
 /** Evaluate a predicate against each row; the names of the rows where it holds. */
-const matching = (pred: string) => runQuery(small, `T | where ${pred} | project Name`, { now: NOW }).tables[0].rows.map((r) => r[0]);
+const matching = (pred: string) =>
+  runQuery(small, `T | where ${pred} | project Name`, { now: NOW }).tables[0].rows.map((r) => r[0]);
 
 describe('string predicates', () => {
   test.each<[string, string[]]>([

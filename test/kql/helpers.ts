@@ -32,5 +32,7 @@ export function columnsOf(ws: Workspace, kql: string, now: Date = NOW): string[]
  * machine, which must not count against a single test's timeout.
  */
 export function warmParser(): void {
-  runQuery(workspace({ name: 'Warm', columns: cols('A:long'), rows: [[1]] }), 'Warm | where A > 0 | count', { now: NOW });
+  runQuery(workspace({ name: 'Warm', columns: cols('A:long'), rows: [[1]] }), 'Warm | where A > 0 | count', {
+    now: NOW,
+  });
 }

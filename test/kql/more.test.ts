@@ -20,7 +20,12 @@ describe('naming and shapes follow the Kusto analyzer', () => {
   test('named by-keys', () => {
     const t = run('T | summarize n = count() by Bucket = bin(Code, 250) | order by Bucket asc');
     expect(t.columns.map((c) => c.name)).toEqual(['Bucket', 'n']);
-    expect(t.rows).toEqual([[null, 1], [0, 1], [250, 1], [500, 1]]);
+    expect(t.rows).toEqual([
+      [null, 1],
+      [0, 1],
+      [250, 1],
+      [500, 1],
+    ]);
   });
 
   test('distinct *', () => {
@@ -41,8 +46,14 @@ describe('dynamic values', () => {
   });
 
   test('a dynamic list in a let feeds in / has_any', () => {
-    expect(run('let codes = dynamic([401, 500]); T | where Code in (codes) | project Name').rows).toEqual([['beta two'], ['']]);
-    expect(run('let words = dynamic(["two", "three"]); T | where Name has_any (words) | project Name').rows).toEqual([['beta two'], ['Gamma_three']]);
+    expect(run('let codes = dynamic([401, 500]); T | where Code in (codes) | project Name').rows).toEqual([
+      ['beta two'],
+      [''],
+    ]);
+    expect(run('let words = dynamic(["two", "three"]); T | where Name has_any (words) | project Name').rows).toEqual([
+      ['beta two'],
+      ['Gamma_three'],
+    ]);
   });
 });
 
@@ -63,8 +74,12 @@ describe('time arithmetic', () => {
 
 describe('subqueries', () => {
   test('toscalar() in a let and inline', () => {
-    expect(run('let top_code = toscalar(T | summarize max(Code)); T | where Code == top_code | project Name').rows).toEqual([['']]);
-    expect(run('T | where Code > toscalar(Owners | where Owner == "ok-team" | project Code) | project Name').rows).toEqual([['beta two'], ['']]);
+    expect(
+      run('let top_code = toscalar(T | summarize max(Code)); T | where Code == top_code | project Name').rows,
+    ).toEqual([['']]);
+    expect(
+      run('T | where Code > toscalar(Owners | where Owner == "ok-team" | project Code) | project Name').rows,
+    ).toEqual([['beta two'], ['']]);
   });
 
   test('materialize() is evaluated like its argument', () => {
@@ -77,7 +92,11 @@ describe('let scoping', () => {
     expect(run('let T = T | where Flag; T | count').rows).toEqual([[2]]);
   });
   test('a view of a view, each pushed down to the time index', () => {
-    const r = runQuery(small, 'let a = T | where isnotempty(Name); let b = a | project TimeGenerated, Name; b | where TimeGenerated > datetime(2026-11-23T10:07:00Z) | project Name', { now: NOW });
+    const r = runQuery(
+      small,
+      'let a = T | where isnotempty(Name); let b = a | project TimeGenerated, Name; b | where TimeGenerated > datetime(2026-11-23T10:07:00Z) | project Name',
+      { now: NOW },
+    );
     expect(r.tables[0].rows).toEqual([['Gamma_three']]);
     expect(r.rowsExamined).toBe(2);
   });

@@ -8,7 +8,8 @@ const NOW = new Date('2026-04-20T14:40:00Z');
 const at = (iso: string) => new Date(iso);
 const TLS = 'The remote certificate was rejected by the provided RemoteCertificateValidationCallback.';
 const SNF = 'Access denied. Reason: Subscription not found';
-const INV = 'Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.';
+const INV =
+  'Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.';
 const CB = 'Backend my-backend is temporarily unavailable: CircuitBreaker rule shipping-breaker tripped.';
 const P = 'MICROSOFT.APIMANAGEMENT';
 
@@ -43,7 +44,19 @@ ResponseCode_d, BackendResponseCode_d, ErrorReason_s,
 LastErrorMessage_s, LastErrorSource_s, CorrelationId_g
 | order by TimeGenerated desc`;
   const t = runQuery(ws, q, { now: NOW }).tables[0];
-  expect(t.columns.map((c) => c.name)).toEqual(['TimeGenerated', 'ApiId_s', 'OperationName_s', 'Method_s', 'Url_s', 'ResponseCode_d', 'BackendResponseCode_d', 'ErrorReason_s', 'LastErrorMessage_s', 'LastErrorSource_s', 'CorrelationId_g']);
+  expect(t.columns.map((c) => c.name)).toEqual([
+    'TimeGenerated',
+    'ApiId_s',
+    'OperationName_s',
+    'Method_s',
+    'Url_s',
+    'ResponseCode_d',
+    'BackendResponseCode_d',
+    'ErrorReason_s',
+    'LastErrorMessage_s',
+    'LastErrorSource_s',
+    'CorrelationId_g',
+  ]);
   expect(t.rows).toHaveLength(10);
   expect(t.rows[0][0]).toEqual(at('2026-04-20T14:37:00Z'));
   expect(t.rows[9][0]).toEqual(at('2026-04-20T14:25:00Z'));
@@ -64,7 +77,14 @@ sample_url = any(Url_s)
 by ApiId_s, BackendUrl_s
 | order by failures desc`;
   expect(rowsOf(ws, q, NOW)).toEqual([
-    { ApiId_s: 'payments-api', BackendUrl_s: 'https://payments.corp.contoso.local', failures: 2, first_seen: at('2026-04-20T14:25:00Z'), last_seen: at('2026-04-20T14:30:00Z'), sample_url: 'https://gw/pay?x=1' },
+    {
+      ApiId_s: 'payments-api',
+      BackendUrl_s: 'https://payments.corp.contoso.local',
+      failures: 2,
+      first_seen: at('2026-04-20T14:25:00Z'),
+      last_seen: at('2026-04-20T14:30:00Z'),
+      sample_url: 'https://gw/pay?x=1',
+    },
   ]);
 });
 
@@ -91,9 +111,30 @@ test('recipe 2b: product-scoping 401s, newest first', () => {
 | order by TimeGenerated desc
 | take 50`;
   expect(rowsOf(ws, q, NOW)).toEqual([
-    { TimeGenerated: at('2026-04-20T14:36:00Z'), CallerIpAddress_s: '10.0.0.5', ApiId_s: 'orders-api', OperationName_s: 'get-order', LastErrorMessage_s: SNF, SubscriptionId_g: '22222222-2222-2222-2222-222222222222' },
-    { TimeGenerated: at('2026-04-20T14:35:00Z'), CallerIpAddress_s: '10.0.0.6', ApiId_s: 'orders-api', OperationName_s: 'get-order', LastErrorMessage_s: INV, SubscriptionId_g: null },
-    { TimeGenerated: at('2026-04-20T14:34:00Z'), CallerIpAddress_s: '10.0.0.5', ApiId_s: 'orders-api', OperationName_s: 'get-order', LastErrorMessage_s: SNF, SubscriptionId_g: '22222222-2222-2222-2222-222222222222' },
+    {
+      TimeGenerated: at('2026-04-20T14:36:00Z'),
+      CallerIpAddress_s: '10.0.0.5',
+      ApiId_s: 'orders-api',
+      OperationName_s: 'get-order',
+      LastErrorMessage_s: SNF,
+      SubscriptionId_g: '22222222-2222-2222-2222-222222222222',
+    },
+    {
+      TimeGenerated: at('2026-04-20T14:35:00Z'),
+      CallerIpAddress_s: '10.0.0.6',
+      ApiId_s: 'orders-api',
+      OperationName_s: 'get-order',
+      LastErrorMessage_s: INV,
+      SubscriptionId_g: null,
+    },
+    {
+      TimeGenerated: at('2026-04-20T14:34:00Z'),
+      CallerIpAddress_s: '10.0.0.5',
+      ApiId_s: 'orders-api',
+      OperationName_s: 'get-order',
+      LastErrorMessage_s: SNF,
+      SubscriptionId_g: '22222222-2222-2222-2222-222222222222',
+    },
   ]);
 });
 
@@ -111,7 +152,14 @@ sample = any(LastErrorMessage_s)
 by ApiId_s, BackendUrl_s
 | order by last_trip desc`;
   expect(rowsOf(ws, q, NOW)).toEqual([
-    { ApiId_s: 'shipping-api', BackendUrl_s: 'https://ship/my-backend', trips: 2, first_trip: at('2026-04-20T14:32:05Z'), last_trip: at('2026-04-20T14:33:30Z'), sample: CB },
+    {
+      ApiId_s: 'shipping-api',
+      BackendUrl_s: 'https://ship/my-backend',
+      trips: 2,
+      first_trip: at('2026-04-20T14:32:05Z'),
+      last_trip: at('2026-04-20T14:33:30Z'),
+      sample: CB,
+    },
   ]);
 });
 
@@ -126,7 +174,12 @@ AzureDiagnostics
 | summarize count() by bin(TimeGenerated, 30s), ResponseCode_d, BackendResponseCode_d
 | order by TimeGenerated asc`;
   const r = runQuery(ws, q, { now: NOW });
-  expect(r.tables[0].columns.map((c) => `${c.name}:${c.type}`)).toEqual(['TimeGenerated:datetime', 'ResponseCode_d:real', 'BackendResponseCode_d:real', 'count_:long']);
+  expect(r.tables[0].columns.map((c) => `${c.name}:${c.type}`)).toEqual([
+    'TimeGenerated:datetime',
+    'ResponseCode_d:real',
+    'BackendResponseCode_d:real',
+    'count_:long',
+  ]);
   expect(rowsOf(ws, q, NOW)).toEqual([
     { TimeGenerated: at('2026-04-20T14:31:00Z'), ResponseCode_d: 500, BackendResponseCode_d: 500, count_: 2 },
     { TimeGenerated: at('2026-04-20T14:32:00Z'), ResponseCode_d: 503, BackendResponseCode_d: null, count_: 1 },

@@ -37,13 +37,22 @@ describe('time order on load', () => {
   test('a high-cardinality string column (stored plainly) answers the same', () => {
     const rows = Array.from({ length: 5000 }, (_, i) => [new Date(T0 + i * 1000), `id-${i}`, i % 3 === 0 ? 'a' : 'b']);
     const ws = workspace({ name: 'H', columns: cols('TimeGenerated:datetime, Id:string, K:string'), rows });
-    expect(runQuery(ws, 'H | where Id == "id-4321" or Id has "4999" | project Id', { now: NOW }).tables[0].rows).toEqual([['id-4321'], ['id-4999']]);
-    expect(runQuery(ws, 'H | summarize dcount(Id) by K | order by K asc', { now: NOW }).tables[0].rows).toEqual([['a', 1667], ['b', 3333]]);
+    expect(
+      runQuery(ws, 'H | where Id == "id-4321" or Id has "4999" | project Id', { now: NOW }).tables[0].rows,
+    ).toEqual([['id-4321'], ['id-4999']]);
+    expect(runQuery(ws, 'H | summarize dcount(Id) by K | order by K asc', { now: NOW }).tables[0].rows).toEqual([
+      ['a', 1667],
+      ['b', 3333],
+    ]);
   });
 });
 
 describe('sorting many rows (numeric fast path) matches the general order', () => {
-  const rows = Array.from({ length: 500 }, (_, i) => [new Date(T0 + ((i * 37) % 500) * 1000), i % 7 === 0 ? null : (i * 13) % 50, `r${i}`]);
+  const rows = Array.from({ length: 500 }, (_, i) => [
+    new Date(T0 + ((i * 37) % 500) * 1000),
+    i % 7 === 0 ? null : (i * 13) % 50,
+    `r${i}`,
+  ]);
   const ws = workspace({ name: 'S', columns: cols('TimeGenerated:datetime, N:long, Id:string'), rows });
   const ids = (q: string) => runQuery(ws, q, { now: NOW }).tables[0].rows.map((r) => r[0]);
   test.each(['desc', 'asc', 'desc nulls first', 'asc nulls last'])('order by N %s', (dir) => {

@@ -6,18 +6,74 @@ beforeAll(warmParser, 60_000);
 const min = 60000;
 /** 8 requests: 5 failures inside 10:00-10:15 (two signatures), one failure outside, two successes. */
 const gatewayRows = [
-  [new Date(T0 + 1 * min), 'GatewayLogs', 'payments-api', 500, null, 'BackendConnectionFailure', 'forward-request', 'The remote certificate was rejected by the provided RemoteCertificateValidationCallback.'],
-  [new Date(T0 + 2 * min), 'GatewayLogs', 'payments-api', 500, null, 'BackendConnectionFailure', 'forward-request', 'The remote certificate was rejected by the provided RemoteCertificateValidationCallback.'],
-  [new Date(T0 + 3 * min), 'GatewayLogs', 'orders-api', 500, null, 'BackendConnectionFailure', 'forward-request', 'The remote certificate was rejected by the provided RemoteCertificateValidationCallback.'],
-  [new Date(T0 + 4 * min), 'GatewayLogs', 'orders-api', 401, null, 'SubscriptionKeyInvalid', 'authorization', 'Access denied. Reason: Subscription not found'],
-  [new Date(T0 + 15 * min), 'GatewayLogs', 'orders-api', 200, 200, 'ClientConnectionFailure', 'transfer-response', 'A task was canceled'],
-  [new Date(T0 + 20 * min), 'GatewayLogs', 'orders-api', 401, null, 'SubscriptionKeyInvalid', 'authorization', 'Access denied. Reason: Subscription not found'],
+  [
+    new Date(T0 + 1 * min),
+    'GatewayLogs',
+    'payments-api',
+    500,
+    null,
+    'BackendConnectionFailure',
+    'forward-request',
+    'The remote certificate was rejected by the provided RemoteCertificateValidationCallback.',
+  ],
+  [
+    new Date(T0 + 2 * min),
+    'GatewayLogs',
+    'payments-api',
+    500,
+    null,
+    'BackendConnectionFailure',
+    'forward-request',
+    'The remote certificate was rejected by the provided RemoteCertificateValidationCallback.',
+  ],
+  [
+    new Date(T0 + 3 * min),
+    'GatewayLogs',
+    'orders-api',
+    500,
+    null,
+    'BackendConnectionFailure',
+    'forward-request',
+    'The remote certificate was rejected by the provided RemoteCertificateValidationCallback.',
+  ],
+  [
+    new Date(T0 + 4 * min),
+    'GatewayLogs',
+    'orders-api',
+    401,
+    null,
+    'SubscriptionKeyInvalid',
+    'authorization',
+    'Access denied. Reason: Subscription not found',
+  ],
+  [
+    new Date(T0 + 15 * min),
+    'GatewayLogs',
+    'orders-api',
+    200,
+    200,
+    'ClientConnectionFailure',
+    'transfer-response',
+    'A task was canceled',
+  ],
+  [
+    new Date(T0 + 20 * min),
+    'GatewayLogs',
+    'orders-api',
+    401,
+    null,
+    'SubscriptionKeyInvalid',
+    'authorization',
+    'Access denied. Reason: Subscription not found',
+  ],
   [new Date(T0 + 5 * min), 'GatewayLogs', 'orders-api', 200, 200, '', '', ''],
   [new Date(T0 + 6 * min), 'WebSocketConnectionLogs', 'orders-api', 500, null, 'X', 'y', 'z'],
 ];
 const resourceSpecific = {
   name: 'ApiManagementGatewayLogs',
-  columns: cols('TimeGenerated:datetime, Category:string, ApiId:string, ResponseCode:int, BackendResponseCode:int, LastErrorReason:string, LastErrorSource:string, LastErrorMessage:string'),
+  columns: cols(
+    'TimeGenerated:datetime, Category:string, ApiId:string, ResponseCode:int, BackendResponseCode:int, LastErrorReason:string, LastErrorSource:string, LastErrorMessage:string',
+  ),
   rows: gatewayRows,
 };
 
@@ -46,19 +102,35 @@ describe('step-1 triage query over a let view', () => {
     const rows = rowsOf(ws, TRIAGE);
     expect(rows).toEqual([
       {
-        ResponseCode: 500, LastErrorReason: 'BackendConnectionFailure', LastErrorSource: 'forward-request', requests: 3,
-        apis: ['payments-api', 'orders-api'], firstSeen: new Date(T0 + 1 * min), lastSeen: new Date(T0 + 3 * min),
+        ResponseCode: 500,
+        LastErrorReason: 'BackendConnectionFailure',
+        LastErrorSource: 'forward-request',
+        requests: 3,
+        apis: ['payments-api', 'orders-api'],
+        firstSeen: new Date(T0 + 1 * min),
+        lastSeen: new Date(T0 + 3 * min),
         sample: 'The remote certificate was rejected by the provided RemoteCertificateValidationCallback.',
       },
       {
-        ResponseCode: 401, LastErrorReason: 'SubscriptionKeyInvalid', LastErrorSource: 'authorization', requests: 1,
-        apis: ['orders-api'], firstSeen: new Date(T0 + 4 * min), lastSeen: new Date(T0 + 4 * min),
+        ResponseCode: 401,
+        LastErrorReason: 'SubscriptionKeyInvalid',
+        LastErrorSource: 'authorization',
+        requests: 1,
+        apis: ['orders-api'],
+        firstSeen: new Date(T0 + 4 * min),
+        lastSeen: new Date(T0 + 4 * min),
         sample: 'Access denied. Reason: Subscription not found',
       },
       {
         // between is inclusive at both ends: 10:15:00 is in
-        ResponseCode: 200, LastErrorReason: 'ClientConnectionFailure', LastErrorSource: 'transfer-response', requests: 1,
-        apis: ['orders-api'], firstSeen: new Date(T0 + 15 * min), lastSeen: new Date(T0 + 15 * min), sample: 'A task was canceled',
+        ResponseCode: 200,
+        LastErrorReason: 'ClientConnectionFailure',
+        LastErrorSource: 'transfer-response',
+        requests: 1,
+        apis: ['orders-api'],
+        firstSeen: new Date(T0 + 15 * min),
+        lastSeen: new Date(T0 + 15 * min),
+        sample: 'A task was canceled',
       },
     ]);
   });
@@ -76,13 +148,43 @@ describe('step-1 triage query over a let view', () => {
 describe('seed recipe 4 verbatim on AzureDiagnostics (seed column names)', () => {
   const ws = workspace({
     name: 'AzureDiagnostics',
-    columns: cols('TimeGenerated:datetime, ResourceProvider:string, Category:string, ResponseCode_d:real, ErrorReason_s:string, LastErrorSource_s:string'),
+    columns: cols(
+      'TimeGenerated:datetime, ResourceProvider:string, Category:string, ResponseCode_d:real, ErrorReason_s:string, LastErrorSource_s:string',
+    ),
     rows: [
-      [new Date(NOW.getTime() - 1 * min), 'MICROSOFT.APIMANAGEMENT', 'GatewayLogs', 500, 'BackendConnectionFailure', 'forward-request'],
-      [new Date(NOW.getTime() - 2 * min), 'MICROSOFT.APIMANAGEMENT', 'GatewayLogs', 500, 'BackendConnectionFailure', 'forward-request'],
-      [new Date(NOW.getTime() - 3 * min), 'MICROSOFT.APIMANAGEMENT', 'GatewayLogs', 401, 'SubscriptionKeyInvalid', 'authorization'],
+      [
+        new Date(NOW.getTime() - 1 * min),
+        'MICROSOFT.APIMANAGEMENT',
+        'GatewayLogs',
+        500,
+        'BackendConnectionFailure',
+        'forward-request',
+      ],
+      [
+        new Date(NOW.getTime() - 2 * min),
+        'MICROSOFT.APIMANAGEMENT',
+        'GatewayLogs',
+        500,
+        'BackendConnectionFailure',
+        'forward-request',
+      ],
+      [
+        new Date(NOW.getTime() - 3 * min),
+        'MICROSOFT.APIMANAGEMENT',
+        'GatewayLogs',
+        401,
+        'SubscriptionKeyInvalid',
+        'authorization',
+      ],
       [new Date(NOW.getTime() - 4 * min), 'MICROSOFT.APIMANAGEMENT', 'GatewayLogs', 200, '', ''],
-      [new Date(NOW.getTime() - 30 * min), 'MICROSOFT.APIMANAGEMENT', 'GatewayLogs', 503, 'BackendUnavailable', 'forward-request'],
+      [
+        new Date(NOW.getTime() - 30 * min),
+        'MICROSOFT.APIMANAGEMENT',
+        'GatewayLogs',
+        503,
+        'BackendUnavailable',
+        'forward-request',
+      ],
       [new Date(NOW.getTime() - 5 * min), 'MICROSOFT.WEB', 'GatewayLogs', 500, 'Other', 'x'],
     ],
   });
@@ -96,7 +198,12 @@ describe('seed recipe 4 verbatim on AzureDiagnostics (seed column names)', () =>
 
   test('answers with count_ after the keys, most frequent first', () => {
     const t = runQuery(ws, recipe4, { now: NOW });
-    expect(t.tables[0].columns.map((c) => `${c.name}:${c.type}`)).toEqual(['ResponseCode_d:real', 'ErrorReason_s:string', 'LastErrorSource_s:string', 'count_:long']);
+    expect(t.tables[0].columns.map((c) => `${c.name}:${c.type}`)).toEqual([
+      'ResponseCode_d:real',
+      'ErrorReason_s:string',
+      'LastErrorSource_s:string',
+      'count_:long',
+    ]);
     expect(t.tables[0].rows).toEqual([
       [500, 'BackendConnectionFailure', 'forward-request', 2],
       [401, 'SubscriptionKeyInvalid', 'authorization', 1],

@@ -27,7 +27,9 @@ describe('manifest template', () => {
     expect(bundledSchemaVersions()).toContain(m.manifestVersion);
     const [major, minor] = m.manifestVersion.split('.').map(Number);
     expect(major * 100 + minor).toBeGreaterThanOrEqual(129);
-    expect(m.$schema).toBe(`https://developer.microsoft.com/json-schemas/teams/v${m.manifestVersion}/MicrosoftTeams.schema.json`);
+    expect(m.$schema).toBe(
+      `https://developer.microsoft.com/json-schemas/teams/v${m.manifestVersion}/MicrosoftTeams.schema.json`,
+    );
   });
 
   it('validates against the bundled schema with zero errors once filled in', async () => {
@@ -108,21 +110,27 @@ describe('placeholder values', () => {
   });
 
   it('asks for MicrosoftAppId when nothing is set', () => {
-    expect(() => resolvePlaceholders({ botDomain: 'a.example.net' }, '1.0.0')).toThrow(/Set MicrosoftAppId .* or pass --app-id/);
+    expect(() => resolvePlaceholders({ botDomain: 'a.example.net' }, '1.0.0')).toThrow(
+      /Set MicrosoftAppId .* or pass --app-id/,
+    );
   });
 
   it('accepts a pasted endpoint URL as the bot domain, and explicit https developer URLs', () => {
     const v = resolvePlaceholders(
-      { appId: APP_ID.toUpperCase(), botDomain: 'https://Bot.Example.NET/api/messages', privacyUrl: 'https://contoso.example/privacy' },
+      {
+        appId: APP_ID.toUpperCase(),
+        botDomain: 'https://Bot.Example.NET/api/messages',
+        privacyUrl: 'https://contoso.example/privacy',
+      },
       '2.3.4',
     );
     expect(v.MICROSOFT_APP_ID).toBe(APP_ID);
     expect(v.BOT_DOMAIN).toBe('bot.example.net');
     expect(v.APP_VERSION).toBe('2.3.4');
     expect(v.APP_PRIVACY_URL).toBe('https://contoso.example/privacy');
-    expect(() => resolvePlaceholders({ appId: APP_ID, botDomain: 'b.example.net', termsUrl: 'http://x.example' }, '1.0.0')).toThrow(
-      /APP_TERMS_URL must be an https:\/\/ URL/,
-    );
+    expect(() =>
+      resolvePlaceholders({ appId: APP_ID, botDomain: 'b.example.net', termsUrl: 'http://x.example' }, '1.0.0'),
+    ).toThrow(/APP_TERMS_URL must be an https:\/\/ URL/);
   });
 
   it('JSON-escapes values and refuses unknown placeholders', () => {
@@ -174,8 +182,14 @@ describe('icons', () => {
   });
 
   it('reports wrong sizes, coloured outlines and icons outside the package root', () => {
-    expect(checkIcon('color', 'color.png', outline)).toEqual(['color icon color.png is 32x32; Teams requires 192x192.']);
-    const blue = encodePng({ width: 32, height: 32, data: new Uint8Array(32 * 32 * 4).map((_, i) => (i % 4 === 2 || i % 4 === 3 ? 255 : 0)) });
+    expect(checkIcon('color', 'color.png', outline)).toEqual([
+      'color icon color.png is 32x32; Teams requires 192x192.',
+    ]);
+    const blue = encodePng({
+      width: 32,
+      height: 32,
+      data: new Uint8Array(32 * 32 * 4).map((_, i) => (i % 4 === 2 || i % 4 === 3 ? 255 : 0)),
+    });
     expect(checkIcon('outline', 'outline.png', blue)[0]).toMatch(/1024 visible non-white pixels/);
     expect(checkIcon('outline', 'x.png', Buffer.from('nope'))[0]).toMatch(/not a PNG/);
     const m = filled();

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 
-
 import { PackageError, buildAppPackage, fillTemplate, resolvePlaceholders } from '../../scripts/lib/appPackage';
 import { readZip } from '../../scripts/lib/zip';
 import { runPackageApp } from '../../scripts/package-app';
@@ -40,7 +39,9 @@ describe('app package', () => {
     const files = unzipByHand(built.zip);
     expect([...files.keys()]).toEqual(['manifest.json', 'color.png', 'outline.png']);
     for (const name of files.keys()) expect(name).not.toContain('/');
-    expect(JSON.parse(files.get('manifest.json')!.toString('utf8'))).toEqual(fillTemplate(readFileSync(join(MANIFEST_DIR, 'manifest.json'), 'utf8'), VALUES));
+    expect(JSON.parse(files.get('manifest.json')!.toString('utf8'))).toEqual(
+      fillTemplate(readFileSync(join(MANIFEST_DIR, 'manifest.json'), 'utf8'), VALUES),
+    );
     expect(files.get('color.png')!.equals(readFileSync(join(MANIFEST_DIR, 'color.png')))).toBe(true);
     expect(files.get('outline.png')!.equals(readFileSync(join(MANIFEST_DIR, 'outline.png')))).toBe(true);
     // And our own reader agrees (it also checks CRCs and sizes).
@@ -58,11 +59,15 @@ describe('app package', () => {
   });
 
   it('lists schema problems instead of writing a package', async () => {
-    await expect(buildAppPackage(MANIFEST_DIR, { ...VALUES, APP_VERSION: 'x'.repeat(300) })).rejects.toThrow(PackageError);
+    await expect(buildAppPackage(MANIFEST_DIR, { ...VALUES, APP_VERSION: 'x'.repeat(300) })).rejects.toThrow(
+      PackageError,
+    );
     try {
       await buildAppPackage(MANIFEST_DIR, { ...VALUES, APP_VERSION: 'x'.repeat(300) });
     } catch (e) {
-      expect((e as PackageError).problems).toEqual([expect.stringMatching(/^schema v1\.\d+: \/version must NOT have more than 256 characters/)]);
+      expect((e as PackageError).problems).toEqual([
+        expect.stringMatching(/^schema v1\.\d+: \/version must NOT have more than 256 characters/),
+      ]);
     }
   });
 });
@@ -83,11 +88,18 @@ describe('package-app command', () => {
   it('writes the zip from env vars; flags win over env', async () => {
     const zipPath = join(dir, 'app.zip');
     const t = io({ MicrosoftAppId: APP_ID, BOT_DOMAIN: 'env.contoso.example' });
-    const code = await runPackageApp(['--bot-domain', 'flag.contoso.example', `--out=${zipPath}`, '--version', '2.0.0'], t.io);
+    const code = await runPackageApp(
+      ['--bot-domain', 'flag.contoso.example', `--out=${zipPath}`, '--version', '2.0.0'],
+      t.io,
+    );
     expect(t.err).toEqual([]);
     expect(code).toBe(0);
     expect(t.out[0]).toMatch(/manifest\.json, color\.png, outline\.png/);
-    const m = JSON.parse(readZip(readFileSync(zipPath)).find((e) => e.name === 'manifest.json')!.data.toString('utf8'));
+    const m = JSON.parse(
+      readZip(readFileSync(zipPath))
+        .find((e) => e.name === 'manifest.json')!
+        .data.toString('utf8'),
+    );
     expect(m.validDomains[0]).toBe('flag.contoso.example');
     expect(m.version).toBe('2.0.0');
     expect(m.id).toBe(APP_ID);
@@ -96,7 +108,9 @@ describe('package-app command', () => {
   it('fails with a clear, listed message and exit code 1 when settings are missing or wrong', async () => {
     const t = io({});
     expect(await runPackageApp(['--out', join(dir, 'x.zip')], t.io)).toBe(1);
-    expect(t.err.join('\n')).toMatch(/the app package was not built:\n {2}- The bot's app id is not set\..*\n {2}- The bot's public host name is not set/s);
+    expect(t.err.join('\n')).toMatch(
+      /the app package was not built:\n {2}- The bot's app id is not set\..*\n {2}- The bot's public host name is not set/s,
+    );
     const u = io({});
     expect(await runPackageApp(['--colour', 'red'], u.io)).toBe(1);
     expect(u.err[0]).toMatch(/unknown option "--colour". Run with --help/);

@@ -36,7 +36,9 @@ describe('zip writer', () => {
   });
 
   it('writes the byte layout of the zip spec (checked by hand, not with the reader)', () => {
-    const zip = createZip([{ name: 'hi.txt', data: Buffer.from('hi there') }], { modified: new Date(Date.UTC(2024, 5, 15, 13, 45, 30)) });
+    const zip = createZip([{ name: 'hi.txt', data: Buffer.from('hi there') }], {
+      modified: new Date(Date.UTC(2024, 5, 15, 13, 45, 30)),
+    });
     expect(zip.readUInt32LE(0)).toBe(0x04034b50); // local file header
     expect(zip.readUInt16LE(8)).toBe(0); // "hi there" does not shrink: stored
     expect(zip.readUInt16LE(10)).toBe((13 << 11) | (45 << 5) | 15); // DOS time
@@ -59,7 +61,11 @@ describe('zip writer', () => {
   });
 
   it('is reproducible: same inputs give identical bytes', () => {
-    const make = () => createZip([{ name: 'a.txt', data: text }, { name: 'b.bin', data: tiny }]);
+    const make = () =>
+      createZip([
+        { name: 'a.txt', data: text },
+        { name: 'b.bin', data: tiny },
+      ]);
     expect(make().equals(make())).toBe(true);
   });
 
@@ -67,7 +73,12 @@ describe('zip writer', () => {
     expect(() => createZip([{ name: '../x', data: tiny }])).toThrow(ZipError);
     expect(() => createZip([{ name: '/abs', data: tiny }])).toThrow(/relative path/);
     expect(() => createZip([{ name: 'a\\b', data: tiny }])).toThrow(ZipError);
-    expect(() => createZip([{ name: 'a', data: tiny }, { name: 'a', data: tiny }])).toThrow(/duplicate/);
+    expect(() =>
+      createZip([
+        { name: 'a', data: tiny },
+        { name: 'a', data: tiny },
+      ]),
+    ).toThrow(/duplicate/);
   });
 
   it('detects corruption and non-zips', () => {

@@ -33,12 +33,19 @@ function ask(schema: SchemaId, text: string): { command: Command; answer: Interp
   return { command: p.command, answer: interpret(p.command, plan.recipe, res.tables), kql: plan.kql };
 }
 
-const INCIDENT = ['backend-tls-rejected', 'circuit-breaker-open', 'subscription-not-found', 'jwt-invalid', 'rate-limited'];
+const INCIDENT = [
+  'backend-tls-rejected',
+  'circuit-breaker-open',
+  'subscription-not-found',
+  'jwt-invalid',
+  'rate-limited',
+];
 const STEADY = DEMO_INCIDENT.steady.map((s) => s.id).filter((id) => !INCIDENT.includes(id) && id !== 'backend-error');
 // The seed blog's AzureDiagnostics columns may lack BackendId_s: the backend is then named by its URL host.
 const payments = [DEMO_INCIDENT.tls.backend, new URL(DEMO_INCIDENT.paymentsBackendUrl).host];
 const shipping = [DEMO_INCIDENT.breaker.backend, new URL(DEMO_INCIDENT.breaker.backendUrl).host];
-const SECRET = /(subscription-key|sig|code|access_token|api-key|key|token)=(?!\[REDACTED\])[^&\s]+|eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/i;
+const SECRET =
+  /(subscription-key|sig|code|access_token|api-key|key|token)=(?!\[REDACTED\])[^&\s]+|eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/i;
 
 describe.each(SCHEMA_IDS)('demo workspace, %s schema', (schema) => {
   it('triage ranks the TLS rejection first, then the breaker, with the incident above the background', () => {
@@ -47,14 +54,28 @@ describe.each(SCHEMA_IDS)('demo workspace, %s schema', (schema) => {
     expect(ids[0]).toBe('backend-tls-rejected');
     expect(ids[1]).toBe('circuit-breaker-open');
     const tls = answer.findings[0];
-    expect(tls).toMatchObject({ rank: 1, count: DEMO_INCIDENT.tls.count, previousCount: 0, responseCode: 500, backendResponseCode: null, apis: ['payments-api'], fault: 'gateway-config' });
+    expect(tls).toMatchObject({
+      rank: 1,
+      count: DEMO_INCIDENT.tls.count,
+      previousCount: 0,
+      responseCode: 500,
+      backendResponseCode: null,
+      apis: ['payments-api'],
+      fault: 'gateway-config',
+    });
     expect(payments).toContain(tls.backends[0]);
     expect(tls.why).toContain('new: 0 in the previous 15m');
     expect(tls.why[0]).toMatch(/^\d+% of payments-api requests$/);
     expect(tls.sampleMessage).toBe(DEMO_INCIDENT.tls.message);
     expect(tls.next).toBe('tls on payments-api');
     const breaker = answer.findings[1];
-    expect(breaker).toMatchObject({ count: DEMO_INCIDENT.breaker.count, previousCount: 0, responseCode: 503, backendResponseCode: null, apis: ['shipping-api'] });
+    expect(breaker).toMatchObject({
+      count: DEMO_INCIDENT.breaker.count,
+      previousCount: 0,
+      responseCode: 503,
+      backendResponseCode: null,
+      apis: ['shipping-api'],
+    });
     expect(shipping).toContain(breaker.backends[0]);
     expect(breaker.next).toMatch(/^breaker /);
 
@@ -64,7 +85,9 @@ describe.each(SCHEMA_IDS)('demo workspace, %s schema', (schema) => {
       expect(f.previousCount).toBe(0);
       for (const steady of STEADY) expect(rankOf(id)).toBeLessThan(rankOf(steady));
     }
-    expect(answer.findings.find((f) => f.signature === 'subscription-not-found')!.count).toBe(DEMO_INCIDENT.subscriptionNotFound.count);
+    expect(answer.findings.find((f) => f.signature === 'subscription-not-found')!.count).toBe(
+      DEMO_INCIDENT.subscriptionNotFound.count,
+    );
     expect(answer.findings.find((f) => f.signature === 'jwt-invalid')!.count).toBe(DEMO_INCIDENT.jwt.count);
     expect(answer.findings.find((f) => f.signature === 'rate-limited')!.count).toBe(DEMO_INCIDENT.rateLimited.count);
     for (const f of answer.findings) {
@@ -79,7 +102,12 @@ describe.each(SCHEMA_IDS)('demo workspace, %s schema', (schema) => {
     expect(command).toMatchObject({ kind: 'why', status: 500, api: 'payments-api' });
     expect(answer.findings[0]).toMatchObject({ signature: 'backend-tls-rejected', count: DEMO_INCIDENT.tls.count });
     expect(answer.verdict).toMatch(/^Who produced the [\d,]+ 500s: 100% gateway to backend \(forward-request\)/);
-    expect(answer.sections[0].table.rows[0]).toEqual(['gateway to backend', 'forward-request', 'backend', DEMO_INCIDENT.tls.count]);
+    expect(answer.sections[0].table.rows[0]).toEqual([
+      'gateway to backend',
+      'forward-request',
+      'backend',
+      DEMO_INCIDENT.tls.count,
+    ]);
   });
 
   it('tls over 3h keeps the look-alikes apart', () => {
@@ -96,7 +124,8 @@ describe.each(SCHEMA_IDS)('demo workspace, %s schema', (schema) => {
     expect(pairs.rows[0][pairs.columns.findIndex((c) => c.name === 'Failures')]).toBe(DEMO_INCIDENT.tls.count);
     const legacy = pairs.rows.filter((r) => r[sigCol] !== 'backend-tls-rejected');
     expect(legacy.every((r) => r[pairs.columns.findIndex((c) => c.name === 'ApiId')] === 'legacy-api')).toBe(true);
-    for (const r of pairs.rows) expect(String(r[pairs.columns.findIndex((c) => c.name === 'SampleUrl')])).not.toMatch(SECRET);
+    for (const r of pairs.rows)
+      expect(String(r[pairs.columns.findIndex((c) => c.name === 'SampleUrl')])).not.toMatch(SECRET);
   });
 
   it('401s on orders-api: breakdown by message and the product-scoping callers', () => {
@@ -105,13 +134,27 @@ describe.each(SCHEMA_IDS)('demo workspace, %s schema', (schema) => {
     expect(ids.slice(0, 2).sort()).toEqual(['jwt-invalid', 'subscription-not-found']);
     const breakdown = answer.sections.find((s) => s.table.name === 'breakdown')!.table;
     const msgs = breakdown.rows.map((r) => r[1]);
-    expect(msgs).toEqual(expect.arrayContaining([DEMO_INCIDENT.messages.subscriptionNotFound, DEMO_INCIDENT.messages.jwtExpired, DEMO_INCIDENT.messages.jwtInvalid]));
+    expect(msgs).toEqual(
+      expect.arrayContaining([
+        DEMO_INCIDENT.messages.subscriptionNotFound,
+        DEMO_INCIDENT.messages.jwtExpired,
+        DEMO_INCIDENT.messages.jwtInvalid,
+      ]),
+    );
     const scoping = answer.sections.find((s) => s.table.name === 'scoping')!.table;
     const col = (n: string) => scoping.columns.findIndex((c) => c.name === n);
-    const notFound = scoping.rows.filter((r) => r[col('LastErrorMessage')] === DEMO_INCIDENT.messages.subscriptionNotFound);
-    expect(notFound.reduce((s, r) => s + (r[col('Requests')] as number), 0)).toBe(DEMO_INCIDENT.subscriptionNotFound.count);
-    expect(new Set(notFound.map((r) => r[col('CallerIpAddress')]))).toEqual(new Set(DEMO_INCIDENT.subscriptionNotFound.callerIps));
-    expect(new Set(notFound.map((r) => r[col('ApimSubscriptionId')]))).toEqual(new Set(DEMO_INCIDENT.subscriptionNotFound.subscriptionIds));
+    const notFound = scoping.rows.filter(
+      (r) => r[col('LastErrorMessage')] === DEMO_INCIDENT.messages.subscriptionNotFound,
+    );
+    expect(notFound.reduce((s, r) => s + (r[col('Requests')] as number), 0)).toBe(
+      DEMO_INCIDENT.subscriptionNotFound.count,
+    );
+    expect(new Set(notFound.map((r) => r[col('CallerIpAddress')]))).toEqual(
+      new Set(DEMO_INCIDENT.subscriptionNotFound.callerIps),
+    );
+    expect(new Set(notFound.map((r) => r[col('ApimSubscriptionId')]))).toEqual(
+      new Set(DEMO_INCIDENT.subscriptionNotFound.subscriptionIds),
+    );
     expect(notFound.every((r) => r[col('ApiId')] === 'orders-api')).toBe(true);
   });
 
@@ -135,7 +178,9 @@ describe.each(SCHEMA_IDS)('demo workspace, %s schema', (schema) => {
     const timeline = answer.sections[0].table;
     expect(timeline.rows.length).toBeGreaterThan(10);
     const col = (n: string) => timeline.columns.findIndex((c) => c.name === n);
-    const backend500 = timeline.rows.filter((r) => r[col('BackendResponseCode')] === 500).reduce((s, r) => s + (r[col('Requests')] as number), 0);
+    const backend500 = timeline.rows
+      .filter((r) => r[col('BackendResponseCode')] === 500)
+      .reduce((s, r) => s + (r[col('Requests')] as number), 0);
     expect(backend500).toBeGreaterThanOrEqual(DEMO_INCIDENT.breaker.burstCount * 0.9);
   });
 
@@ -154,16 +199,27 @@ describe.each(SCHEMA_IDS)('demo workspace, %s schema', (schema) => {
 });
 
 it('the three schemas give the same triage answer', () => {
-  const key = (schema: SchemaId) => ask(schema, 'triage').answer.findings.map((f) => `${f.rank}:${f.signature}:${f.count}:${f.previousCount}`);
+  const key = (schema: SchemaId) =>
+    ask(schema, 'triage').answer.findings.map((f) => `${f.rank}:${f.signature}:${f.count}:${f.previousCount}`);
   const first = key(SCHEMA_IDS[0]);
   for (const s of SCHEMA_IDS.slice(1)) expect(key(s)).toEqual(first);
 });
 
 it('why 401 on orders-api explains each 401 message (the breakdown) and who produced them', () => {
   const { answer } = ask('resource-specific', 'why 401 on orders-api');
-  expect(answer.findings.map((f) => f.signature).slice(0, 2).sort()).toEqual(['jwt-invalid', 'subscription-not-found']);
+  expect(
+    answer.findings
+      .map((f) => f.signature)
+      .slice(0, 2)
+      .sort(),
+  ).toEqual(['jwt-invalid', 'subscription-not-found']);
   const breakdown = answer.sections.find((s) => s.table.name === 'breakdown')!.table;
-  expect(breakdown.rows[0]).toEqual(['SubscriptionKeyInvalid', DEMO_INCIDENT.messages.subscriptionNotFound, 'subscription-not-found', DEMO_INCIDENT.subscriptionNotFound.count]);
+  expect(breakdown.rows[0]).toEqual([
+    'SubscriptionKeyInvalid',
+    DEMO_INCIDENT.messages.subscriptionNotFound,
+    'subscription-not-found',
+    DEMO_INCIDENT.subscriptionNotFound.count,
+  ]);
   expect(answer.verdict).toMatch(/gateway configuration \(authorization\)/);
   expect(answer.verdict).toMatch(/policy \(validate-jwt\)/);
 });
@@ -171,7 +227,19 @@ it('why 401 on orders-api explains each 401 message (the breakdown) and who prod
 it('triage carries the seed recipe 4 distribution', () => {
   const { answer } = ask('azure-diagnostics-seed', 'triage');
   const d = answer.sections.find((s) => s.table.name === 'distribution')!.table;
-  expect(d.columns.map((c) => c.name)).toEqual(['ResponseCode', 'LastErrorReason', 'LastErrorSource', 'Signature', 'Requests']);
-  expect(d.rows[0]).toEqual([500, 'BackendConnectionFailure', 'forward-request', 'backend-tls-rejected', DEMO_INCIDENT.tls.count]);
+  expect(d.columns.map((c) => c.name)).toEqual([
+    'ResponseCode',
+    'LastErrorReason',
+    'LastErrorSource',
+    'Signature',
+    'Requests',
+  ]);
+  expect(d.rows[0]).toEqual([
+    500,
+    'BackendConnectionFailure',
+    'forward-request',
+    'backend-tls-rejected',
+    DEMO_INCIDENT.tls.count,
+  ]);
   expect(d.rows.length).toBeLessThanOrEqual(20);
 });

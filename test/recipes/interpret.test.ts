@@ -13,26 +13,113 @@ const cmd = (text: string): Command => {
   if (!r.ok) throw new Error(r.error);
   return r.command;
 };
-const table = (columns: ColumnSchema[], rows: unknown[][]): ResultTable => ({ name: 'PrimaryResult', columns, rows: rows as ResultTable['rows'] });
+const table = (columns: ColumnSchema[], rows: unknown[][]): ResultTable => ({
+  name: 'PrimaryResult',
+  columns,
+  rows: rows as ResultTable['rows'],
+});
 const T = (iso: string) => new Date(iso);
 
 const FINDING_COLS: ColumnSchema[] = [
-  { name: 'Signature', type: 'string' }, { name: 'Count', type: 'long' }, { name: 'FirstSeen', type: 'datetime' }, { name: 'Apis', type: 'dynamic' },
-  { name: 'Backends', type: 'dynamic' }, { name: 'Callers', type: 'long' }, { name: 'TimeGenerated', type: 'datetime' }, { name: 'ResponseCode', type: 'long' },
-  { name: 'BackendResponseCode', type: 'long' }, { name: 'LastErrorReason', type: 'string' }, { name: 'LastErrorSource', type: 'string' },
-  { name: 'LastErrorMessage', type: 'string' }, { name: 'Url', type: 'string' }, { name: 'Kind', type: 'string' }, { name: 'PreviousCount', type: 'long' },
-  { name: 'ApiId', type: 'string' }, { name: 'Requests', type: 'long' }, { name: 'Failures', type: 'long' },
+  { name: 'Signature', type: 'string' },
+  { name: 'Count', type: 'long' },
+  { name: 'FirstSeen', type: 'datetime' },
+  { name: 'Apis', type: 'dynamic' },
+  { name: 'Backends', type: 'dynamic' },
+  { name: 'Callers', type: 'long' },
+  { name: 'TimeGenerated', type: 'datetime' },
+  { name: 'ResponseCode', type: 'long' },
+  { name: 'BackendResponseCode', type: 'long' },
+  { name: 'LastErrorReason', type: 'string' },
+  { name: 'LastErrorSource', type: 'string' },
+  { name: 'LastErrorMessage', type: 'string' },
+  { name: 'Url', type: 'string' },
+  { name: 'Kind', type: 'string' },
+  { name: 'PreviousCount', type: 'long' },
+  { name: 'ApiId', type: 'string' },
+  { name: 'Requests', type: 'long' },
+  { name: 'Failures', type: 'long' },
 ];
-const f = (sig: string, count: number, apis: string[], backends: string[], url: string, msg: string) =>
-  [sig, count, T('2026-11-23T14:50:00Z'), apis, backends, 3, T('2026-11-23T14:59:00Z'), 500, null, 'R', 'S', msg, url, 'finding', null, null, null, null];
-const prev = (sig: string, n: number) => [sig, null, null, null, null, null, null, null, null, null, null, null, null, 'previous', n, null, null, null];
-const api = (id: string, requests: number) => [null, null, null, null, null, null, null, null, null, null, null, null, null, 'api', null, id, requests, 0];
+const f = (sig: string, count: number, apis: string[], backends: string[], url: string, msg: string) => [
+  sig,
+  count,
+  T('2026-11-23T14:50:00Z'),
+  apis,
+  backends,
+  3,
+  T('2026-11-23T14:59:00Z'),
+  500,
+  null,
+  'R',
+  'S',
+  msg,
+  url,
+  'finding',
+  null,
+  null,
+  null,
+  null,
+];
+const prev = (sig: string, n: number) => [
+  sig,
+  null,
+  null,
+  null,
+  null,
+  null,
+  null,
+  null,
+  null,
+  null,
+  null,
+  null,
+  null,
+  'previous',
+  n,
+  null,
+  null,
+  null,
+];
+const api = (id: string, requests: number) => [
+  null,
+  null,
+  null,
+  null,
+  null,
+  null,
+  null,
+  null,
+  null,
+  null,
+  null,
+  null,
+  null,
+  'api',
+  null,
+  id,
+  requests,
+  0,
+];
 
 describe('interpret: findings recipes', () => {
   it('ranks, redacts, names backends by host, and notes an unknown API', () => {
     const rows = [
-      f('backend-error', 40, ['orders-api'], ['orders-backend'], 'https://gw/orders?subscription-key=0123456789abcdef0123456789abcdef', 'x'),
-      f('backend-tls-rejected', 300, ['payments-api'], ['https://payments.corp.contoso.local/v2/pay?sig=abc'], 'https://gw/p?code=xyz', 'The remote certificate was rejected by the provided RemoteCertificateValidationCallback.'),
+      f(
+        'backend-error',
+        40,
+        ['orders-api'],
+        ['orders-backend'],
+        'https://gw/orders?subscription-key=0123456789abcdef0123456789abcdef',
+        'x',
+      ),
+      f(
+        'backend-tls-rejected',
+        300,
+        ['payments-api'],
+        ['https://payments.corp.contoso.local/v2/pay?sig=abc'],
+        'https://gw/p?code=xyz',
+        'The remote certificate was rejected by the provided RemoteCertificateValidationCallback.',
+      ),
       prev('backend-error', 40),
       api('payments-api', 500),
       api('orders-api', 600),
@@ -67,30 +154,68 @@ describe('interpret: findings recipes', () => {
 
 describe('verdicts', () => {
   const timeline = (bins: [string, number, number | null, number][], trip: string) =>
-    bins.map(([bin, rc, brc, n]) => ({ Bin: T(bin), ResponseCode: rc, BackendResponseCode: brc, Requests: n, TripTime: T(trip), Trips: 42 }));
+    bins.map(([bin, rc, brc, n]) => ({
+      Bin: T(bin),
+      ResponseCode: rc,
+      BackendResponseCode: brc,
+      Requests: n,
+      TripTime: T(trip),
+      Trips: 42,
+    }));
   it('backend failing before the trip -> the breaker did its job', () => {
-    const v = breakerVerdict(cmd('breaker shipping-backend'), timeline([
-      ['2026-11-23T14:45:00Z', 200, 200, 20], ['2026-11-23T14:46:00Z', 500, 500, 15], ['2026-11-23T14:47:00Z', 500, null, 5], ['2026-11-23T14:51:00Z', 503, null, 30],
-    ], '2026-11-23T14:50:30Z'));
-    expect(v.verdict).toMatch(/^The backend was failing before the trip — the breaker did its job: 20 of 40 requests \(50%\)/);
-    expect(v.summary).toBe('Breaker for shipping-backend tripped at 14:50 UTC (42 requests short-circuited in the window)');
+    const v = breakerVerdict(
+      cmd('breaker shipping-backend'),
+      timeline(
+        [
+          ['2026-11-23T14:45:00Z', 200, 200, 20],
+          ['2026-11-23T14:46:00Z', 500, 500, 15],
+          ['2026-11-23T14:47:00Z', 500, null, 5],
+          ['2026-11-23T14:51:00Z', 503, null, 30],
+        ],
+        '2026-11-23T14:50:30Z',
+      ),
+    );
+    expect(v.verdict).toMatch(
+      /^The backend was failing before the trip — the breaker did its job: 20 of 40 requests \(50%\)/,
+    );
+    expect(v.summary).toBe(
+      'Breaker for shipping-backend tripped at 14:50 UTC (42 requests short-circuited in the window)',
+    );
     expect(v.before).toEqual({ requests: 40, backendFailures: 20 });
   });
   it('healthy backend before the trip -> threshold too tight; times in the user zone', () => {
-    const v = breakerVerdict(cmd('breaker shipping-backend'), timeline([['2026-11-23T14:45:00Z', 200, 200, 200], ['2026-11-23T14:46:00Z', 500, 500, 3]], '2026-11-23T14:50:00Z'), 'Europe/Paris');
-    expect(v.verdict).toMatch(/^Nothing abnormal preceded the trip — the threshold is probably too tight: only 3 of 203 requests/);
+    const v = breakerVerdict(
+      cmd('breaker shipping-backend'),
+      timeline(
+        [
+          ['2026-11-23T14:45:00Z', 200, 200, 200],
+          ['2026-11-23T14:46:00Z', 500, 500, 3],
+        ],
+        '2026-11-23T14:50:00Z',
+      ),
+      'Europe/Paris',
+    );
+    expect(v.verdict).toMatch(
+      /^Nothing abnormal preceded the trip — the threshold is probably too tight: only 3 of 203 requests/,
+    );
     expect(v.verdict).toContain('15:50 Europe/Paris');
   });
   it('no trip found', () => {
-    expect(breakerVerdict(cmd('breaker shipping-backend'), []).verdict).toMatch(/No tripped circuit breaker found for shipping-backend/);
-    expect(breakerVerdict(cmd('breaker shipping-backend at 14:00'), []).verdict).toMatch(/No requests to shipping-backend were logged around 14:00 UTC/);
+    expect(breakerVerdict(cmd('breaker shipping-backend'), []).verdict).toMatch(
+      /No tripped circuit breaker found for shipping-backend/,
+    );
+    expect(breakerVerdict(cmd('breaker shipping-backend at 14:00'), []).verdict).toMatch(
+      /No requests to shipping-backend were logged around 14:00 UTC/,
+    );
   });
   it('why attribution, largest producer first', () => {
     const v = whyVerdict(503, [
       { Producer: 'backend', LastErrorSource: '', Requests: 25 },
       { Producer: 'gateway to backend', LastErrorSource: 'forward-request', Requests: 75 },
     ]);
-    expect(v).toBe('Who produced the 100 503s: 75% gateway to backend (forward-request), 25% backend — the gateway produced most of them itself, so the backend never said this: read the findings below.');
+    expect(v).toBe(
+      'Who produced the 100 503s: 75% gateway to backend (forward-request), 25% backend — the gateway produced most of them itself, so the backend never said this: read the findings below.',
+    );
     expect(whyVerdict(404, [])).toBe('No 404 responses in the window.');
   });
   it('backendName strips scheme, credentials, path and query', () => {
@@ -109,7 +234,11 @@ describe('help content', () => {
         expect(r.ok && r.command.kind).toBe(h.kind);
       }
     }
-    expect(helpCommands()[0]).toEqual({ usage: COMMAND_HELP[0].usage, description: COMMAND_HELP[0].description, examples: COMMAND_HELP[0].examples });
+    expect(helpCommands()[0]).toEqual({
+      usage: COMMAND_HELP[0].usage,
+      description: COMMAND_HELP[0].description,
+      examples: COMMAND_HELP[0].examples,
+    });
   });
 });
 
@@ -125,14 +254,34 @@ describe('helpAnswer', () => {
     // Every command of the grammar, plus the live-card commands (pin/unpin) the Teams host adds.
     expect(h.commands).toHaveLength(COMMAND_HELP.length + 1);
     expect(h.commands.map((c) => c.usage)).toContain(LIVE_CARD_HELP.usage);
-    expect(h.commands[h.commands.length - 1]!.usage).toBe('help');
+    expect(h.commands[h.commands.length - 1].usage).toBe('help');
   });
 });
 
 describe('triage "failures over the window" timeline', () => {
   it('the timeline rows become a time-ordered line-chart section; findings ignore them', () => {
     const cols = [...FINDING_COLS, { name: 'Bin', type: 'datetime' as const }];
-    const tl = (bin: string, requests: number, failures: number) => [null, null, null, null, null, null, null, null, null, null, null, null, null, 'timeline', null, null, requests, failures, T(bin)];
+    const tl = (bin: string, requests: number, failures: number) => [
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      'timeline',
+      null,
+      null,
+      requests,
+      failures,
+      T(bin),
+    ];
     const rows = [
       [...f('backend-tls-rejected', 30, ['payments-api'], ['payments-backend'], '', 'x'), null],
       tl('2026-11-23T14:52:00Z', 90, 20),

@@ -15,7 +15,16 @@ function cmd(text: string): Command {
   if (!r.ok) throw new Error(r.error);
   return r.command;
 }
-const ALL_COMMANDS = ['triage', 'why 500 on payments-api', 'tls', '401s on orders-api', 'breakers', 'breaker shipping-backend', 'breaker shipping-backend at 14:32', 'apis'];
+const ALL_COMMANDS = [
+  'triage',
+  'why 500 on payments-api',
+  'tls',
+  '401s on orders-api',
+  'breakers',
+  'breaker shipping-backend',
+  'breaker shipping-backend at 14:32',
+  'apis',
+];
 
 describe('recipe files', () => {
   it('loads every recipe with a header, parameters and a body', () => {
@@ -30,14 +39,21 @@ describe('recipe files', () => {
       expect(r.body).not.toMatch(/ApiManagementGatewayLogs|AzureDiagnostics|_s\b|_d\b|_g\b/);
     }
     expect(all.get('auth401')!.sections.map((s) => s.kind)).toEqual(['breakdown', 'scoping']);
-    expect(all.get('breaker')!.sections[0].chart).toEqual({ kind: 'line', x: 'Bin', y: 'Requests', series: 'ResponseCode' });
+    expect(all.get('breaker')!.sections[0].chart).toEqual({
+      kind: 'line',
+      x: 'Bin',
+      y: 'Requests',
+      series: 'ResponseCode',
+    });
     expect(all.get('why')!.params.find((p) => p.name === '_status')?.type).toBe('long');
   });
 
   it('rejects malformed headers with a clear message', () => {
     expect(() => parseRecipe('GatewayLogs | take 1', 'x.kql')).toThrow(/no "\/\/ name: \.\.\." line/);
     expect(() => parseRecipe('// name: a\n// param _x: number\nGatewayLogs', 'x.kql')).toThrow(RecipeFormatError);
-    expect(() => parseRecipe('// name: a\nGatewayLogs | where ApiId == _api', 'x.kql')).toThrow(/_api is used but neither declared/);
+    expect(() => parseRecipe('// name: a\nGatewayLogs | where ApiId == _api', 'x.kql')).toThrow(
+      /_api is used but neither declared/,
+    );
     expect(() => loadRecipes('/nonexistent-dir')).toThrow();
   });
 });
@@ -87,13 +103,19 @@ describe('every recipe compiles against every schema (Kusto analyzer, like the S
   it.each(cases)('%s: %s', (schema, text) => {
     const phys = PHYSICAL_SCHEMAS[schema];
     const p = planQuery(cmd(text), preludeFor(schema));
-    const diags = analyzeQuery(p.kql, [{ name: phys.table, columns: phys.columns }]).filter((d) => d.severity === 'Error');
+    const diags = analyzeQuery(p.kql, [{ name: phys.table, columns: phys.columns }]).filter(
+      (d) => d.severity === 'Error',
+    );
     expect(diags).toEqual([]);
   });
   it('recipes also compile against the bare normalized view', () => {
     for (const text of ALL_COMMANDS) {
       const p = planQuery(cmd(text), '');
-      expect(analyzeQuery(p.kql, [{ name: 'GatewayLogs', columns: GATEWAY_LOGS_COLUMNS }]).filter((d) => d.severity === 'Error')).toEqual([]);
+      expect(
+        analyzeQuery(p.kql, [{ name: 'GatewayLogs', columns: GATEWAY_LOGS_COLUMNS }]).filter(
+          (d) => d.severity === 'Error',
+        ),
+      ).toEqual([]);
     }
   });
 });
@@ -101,33 +123,71 @@ describe('every recipe compiles against every schema (Kusto analyzer, like the S
 describe('injection: parameter values can only ever be data', () => {
   const hostile = fc.oneof(
     fc.string({ unit: 'grapheme', maxLength: 40 }),
-    fc.constantFrom('"', '\\', '\\"', '" | take 1 //', '";\nGatewayLogs | take 1; let x="', "' or 1==1 //", '`', '|', ';', '\n', '\r\n', '\u2028', '\u0000', '«»', '🙂|🙂'),
-    fc.array(fc.constantFrom('"', "'", '\\', '|', ';', '\n', '/', '*', 'x', ' ', 'é', '\t', '}', ')'), { maxLength: 20 }).map((a) => a.join('')),
+    fc.constantFrom(
+      '"',
+      '\\',
+      '\\"',
+      '" | take 1 //',
+      '";\nGatewayLogs | take 1; let x="',
+      "' or 1==1 //",
+      '`',
+      '|',
+      ';',
+      '\n',
+      '\r\n',
+      '\u2028',
+      '\u0000',
+      '«»',
+      '🙂|🙂',
+    ),
+    fc
+      .array(fc.constantFrom('"', "'", '\\', '|', ';', '\n', '/', '*', 'x', ' ', 'é', '\t', '}', ')'), {
+        maxLength: 20,
+      })
+      .map((a) => a.join('')),
   );
 
-  it.each(['triage', 'why', 'tls', 'auth401', 'breakers', 'breaker'])('%s: operator sequence unchanged for arbitrary api/backend', (name) => {
-    const recipe = recipes().get(name)!;
-    const base = cmd(name === 'breaker' ? 'breaker shipping-backend' : name === 'why' ? 'why 500' : name === 'auth401' ? '401s' : name);
-    const benign = parameterValues({ ...base, api: 'orders-api', backend: 'shipping-backend' }).values;
-    // The bare view keeps each parse small; the prelude is fixed text and cannot change with parameters.
-    const expected = queryOperators(composeQuery(recipe, benign, ''));
-    fc.assert(
-      fc.property(hostile, hostile, (api, backend) => {
-        const values = { ...benign, _api: { type: 'string' as const, value: api }, _backend: { type: 'string' as const, value: backend } };
-        expect(queryOperators(composeQuery(recipe, values, ''))).toEqual(expected);
-      }),
-      { numRuns: 20 },
-    );
-  });
+  it.each(['triage', 'why', 'tls', 'auth401', 'breakers', 'breaker'])(
+    '%s: operator sequence unchanged for arbitrary api/backend',
+    (name) => {
+      const recipe = recipes().get(name)!;
+      const base = cmd(
+        name === 'breaker'
+          ? 'breaker shipping-backend'
+          : name === 'why'
+            ? 'why 500'
+            : name === 'auth401'
+              ? '401s'
+              : name,
+      );
+      const benign = parameterValues({ ...base, api: 'orders-api', backend: 'shipping-backend' }).values;
+      // The bare view keeps each parse small; the prelude is fixed text and cannot change with parameters.
+      const expected = queryOperators(composeQuery(recipe, benign, ''));
+      fc.assert(
+        fc.property(hostile, hostile, (api, backend) => {
+          const values = {
+            ...benign,
+            _api: { type: 'string' as const, value: api },
+            _backend: { type: 'string' as const, value: backend },
+          };
+          expect(queryOperators(composeQuery(recipe, values, ''))).toEqual(expected);
+        }),
+        { numRuns: 20 },
+      );
+    },
+  );
 
   it('string literals round-trip through the engine unchanged', () => {
     const ws = new Workspace();
     ws.addTable({ name: 'One', columns: [{ name: 'x', type: 'long' }], rows: [[1]] });
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 30 }).filter((s) => !/[\u0000-\u001f\u007f\u2028\u2029]/.test(s)), (s) => {
-        const res = runQuery(ws, `One | extend v = ${kqlString(s)} | project v`, { now });
-        expect(res.tables[0].rows[0][0]).toBe(s);
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 30 }).filter((s) => !/[\u0000-\u001f\u007f\u2028\u2029]/.test(s)),
+        (s) => {
+          const res = runQuery(ws, `One | extend v = ${kqlString(s)} | project v`, { now });
+          expect(res.tables[0].rows[0][0]).toBe(s);
+        },
+      ),
       { numRuns: 80 },
     );
   });

@@ -29,7 +29,7 @@ describe.each(SCHEMA_IDS)('prelude for %s', (schema: SchemaId) => {
     expect(res.tables[0].rows).toHaveLength(1);
   });
 
-  test('keeps exactly the gateway rows (AzureDiagnostics also holds other services\' rows)', () => {
+  test("keeps exactly the gateway rows (AzureDiagnostics also holds other services' rows)", () => {
     const ws = new Workspace();
     const [t] = generateDemoTables({ now, schema, hours: 2, rowsTarget: 1000 });
     ws.addTable(t);
@@ -54,20 +54,33 @@ test('the seed prelude derives BackendId from BackendUrl_s when BackendId_s is a
   const columns = seed.columns.filter((c) => c.name !== 'BackendId_s' && c.name !== 'Region_s');
   const row = columns.map((c) => {
     switch (c.name) {
-      case 'TimeGenerated': return '2026-11-23T11:59:00Z';
-      case 'ResourceProvider': return 'MICROSOFT.APIMANAGEMENT';
-      case 'Category': return 'GatewayLogs';
-      case 'ApiId_s': return 'shipping-api';
-      case 'ResponseCode_d': return 503;
-      case 'BackendUrl_s': return 'https://shipping-backend:8443/shipments';
-      default: return c.type === 'string' ? '' : null;
+      case 'TimeGenerated':
+        return '2026-11-23T11:59:00Z';
+      case 'ResourceProvider':
+        return 'MICROSOFT.APIMANAGEMENT';
+      case 'Category':
+        return 'GatewayLogs';
+      case 'ApiId_s':
+        return 'shipping-api';
+      case 'ResponseCode_d':
+        return 503;
+      case 'BackendUrl_s':
+        return 'https://shipping-backend:8443/shipments';
+      default:
+        return c.type === 'string' ? '' : null;
     }
   });
-  const diags = analyzeQuery(`${preludeFor('azure-diagnostics-seed')}GatewayLogs | take 1`, [{ name: 'AzureDiagnostics', columns }]);
+  const diags = analyzeQuery(`${preludeFor('azure-diagnostics-seed')}GatewayLogs | take 1`, [
+    { name: 'AzureDiagnostics', columns },
+  ]);
   expect(diags.filter((d) => d.severity === 'Error')).toEqual([]);
   const ws = new Workspace();
   ws.addTable({ name: 'AzureDiagnostics', columns, rows: [row] });
-  const res = runQuery(ws, `${preludeFor('azure-diagnostics-seed')}GatewayLogs | project ApiId, BackendId, Region, ResponseCode, BackendResponseCode`, { now });
+  const res = runQuery(
+    ws,
+    `${preludeFor('azure-diagnostics-seed')}GatewayLogs | project ApiId, BackendId, Region, ResponseCode, BackendResponseCode`,
+    { now },
+  );
   expect(res.tables[0].rows).toEqual([['shipping-api', 'shipping-backend', '', 503, null]]);
 });
 
@@ -81,18 +94,31 @@ describe('detectSchema', () => {
   test('prefers the resource-specific table when a workspace has both', () => {
     const rs = PHYSICAL_SCHEMAS['resource-specific'];
     const ad = PHYSICAL_SCHEMAS['azure-diagnostics'];
-    expect(detectSchema([{ name: ad.table, columns: ad.columns }, { name: rs.table, columns: rs.columns }])).toBe('resource-specific');
+    expect(
+      detectSchema([
+        { name: ad.table, columns: ad.columns },
+        { name: rs.table, columns: rs.columns },
+      ]),
+    ).toBe('resource-specific');
   });
   test('returns null when no gateway-log shape is present', () => {
     expect(detectSchema([])).toBeNull();
-    expect(detectSchema([{ name: 'AzureDiagnostics', columns: [{ name: 'TimeGenerated' }, { name: 'Category' }] }])).toBeNull();
-    expect(detectSchema([{ name: 'Heartbeat', columns: [{ name: 'ApiId' }, { name: 'ResponseCode' }, { name: 'TimeGenerated' }] }])).toBeNull();
+    expect(
+      detectSchema([{ name: 'AzureDiagnostics', columns: [{ name: 'TimeGenerated' }, { name: 'Category' }] }]),
+    ).toBeNull();
+    expect(
+      detectSchema([
+        { name: 'Heartbeat', columns: [{ name: 'ApiId' }, { name: 'ResponseCode' }, { name: 'TimeGenerated' }] },
+      ]),
+    ).toBeNull();
   });
 });
 
 test('the analysis check is not vacuous: a prelude against the wrong physical schema fails', () => {
   const real = PHYSICAL_SCHEMAS['azure-diagnostics'];
-  const diags = analyzeQuery(`${preludeFor('azure-diagnostics-seed')}GatewayLogs | take 1`, [{ name: real.table, columns: real.columns }]);
+  const diags = analyzeQuery(`${preludeFor('azure-diagnostics-seed')}GatewayLogs | take 1`, [
+    { name: real.table, columns: real.columns },
+  ]);
   const errors = diags.filter((d) => d.severity === 'Error');
   expect(errors.length).toBeGreaterThan(0);
   expect(errors.map((d) => d.message).join('\n')).toMatch(/ApiId_s/);

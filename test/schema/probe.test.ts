@@ -25,7 +25,8 @@ const probes = (s: { calls: string[] }) => s.calls.filter((c) => c.startsWith('u
 
 function demoWorkspace(...schemas: (typeof SCHEMA_IDS)[number][]): Workspace {
   const ws = new Workspace();
-  for (const schema of schemas) for (const t of generateDemoTables({ now, schema, hours: 1, rowsTarget: 300 })) ws.addTable(t);
+  for (const schema of schemas)
+    for (const t of generateDemoTables({ now, schema, hours: 1, rowsTarget: 300 })) ws.addTable(t);
   return ws;
 }
 
@@ -41,7 +42,16 @@ test('a source that supports fuzzy unions is probed with exactly one query', asy
     info: { kind: 'log-analytics', workspace: 'law' },
     async query(req) {
       calls.push(req.kql);
-      return { tables: [{ name: 'PrimaryResult', columns: [{ name: 'Schema', type: 'string' }], rows: [['azure-diagnostics-seed'], ['azure-diagnostics']] }], stats: { elapsedMs: 1 } };
+      return {
+        tables: [
+          {
+            name: 'PrimaryResult',
+            columns: [{ name: 'Schema', type: 'string' }],
+            rows: [['azure-diagnostics-seed'], ['azure-diagnostics']],
+          },
+        ],
+        stats: { elapsedMs: 1 },
+      };
     },
   };
   await expect(probeSchema(src, window)).resolves.toEqual({ schema: 'azure-diagnostics' });
@@ -79,7 +89,9 @@ test('gateway rows outside the window do not count', async () => {
 
 test('the override skips the probe', async () => {
   const src = sourceOver(new Workspace());
-  await expect(probeSchema(src, window, { schemaOverride: 'azure-diagnostics-seed' })).resolves.toEqual({ schema: 'azure-diagnostics-seed' });
+  await expect(probeSchema(src, window, { schemaOverride: 'azure-diagnostics-seed' })).resolves.toEqual({
+    schema: 'azure-diagnostics-seed',
+  });
   const cache = new SchemaProbeCache({ schemaOverride: 'azure-diagnostics' });
   await expect(cache.get(src, window)).resolves.toEqual({ schema: 'azure-diagnostics' });
   expect(src.calls).toEqual([]);
@@ -118,7 +130,12 @@ test('a failed probe is not cached', async () => {
     info: { kind: 'log-analytics', workspace: 'flaky' },
     async query() {
       if (fail) throw new Error('429 Too Many Requests');
-      return { tables: [{ name: 'PrimaryResult', columns: [{ name: 'Schema', type: 'string' }], rows: [['azure-diagnostics']] }], stats: { elapsedMs: 1 } };
+      return {
+        tables: [
+          { name: 'PrimaryResult', columns: [{ name: 'Schema', type: 'string' }], rows: [['azure-diagnostics']] },
+        ],
+        stats: { elapsedMs: 1 },
+      };
     },
   };
   await expect(cache.get(src, window)).rejects.toThrow(/429/);

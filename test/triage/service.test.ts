@@ -51,7 +51,10 @@ test('a workspace without gateway logs is explained, with how to route them', as
   const ws = new Workspace();
   const schema = PHYSICAL_SCHEMAS['resource-specific'];
   ws.addTable({ name: schema.table, columns: schema.columns, rows: [] });
-  const empty = new TriageService({ source: new EmbeddedSource(ws, { name: 'empty', now: () => NOW }), now: () => NOW });
+  const empty = new TriageService({
+    source: new EmbeddedSource(ws, { name: 'empty', now: () => NOW }),
+    now: () => NOW,
+  });
   const parsed = empty.parse('triage');
   if (!parsed.ok) throw new Error(parsed.error);
   const e = (await empty.run(parsed.command)) as ErrorAnswer;
@@ -66,7 +69,12 @@ test('a command past its time budget ends in an explained error, not a hang', as
   const source = new EmbeddedSource(ws, { name: 'slow', now: () => NOW });
   // A source that never answers stands for Log Analytics hanging; the service must still answer.
   const hanging = { info: source.info, query: () => new Promise<never>(() => {}) };
-  const slow = new TriageService({ source: hanging, now: () => NOW, answerTimeoutMs: 50, schemaOverride: 'resource-specific' });
+  const slow = new TriageService({
+    source: hanging,
+    now: () => NOW,
+    answerTimeoutMs: 50,
+    schemaOverride: 'resource-specific',
+  });
   const parsed = slow.parse('triage');
   if (!parsed.ok) throw new Error(parsed.error);
   const e = (await slow.run(parsed.command)) as ErrorAnswer;
@@ -77,18 +85,28 @@ test('a command past its time budget ends in an explained error, not a hang', as
 
 describe('windows are aligned to the minute so the same command in the same minute is the same query', () => {
   const { alignToMinute } = jest.requireActual('../../src/triage/service') as typeof import('../../src/triage/service');
-  const cmd = (from: string, to: string) => ({ kind: 'triage' as const, text: 'triage', window: { from: new Date(from), to: new Date(to), label: 'x' } });
+  const cmd = (from: string, to: string) => ({
+    kind: 'triage' as const,
+    text: 'triage',
+    window: { from: new Date(from), to: new Date(to), label: 'x' },
+  });
 
   test('relative windows keep their length and end on the next minute', () => {
     const a = alignToMinute(cmd('2026-11-23T14:15:12.345Z', '2026-11-23T14:30:12.345Z'));
     const b = alignToMinute(cmd('2026-11-23T14:15:47.001Z', '2026-11-23T14:30:47.001Z'));
     expect(a.window).toEqual(b.window);
-    expect([a.window.from.toISOString(), a.window.to.toISOString()]).toEqual(['2026-11-23T14:16:00.000Z', '2026-11-23T14:31:00.000Z']);
+    expect([a.window.from.toISOString(), a.window.to.toISOString()]).toEqual([
+      '2026-11-23T14:16:00.000Z',
+      '2026-11-23T14:31:00.000Z',
+    ]);
   });
 
   test('a fixed start stays; aligned windows are untouched', () => {
     const since = alignToMinute(cmd('2026-11-23T14:00:00.000Z', '2026-11-23T14:30:12.345Z'));
-    expect([since.window.from.toISOString(), since.window.to.toISOString()]).toEqual(['2026-11-23T14:00:00.000Z', '2026-11-23T14:31:00.000Z']);
+    expect([since.window.from.toISOString(), since.window.to.toISOString()]).toEqual([
+      '2026-11-23T14:00:00.000Z',
+      '2026-11-23T14:31:00.000Z',
+    ]);
     const fixed = cmd('2026-11-23T14:00:00.000Z', '2026-11-23T14:30:00.000Z');
     expect(alignToMinute(fixed)).toBe(fixed);
   });

@@ -28,8 +28,18 @@ const channelIn = (teamId: string, channelId: string, tenantId = T1): TeamsConte
   conversationId: `${channelId};messageid=1`,
   userAadObjectId: 'u1',
 });
-const personal: TeamsContext = { tenantId: T1, conversationType: 'personal', conversationId: 'a:personal', userAadObjectId: 'u1' };
-const group: TeamsContext = { tenantId: T1, conversationType: 'groupChat', conversationId: '19:incident@thread.v2', userAadObjectId: 'u1' };
+const personal: TeamsContext = {
+  tenantId: T1,
+  conversationType: 'personal',
+  conversationId: 'a:personal',
+  userAadObjectId: 'u1',
+};
+const group: TeamsContext = {
+  tenantId: T1,
+  conversationType: 'groupChat',
+  conversationId: '19:incident@thread.v2',
+  userAadObjectId: 'u1',
+};
 
 const mapped = accessPolicyFromSettings({
   ALLOWED_TENANTS: `${T1.toUpperCase()}`,
@@ -39,21 +49,79 @@ const mapped = accessPolicyFromSettings({
   WORKSPACE_MAP: `team:${TEAM_A}=${WS_A}; team:${TEAM_B}=${WS_B}\nchannel:${CH_OPS}=${WS_OPS};chat:19:incident@thread.v2=${WS_A}`,
 });
 
-type Row = [name: string, policy: AccessPolicy, ctx: TeamsContext, expected: { allowed: true; workspaceId?: string } | { allowed: false; how: RegExp }];
+type Row = [
+  name: string,
+  policy: AccessPolicy,
+  ctx: TeamsContext,
+  expected: { allowed: true; workspaceId?: string } | { allowed: false; how: RegExp },
+];
 
 const table: Row[] = [
-  ['open policy allows anything, bot workspace', openAccessPolicy({ defaultWorkspaceId: WS_DEF }), personal, { allowed: true, workspaceId: WS_DEF }],
-  ['open policy without workspace leaves it to the source', openAccessPolicy(), channelIn(TEAM_A, '19:x@thread.tacv2', T2), { allowed: true, workspaceId: undefined }],
-  ['tenant compared case-insensitively', mapped, channelIn(TEAM_A, '19:general@thread.tacv2'), { allowed: true, workspaceId: WS_A }],
-  ['foreign tenant refused', mapped, channelIn(TEAM_A, '19:general@thread.tacv2', T2), { allowed: false, how: new RegExp(`add tenant ${T2} to ALLOWED_TENANTS`) }],
-  ['missing tenant refused when tenants are restricted', mapped, { ...channelIn(TEAM_A, CH_OPS), tenantId: undefined }, { allowed: false, how: /Microsoft Teams/ }],
-  ['team B maps to its own workspace', mapped, channelIn(TEAM_B, '19:b1@thread.tacv2'), { allowed: true, workspaceId: WS_B }],
+  [
+    'open policy allows anything, bot workspace',
+    openAccessPolicy({ defaultWorkspaceId: WS_DEF }),
+    personal,
+    { allowed: true, workspaceId: WS_DEF },
+  ],
+  [
+    'open policy without workspace leaves it to the source',
+    openAccessPolicy(),
+    channelIn(TEAM_A, '19:x@thread.tacv2', T2),
+    { allowed: true, workspaceId: undefined },
+  ],
+  [
+    'tenant compared case-insensitively',
+    mapped,
+    channelIn(TEAM_A, '19:general@thread.tacv2'),
+    { allowed: true, workspaceId: WS_A },
+  ],
+  [
+    'foreign tenant refused',
+    mapped,
+    channelIn(TEAM_A, '19:general@thread.tacv2', T2),
+    { allowed: false, how: new RegExp(`add tenant ${T2} to ALLOWED_TENANTS`) },
+  ],
+  [
+    'missing tenant refused when tenants are restricted',
+    mapped,
+    { ...channelIn(TEAM_A, CH_OPS), tenantId: undefined },
+    { allowed: false, how: /Microsoft Teams/ },
+  ],
+  [
+    'team B maps to its own workspace',
+    mapped,
+    channelIn(TEAM_B, '19:b1@thread.tacv2'),
+    { allowed: true, workspaceId: WS_B },
+  ],
   ['channel rule beats team rule', mapped, channelIn(TEAM_A, CH_OPS), { allowed: true, workspaceId: WS_OPS }],
-  ['single allowed channel of an unlisted team', mapped, channelIn('19:other@thread.tacv2', CH_OPS), { allowed: true, workspaceId: WS_OPS }],
-  ['unlisted team refused, told which team', mapped, channelIn('19:other@thread.tacv2', '19:o1@thread.tacv2'), { allowed: false, how: /add team 19:other@thread\.tacv2 to ALLOWED_TEAMS \(or just this channel, 19:o1@thread\.tacv2, to ALLOWED_CHANNELS\)/ }],
-  ['personal chat refused by conversation type', mapped, personal, { allowed: false, how: /add "personal" to ALLOWED_CONVERSATION_TYPES/ }],
+  [
+    'single allowed channel of an unlisted team',
+    mapped,
+    channelIn('19:other@thread.tacv2', CH_OPS),
+    { allowed: true, workspaceId: WS_OPS },
+  ],
+  [
+    'unlisted team refused, told which team',
+    mapped,
+    channelIn('19:other@thread.tacv2', '19:o1@thread.tacv2'),
+    {
+      allowed: false,
+      how: /add team 19:other@thread\.tacv2 to ALLOWED_TEAMS \(or just this channel, 19:o1@thread\.tacv2, to ALLOWED_CHANNELS\)/,
+    },
+  ],
+  [
+    'personal chat refused by conversation type',
+    mapped,
+    personal,
+    { allowed: false, how: /add "personal" to ALLOWED_CONVERSATION_TYPES/ },
+  ],
   ['group chat mapped by conversation id', mapped, group, { allowed: true, workspaceId: WS_A }],
-  ['unmapped group chat refused, no silent fallback', mapped, { ...group, conversationId: '19:other-chat@thread.v2' }, { allowed: false, how: /"chat:19:other-chat@thread\.v2=<workspace id>" to WORKSPACE_MAP/ }],
+  [
+    'unmapped group chat refused, no silent fallback',
+    mapped,
+    { ...group, conversationId: '19:other-chat@thread.v2' },
+    { allowed: false, how: /"chat:19:other-chat@thread\.v2=<workspace id>" to WORKSPACE_MAP/ },
+  ],
   [
     'unmapped team refused when a map exists',
     accessPolicyFromSettings({ WORKSPACE_MAP: `team:${TEAM_A}=${WS_A}` }),
@@ -115,18 +183,25 @@ describe('decide', () => {
 
 describe('WORKSPACE_MAP parsing', () => {
   it('parses every kind, trims, and accepts trailing separators', () => {
-    const r = parseWorkspaceMap(` team:${TEAM_A} = ${WS_A} ;channel:${CH_OPS}=${WS_OPS};\n chat:a:1x-Y_z=${WS_B};default=${WS_DEF};`);
+    const r = parseWorkspaceMap(
+      ` team:${TEAM_A} = ${WS_A} ;channel:${CH_OPS}=${WS_OPS};\n chat:a:1x-Y_z=${WS_B};default=${WS_DEF};`,
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect([...r.value.teams]).toEqual([[TEAM_A, WS_A]]);
     expect([...r.value.channels]).toEqual([[CH_OPS, WS_OPS]]);
     expect([...r.value.chats]).toEqual([['a:1x-Y_z', WS_B]]);
     expect(r.value.fallback).toBe(WS_DEF);
-    expect(parseWorkspaceMap(undefined)).toEqual({ ok: true, value: { teams: new Map(), channels: new Map(), chats: new Map(), fallback: undefined } });
+    expect(parseWorkspaceMap(undefined)).toEqual({
+      ok: true,
+      value: { teams: new Map(), channels: new Map(), chats: new Map(), fallback: undefined },
+    });
   });
 
   it('reports every bad entry at once, naming it', () => {
-    const r = parseWorkspaceMap(`team:${TEAM_A}=not-a-guid;group:x=${WS_A};team:=${WS_A};channel:${CH_OPS};team:${TEAM_A}=${WS_A};team:${TEAM_A}=${WS_B};default=${WS_A};default=${WS_B}`);
+    const r = parseWorkspaceMap(
+      `team:${TEAM_A}=not-a-guid;group:x=${WS_A};team:=${WS_A};channel:${CH_OPS};team:${TEAM_A}=${WS_A};team:${TEAM_A}=${WS_B};default=${WS_A};default=${WS_B}`,
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     const text = r.problems.join('\n');
@@ -160,7 +235,7 @@ describe('WORKSPACE_MAP parsing', () => {
     }
     expect(err).toBeInstanceOf(AccessSettingsError);
     expect((err as AccessSettingsError).problems).toHaveLength(2);
-    expect((err as Error).message).toMatch(/Invalid access settings:\n  - ALLOWED_CONVERSATION_TYPES/);
+    expect((err as Error).message).toMatch(/Invalid access settings:\n {2}- ALLOWED_CONVERSATION_TYPES/);
   });
 
   it('accepts list settings already split by config.ts', () => {

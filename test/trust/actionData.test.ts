@@ -1,8 +1,22 @@
 import fc from 'fast-check';
-import { canonicalJson, signAction, signCardActions, signingKey, signingKeyProblem, verifyAction, verifyCardAction, type ActionData } from '../../src/bot/actionData';
+import {
+  canonicalJson,
+  signAction,
+  signCardActions,
+  signingKey,
+  signingKeyProblem,
+  verifyAction,
+  verifyCardAction,
+  type ActionData,
+} from '../../src/bot/actionData';
 
 const KEY = signingKey('k'.repeat(40));
-const data: ActionData = { verb: 'rerun', command: 'triage last 15m', window: { from: '2026-11-23T10:00:00Z', minutes: 15 }, pinned: false };
+const data: ActionData = {
+  verb: 'rerun',
+  command: 'triage last 15m',
+  window: { from: '2026-11-23T10:00:00Z', minutes: 15 },
+  pinned: false,
+};
 
 describe('signAction / verifyAction', () => {
   it('round-trips and returns exactly the data that was signed', () => {
@@ -20,12 +34,22 @@ describe('signAction / verifyAction', () => {
     const signed = signAction(data, KEY);
     const { sig: _sig, ...unsigned } = signed;
     expect(verifyAction(unsigned, KEY)).toMatchObject({ ok: false, code: 'missing-signature' });
-    expect(verifyAction({ ...signed, kql: 'GatewayLogs | take 1' }, KEY)).toMatchObject({ ok: false, code: 'bad-signature' });
+    expect(verifyAction({ ...signed, kql: 'GatewayLogs | take 1' }, KEY)).toMatchObject({
+      ok: false,
+      code: 'bad-signature',
+    });
     const { pinned: _p, ...missingField } = signed;
     expect(verifyAction(missingField, KEY)).toMatchObject({ ok: false, code: 'bad-signature' });
-    expect(verifyAction({ ...signed, command: 'triage last 7d' }, KEY)).toMatchObject({ ok: false, code: 'bad-signature' });
-    expect(verifyAction({ ...signed, sig: signed.sig.slice(0, -2) }, KEY)).toMatchObject({ ok: false, code: 'bad-signature' });
-    for (const v of [null, 'text', 42, [signed]]) expect(verifyAction(v, KEY)).toMatchObject({ ok: false, code: 'not-an-object' });
+    expect(verifyAction({ ...signed, command: 'triage last 7d' }, KEY)).toMatchObject({
+      ok: false,
+      code: 'bad-signature',
+    });
+    expect(verifyAction({ ...signed, sig: signed.sig.slice(0, -2) }, KEY)).toMatchObject({
+      ok: false,
+      code: 'bad-signature',
+    });
+    for (const v of [null, 'text', 42, [signed]])
+      expect(verifyAction(v, KEY)).toMatchObject({ ok: false, code: 'not-an-object' });
     const bad = verifyAction({ ...signed, command: 'x' }, KEY);
     if (!bad.ok) expect(bad.reason).toContain('its data was not written by me');
   });
@@ -50,28 +74,39 @@ describe('signAction / verifyAction', () => {
   });
 
   it('canonical JSON ignores key order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   const jsonLeaf = fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean(), fc.constant(null));
-  const extra = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !['verb', 'command', 'sig', 'kid'].includes(k)), jsonLeaf, { maxKeys: 4 });
+  const extra = fc.dictionary(
+    fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !['verb', 'command', 'sig', 'kid'].includes(k)),
+    jsonLeaf,
+    { maxKeys: 4 },
+  );
   const actionArb = fc
     .record({ verb: fc.string({ minLength: 1, maxLength: 12 }), command: fc.string({ maxLength: 60 }), extra })
-    .map(({ verb, command, extra: e }) => ({ ...e, verb, command }) as ActionData);
+    .map(({ verb, command, extra: e }) => ({ ...e, verb, command }));
 
   it('property: any single change to a signed action is refused', () => {
     fc.assert(
-      fc.property(actionArb, fc.nat(), fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.boolean(), fc.constant(null)), (action, pick, replacement) => {
-        const signed = signAction(action, KEY) as Record<string, unknown>;
-        expect(verifyAction(signed, KEY).ok).toBe(true);
-        const keys = Object.keys(signed).filter((k) => k !== 'sig');
-        const key = keys[pick % keys.length]!;
-        fc.pre(JSON.stringify(signed[key]) !== JSON.stringify(replacement));
-        const tampered = { ...signed, [key]: replacement };
-        expect(verifyAction(tampered, KEY).ok).toBe(false);
-        const withExtra = { ...signed, ['x' + key]: replacement };
-        expect(verifyAction(withExtra, KEY).ok).toBe(false);
-      }),
+      fc.property(
+        actionArb,
+        fc.nat(),
+        fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.boolean(), fc.constant(null)),
+        (action, pick, replacement) => {
+          const signed = signAction(action, KEY) as Record<string, unknown>;
+          expect(verifyAction(signed, KEY).ok).toBe(true);
+          const keys = Object.keys(signed).filter((k) => k !== 'sig');
+          const key = keys[pick % keys.length];
+          fc.pre(JSON.stringify(signed[key]) !== JSON.stringify(replacement));
+          const tampered = { ...signed, [key]: replacement };
+          expect(verifyAction(tampered, KEY).ok).toBe(false);
+          const withExtra = { ...signed, ['x' + key]: replacement };
+          expect(verifyAction(withExtra, KEY).ok).toBe(false);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -81,8 +116,11 @@ describe('signAction / verifyAction', () => {
       fc.property(actionArb, fc.nat(), fc.integer({ min: 0, max: 7 }), (action, byteIndex, bit) => {
         const signed = signAction(action, KEY);
         const raw = Buffer.from(signed.sig, 'base64url');
-        raw[byteIndex % raw.length]! ^= 1 << bit;
-        expect(verifyAction({ ...signed, sig: raw.toString('base64url') }, KEY)).toMatchObject({ ok: false, code: 'bad-signature' });
+        raw[byteIndex % raw.length] ^= 1 << bit;
+        expect(verifyAction({ ...signed, sig: raw.toString('base64url') }, KEY)).toMatchObject({
+          ok: false,
+          code: 'bad-signature',
+        });
       }),
       { numRuns: 300 },
     );
@@ -93,10 +131,23 @@ describe('signCardActions / verifyCardAction', () => {
   const card = {
     type: 'AdaptiveCard',
     version: '1.5',
-    refresh: { action: { type: 'Action.Execute', verb: 'refresh', data: { verb: 'refresh', command: 'triage last 15m' } }, userIds: [] },
-    body: [{ type: 'ActionSet', actions: [{ type: 'Action.Execute', verb: 'drill', data: { verb: 'drill', command: 'tls last 15m' } }] }],
+    refresh: {
+      action: { type: 'Action.Execute', verb: 'refresh', data: { verb: 'refresh', command: 'triage last 15m' } },
+      userIds: [],
+    },
+    body: [
+      {
+        type: 'ActionSet',
+        actions: [{ type: 'Action.Execute', verb: 'drill', data: { verb: 'drill', command: 'tls last 15m' } }],
+      },
+    ],
     actions: [
-      { type: 'Action.Execute', verb: 'showKql', data: { verb: 'showKql', command: 'triage last 15m' }, fallback: { type: 'Action.Submit', data: { verb: 'showKql', command: 'triage last 15m' } } },
+      {
+        type: 'Action.Execute',
+        verb: 'showKql',
+        data: { verb: 'showKql', command: 'triage last 15m' },
+        fallback: { type: 'Action.Submit', data: { verb: 'showKql', command: 'triage last 15m' } },
+      },
       { type: 'Action.OpenUrl', url: 'https://portal.azure.com', data: { verb: 'x', command: 'y' } },
     ],
   };
@@ -105,14 +156,20 @@ describe('signCardActions / verifyCardAction', () => {
     const before = JSON.stringify(card);
     const signed = signCardActions(card, KEY);
     expect(JSON.stringify(card)).toBe(before);
-    const execs = [signed.refresh.action, signed.body[0]!.actions[0]!, signed.actions[0]!, signed.actions[0]!.fallback!];
+    const execs = [signed.refresh.action, signed.body[0].actions[0], signed.actions[0], signed.actions[0].fallback!];
     for (const a of execs) expect(verifyCardAction((a as { verb?: string }).verb, a.data, KEY).ok).toBe(true);
-    expect(signed.actions[1]!.data).toEqual({ verb: 'x', command: 'y' });
-    expect(verifyCardAction('drill', signed.body[0]!.actions[0]!.data, KEY)).toEqual({ ok: true, data: { verb: 'drill', command: 'tls last 15m' } });
+    expect(signed.actions[1].data).toEqual({ verb: 'x', command: 'y' });
+    expect(verifyCardAction('drill', signed.body[0].actions[0].data, KEY)).toEqual({
+      ok: true,
+      data: { verb: 'drill', command: 'tls last 15m' },
+    });
   });
 
   it('refuses an invoke whose verb differs from the signed one', () => {
     const signed = signCardActions(card, KEY);
-    expect(verifyCardAction('refresh', signed.body[0]!.actions[0]!.data, KEY)).toMatchObject({ ok: false, code: 'bad-signature' });
+    expect(verifyCardAction('refresh', signed.body[0].actions[0].data, KEY)).toMatchObject({
+      ok: false,
+      code: 'bad-signature',
+    });
   });
 });

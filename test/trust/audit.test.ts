@@ -31,15 +31,33 @@ const SEEDED = [
   `bearer opaqueTokenValue_0123456789`,
   `access_token=${JWT}`,
 ];
-const SECRET_PARTS = [SUB_KEY, JWT, JWT.split('.')[0]!, JWT.split('.')[1]!, 'Zz9Zz9Zz9', 'secretcode123', 'opaqueTokenValue_0123456789', 'sIgNaTuRe'];
+const SECRET_PARTS = [
+  SUB_KEY,
+  JWT,
+  JWT.split('.')[0],
+  JWT.split('.')[1],
+  'Zz9Zz9Zz9',
+  'secretcode123',
+  'opaqueTokenValue_0123456789',
+  'sIgNaTuRe',
+];
 
 describe('AuditLog', () => {
   it('writes one JSON line with the documented shape', () => {
     const { log, lines } = capture();
     const kql = 'GatewayLogs | where TimeGenerated > ago(15m) | summarize count() by ResponseCode';
-    log.record({ event: 'command', ctx, kind: 'triage', text: 'triage last 15m', recipe: 'triage', kql, durationMs: 1234.6, outcome: 'answer' });
+    log.record({
+      event: 'command',
+      ctx,
+      kind: 'triage',
+      text: 'triage last 15m',
+      recipe: 'triage',
+      kql,
+      durationMs: 1234.6,
+      outcome: 'answer',
+    });
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toEqual({
+    expect(JSON.parse(lines[0])).toEqual({
       ts: '2026-11-23T10:00:00.000Z',
       event: 'command',
       who: { aadObjectId: '0c0c0c0c-aaaa-bbbb-cccc-000000000001', name: 'Ada Lovelace' },
@@ -71,8 +89,13 @@ describe('AuditLog', () => {
 
   it('redacts before capping, caps text, strips control characters', () => {
     const { log, lines } = capture({ maxTextLength: 40 });
-    log.record({ event: 'command', ctx, text: `${'x'.repeat(30)} subscription-key=${SUB_KEY}\n\u0007next`, outcome: 'answer' });
-    const rec = JSON.parse(lines[0]!);
+    log.record({
+      event: 'command',
+      ctx,
+      text: `${'x'.repeat(30)} subscription-key=${SUB_KEY}\n\u0007next`,
+      outcome: 'answer',
+    });
+    const rec = JSON.parse(lines[0]);
     expect(rec.what.text.length).toBeLessThanOrEqual(40);
     expect(rec.what.text.endsWith('…')).toBe(true);
     expect(lines[0]).not.toContain(SUB_KEY.slice(0, 8));
@@ -81,9 +104,18 @@ describe('AuditLog', () => {
 
   it('adds a custom redactor on top of the default and survives a throwing sink', () => {
     const { log, lines } = capture({ redact: (t) => t.replace(/orders-api/g, '[api]') });
-    log.record({ event: 'rate-limited', ctx, text: `why 401 on orders-api?subscription-key=${SUB_KEY}`, outcome: 'rate-limited' });
-    expect(JSON.parse(lines[0]!).what.text).toBe('why 401 on [api]?subscription-key=[REDACTED]');
-    const broken = new AuditLog({ sink: () => { throw new Error('disk full'); } });
+    log.record({
+      event: 'rate-limited',
+      ctx,
+      text: `why 401 on orders-api?subscription-key=${SUB_KEY}`,
+      outcome: 'rate-limited',
+    });
+    expect(JSON.parse(lines[0]).what.text).toBe('why 401 on [api]?subscription-key=[REDACTED]');
+    const broken = new AuditLog({
+      sink: () => {
+        throw new Error('disk full');
+      },
+    });
     expect(broken.record({ event: 'command', ctx, outcome: 'error', errorCode: 'E' })).toBeUndefined();
   });
 });

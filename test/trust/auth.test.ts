@@ -56,14 +56,19 @@ function activity(text: string) {
   };
 }
 
-async function post(body: object, authorization?: string, target: AuthBot = bot): Promise<{ status: number; text: string }> {
+async function post(
+  body: object,
+  authorization?: string,
+  target: AuthBot = bot,
+): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (authorization !== undefined) headers.authorization = authorization;
   const res = await fetch(target.url, { method: 'POST', headers, body: JSON.stringify(body) });
   return { status: res.status, text: await res.text() };
 }
 
-const bearer = (claims: Record<string, unknown>, key: SigningKeyPair = teamsKey, kid = key.kid) => `Bearer ${signJwt(claims, key.privateKey, kid)}`;
+const bearer = (claims: Record<string, unknown>, key: SigningKeyPair = teamsKey, kid = key.kid) =>
+  `Bearer ${signJwt(claims, key.privateKey, kid)}`;
 
 describe('Bot Framework authentication over HTTP', () => {
   it('accepts a valid channel token, runs the turn, and replies with an outbound token from the token endpoint', async () => {
@@ -90,12 +95,25 @@ describe('Bot Framework authentication over HTTP', () => {
     ['an empty header', () => ''],
     ['garbage', () => 'Bearer not.a.jwt'],
     ['a non-Bearer scheme', () => `Basic ${Buffer.from('a:b').toString('base64')}`],
-    ['an expired token (beyond the 5 min skew)', () => bearer({ ...channelClaims(APP_ID, connector.serviceUrl), nbf: now() - 7200, exp: now() - 600 })],
-    ['another app id as audience', () => bearer({ ...channelClaims(APP_ID, connector.serviceUrl), aud: '00000000-0000-0000-0000-000000000000' })],
-    ['another issuer', () => bearer({ ...channelClaims(APP_ID, connector.serviceUrl), iss: 'https://evil.example.com' })],
+    [
+      'an expired token (beyond the 5 min skew)',
+      () => bearer({ ...channelClaims(APP_ID, connector.serviceUrl), nbf: now() - 7200, exp: now() - 600 }),
+    ],
+    [
+      'another app id as audience',
+      () => bearer({ ...channelClaims(APP_ID, connector.serviceUrl), aud: '00000000-0000-0000-0000-000000000000' }),
+    ],
+    [
+      'another issuer',
+      () => bearer({ ...channelClaims(APP_ID, connector.serviceUrl), iss: 'https://evil.example.com' }),
+    ],
     ['a key that was never published', () => bearer(channelClaims(APP_ID, connector.serviceUrl), strangerKey)],
     ['a key not endorsed for msteams', () => bearer(channelClaims(APP_ID, connector.serviceUrl), skypeOnlyKey)],
-    ['a serviceurl claim for another connector', () => bearer({ ...channelClaims(APP_ID, connector.serviceUrl), serviceurl: 'https://smba.trafficmanager.net/evil/' })],
+    [
+      'a serviceurl claim for another connector',
+      () =>
+        bearer({ ...channelClaims(APP_ID, connector.serviceUrl), serviceurl: 'https://smba.trafficmanager.net/evil/' }),
+    ],
     ['no serviceurl claim', () => bearer({ ...channelClaims(APP_ID, connector.serviceUrl), serviceurl: undefined })],
   ];
 
@@ -111,8 +129,14 @@ describe('Bot Framework authentication over HTTP', () => {
   // NotBeforeError) instead of wrapping them in AuthenticationError, so CloudAdapter answers 500, not 401.
   // The request is still refused (the turn never runs); the status is what is wrong.
   const refusedAs500: [string, () => string][] = [
-    ['a token signed by another key under a published kid', () => bearer(channelClaims(APP_ID, connector.serviceUrl), strangerKey, teamsKey.kid)],
-    ['a token not valid until later (nbf beyond the skew)', () => bearer({ ...channelClaims(APP_ID, connector.serviceUrl), nbf: now() + 3600, exp: now() + 7200 })],
+    [
+      'a token signed by another key under a published kid',
+      () => bearer(channelClaims(APP_ID, connector.serviceUrl), strangerKey, teamsKey.kid),
+    ],
+    [
+      'a token not valid until later (nbf beyond the skew)',
+      () => bearer({ ...channelClaims(APP_ID, connector.serviceUrl), nbf: now() + 3600, exp: now() + 7200 }),
+    ],
   ];
 
   it.each(refusedAs500)('refuses %s (SDK status: 500) and never runs the turn', async (name, header) => {
@@ -127,7 +151,7 @@ describe('Bot Framework authentication over HTTP', () => {
 describe('StrictStatusAuthentication (proposed wrapper)', () => {
   const now = () => Math.floor(Date.now() / 1000);
 
-  it('turns the SDK\'s 500s for forged tokens into 401s', async () => {
+  it("turns the SDK's 500s for forged tokens into 401s", async () => {
     const forged = bearer(channelClaims(APP_ID, connector.serviceUrl), strangerKey, teamsKey.kid);
     expect((await post(activity('strict: forged'), forged, strictBot)).status).toBe(401);
     const early = bearer({ ...channelClaims(APP_ID, connector.serviceUrl), nbf: now() + 3600, exp: now() + 7200 });

@@ -42,7 +42,10 @@ describe('RateLimiter', () => {
     const rl = new RateLimiter({ perConversationPerMinute: 2, now: clock().now });
     expect(rl.take({ userId: 'a', conversationId: '19:c@thread.tacv2;messageid=1' }).ok).toBe(true);
     expect(rl.take({ userId: 'b', conversationId: '19:c@thread.tacv2;messageid=2' }).ok).toBe(true);
-    expect(rl.take({ userId: 'c', conversationId: '19:c@thread.tacv2' })).toMatchObject({ ok: false, scope: 'conversation' });
+    expect(rl.take({ userId: 'c', conversationId: '19:c@thread.tacv2' })).toMatchObject({
+      ok: false,
+      scope: 'conversation',
+    });
   });
 
   it('honours custom limits and never refills beyond the burst', () => {
@@ -74,7 +77,10 @@ describe('checkInputLength', () => {
     expect(checkInputLength('triage last 15m')).toEqual({ ok: true, text: 'triage last 15m' });
     const long = checkInputLength('x'.repeat(501));
     expect(long).toMatchObject({ ok: false, length: 501, max: 500 });
-    if (!long.ok) expect(long.message).toBe('That message is 501 characters long; commands are at most 500. Try a short command such as "triage last 15m" or "why 401 on orders-api", or type "help" to see them all.');
+    if (!long.ok)
+      expect(long.message).toBe(
+        'That message is 501 characters long; commands are at most 500. Try a short command such as "triage last 15m" or "why 401 on orders-api", or type "help" to see them all.',
+      );
     // Counts characters, not UTF-16 units.
     expect(checkInputLength('🚨'.repeat(10), 10).ok).toBe(true);
   });

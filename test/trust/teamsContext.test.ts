@@ -5,8 +5,18 @@ describe('teamsContextOf', () => {
     const ctx = teamsContextOf({
       channelId: 'msteams',
       from: { id: '29:1abc', name: 'Ada Lovelace', aadObjectId: 'aad-ada' },
-      conversation: { id: '19:chan@thread.tacv2;messageid=17', conversationType: 'channel', tenantId: 'tenant-from-conv', isGroup: true, name: '' },
-      channelData: { tenant: { id: 'tenant-1' }, team: { id: '19:team@thread.tacv2' }, channel: { id: '19:chan@thread.tacv2' } },
+      conversation: {
+        id: '19:chan@thread.tacv2;messageid=17',
+        conversationType: 'channel',
+        tenantId: 'tenant-from-conv',
+        isGroup: true,
+        name: '',
+      },
+      channelData: {
+        tenant: { id: 'tenant-1' },
+        team: { id: '19:team@thread.tacv2' },
+        channel: { id: '19:chan@thread.tacv2' },
+      },
       entities: [{ type: 'mention' }, { type: 'clientInfo', locale: 'en-GB', timezone: 'Europe/London' }],
     });
     expect(ctx).toEqual({
@@ -22,13 +32,19 @@ describe('teamsContextOf', () => {
   });
 
   it('falls back to conversation.tenantId and infers the conversation type', () => {
-    const personal = teamsContextOf({ conversation: { id: 'a:1', tenantId: 't-2' } as never, from: { id: '29:x', name: 'X' } });
+    const personal = teamsContextOf({
+      conversation: { id: 'a:1', tenantId: 't-2' } as never,
+      from: { id: '29:x', name: 'X' },
+    });
     expect(personal.tenantId).toBe('t-2');
     expect(personal.conversationType).toBe('personal');
     expect(personal.userAadObjectId).toBeUndefined();
     const group = teamsContextOf({ conversation: { id: '19:g@thread.v2', isGroup: true } as never });
     expect(group.conversationType).toBe('groupChat');
-    const channel = teamsContextOf({ conversation: { id: 'c' } as never, channelData: { channel: { id: '19:c@thread.tacv2' } } });
+    const channel = teamsContextOf({
+      conversation: { id: 'c' } as never,
+      channelData: { channel: { id: '19:c@thread.tacv2' } },
+    });
     expect(channel.conversationType).toBe('channel');
   });
 

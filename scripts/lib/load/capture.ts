@@ -54,7 +54,9 @@ export function classifyCard(card: CardJson | undefined): Outcome {
   }
   if (card?.refresh !== undefined || first?.size === 'Large') {
     // Each ranked finding is a top-level Container whose first item is its ColumnSet row (cards/answer.json).
-    const findings = body.filter((b) => b.type === 'Container' && (b.items?.[0] as { type?: string } | undefined)?.type === 'ColumnSet').length;
+    const findings = body.filter(
+      (b) => b.type === 'Container' && (b.items?.[0] as { type?: string } | undefined)?.type === 'ColumnSet',
+    ).length;
     return { kind: 'answer', findings };
   }
   return { kind: 'other', title: title.slice(0, 80) };

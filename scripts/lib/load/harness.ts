@@ -31,9 +31,20 @@ export function faultFor(mode: Mode): Fault | undefined {
       // Delayed, then answered for real: the Prefer: wait=60 the bot sends does not cut a 10 s delay.
       return { delayMs: 10_000, times: every };
     case 'failing':
-      return { status: 500, body: { error: { code: 'InternalServerError', message: 'An unexpected error occurred while processing the query.' } }, times: every };
+      return {
+        status: 500,
+        body: {
+          error: { code: 'InternalServerError', message: 'An unexpected error occurred while processing the query.' },
+        },
+        times: every,
+      };
     case 'throttling':
-      return { status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'TooManyRequests', message: 'Too many requests. Retry after 1 second.' } }, times: every };
+      return {
+        status: 429,
+        headers: { 'retry-after': '1' },
+        body: { error: { code: 'TooManyRequests', message: 'Too many requests. Retry after 1 second.' } },
+        times: every,
+      };
   }
 }
 

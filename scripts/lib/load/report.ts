@@ -79,7 +79,13 @@ const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 export function summarise(
   base: { mode: string; source: string; users: number; durationS: number; thinkS: number; elapsedS: number },
   records: CommandRecord[],
-  extra: { memory: MemoryFigures; service?: ServiceFigures; botProblems: ModeSummary['botProblems']; stayedUp: boolean; unmatched: number },
+  extra: {
+    memory: MemoryFigures;
+    service?: ServiceFigures;
+    botProblems: ModeSummary['botProblems'];
+    stayedUp: boolean;
+    unmatched: number;
+  },
 ): ModeSummary {
   const finals = records.filter((r) => r.answeredAt !== undefined && r.outcome && r.outcome.kind !== 'refused');
   const answers = finals.filter((r) => r.outcome!.kind === 'answer');
@@ -98,12 +104,17 @@ export function summarise(
     }
   }
   const noFinal: Record<string, number> = {};
-  for (const r of records) if (r.answeredAt === undefined) noFinal[r.failure ?? 'unknown'] = (noFinal[r.failure ?? 'unknown'] ?? 0) + 1;
+  for (const r of records)
+    if (r.answeredAt === undefined) noFinal[r.failure ?? 'unknown'] = (noFinal[r.failure ?? 'unknown'] ?? 0) + 1;
   const byCommand: ModeSummary['byCommand'] = {};
   for (const text of COMMANDS) {
     const mine = records.filter((r) => r.text === text);
     const d = dist(mine.filter((r) => r.answeredAt !== undefined).map((r) => r.answeredAt! - r.sentAt));
-    byCommand[text] = { sent: mine.length, answers: mine.filter((r) => r.outcome?.kind === 'answer').length, msToFinalP50: d.p50 };
+    byCommand[text] = {
+      sent: mine.length,
+      answers: mine.filter((r) => r.outcome?.kind === 'answer').length,
+      msToFinalP50: d.p50,
+    };
   }
   return {
     ...base,
@@ -145,8 +156,16 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function markdown(s: ModeSummary): string {
   const m = s.memory;
   const rows: [string, string][] = [
-    ['users / duration / think', `${s.users} / ${s.durationS} s / ${s.thinkS} s (ran ${s.elapsedS} s incl. waiting for answers)`],
-    ['log source', s.source === 'la' ? 'local Log Analytics service via @azure/monitor-query-logs (https)' : 'embedded demo workspace'],
+    [
+      'users / duration / think',
+      `${s.users} / ${s.durationS} s / ${s.thinkS} s (ran ${s.elapsedS} s incl. waiting for answers)`,
+    ],
+    [
+      'log source',
+      s.source === 'la'
+        ? 'local Log Analytics service via @azure/monitor-query-logs (https)'
+        : 'embedded demo workspace',
+    ],
     ['commands sent / acknowledged / final card', `${s.sent} / ${s.acknowledged} / ${s.finalCards}`],
     ['answers', `${s.answers}`],
     ['error cards by code', fmtMap(s.errorCards)],
@@ -164,17 +183,30 @@ export function markdown(s: ModeSummary): string {
     ['process stayed up (/healthz after)', s.stayedUp ? 'yes' : 'NO'],
   ];
   if (s.service) {
-    rows.push(['service requests (by status), max in flight', `${s.service.requests} (${fmtMap(s.service.byStatus)}), ${s.service.maxInFlight}`]);
+    rows.push([
+      'service requests (by status), max in flight',
+      `${s.service.requests} (${fmtMap(s.service.byStatus)}), ${s.service.maxInFlight}`,
+    ]);
   }
-  rows.push(['bot warn/error log lines', s.botProblems.length ? s.botProblems.map((p) => `${p.line} ×${p.count}`).join('; ') : 'none']);
+  rows.push([
+    'bot warn/error log lines',
+    s.botProblems.length ? s.botProblems.map((p) => `${p.line} ×${p.count}`).join('; ') : 'none',
+  ]);
   for (const [code, e] of Object.entries(s.errorSamples)) rows.push([`card ${code}`, `"${e.title}": ${e.what}`]);
-  const out = [`### mode ${s.mode}`, '', '| figure | value |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)];
+  const out = [
+    `### mode ${s.mode}`,
+    '',
+    '| figure | value |',
+    '|---|---|',
+    ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`),
+  ];
   return out.join('\n') + '\n';
 }
 
 /** One line per mode, side by side. */
 export function comparison(all: ModeSummary[]): string {
-  const head = '| mode | sent | answers | error cards | no final | final/s | ack p50/p99 ms | final p50/p99 ms | RSS base/peak/after MB | heap base/after MB |';
+  const head =
+    '| mode | sent | answers | error cards | no final | final/s | ack p50/p99 ms | final p50/p99 ms | RSS base/peak/after MB | heap base/after MB |';
   const lines = all.map(
     (s) =>
       `| ${s.mode} (${s.source}) | ${s.sent} | ${s.answers} | ${cell(fmtMap(s.errorCards))} | ${cell(fmtMap(s.noFinal))} | ${s.throughputFinalPerS} | ${s.msToAck.p50 ?? '-'}/${s.msToAck.p99 ?? '-'} | ${s.msToFinal.p50 ?? '-'}/${s.msToFinal.p99 ?? '-'} | ${s.memory.baselineRssMb}/${s.memory.peakRssMb}/${s.memory.afterRssMb} | ${s.memory.baselineHeapMb}/${s.memory.afterHeapMb} |`,

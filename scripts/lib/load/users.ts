@@ -5,7 +5,14 @@
  */
 import type { Capture, CommandRecord } from './capture';
 
-export const COMMANDS = ['triage last 15m', 'why 401 on orders-api', 'tls last 1h', 'breakers last 30m', 'why 503 on shipping-api', 'apis last 1h'];
+export const COMMANDS = [
+  'triage last 15m',
+  'why 401 on orders-api',
+  'tls last 1h',
+  'breakers last 30m',
+  'why 503 on shipping-api',
+  'apis last 1h',
+];
 
 export interface UserPlan {
   users: number;
@@ -27,7 +34,11 @@ function activityFor(rec: CommandRecord, serviceUrl: string) {
     serviceUrl,
     text: rec.text,
     locale: 'en-US',
-    from: { id: `29:load-user-${rec.user}`, name: `Load User ${rec.user}`, aadObjectId: `00000000-0000-4000-8000-${String(rec.user).padStart(12, '0')}` },
+    from: {
+      id: `29:load-user-${rec.user}`,
+      name: `Load User ${rec.user}`,
+      aadObjectId: `00000000-0000-4000-8000-${String(rec.user).padStart(12, '0')}`,
+    },
     recipient: { id: '28:apim-triage', name: 'APIM Triage' },
     conversation: { id: rec.conversationId, conversationType: 'personal', tenantId: 'load-tenant' },
     channelData: { tenant: { id: 'load-tenant' } },
@@ -36,7 +47,15 @@ function activityFor(rec: CommandRecord, serviceUrl: string) {
 }
 
 /** Sends one command and resolves when its final card (or refusal, or a failure) is recorded. */
-export async function sendCommand(botUrl: string, cap: Capture, user: number, n: number, text: string, hardStop: number, tag: string): Promise<CommandRecord> {
+export async function sendCommand(
+  botUrl: string,
+  cap: Capture,
+  user: number,
+  n: number,
+  text: string,
+  hardStop: number,
+  tag: string,
+): Promise<CommandRecord> {
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((r) => (finish = r));
   const rec: CommandRecord = {
@@ -72,16 +91,26 @@ export async function sendCommand(botUrl: string, cap: Capture, user: number, n:
     new Promise<boolean>((r) => (timer = setTimeout(() => r(true), Math.max(0, hardStop - performance.now())))),
   ]);
   clearTimeout(timer);
-  if (timedOut) rec.failure ??= rec.ackAt === undefined ? 'no acknowledgement before the script stopped' : 'acknowledged, but no final card before the script stopped';
+  if (timedOut)
+    rec.failure ??=
+      rec.ackAt === undefined
+        ? 'no acknowledgement before the script stopped'
+        : 'acknowledged, but no final card before the script stopped';
   if (cap.byConversation.get(rec.conversationId) === rec) cap.byConversation.delete(rec.conversationId);
   return rec;
 }
 
-export async function runUser(user: number, plan: UserPlan, botUrl: string, cap: Capture, out: CommandRecord[]): Promise<void> {
+export async function runUser(
+  user: number,
+  plan: UserPlan,
+  botUrl: string,
+  cap: Capture,
+  out: CommandRecord[],
+): Promise<void> {
   // Stagger starts over the first second so the first burst is not one instant.
   await sleep(Math.floor((user / plan.users) * 1000));
   for (let n = 1; performance.now() < plan.deadline && n <= 10_000; n++) {
-    const rec = await sendCommand(botUrl, cap, user, n, COMMANDS[(user + n) % COMMANDS.length]!, plan.hardStop, 'load');
+    const rec = await sendCommand(botUrl, cap, user, n, COMMANDS[(user + n) % COMMANDS.length], plan.hardStop, 'load');
     out.push(rec);
     if (rec.failure && rec.answeredAt === undefined && performance.now() >= plan.hardStop) return;
     // Think time (5-15 s for 10), never past the deadline, so the run ends on time.

@@ -9,10 +9,15 @@ import type { Deliver, PinPhase, RenderPin } from './pinManager';
 import type { PinRecord } from './pinStore';
 
 /** "Live: updated 14:32 UTC, every 5 min until 18:30 UTC" / "Live updates ended at 18:30 UTC". */
-export function liveFooter(pin: Pick<PinRecord, 'everyMs' | 'untilMs' | 'timeZone'>, now: number, phase: PinPhase): string {
+export function liveFooter(
+  pin: Pick<PinRecord, 'everyMs' | 'untilMs' | 'timeZone'>,
+  now: number,
+  phase: PinPhase,
+): string {
   const { tz, label } = zoneOf(pin);
   const at = (ms: number) => `${hhmm(new Date(ms), tz)} ${label}`;
-  if (phase === 'ended') return `Live updates ended at ${at(Math.min(now, pin.untilMs))}; this card no longer refreshes.`;
+  if (phase === 'ended')
+    return `Live updates ended at ${at(Math.min(now, pin.untilMs))}; this card no longer refreshes.`;
   return `Live: updated ${at(now)}, every ${everyText(pin.everyMs)} until ${at(pin.untilMs)}`;
 }
 
@@ -36,7 +41,9 @@ export function pinnedText(pin: Pick<PinRecord, 'commandText' | 'everyMs' | 'unt
 }
 
 /** The reply to "pins". */
-export function pinListText(pins: Pick<PinRecord, 'commandText' | 'everyMs' | 'untilMs' | 'timeZone' | 'pinnedBy'>[]): string {
+export function pinListText(
+  pins: Pick<PinRecord, 'commandText' | 'everyMs' | 'untilMs' | 'timeZone' | 'pinnedBy'>[],
+): string {
   if (pins.length === 0) return 'No live cards in this conversation. Try "pin triage last 15m every 5m".';
   const lines = pins.map((p, i) => {
     const { tz, label } = zoneOf(p);
@@ -55,12 +62,19 @@ export function unpinnedText(removed: Pick<PinRecord, 'commandText'>[]): string 
 /** A copy of `card` with the footer as its last TextBlock. */
 export function withFooter(card: AdaptiveCard, text: string): AdaptiveCard {
   const body = Array.isArray(card.body) ? card.body : [];
-  return { ...card, body: [...body, { type: 'TextBlock', text, isSubtle: true, size: 'Small', wrap: true, spacing: 'Medium' }] };
+  return {
+    ...card,
+    body: [...body, { type: 'TextBlock', text, isSubtle: true, size: 'Small', wrap: true, spacing: 'Medium' }],
+  };
 }
 
 /** The part of CloudAdapter proactive delivery needs (same shape as triageBot's ProactiveAdapter). */
 export interface ProactiveUpdater {
-  continueConversationAsync(appId: string, reference: Partial<ConversationReference>, logic: (ctx: TurnContext) => Promise<void>): Promise<void>;
+  continueConversationAsync(
+    appId: string,
+    reference: Partial<ConversationReference>,
+    logic: (ctx: TurnContext) => Promise<void>,
+  ): Promise<void>;
 }
 
 /**
@@ -70,7 +84,11 @@ export interface ProactiveUpdater {
 export function adapterDeliver(adapter: ProactiveUpdater, appId: string): Deliver {
   return async (ref, activityId, card) => {
     await adapter.continueConversationAsync(appId, ref, async (ctx) => {
-      await ctx.updateActivity({ type: 'message', id: activityId, attachments: [cardAttachment(card as AdaptiveCard)] });
+      await ctx.updateActivity({
+        type: 'message',
+        id: activityId,
+        attachments: [cardAttachment(card as AdaptiveCard)],
+      });
     });
   };
 }

@@ -26,7 +26,18 @@ export function isPinText(text: string): boolean {
   return /^\s*(pin|unpin|pins)\b/i.test(text);
 }
 
-const UNIT_MS: Record<string, number> = { m: 60_000, min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000, h: 3600_000, hr: 3600_000, hrs: 3600_000, hour: 3600_000, hours: 3600_000 };
+const UNIT_MS: Record<string, number> = {
+  m: 60_000,
+  min: 60_000,
+  mins: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3600_000,
+  hr: 3600_000,
+  hrs: 3600_000,
+  hour: 3600_000,
+  hours: 3600_000,
+};
 const UNIT = '(m|mins?|minutes?|h|hrs?|hours?)';
 const EVERY = new RegExp(`\\s+every\\s+(\\d+(?:\\.\\d+)?)?\\s*${UNIT}$`, 'i');
 const FOR = new RegExp(`\\s+for\\s+(\\d+(?:\\.\\d+)?)\\s*${UNIT}$`, 'i');
@@ -43,12 +54,17 @@ export function parsePinCommand(text: string, ctx: ParseContext): PinCommand | u
   let rest = head[2].replace(/[?!.]+$/, '').trim();
 
   if (verb === 'pins' || (verb === 'pin' && /^(list|ls|show)$/i.test(rest))) {
-    return rest === '' || verb === 'pin' ? { kind: 'list' } : { error: `"pins" takes nothing after it.`, suggestions: ['pins', 'unpin all'] };
+    return rest === '' || verb === 'pin'
+      ? { kind: 'list' }
+      : { error: `"pins" takes nothing after it.`, suggestions: ['pins', 'unpin all'] };
   }
   if (verb === 'unpin') {
     if (rest === '' || /^(it|this|that|last)$/i.test(rest)) return { kind: 'unpin', all: false };
     if (/^all$/i.test(rest)) return { kind: 'unpin', all: true };
-    return { error: `"unpin" takes nothing or "all" after it, not "${rest.slice(0, 40)}".`, suggestions: ['unpin', 'unpin all', 'pins'] };
+    return {
+      error: `"unpin" takes nothing or "all" after it, not "${rest.slice(0, 40)}".`,
+      suggestions: ['unpin', 'unpin all', 'pins'],
+    };
   }
   if (rest === '') {
     return { error: 'Say which command to keep current, e.g. "pin triage last 15m every 5m".', suggestions: EXAMPLES };
@@ -86,7 +102,10 @@ export function parsePinCommand(text: string, ctx: ParseContext): PinCommand | u
 
   everyMs ??= DEFAULT_EVERY_MS;
   if (!Number.isFinite(everyMs) || everyMs < MIN_EVERY_MS || everyMs > MAX_EVERY_MS) {
-    return { error: 'A pinned card refreshes every 1 to 60 minutes, e.g. "every 5m" or "every 1h".', suggestions: [`pin ${rest} every 5m`] };
+    return {
+      error: 'A pinned card refreshes every 1 to 60 minutes, e.g. "every 5m" or "every 1h".',
+      suggestions: [`pin ${rest} every 5m`],
+    };
   }
   everyMs = Math.round(everyMs / 1000) * 1000;
 
@@ -94,26 +113,41 @@ export function parsePinCommand(text: string, ctx: ParseContext): PinCommand | u
   let untilMs = now + DEFAULT_LIFETIME_MS;
   if (lifetime && 'ms' in lifetime) {
     if (!(lifetime.ms > 0) || lifetime.ms > MAX_LIFETIME_MS) {
-      return { error: 'A card stays pinned for at most 24 hours, e.g. "for 4h".', suggestions: [`pin ${rest} every 5m for 4h`] };
+      return {
+        error: 'A card stays pinned for at most 24 hours, e.g. "for 4h".',
+        suggestions: [`pin ${rest} every 5m for 4h`],
+      };
     }
     untilMs = now + lifetime.ms;
   } else if (lifetime) {
     const { hour, minute, utc } = lifetime.at;
     if (hour > 23 || minute > 59) {
-      return { error: `"${hour}:${String(minute).padStart(2, '0')}" is not a time of day; use HH:MM, e.g. "until 18:30".`, suggestions: [`pin ${rest} until 18:30`] };
+      return {
+        error: `"${hour}:${String(minute).padStart(2, '0')}" is not a time of day; use HH:MM, e.g. "until 18:30".`,
+        suggestions: [`pin ${rest} until 18:30`],
+      };
     }
     untilMs = nextWallClock(ctx.now, hour, minute, utc ? 'UTC' : zoneOf(ctx)).getTime();
   }
   if (untilMs - now < everyMs) {
-    return { error: 'That pin would end before its first refresh; pin for longer or refresh more often.', suggestions: [`pin ${rest} every 5m for 4h`] };
+    return {
+      error: 'That pin would end before its first refresh; pin for longer or refresh more often.',
+      suggestions: [`pin ${rest} every 5m for 4h`],
+    };
   }
 
   const inner = parseCommand(rest, ctx);
   if (!inner.ok) {
-    return { error: `I can't pin "${rest.slice(0, 60)}": ${inner.error}`, suggestions: inner.suggestions.map((s) => `pin ${s}`) };
+    return {
+      error: `I can't pin "${rest.slice(0, 60)}": ${inner.error}`,
+      suggestions: inner.suggestions.map((s) => `pin ${s}`),
+    };
   }
   if (inner.command.kind === 'help') {
-    return { error: 'Help does not change, so there is nothing to keep current; pin a query instead.', suggestions: EXAMPLES };
+    return {
+      error: 'Help does not change, so there is nothing to keep current; pin a query instead.',
+      suggestions: EXAMPLES,
+    };
   }
   return { kind: 'pin', commandText: inner.command.text, everyMs, untilMs };
 }

@@ -94,14 +94,24 @@ export class PinManager {
   /** Persists the pin and schedules its refreshes; re-pinning the same card replaces its settings. */
   async pin(input: PinInput): Promise<PinRecord> {
     // Keyed by the channel, not the thread: "unpin" and "pins" work from anywhere in the channel.
-    const record: PinRecord = { ...input, conversationId: baseConversationId(input.conversationId), pinnedAt: this.clock() };
+    const record: PinRecord = {
+      ...input,
+      conversationId: baseConversationId(input.conversationId),
+      pinnedAt: this.clock(),
+    };
     await this.store.update(record.conversationId, (pins) => {
       const others = pins.filter((p) => p.activityId !== input.activityId);
       if (others.length >= this.maxPins) throw new PinLimitError(this.maxPins);
       return [...others, record];
     });
     this.schedule(record, record.pinnedAt + record.everyMs);
-    this.logger.info('pinned', { conversationId: record.conversationId, activityId: input.activityId, command: input.commandText, everyMs: input.everyMs, untilMs: input.untilMs });
+    this.logger.info('pinned', {
+      conversationId: record.conversationId,
+      activityId: input.activityId,
+      command: input.commandText,
+      everyMs: input.everyMs,
+      untilMs: input.untilMs,
+    });
     return record;
   }
 
@@ -111,7 +121,10 @@ export class PinManager {
     let removed: PinRecord[] = [];
     await this.store.update(conversationId, (pins) => {
       // Latest pinnedAt; on a tie the later entry (pins are appended in order) is the more recent.
-      const latest = pins.reduce<PinRecord | undefined>((best, p) => (!best || p.pinnedAt >= best.pinnedAt ? p : best), undefined);
+      const latest = pins.reduce<PinRecord | undefined>(
+        (best, p) => (!best || p.pinnedAt >= best.pinnedAt ? p : best),
+        undefined,
+      );
       const target = activityId ?? latest?.activityId;
       removed = pins.filter((p) => p.activityId === target);
       return pins.filter((p) => p.activityId !== target);
@@ -192,7 +205,9 @@ export class PinManager {
   /** Resolves once no refresh is running (tests; shutdown uses stop()). */
   async idle(): Promise<void> {
     for (;;) {
-      const running = [...this.slots.values(), ...this.finishing].map((s) => s.running).filter((r): r is Promise<void> => Boolean(r));
+      const running = [...this.slots.values(), ...this.finishing]
+        .map((s) => s.running)
+        .filter((r): r is Promise<void> => Boolean(r));
       if (running.length === 0) return;
       await Promise.allSettled(running);
     }
@@ -236,12 +251,17 @@ export class PinManager {
     try {
       if (slot.removed || this.stopped) return;
       // Storage is the truth: another instance (or a restart) may have unpinned or changed this pin.
-      const stored = (await this.store.pinsOf(slot.pin.conversationId)).find((p) => p.activityId === slot.pin.activityId);
+      const stored = (await this.store.pinsOf(slot.pin.conversationId)).find(
+        (p) => p.activityId === slot.pin.activityId,
+      );
       if (!stored) {
         this.drop(slot.pin.conversationId, slot.pin.activityId);
         return;
       }
-      slot.pin = { ...stored, lastRefreshAt: Math.max(stored.lastRefreshAt ?? 0, slot.pin.lastRefreshAt ?? 0) || undefined };
+      slot.pin = {
+        ...stored,
+        lastRefreshAt: Math.max(stored.lastRefreshAt ?? 0, slot.pin.lastRefreshAt ?? 0) || undefined,
+      };
       const pin = slot.pin;
       const ended = this.clock() >= pin.untilMs;
       try {
@@ -252,14 +272,27 @@ export class PinManager {
       } catch (err) {
         const status = statusOf(err);
         if (status === 403 || status === 404) {
-          this.logger.warn('pin dropped: card can no longer be updated (message deleted or bot removed)', { conversationId: pin.conversationId, activityId: pin.activityId, status });
+          this.logger.warn('pin dropped: card can no longer be updated (message deleted or bot removed)', {
+            conversationId: pin.conversationId,
+            activityId: pin.activityId,
+            status,
+          });
           await this.forget(slot);
           return;
         }
         slot.failures++;
-        this.logger.warn('pin refresh failed', { conversationId: pin.conversationId, activityId: pin.activityId, status, failures: slot.failures, error: errorText(err) });
+        this.logger.warn('pin refresh failed', {
+          conversationId: pin.conversationId,
+          activityId: pin.activityId,
+          status,
+          failures: slot.failures,
+          error: errorText(err),
+        });
         if (slot.failures >= this.maxFailures && !ended) {
-          this.logger.warn('pin dropped after repeated failures', { conversationId: pin.conversationId, activityId: pin.activityId });
+          this.logger.warn('pin dropped after repeated failures', {
+            conversationId: pin.conversationId,
+            activityId: pin.activityId,
+          });
           await this.forget(slot);
           return;
         }
@@ -271,7 +304,9 @@ export class PinManager {
       }
       const now = this.clock();
       pin.lastRefreshAt = now;
-      await this.persistRefresh(pin).catch((err) => this.logger.warn('could not record pin refresh', { error: errorText(err) }));
+      await this.persistRefresh(pin).catch((err) =>
+        this.logger.warn('could not record pin refresh', { error: errorText(err) }),
+      );
       this.arm(slot, Math.min(now + pin.everyMs, pin.untilMs));
     } finally {
       this.release();
@@ -279,7 +314,9 @@ export class PinManager {
   }
 
   private async persistRefresh(pin: PinRecord): Promise<void> {
-    await this.store.update(pin.conversationId, (pins) => pins.map((p) => (p.activityId === pin.activityId ? { ...p, lastRefreshAt: pin.lastRefreshAt } : p)));
+    await this.store.update(pin.conversationId, (pins) =>
+      pins.map((p) => (p.activityId === pin.activityId ? { ...p, lastRefreshAt: pin.lastRefreshAt } : p)),
+    );
   }
 
   private async forget(slot: Slot): Promise<void> {
@@ -287,7 +324,9 @@ export class PinManager {
     this.drop(conversationId, activityId);
     await this.store
       .update(conversationId, (pins) => pins.filter((p) => p.activityId !== activityId))
-      .catch((err) => this.logger.error('could not remove pin from storage', { conversationId, error: errorText(err) }));
+      .catch((err) =>
+        this.logger.error('could not remove pin from storage', { conversationId, error: errorText(err) }),
+      );
   }
 
   private drop(conversationId: string, activityId: string): void {
@@ -301,7 +340,8 @@ export class PinManager {
   }
 
   private dropConversation(conversationId: string): void {
-    for (const slot of [...this.slots.values()]) if (slot.pin.conversationId === conversationId) this.drop(conversationId, slot.pin.activityId);
+    for (const slot of [...this.slots.values()])
+      if (slot.pin.conversationId === conversationId) this.drop(conversationId, slot.pin.activityId);
   }
 
   private acquire(): Promise<void> {

@@ -40,7 +40,13 @@ const MAX_ATTEMPTS = 8;
 
 function isConflict(err: unknown): boolean {
   const e = err as { name?: string; message?: string; statusCode?: number; code?: string } | undefined;
-  return Boolean(e && (e.name === 'EtagConflictError' || e.statusCode === 412 || e.code === 'ConditionNotMet' || /etag/i.test(e.message ?? '')));
+  return Boolean(
+    e &&
+    (e.name === 'EtagConflictError' ||
+      e.statusCode === 412 ||
+      e.code === 'ConditionNotMet' ||
+      /etag/i.test(e.message ?? '')),
+  );
 }
 
 export class PinStore {
@@ -65,7 +71,7 @@ export class PinStore {
     const next = await this.retry(async () => {
       const items = await this.storage.read([key]);
       const item = items[key] as { pins?: PinRecord[]; eTag?: string } | undefined;
-      const pins = change(Array.isArray(item?.pins) ? item!.pins.filter(isPinRecord) : []);
+      const pins = change(Array.isArray(item?.pins) ? item.pins.filter(isPinRecord) : []);
       if (pins.length === 0) {
         if (item) await this.storage.delete([key]);
       } else {
@@ -87,7 +93,7 @@ export class PinStore {
     await this.retry(async () => {
       const items = await this.storage.read([INDEX_KEY]);
       const item = items[INDEX_KEY] as { conversations?: string[]; eTag?: string } | undefined;
-      const list = Array.isArray(item?.conversations) ? item!.conversations : [];
+      const list = Array.isArray(item?.conversations) ? item.conversations : [];
       const has = list.includes(conversationId);
       if (has === present) return;
       const conversations = present ? [...list, conversationId] : list.filter((c) => c !== conversationId);
@@ -109,7 +115,13 @@ export class PinStore {
 function isPinRecord(p: unknown): p is PinRecord {
   const r = p as PinRecord;
   return Boolean(
-    r && typeof r.conversationId === 'string' && typeof r.activityId === 'string' && typeof r.commandText === 'string' &&
-      typeof r.everyMs === 'number' && typeof r.untilMs === 'number' && r.ref && typeof r.ref === 'object',
+    r &&
+    typeof r.conversationId === 'string' &&
+    typeof r.activityId === 'string' &&
+    typeof r.commandText === 'string' &&
+    typeof r.everyMs === 'number' &&
+    typeof r.untilMs === 'number' &&
+    r.ref &&
+    typeof r.ref === 'object',
   );
 }

@@ -14,7 +14,9 @@ export function createStorage(config: StateConfig): Storage {
   if (config.blob) {
     const { connectionString, container } = config.blob;
     if (!connectionString || !container) {
-      throw new Error('Blob state needs both STATE_BLOB_CONNECTION_STRING and STATE_BLOB_CONTAINER (or neither, for files under STATE_DIR).');
+      throw new Error(
+        'Blob state needs both STATE_BLOB_CONNECTION_STRING and STATE_BLOB_CONTAINER (or neither, for files under STATE_DIR).',
+      );
     }
     // Loaded only when used: the Azure SDK is heavy and the default deployment never needs it.
     const { BlobsStorage } = require('botbuilder-azure-blobs') as typeof import('botbuilder-azure-blobs');

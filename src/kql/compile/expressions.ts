@@ -13,9 +13,16 @@ import { hasTerm } from '../functions/strings';
 import { accessDynamic } from '../functions/dynamic';
 
 const LITERALS = new Set([
-  'StringLiteralExpression', 'LongLiteralExpression', 'IntLiteralExpression', 'RealLiteralExpression',
-  'DecimalLiteralExpression', 'BooleanLiteralExpression', 'DateTimeLiteralExpression',
-  'TimespanLiteralExpression', 'GuidLiteralExpression', 'NullLiteralExpression',
+  'StringLiteralExpression',
+  'LongLiteralExpression',
+  'IntLiteralExpression',
+  'RealLiteralExpression',
+  'DecimalLiteralExpression',
+  'BooleanLiteralExpression',
+  'DateTimeLiteralExpression',
+  'TimespanLiteralExpression',
+  'GuidLiteralExpression',
+  'NullLiteralExpression',
 ]);
 
 function fold(c: Compiled): Compiled {
@@ -36,13 +43,20 @@ function compileName(node: KNode, ctx: Ctx): Compiled {
     if (bound) return constant(bound.value, bound.type);
   }
   const idx = colIndex(ctx.rel, name);
-  if (idx >= 0) return { fn: ctx.rel.cols[idx].reader(), type: ctx.rel.schema[idx].type, constant: false, source: ctx.rel.cols[idx] };
+  if (idx >= 0)
+    return {
+      fn: ctx.rel.cols[idx].reader(),
+      type: ctx.rel.schema[idx].type,
+      constant: false,
+      source: ctx.rel.cols[idx],
+    };
   const bound = ctx.scalars.get(name);
   if (bound) return constant(bound.value, bound.type);
   const suggestions = closestNames(name, [...ctx.rel.schema.map((c) => c.name), ...ctx.scalars.keys()]);
   throw new KqlError(
     'semantic',
-    `The name '${name}' does not refer to any known column or variable.` + (suggestions.length ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : ''),
+    `The name '${name}' does not refer to any known column or variable.` +
+      (suggestions.length ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : ''),
     { suggestions },
   );
 }
@@ -71,7 +85,10 @@ function compileInner(node: KNode, ctx: Ctx): Compiled {
     case 'BracketedName':
       return compileName(node, ctx);
     case 'DynamicExpression': {
-      const text = textOf(node).replace(/^dynamic\s*\(/i, '').replace(/\)$/, '').trim();
+      const text = textOf(node)
+        .replace(/^dynamic\s*\(/i, '')
+        .replace(/\)$/, '')
+        .trim();
       let v: unknown;
       try {
         v = text === 'null' ? null : JSON.parse(text);
@@ -114,7 +131,14 @@ function compileInner(node: KNode, ctx: Ctx): Compiled {
       const e = compileExpr(nodes(node)[0], ctx);
       const f = e.fn;
       if (kind === 'UnaryPlusExpression') return e;
-      return { type: e.type, constant: e.constant, fn: (i) => { const v = f(i); return typeof v === 'number' ? -v : null; } };
+      return {
+        type: e.type,
+        constant: e.constant,
+        fn: (i) => {
+          const v = f(i);
+          return typeof v === 'number' ? -v : null;
+        },
+      };
     }
     case 'InExpression':
     case 'NotInExpression':
@@ -171,7 +195,9 @@ function compileBinary(kind: string, node: KNode, ctx: Ctx, type: ExprType): Com
     const { read, dict } = codes;
     const memo = new Int8Array(dict.length).fill(-1); // -1 unknown, 0 false, 1 true, 2 null
     return {
-      type, constant: false, fn: (i) => {
+      type,
+      constant: false,
+      fn: (i) => {
         const c = read(i);
         let m = memo[c];
         if (m < 0) {
@@ -204,11 +230,17 @@ function compileMembership(kind: string, node: KNode, ctx: Ctx): Compiled {
       const set = new Set(items.filter((x) => typeof x === 'string' || typeof x === 'number'));
       const others = items.filter((x) => !(typeof x === 'string' || typeof x === 'number'));
       return {
-        type: 'bool', constant: l.constant, fn: (i) => {
+        type: 'bool',
+        constant: l.constant,
+        fn: (i) => {
           const v = f(i);
           if (v === null) return neg ? true : false;
-          const hit = set.has(v as string | number) || others.some((o) => o !== null && valuesEqual(v, o)) ||
-            (typeof v !== 'string' && typeof v !== 'number' ? false : items.some((o) => typeof o !== typeof v && o !== null && valuesEqual(v, o)));
+          const hit =
+            set.has(v as string | number) ||
+            others.some((o) => o !== null && valuesEqual(v, o)) ||
+            (typeof v !== 'string' && typeof v !== 'number'
+              ? false
+              : items.some((o) => typeof o !== typeof v && o !== null && valuesEqual(v, o)));
           return neg ? !hit : hit;
         },
       };
@@ -218,15 +250,36 @@ function compileMembership(kind: string, node: KNode, ctx: Ctx): Compiled {
       // in~ / !in~ : case-insensitive membership
       const neg = kind === 'NotInCsExpression';
       const set = new Set(items.map((x) => toText(x, 'unknown').toLowerCase()));
-      return { type: 'bool', constant: l.constant, fn: (i) => { const hit = set.has(text(f(i)).toLowerCase()); return neg ? !hit : hit; } };
+      return {
+        type: 'bool',
+        constant: l.constant,
+        fn: (i) => {
+          const hit = set.has(text(f(i)).toLowerCase());
+          return neg ? !hit : hit;
+        },
+      };
     }
     case 'HasAnyExpression': {
       const needles = items.map((x) => toText(x, 'unknown'));
-      return { type: 'bool', constant: l.constant, fn: (i) => { const s = text(f(i)); return needles.some((n) => hasTerm(s, n)); } };
+      return {
+        type: 'bool',
+        constant: l.constant,
+        fn: (i) => {
+          const s = text(f(i));
+          return needles.some((n) => hasTerm(s, n));
+        },
+      };
     }
     default: {
       const needles = items.map((x) => toText(x, 'unknown'));
-      return { type: 'bool', constant: l.constant, fn: (i) => { const s = text(f(i)); return needles.every((n) => hasTerm(s, n)); } };
+      return {
+        type: 'bool',
+        constant: l.constant,
+        fn: (i) => {
+          const s = text(f(i));
+          return needles.every((n) => hasTerm(s, n));
+        },
+      };
     }
   }
 }
@@ -242,7 +295,13 @@ function compileBetween(kind: string, node: KNode, ctx: Ctx): Compiled {
   const lf = lo.fn;
   // `x between (datetime .. timespan)` means the upper bound is lower + timespan
   const hiIsOffset = (l.type === 'datetime' || lo.type === 'datetime') && hi.type === 'timespan';
-  const hf = hiIsOffset ? (i: number) => { const a = lf(i); const b = hi.fn(i); return typeof a === 'number' && typeof b === 'number' ? a + b : null; } : hi.fn;
+  const hf = hiIsOffset
+    ? (i: number) => {
+        const a = lf(i);
+        const b = hi.fn(i);
+        return typeof a === 'number' && typeof b === 'number' ? a + b : null;
+      }
+    : hi.fn;
   return {
     type: 'bool',
     constant: l.constant && lo.constant && hi.constant,

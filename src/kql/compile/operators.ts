@@ -28,7 +28,10 @@ function cmp(test: (c: number) => boolean): Bin {
 
 /** Comparison/string predicates: null on either side gives null (where treats it as false). */
 export function predicate(kind: string, lt: ExprType, rt: ExprType): Bin | null {
-  const s = (f: (x: string, y: string) => boolean): Bin => (a, b) => f(str(a, lt), str(b, rt));
+  const s =
+    (f: (x: string, y: string) => boolean): Bin =>
+    (a, b) =>
+      f(str(a, lt), str(b, rt));
   switch (kind) {
     // Kusto: null == null is null, null == value is false; null != value is true
     case 'EqualExpression':
@@ -97,8 +100,10 @@ export function predicate(kind: string, lt: ExprType, rt: ExprType): Bin | null 
 /** Arithmetic; the result type (from Kusto's analysis) decides integer division. */
 export function arithmetic(kind: string, l: Compiled, r: Compiled, resultType: ExprType): Bin | null {
   const integral = INTEGRAL.has(resultType) && INTEGRAL.has(l.type) && INTEGRAL.has(r.type);
-  const num = (f: (x: number, y: number) => number | null): Bin => (a, b) =>
-    typeof a === 'number' && typeof b === 'number' ? f(a, b) : null;
+  const num =
+    (f: (x: number, y: number) => number | null): Bin =>
+    (a, b) =>
+      typeof a === 'number' && typeof b === 'number' ? f(a, b) : null;
   switch (kind) {
     case 'AddExpression':
       return num((x, y) => x + y);

@@ -21,36 +21,69 @@ const STRING_FUNCTIONS: Record<string, FunctionImpl> = {
     const fs = args.map((a) => ({ f: a.fn, t: a.type }));
     return (i) => fs.map(({ f, t }) => toText(f(i), t)).join('');
   },
-  strlen: ([a]) => (i) => toText(a.fn(i), a.type).length,
-  tolower: ([a]) => (i) => toText(a.fn(i), a.type).toLowerCase(),
-  toupper: ([a]) => (i) => toText(a.fn(i), a.type).toUpperCase(),
-  substring: ([s, start, len]) => (i) => {
-    const text = toText(s.fn(i), s.type);
-    const st = Math.max(0, Number(start.fn(i) ?? 0));
-    const l = len ? len.fn(i) : null;
-    return l === null ? text.slice(st) : text.substr(st, Math.max(0, Number(l)));
-  },
-  indexof: ([s, lookup]) => (i) => toText(s.fn(i), s.type).indexOf(toText(lookup.fn(i), lookup.type)),
-  replace_string: ([s, lookup, rewrite]) => (i) =>
-    toText(s.fn(i), s.type).split(toText(lookup.fn(i), lookup.type)).join(toText(rewrite.fn(i), rewrite.type)),
-  split: ([s, delim, index]) => (i) => {
-    const parts = toText(s.fn(i), s.type).split(toText(delim.fn(i), delim.type));
-    if (!index) return parts;
-    const k = Number(index.fn(i));
-    return k >= 0 && k < parts.length ? [parts[k]] : [];
-  },
+  strlen:
+    ([a]) =>
+    (i) =>
+      toText(a.fn(i), a.type).length,
+  tolower:
+    ([a]) =>
+    (i) =>
+      toText(a.fn(i), a.type).toLowerCase(),
+  toupper:
+    ([a]) =>
+    (i) =>
+      toText(a.fn(i), a.type).toUpperCase(),
+  substring:
+    ([s, start, len]) =>
+    (i) => {
+      const text = toText(s.fn(i), s.type);
+      const st = Math.max(0, Number(start.fn(i) ?? 0));
+      const l = len ? len.fn(i) : null;
+      return l === null ? text.slice(st) : text.substr(st, Math.max(0, Number(l)));
+    },
+  indexof:
+    ([s, lookup]) =>
+    (i) =>
+      toText(s.fn(i), s.type).indexOf(toText(lookup.fn(i), lookup.type)),
+  replace_string:
+    ([s, lookup, rewrite]) =>
+    (i) =>
+      toText(s.fn(i), s.type)
+        .split(toText(lookup.fn(i), lookup.type))
+        .join(toText(rewrite.fn(i), rewrite.type)),
+  split:
+    ([s, delim, index]) =>
+    (i) => {
+      const parts = toText(s.fn(i), s.type).split(toText(delim.fn(i), delim.type));
+      if (!index) return parts;
+      const k = Number(index.fn(i));
+      return k >= 0 && k < parts.length ? [parts[k]] : [];
+    },
   extract: ([re, group, source], type) => {
-    if (!re.constant) throw new KqlError('unsupported', 'extract() needs a constant regular expression in the embedded engine.');
+    if (!re.constant)
+      throw new KqlError('unsupported', 'extract() needs a constant regular expression in the embedded engine.');
     const regex = new RegExp(String(re.fn(0)));
     return (i) => {
       const m = regex.exec(toText(source.fn(i), source.type));
       const g = Number(group.fn(i));
       const v = m && m[g] !== undefined ? m[g] : null;
-      return v === null ? (type === 'string' ? '' : null) : type === 'string' ? v : fromInput(v, type === 'unknown' ? 'string' : type);
+      return v === null
+        ? type === 'string'
+          ? ''
+          : null
+        : type === 'string'
+          ? v
+          : fromInput(v, type === 'unknown' ? 'string' : type);
     };
   },
-  strcat_delim: ([delim, ...parts]) => (i) => parts.map((p) => toText(p.fn(i), p.type)).join(toText(delim.fn(i), delim.type)),
-  parse_url: ([u]) => (i) => parseUrl(toText(u.fn(i), u.type)),
+  strcat_delim:
+    ([delim, ...parts]) =>
+    (i) =>
+      parts.map((p) => toText(p.fn(i), p.type)).join(toText(delim.fn(i), delim.type)),
+  parse_url:
+    ([u]) =>
+    (i) =>
+      parseUrl(toText(u.fn(i), u.type)),
   trim: ([re, s]) => {
     const p = String(re.fn(0));
     const rx = new RegExp(`^(?:${p})+|(?:${p})+$`, 'g');
@@ -59,8 +92,16 @@ const STRING_FUNCTIONS: Record<string, FunctionImpl> = {
 };
 
 const LOGIC_FUNCTIONS: Record<string, FunctionImpl> = {
-  not: ([a]) => (i) => { const v = a.fn(i); return v === null ? null : !v; },
-  iff: ([c, a, b]) => (i) => (c.fn(i) === true ? a.fn(i) : b.fn(i)),
+  not:
+    ([a]) =>
+    (i) => {
+      const v = a.fn(i);
+      return v === null ? null : !v;
+    },
+  iff:
+    ([c, a, b]) =>
+    (i) =>
+      c.fn(i) === true ? a.fn(i) : b.fn(i),
   case: (args) => {
     const pairs: [Reader, Reader][] = [];
     for (let k = 0; k + 1 < args.length; k += 2) pairs.push([args[k].fn, args[k + 1].fn]);
@@ -77,26 +118,62 @@ const LOGIC_FUNCTIONS: Record<string, FunctionImpl> = {
     }
     return args[0].type === 'string' ? '' : null;
   },
-  isempty: ([a]) => (i) => isEmpty(a.fn(i)),
-  isnotempty: ([a]) => (i) => !isEmpty(a.fn(i)),
-  isnull: ([a]) => (i) => a.fn(i) === null,
-  isnotnull: ([a]) => (i) => a.fn(i) !== null,
-  parse_json: ([a]) => (i) => parseJson(a.fn(i)),
-  todynamic: ([a]) => (i) => parseJson(a.fn(i)),
+  isempty:
+    ([a]) =>
+    (i) =>
+      isEmpty(a.fn(i)),
+  isnotempty:
+    ([a]) =>
+    (i) =>
+      !isEmpty(a.fn(i)),
+  isnull:
+    ([a]) =>
+    (i) =>
+      a.fn(i) === null,
+  isnotnull:
+    ([a]) =>
+    (i) =>
+      a.fn(i) !== null,
+  parse_json:
+    ([a]) =>
+    (i) =>
+      parseJson(a.fn(i)),
+  todynamic:
+    ([a]) =>
+    (i) =>
+      parseJson(a.fn(i)),
   bag_pack: (args) => (i) => {
     const bag: Record<string, unknown> = {};
     for (let k = 0; k + 1 < args.length; k += 2) bag[toText(args[k].fn(i), args[k].type)] = args[k + 1].fn(i);
     return bag;
   },
-  array_length: ([a]) => (i) => { const v = parseJson(a.fn(i)); return Array.isArray(v) ? v.length : null; },
-  abs: ([a]) => (i) => { const v = a.fn(i); return typeof v === 'number' ? Math.abs(v) : null; },
-  round: ([a, d]) => (i) => {
-    const v = a.fn(i);
-    const p = d ? Number(d.fn(i)) : 0;
-    return typeof v === 'number' ? Math.round(v * 10 ** p) / 10 ** p : null;
+  array_length:
+    ([a]) =>
+    (i) => {
+      const v = parseJson(a.fn(i));
+      return Array.isArray(v) ? v.length : null;
+    },
+  abs:
+    ([a]) =>
+    (i) => {
+      const v = a.fn(i);
+      return typeof v === 'number' ? Math.abs(v) : null;
+    },
+  round:
+    ([a, d]) =>
+    (i) => {
+      const v = a.fn(i);
+      const p = d ? Number(d.fn(i)) : 0;
+      return typeof v === 'number' ? Math.round(v * 10 ** p) / 10 ** p : null;
+    },
+  max_of: (args) => (i) => {
+    const vs = args.map((a) => a.fn(i)).filter((v) => v !== null) as number[];
+    return vs.length ? vs.reduce((x, y) => (y > x ? y : x)) : null;
   },
-  max_of: (args) => (i) => { const vs = args.map((a) => a.fn(i)).filter((v) => v !== null) as number[]; return vs.length ? vs.reduce((x, y) => (y > x ? y : x)) : null; },
-  min_of: (args) => (i) => { const vs = args.map((a) => a.fn(i)).filter((v) => v !== null) as number[]; return vs.length ? vs.reduce((x, y) => (y < x ? y : x)) : null; },
+  min_of: (args) => (i) => {
+    const vs = args.map((a) => a.fn(i)).filter((v) => v !== null) as number[];
+    return vs.length ? vs.reduce((x, y) => (y < x ? y : x)) : null;
+  },
 };
 
 const FUNCTIONS: Record<string, FunctionImpl> = {
@@ -131,9 +208,15 @@ export function callFunction(node: KNode, ctx: Ctx, compile: CompileFn): Compile
   const impl = FUNCTIONS[name];
   if (!impl) {
     if (isAggregateName(name)) {
-      throw new KqlError('semantic', `The aggregate function '${name}()' can only be used in summarize (or as the aggregate of top-nested/make-series).`);
+      throw new KqlError(
+        'semantic',
+        `The aggregate function '${name}()' can only be used in summarize (or as the aggregate of top-nested/make-series).`,
+      );
     }
-    throw new KqlError('unsupported', `The function '${name}()' is not supported by the embedded KQL engine (in '${textOf(node)}').`);
+    throw new KqlError(
+      'unsupported',
+      `The function '${name}()' is not supported by the embedded KQL engine (in '${textOf(node)}').`,
+    );
   }
   if (kindOf(nameNode) !== 'NameReference' && kindOf(nameNode) !== 'BracketedName') {
     throw new KqlError('unsupported', `The call '${textOf(node)}' is not supported by the embedded KQL engine.`);

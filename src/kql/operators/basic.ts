@@ -26,13 +26,23 @@ export function projectOrExtend(op: KNode, input: Relation, env: Env, extend: bo
   const exprs = nodes(op);
   const inputNames = new Set(input.schema.map((c) => c.name));
   const explicit = new Set(
-    exprs.map((e) => (kindOf(e) === 'SimpleNamedExpression' ? simpleName(nodes(e)[0]) : kindOf(e) === 'NameReference' ? simpleName(e) : '')),
+    exprs.map((e) =>
+      kindOf(e) === 'SimpleNamedExpression'
+        ? simpleName(nodes(e)[0])
+        : kindOf(e) === 'NameReference'
+          ? simpleName(e)
+          : '',
+    ),
   );
   const carried = extend ? analyzerInputNames(op) : new Set<string>();
   // extend passes input columns through: ones the analyzer expected but a union left out are not there
-  const schema = outputSchema(op).filter((c) => !(extend && carried.has(c.name) && !inputNames.has(c.name) && !explicit.has(c.name)));
+  const schema = outputSchema(op).filter(
+    (c) => !(extend && carried.has(c.name) && !inputNames.has(c.name) && !explicit.has(c.name)),
+  );
   // names Kusto generated for unnamed computed expressions (Column1, ...), in order
-  const generated = schema.map((c) => c.name).filter((n) => !explicit.has(n) && !(extend && (inputNames.has(n) || carried.has(n))));
+  const generated = schema
+    .map((c) => c.name)
+    .filter((n) => !explicit.has(n) && !(extend && (inputNames.has(n) || carried.has(n))));
   const work: Relation = { schema: [...input.schema], cols: [...input.cols], n: input.n, ingest: input.ingest };
   for (const e of exprs) {
     let name: string;
@@ -44,7 +54,8 @@ export function projectOrExtend(op: KNode, input: Relation, env: Env, extend: bo
       body = e;
       name = kindOf(e) === 'NameReference' ? simpleName(e) : (generated.shift() ?? textOf(e));
     }
-    if (kindOf(body) === 'TupleExpression') throw new KqlError('unsupported', `Tuple assignment '${textOf(e)}' is not supported by the embedded KQL engine.`);
+    if (kindOf(body) === 'TupleExpression')
+      throw new KqlError('unsupported', `Tuple assignment '${textOf(e)}' is not supported by the embedded KQL engine.`);
     let vec;
     let type = schema.find((c) => c.name === name)?.type;
     if (kindOf(body) === 'NameReference' && colIndex(work, simpleName(body)) >= 0) {
@@ -81,7 +92,10 @@ export function pick(rel: Relation, schema: ColumnSchema[]): Relation {
 
 export function projectAway(op: KNode, input: Relation): Relation {
   // project-away only removes: an expected column the input lacks was left out upstream (see union)
-  return pick(input, outputSchema(op).filter((c) => colIndex(input, c.name) >= 0));
+  return pick(
+    input,
+    outputSchema(op).filter((c) => colIndex(input, c.name) >= 0),
+  );
 }
 
 export function projectRename(op: KNode, input: Relation): Relation {
@@ -112,8 +126,16 @@ export function count(input: Relation): Relation {
 /** getschema: one row per column, as Kusto returns it. */
 export function getschema(input: Relation): Relation {
   const dataType: Record<string, string> = {
-    string: 'System.String', long: 'System.Int64', int: 'System.Int32', real: 'System.Double', bool: 'System.SByte',
-    datetime: 'System.DateTime', timespan: 'System.TimeSpan', dynamic: 'System.Object', guid: 'System.Guid', decimal: 'System.Data.SqlTypes.SqlDecimal',
+    string: 'System.String',
+    long: 'System.Int64',
+    int: 'System.Int32',
+    real: 'System.Double',
+    bool: 'System.SByte',
+    datetime: 'System.DateTime',
+    timespan: 'System.TimeSpan',
+    dynamic: 'System.Object',
+    guid: 'System.Guid',
+    decimal: 'System.Data.SqlTypes.SqlDecimal',
   };
   const s = input.schema;
   return {

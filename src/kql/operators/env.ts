@@ -40,7 +40,7 @@ export function analyzerInputNames(op: KNode): Set<string> {
   const parent = op.Parent;
   if (!parent || kindOf(parent) !== 'PipeExpression') return new Set();
   const input = nodes(parent)[0];
-  return new Set((input ? tableColumns(input) ?? [] : []).map((c) => c.name));
+  return new Set((input ? (tableColumns(input) ?? []) : []).map((c) => c.name));
 }
 
 /** Evaluate a compiled expression for every row into a vector. */

@@ -21,7 +21,11 @@ function sortKeys(exprs: KNode[], input: Relation, env: Env): SortKey[] {
     if (kindOf(e) === 'OrderedExpression') {
       const [inner, clause] = nodes(e);
       body = inner;
-      const words = clause ? tokens(clause).concat(...nodes(clause).map(tokens)).map((w) => w.toLowerCase()) : [];
+      const words = clause
+        ? tokens(clause)
+            .concat(...nodes(clause).map(tokens))
+            .map((w) => w.toLowerCase())
+        : [];
       if (words.includes('asc')) desc = false;
       if (words.includes('first')) nullsFirst = true;
       if (words.includes('last')) nullsFirst = false;

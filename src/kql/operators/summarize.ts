@@ -80,13 +80,26 @@ function numericValues(k: KeySpec, n: number): Float64Array | null {
 }
 
 /** Describe a by-expression: plain stored column, bin()/floor() of one with a constant step, or other. */
-export function keySpec(expr: KNode, c: Compiled, input: Relation, ctx: ReturnType<typeof ctxFor>, slot: number): KeySpec {
+export function keySpec(
+  expr: KNode,
+  c: Compiled,
+  input: Relation,
+  ctx: ReturnType<typeof ctxFor>,
+  slot: number,
+): KeySpec {
   const column = (e: KNode): Vec | null => {
     const at = kindOf(e) === 'NameReference' ? colIndex(input, simpleName(e)) : -1;
     return at >= 0 ? input.cols[at] : null;
   };
   const source = column(expr);
-  if (source) return { c, source, step: 1, values: source instanceof NumVec ? source.numbers(scratchF64('key' + slot, input.n)) : null, slot };
+  if (source)
+    return {
+      c,
+      source,
+      step: 1,
+      values: source instanceof NumVec ? source.numbers(scratchF64('key' + slot, input.n)) : null,
+      slot,
+    };
   if (kindOf(expr) === 'FunctionCallExpression' && !c.constant) {
     const [nameNode, args] = nodes(expr);
     const argNodes = args ? nodes(args) : [];
@@ -205,7 +218,10 @@ export function summarize(op: KNode, input: Relation, env: Env): Relation {
     const call = kindOf(e) === 'SimpleNamedExpression' ? nodes(e)[1] : e;
     const fname = kindOf(call) === 'FunctionCallExpression' ? simpleName(nodes(call)[0]) : '';
     if (!fname || !isAggregateName(fname)) {
-      throw new KqlError('unsupported', `The summarize aggregate '${textOf(e)}' is not supported by the embedded KQL engine: use a single aggregate call per column (e.g. count(), max(x)) and compute on it with extend.`);
+      throw new KqlError(
+        'unsupported',
+        `The summarize aggregate '${textOf(e)}' is not supported by the embedded KQL engine: use a single aggregate call per column (e.g. count(), max(x)) and compute on it with extend.`,
+      );
     }
     const argNodes = nodes(call)[1] ? nodes(nodes(call)[1]) : [];
     const args: Compiled[] = [];
@@ -227,7 +243,10 @@ export function summarize(op: KNode, input: Relation, env: Env): Relation {
   for (const c of calls) out.push(...(empty ? [] : runAggregate(c.name, c.args, gids, G)));
   if (empty) return { schema, cols: schema.map(() => new ArrayVec([])), n: 0, ingest: null };
   if (out.length !== schema.length) {
-    throw new KqlError('unsupported', `The summarize '${textOf(op)}' produces a column layout the embedded engine cannot reproduce.`);
+    throw new KqlError(
+      'unsupported',
+      `The summarize '${textOf(op)}' produces a column layout the embedded engine cannot reproduce.`,
+    );
   }
   return { schema, cols: out.map((v) => new ArrayVec(v)), n: G, ingest: null };
 }

@@ -12,7 +12,12 @@ export function distinct(op: KNode, input: Relation): Relation {
   const schema = outputSchema(op);
   const exprs = nodes(op);
   const star = exprs.length === 1 && kindOf(exprs[0]) === 'StarExpression';
-  const rel = pick(input, star ? input.schema : schema.map((c) => ({ name: c.name, type: input.schema[colIndex(input, c.name)]?.type ?? c.type })));
+  const rel = pick(
+    input,
+    star
+      ? input.schema
+      : schema.map((c) => ({ name: c.name, type: input.schema[colIndex(input, c.name)]?.type ?? c.type })),
+  );
   const keys = rel.cols.map((v, i) => ({
     c: { fn: v.reader(), type: rel.schema[i].type, constant: false },
     source: v,
@@ -25,7 +30,20 @@ export function distinct(op: KNode, input: Relation): Relation {
   return { ...res, schema: star ? rel.schema : schema, ingest: null };
 }
 
-const JOIN_KINDS = new Set(['innerunique', 'inner', 'leftouter', 'leftanti', 'leftsemi', 'rightouter', 'fullouter', 'rightanti', 'rightsemi', 'anti', 'leftantisemi', 'rightantisemi']);
+const JOIN_KINDS = new Set([
+  'innerunique',
+  'inner',
+  'leftouter',
+  'leftanti',
+  'leftsemi',
+  'rightouter',
+  'fullouter',
+  'rightanti',
+  'rightsemi',
+  'anti',
+  'leftantisemi',
+  'rightantisemi',
+]);
 const SUPPORTED_JOINS = new Set(['innerunique', 'inner', 'leftouter', 'leftanti', 'leftsemi', 'anti', 'leftantisemi']);
 
 /** join: innerunique (the default: left side de-duplicated on the key), inner, leftouter, leftsemi, leftanti. */
@@ -40,14 +58,23 @@ export function join(op: KNode, left: Relation, env: Env): Relation {
       const [name, value] = nodes(part);
       const pname = simpleName(name);
       if (pname.startsWith('hint.')) continue; // execution hints do not change the answer
-      if (pname !== 'kind') throw new KqlError('unsupported', `join parameter '${textOf(part)}' is not supported by the embedded KQL engine.`);
+      if (pname !== 'kind')
+        throw new KqlError(
+          'unsupported',
+          `join parameter '${textOf(part)}' is not supported by the embedded KQL engine.`,
+        );
       kind = textOf(value).toLowerCase();
     } else if (k === 'JoinOnClause') onClause = part;
-    else if (k === 'JoinWhereClause') throw new KqlError('unsupported', `join ... where is not supported by the embedded KQL engine; use 'on'.`);
+    else if (k === 'JoinWhereClause')
+      throw new KqlError('unsupported', `join ... where is not supported by the embedded KQL engine; use 'on'.`);
     else rightNode = part;
   }
   if (!JOIN_KINDS.has(kind)) throw new KqlError('semantic', `Unknown join kind '${kind}'.`);
-  if (!SUPPORTED_JOINS.has(kind)) throw new KqlError('unsupported', `join kind=${kind} is not supported by the embedded KQL engine; supported: innerunique (default), inner, leftouter, leftsemi, leftanti.`);
+  if (!SUPPORTED_JOINS.has(kind))
+    throw new KqlError(
+      'unsupported',
+      `join kind=${kind} is not supported by the embedded KQL engine; supported: innerunique (default), inner, leftouter, leftsemi, leftanti.`,
+    );
   if (!rightNode || !onClause) throw new KqlError('syntax', `join needs a right-hand table and an 'on' clause.`);
   const right = env.evalTabular(rightNode);
   const pairs: [string, string][] = nodes(onClause).map((e) => {
@@ -59,7 +86,10 @@ export function join(op: KNode, left: Relation, env: Env): Relation {
       });
       return l.owner === '$left' ? [l.col, r.col] : [r.col, l.col];
     }
-    throw new KqlError('unsupported', `join condition '${textOf(e)}' is not supported: use column names or $left.A == $right.B.`);
+    throw new KqlError(
+      'unsupported',
+      `join condition '${textOf(e)}' is not supported: use column names or $left.A == $right.B.`,
+    );
   });
   const keyOf = (rel: Relation, names: string[]) => {
     const readers = names.map((n) => {
@@ -69,8 +99,14 @@ export function join(op: KNode, left: Relation, env: Env): Relation {
     });
     return (i: number) => JSON.stringify(readers.map((r) => r(i)));
   };
-  const lk = keyOf(left, pairs.map((p) => p[0]));
-  const rk = keyOf(right, pairs.map((p) => p[1]));
+  const lk = keyOf(
+    left,
+    pairs.map((p) => p[0]),
+  );
+  const rk = keyOf(
+    right,
+    pairs.map((p) => p[1]),
+  );
   const index = new Map<string, number[]>();
   for (let j = 0; j < right.n; j++) {
     const k = rk(j);
@@ -109,9 +145,16 @@ export function join(op: KNode, left: Relation, env: Env): Relation {
     return new ArrayVec(ri.map((j) => (j < 0 ? null : r(j))));
   });
   const cols = [...L.cols, ...rightCols];
-  if (cols.length !== schema.length) throw new KqlError('unsupported', `The join '${textOf(op)}' produces a column layout the embedded engine cannot reproduce.`);
+  if (cols.length !== schema.length)
+    throw new KqlError(
+      'unsupported',
+      `The join '${textOf(op)}' produces a column layout the embedded engine cannot reproduce.`,
+    );
   // strings are never null in KQL: unmatched right string cells are empty
-  const fixed = cols.map((c, idx) => (schema[idx].type === 'string' && idx >= L.cols.length ? new ArrayVec((c as ArrayVec).values.map((v) => v ?? '')) : c));
+  const fixed = cols.map((c, idx) =>
+    schema[idx].type === 'string' && idx >= L.cols.length
+      ? new ArrayVec((c as ArrayVec).values.map((v) => v ?? ''))
+      : c,
+  );
   return { schema, cols: fixed, n: li.length, ingest: null };
 }
-

@@ -30,20 +30,25 @@ function params(op: KNode): { p: UnionParams; legs: KNode[] } {
     const text = value ? textOf(value) : '';
     if (name === 'kind') {
       const k = text.toLowerCase();
-      if (k !== 'outer' && k !== 'inner') throw new KqlError('semantic', `union kind=${text} is not valid: use kind=outer (the default) or kind=inner.`);
+      if (k !== 'outer' && k !== 'inner')
+        throw new KqlError('semantic', `union kind=${text} is not valid: use kind=outer (the default) or kind=inner.`);
       p.kind = k;
     } else if (name === 'withsource' || name === 'with_source') {
       // a column name, or (also accepted by the parser) a string literal naming it
       p.withsource = kindOf(value) === 'NameDeclaration' ? simpleName(value) : text.replace(/^@?(["'])(.*)\1$/s, '$2');
     } else if (name === 'isfuzzy') {
       const b = text.toLowerCase();
-      if (b !== 'true' && b !== 'false') throw new KqlError('semantic', `union isfuzzy=${text} is not valid: use isfuzzy=true or isfuzzy=false.`);
+      if (b !== 'true' && b !== 'false')
+        throw new KqlError('semantic', `union isfuzzy=${text} is not valid: use isfuzzy=true or isfuzzy=false.`);
       p.fuzzy = b === 'true';
     } else if (name.startsWith('hint.')) {
       continue; // execution hints (hint.concurrency, hint.spread) do not change the answer
     } else {
       // the parser rejects unknown names itself; this catches ones a newer parser version may add
-      throw new KqlError('unsupported', `union parameter '${textOf(e)}' is not supported by the embedded KQL engine; supported: kind=outer|inner, withsource=Column, isfuzzy=true|false, hint.*.`);
+      throw new KqlError(
+        'unsupported',
+        `union parameter '${textOf(e)}' is not supported by the embedded KQL engine; supported: kind=outer|inner, withsource=Column, isfuzzy=true|false, hint.*.`,
+      );
     }
   }
   return { p, legs };
@@ -51,18 +56,27 @@ function params(op: KNode): { p: UnionParams; legs: KNode[] } {
 
 /** What withsource reports for a leg: a table's or let's own name, else union_argN (N = leg position). */
 function legName(node: KNode | null, position: number): string {
-  while (node && kindOf(node) === 'ParenthesizedExpression' && kindOf(nodes(node)[0]) === 'NameReference') node = nodes(node)[0];
+  while (node && kindOf(node) === 'ParenthesizedExpression' && kindOf(nodes(node)[0]) === 'NameReference')
+    node = nodes(node)[0];
   return node && kindOf(node) === 'NameReference' ? simpleName(node) : `union_arg${position}`;
 }
 
 function wildcard(pattern: string): RegExp {
-  return new RegExp('^' + pattern.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  return new RegExp(
+    '^' +
+      pattern
+        .split('*')
+        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+  );
 }
 
 /** Spans of union operators nested inside a leg: their own fuzzy misses are theirs to skip, not this leg's. */
 function nestedUnions(node: KNode, out: [number, number][] = []): [number, number][] {
   if (!node || node.IsToken) return out;
-  if (kindOf(node) === 'UnionOperator') out.push([node.TextStart as number, (node.TextStart as number) + (node.Width as number)]);
+  if (kindOf(node) === 'UnionOperator')
+    out.push([node.TextStart as number, (node.TextStart as number) + (node.Width as number)]);
   for (let i = 0; i < node.ChildCount; i++) nestedUnions(node.GetChild(i), out);
   return out;
 }
@@ -107,7 +121,12 @@ export function union(op: KNode, input: Relation | null, env: Env): Relation {
   for (const leg of legNodes) {
     const at = position++;
     const inner = p.fuzzy ? nestedUnions(leg) : [];
-    const unresolved = p.fuzzy ? env.unresolvedNames(leg).filter((u) => !inner.some(([a, b]) => u.at >= a && u.at < b)).map((u) => u.name) : [];
+    const unresolved = p.fuzzy
+      ? env
+          .unresolvedNames(leg)
+          .filter((u) => !inner.some(([a, b]) => u.at >= a && u.at < b))
+          .map((u) => u.name)
+      : [];
     if (unresolved.length) {
       missing.push(...unresolved); // fuzzy: a leg naming a table that does not exist is left out
       continue;
@@ -129,7 +148,10 @@ export function union(op: KNode, input: Relation | null, env: Env): Relation {
         `Tables here: ${env.tableNames().join(', ') || '(none)'}.`,
     );
   }
-  const columns = unionSchema(legs.map((l) => l.rel), p.kind);
+  const columns = unionSchema(
+    legs.map((l) => l.rel),
+    p.kind,
+  );
   const n = legs.reduce((s, l) => s + l.rel.n, 0);
   const cols: Vec[] = columns.map(({ from }) => {
     const values = new Array<unknown>(n);
@@ -155,7 +177,12 @@ export function union(op: KNode, input: Relation | null, env: Env): Relation {
     cols.unshift(new ArrayVec(src));
   }
   // ingestion_time() survives a union of base-table rows, as in Kusto
-  const ingest = legs.every((l) => l.rel.ingest) ? concat(legs.map((l) => l.rel.ingest as Vec), n) : null;
+  const ingest = legs.every((l) => l.rel.ingest)
+    ? concat(
+        legs.map((l) => l.rel.ingest as Vec),
+        n,
+      )
+    : null;
   return { schema, cols, n, ingest };
 }
 

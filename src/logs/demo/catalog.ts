@@ -80,61 +80,144 @@ function op(
 
 export const APIS: ApiDef[] = [
   {
-    id: 'orders-api', weight: 24, backendId: 'orders-backend', backendBase: 'https://orders-backend',
+    id: 'orders-api',
+    weight: 24,
+    backendId: 'orders-backend',
+    backendBase: 'https://orders-backend',
     ops: [
-      op('get-order', 'GET', 45, 200, 60, (r) => { const n = id5(r); return { path: `/orders/v1/orders/${n}`, backendPath: `/api/orders/${n}` }; }),
-      op('list-orders', 'GET', 25, 200, 120, (r) => { const p = intBetween(r, 1, 9); return { path: '/orders/v1/orders', query: `?status=open&page=${p}`, backendPath: `/api/orders?status=open&page=${p}` }; }),
+      op('get-order', 'GET', 45, 200, 60, (r) => {
+        const n = id5(r);
+        return { path: `/orders/v1/orders/${n}`, backendPath: `/api/orders/${n}` };
+      }),
+      op('list-orders', 'GET', 25, 200, 120, (r) => {
+        const p = intBetween(r, 1, 9);
+        return {
+          path: '/orders/v1/orders',
+          query: `?status=open&page=${p}`,
+          backendPath: `/api/orders?status=open&page=${p}`,
+        };
+      }),
       op('create-order', 'POST', 20, 201, 180, () => ({ path: '/orders/v1/orders', backendPath: '/api/orders' })),
-      op('cancel-order', 'POST', 10, 200, 140, (r) => { const n = id5(r); return { path: `/orders/v1/orders/${n}/cancel`, backendPath: `/api/orders/${n}/cancel` }; }),
+      op('cancel-order', 'POST', 10, 200, 140, (r) => {
+        const n = id5(r);
+        return { path: `/orders/v1/orders/${n}/cancel`, backendPath: `/api/orders/${n}/cancel` };
+      }),
     ],
   },
   {
-    id: 'payments-api', weight: 12, backendId: 'payments-backend', backendBase: 'https://payments.corp.contoso.local',
+    id: 'payments-api',
+    weight: 12,
+    backendId: 'payments-backend',
+    backendBase: 'https://payments.corp.contoso.local',
     ops: [
-      op('create-payment', 'POST', 45, 201, 250, () => ({ path: '/payments/v2/payments', backendPath: '/v2/payments' })),
-      op('get-payment', 'GET', 40, 200, 70, (r) => { const p = `pay_${hex(r, 12)}`; return { path: `/payments/v2/payments/${p}`, backendPath: `/v2/payments/${p}` }; }),
+      op('create-payment', 'POST', 45, 201, 250, () => ({
+        path: '/payments/v2/payments',
+        backendPath: '/v2/payments',
+      })),
+      op('get-payment', 'GET', 40, 200, 70, (r) => {
+        const p = `pay_${hex(r, 12)}`;
+        return { path: `/payments/v2/payments/${p}`, backendPath: `/v2/payments/${p}` };
+      }),
       op('create-refund', 'POST', 15, 201, 300, () => ({ path: '/payments/v2/refunds', backendPath: '/v2/refunds' })),
     ],
   },
   {
-    id: 'inventory-api', weight: 16, backendId: 'inventory-backend', backendBase: 'https://inventory-backend',
+    id: 'inventory-api',
+    weight: 16,
+    backendId: 'inventory-backend',
+    backendBase: 'https://inventory-backend',
     ops: [
-      op('get-stock', 'GET', 60, 200, 40, (r) => { const s = `SKU-${id5(r)}`; return { path: `/inventory/v1/items/${s}/stock`, backendPath: `/stock/${s}` }; }),
-      op('reserve-stock', 'POST', 30, 201, 90, (r) => { const s = `SKU-${id5(r)}`; return { path: `/inventory/v1/items/${s}/reservations`, backendPath: `/stock/${s}/reservations` }; }),
-      op('list-warehouses', 'GET', 10, 200, 30, () => ({ path: '/inventory/v1/warehouses', backendPath: '/warehouses' })),
+      op('get-stock', 'GET', 60, 200, 40, (r) => {
+        const s = `SKU-${id5(r)}`;
+        return { path: `/inventory/v1/items/${s}/stock`, backendPath: `/stock/${s}` };
+      }),
+      op('reserve-stock', 'POST', 30, 201, 90, (r) => {
+        const s = `SKU-${id5(r)}`;
+        return { path: `/inventory/v1/items/${s}/reservations`, backendPath: `/stock/${s}/reservations` };
+      }),
+      op('list-warehouses', 'GET', 10, 200, 30, () => ({
+        path: '/inventory/v1/warehouses',
+        backendPath: '/warehouses',
+      })),
     ],
   },
   {
-    id: 'customers-api', weight: 14, backendId: 'customers-backend', backendBase: 'https://customers-backend',
+    id: 'customers-api',
+    weight: 14,
+    backendId: 'customers-backend',
+    backendBase: 'https://customers-backend',
     ops: [
-      op('get-customer', 'GET', 55, 200, 50, (r) => { const c = `C${intBetween(r, 100000, 999999)}`; return { path: `/customers/v1/customers/${c}`, backendPath: `/api/customers/${c}` }; }),
-      op('update-customer', 'PATCH', 20, 204, 110, (r) => { const c = `C${intBetween(r, 100000, 999999)}`; return { path: `/customers/v1/customers/${c}`, backendPath: `/api/customers/${c}` }; }),
-      op('search-customers', 'GET', 25, 200, 160, (r) => { const q = `?segment=${pick(r, ['retail', 'business', 'partner'])}&page=${intBetween(r, 1, 5)}`; return { path: '/customers/v1/customers', query: q, backendPath: `/api/customers${q}` }; }),
+      op('get-customer', 'GET', 55, 200, 50, (r) => {
+        const c = `C${intBetween(r, 100000, 999999)}`;
+        return { path: `/customers/v1/customers/${c}`, backendPath: `/api/customers/${c}` };
+      }),
+      op('update-customer', 'PATCH', 20, 204, 110, (r) => {
+        const c = `C${intBetween(r, 100000, 999999)}`;
+        return { path: `/customers/v1/customers/${c}`, backendPath: `/api/customers/${c}` };
+      }),
+      op('search-customers', 'GET', 25, 200, 160, (r) => {
+        const q = `?segment=${pick(r, ['retail', 'business', 'partner'])}&page=${intBetween(r, 1, 5)}`;
+        return { path: '/customers/v1/customers', query: q, backendPath: `/api/customers${q}` };
+      }),
     ],
   },
   {
-    id: 'shipping-api', weight: 10, backendId: 'shipping-backend', backendBase: 'https://shipping-backend',
+    id: 'shipping-api',
+    weight: 10,
+    backendId: 'shipping-backend',
+    backendBase: 'https://shipping-backend',
     ops: [
-      op('create-shipment', 'POST', 35, 201, 220, () => ({ path: '/shipping/v1/shipments', backendPath: '/shipments' })),
-      op('get-tracking', 'GET', 45, 200, 80, (r) => { const s = `SHP${intBetween(r, 10000000, 99999999)}`; return { path: `/shipping/v1/shipments/${s}/tracking`, backendPath: `/shipments/${s}/tracking` }; }),
-      op('get-rates', 'GET', 20, 200, 150, (r) => { const q = `?from=${pick(r, ['US', 'DE', 'NL'])}&to=${pick(r, ['US', 'FR', 'GB', 'CA'])}&weightKg=${intBetween(r, 1, 30)}`; return { path: '/shipping/v1/rates', query: q, backendPath: `/rates${q}` }; }),
+      op('create-shipment', 'POST', 35, 201, 220, () => ({
+        path: '/shipping/v1/shipments',
+        backendPath: '/shipments',
+      })),
+      op('get-tracking', 'GET', 45, 200, 80, (r) => {
+        const s = `SHP${intBetween(r, 10000000, 99999999)}`;
+        return { path: `/shipping/v1/shipments/${s}/tracking`, backendPath: `/shipments/${s}/tracking` };
+      }),
+      op('get-rates', 'GET', 20, 200, 150, (r) => {
+        const q = `?from=${pick(r, ['US', 'DE', 'NL'])}&to=${pick(r, ['US', 'FR', 'GB', 'CA'])}&weightKg=${intBetween(r, 1, 30)}`;
+        return { path: '/shipping/v1/rates', query: q, backendPath: `/rates${q}` };
+      }),
     ],
   },
   {
-    id: 'catalog-api', weight: 20, backendId: 'catalog-backend', backendBase: 'https://catalog-backend',
+    id: 'catalog-api',
+    weight: 20,
+    backendId: 'catalog-backend',
+    backendBase: 'https://catalog-backend',
     ops: [
-      op('search-products', 'GET', 40, 200, 90, (r) => { const q = `?q=${pick(r, WORDS)}&page=${intBetween(r, 1, 4)}`; return { path: '/catalog/v1/products', query: q, backendPath: `/products${q}` }; }),
-      op('get-product', 'GET', 50, 200, 35, (r) => { const n = id5(r); return { path: `/catalog/v1/products/${n}`, backendPath: `/products/${n}` }; }),
+      op('search-products', 'GET', 40, 200, 90, (r) => {
+        const q = `?q=${pick(r, WORDS)}&page=${intBetween(r, 1, 4)}`;
+        return { path: '/catalog/v1/products', query: q, backendPath: `/products${q}` };
+      }),
+      op('get-product', 'GET', 50, 200, 35, (r) => {
+        const n = id5(r);
+        return { path: `/catalog/v1/products/${n}`, backendPath: `/products/${n}` };
+      }),
       // Image links are SAS URLs: the `sig` value is a secret the cards must redact.
-      op('get-product-image', 'GET', 10, 200, 45, (r) => { const n = id5(r); const q = `?sv=2024-08-04&se=2026-12-01T00%3A00%3A00Z&sr=b&sp=r&sig=${base64url(r, 43)}%3D`; return { path: `/catalog/v1/products/${n}/image`, query: q, backendPath: `/images/${n}.jpg${q}` }; }),
+      op('get-product-image', 'GET', 10, 200, 45, (r) => {
+        const n = id5(r);
+        const q = `?sv=2024-08-04&se=2026-12-01T00%3A00%3A00Z&sr=b&sp=r&sig=${base64url(r, 43)}%3D`;
+        return { path: `/catalog/v1/products/${n}/image`, query: q, backendPath: `/images/${n}.jpg${q}` };
+      }),
     ],
   },
   {
-    id: 'legacy-api', weight: 4, backendId: 'legacy-backend', backendBase: 'https://legacy-backend',
+    id: 'legacy-api',
+    weight: 4,
+    backendId: 'legacy-backend',
+    backendBase: 'https://legacy-backend',
     ops: [
-      op('order-service', 'POST', 80, 200, 600, () => ({ path: '/legacy/soap/OrderService.svc', backendPath: '/OrderService.svc' })),
+      op('order-service', 'POST', 80, 200, 600, () => ({
+        path: '/legacy/soap/OrderService.svc',
+        backendPath: '/OrderService.svc',
+      })),
       // Function-style key in the query string (`code=`): another secret shape.
-      op('daily-report', 'GET', 20, 200, 900, (r) => { const q = `?code=${base64url(r, 54)}==`; return { path: '/legacy/reports/daily', query: q, backendPath: `/reports/daily${q}` }; }),
+      op('daily-report', 'GET', 20, 200, 900, (r) => {
+        const q = `?code=${base64url(r, 54)}==`;
+        return { path: '/legacy/reports/daily', query: q, backendPath: `/reports/daily${q}` };
+      }),
     ],
   },
 ];
@@ -172,8 +255,20 @@ function makeCallers(): { callers: Caller[]; subscriptions: string[] } {
 export const { callers: CALLERS, subscriptions: SUBSCRIPTIONS } = makeCallers();
 
 /** Builds one ordinary request: success, or (rarely) a 4xx the backend itself returned. */
-export function ordinaryRequest(rng: Rng, api: ApiDef, time: number, caller: Caller = pick(rng, CALLERS), opDef?: OpDef): DemoEvent {
-  const o = opDef ?? pickWeighted(rng, api.ops, api.ops.map((x) => x.weight));
+export function ordinaryRequest(
+  rng: Rng,
+  api: ApiDef,
+  time: number,
+  caller: Caller = pick(rng, CALLERS),
+  opDef?: OpDef,
+): DemoEvent {
+  const o =
+    opDef ??
+    pickWeighted(
+      rng,
+      api.ops,
+      api.ops.map((x) => x.weight),
+    );
   const p = o.path(rng);
   let query = p.query;
   // Some clients put the subscription key in the query string instead of the header (a secret in Url).
@@ -224,7 +319,16 @@ export function ordinaryRequest(rng: Rng, api: ApiDef, time: number, caller: Cal
 /** Turns a request into one the gateway failed with a lastError (never reached the backend unless `forwarded`). */
 export function failed(
   ev: DemoEvent,
-  f: { code: number; backendCode?: number | null; reason: string; source: string; section: string; message: string; forwarded?: boolean; elapsed?: number },
+  f: {
+    code: number;
+    backendCode?: number | null;
+    reason: string;
+    source: string;
+    section: string;
+    message: string;
+    forwarded?: boolean;
+    elapsed?: number;
+  },
 ): DemoEvent {
   const forwarded = f.forwarded ?? false;
   ev.responseCode = f.code;

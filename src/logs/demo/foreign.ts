@@ -14,7 +14,12 @@ const OPERATIONS = ['SecretGet', 'SecretGet', 'SecretGet', 'SecretList', 'KeySig
 export const FOREIGN_ROWS_PER_HOUR = 40;
 
 /** Key Vault audit rows over [now - hours, now), time-ordered, as AzureDiagnostics rows of `columns`. */
-export function foreignRows(seed: number, now: number, hours: number, columns: ColumnSchema[]): { time: number; row: Cell[] }[] {
+export function foreignRows(
+  seed: number,
+  now: number,
+  hours: number,
+  columns: ColumnSchema[],
+): { time: number; row: Cell[] }[] {
   const rng = mulberry32((seed ^ 0x5eed_f00d) >>> 0);
   const n = Math.round(FOREIGN_ROWS_PER_HOUR * hours);
   const span = hours * 3_600_000;

@@ -38,10 +38,18 @@ function resolve(opts: DemoOptions) {
   const now = opts.now.getTime();
   if (!Number.isFinite(now)) throw new Error('generateDemoTables: `now` is not a valid date.');
   const hours = opts.hours ?? 24;
-  if (!(hours > 0 && hours <= 24 * 31)) throw new Error(`generateDemoTables: hours must be between 0 and 744 (got ${hours}).`);
+  if (!(hours > 0 && hours <= 24 * 31))
+    throw new Error(`generateDemoTables: hours must be between 0 and 744 (got ${hours}).`);
   const rowsTarget = opts.rowsTarget ?? Math.round((DEFAULT_ROWS_PER_DAY * hours) / 24);
-  if (!(rowsTarget >= 0 && Number.isFinite(rowsTarget))) throw new Error(`generateDemoTables: rowsTarget must be a non-negative number (got ${rowsTarget}).`);
-  return { now, hours, rowsTarget, seed: (opts.seed ?? DEFAULT_SEED) >>> 0, schema: opts.schema ?? 'resource-specific' };
+  if (!(rowsTarget >= 0 && Number.isFinite(rowsTarget)))
+    throw new Error(`generateDemoTables: rowsTarget must be a non-negative number (got ${rowsTarget}).`);
+  return {
+    now,
+    hours,
+    rowsTarget,
+    seed: (opts.seed ?? DEFAULT_SEED) >>> 0,
+    schema: opts.schema ?? 'resource-specific',
+  };
 }
 
 /**

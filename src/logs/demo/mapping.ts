@@ -1,6 +1,13 @@
 import type { Cell, ColumnSchema } from '../../kql/types';
 import { physicalSchema, type SchemaId } from '../../schema/physical';
-import { AZURE_SUBSCRIPTION, RESOURCE_GROUP, RESOURCE_ID, SERVICE_NAME, WORKSPACE_TENANT_ID, type DemoEvent } from './catalog';
+import {
+  AZURE_SUBSCRIPTION,
+  RESOURCE_GROUP,
+  RESOURCE_ID,
+  SERVICE_NAME,
+  WORKSPACE_TENANT_ID,
+  type DemoEvent,
+} from './catalog';
 
 /** Maps a logical DemoEvent onto one physical schema's row (values in that schema's column order and types). */
 export interface RowMapper {
@@ -18,7 +25,15 @@ const RESOURCE_ID_LOWER = RESOURCE_ID.toLowerCase();
 
 const errorsOf = (e: DemoEvent): Cell =>
   e.lastErrorReason
-    ? [{ elapsed: e.lastErrorElapsed, source: e.lastErrorSource, section: e.lastErrorSection, reason: e.lastErrorReason, message: e.lastErrorMessage }]
+    ? [
+        {
+          elapsed: e.lastErrorElapsed,
+          source: e.lastErrorSource,
+          section: e.lastErrorSection,
+          reason: e.lastErrorReason,
+          message: e.lastErrorMessage,
+        },
+      ]
     : null;
 
 const RESOURCE_SPECIFIC: Record<string, Setter> = {
@@ -58,7 +73,13 @@ const RESOURCE_SPECIFIC: Record<string, Setter> = {
   LastErrorSource: (e) => e.lastErrorSource,
   LastErrorReason: (e) => e.lastErrorReason,
   LastErrorMessage: (e) => e.lastErrorMessage,
-  LastErrorScope: (e) => (e.lastErrorSource && e.lastErrorSection === 'inbound' && e.lastErrorSource !== 'authorization' && e.lastErrorSource !== 'configuration' ? 'api' : ''),
+  LastErrorScope: (e) =>
+    e.lastErrorSource &&
+    e.lastErrorSection === 'inbound' &&
+    e.lastErrorSource !== 'authorization' &&
+    e.lastErrorSource !== 'configuration'
+      ? 'api'
+      : '',
   LastErrorSection: (e) => e.lastErrorSection,
   Errors: errorsOf,
   IsTraceRequested: () => false,
@@ -123,7 +144,10 @@ const DIAGNOSTICS_REAL: Record<string, Setter> = {
   lastError_section_s: (e) => e.lastErrorSection,
   lastError_reason_s: (e) => e.lastErrorReason,
   lastError_message_s: (e) => e.lastErrorMessage,
-  lastError_path_s: (e) => (e.lastErrorSource && e.lastErrorSource !== 'authorization' && e.lastErrorSource !== 'configuration' ? `${e.lastErrorSource}\\${e.lastErrorSource}` : ''),
+  lastError_path_s: (e) =>
+    e.lastErrorSource && e.lastErrorSource !== 'authorization' && e.lastErrorSource !== 'configuration'
+      ? `${e.lastErrorSource}\\${e.lastErrorSource}`
+      : '',
   errors_s: (e) => (e.lastErrorReason ? JSON.stringify(errorsOf(e)) : ''),
 };
 
@@ -174,7 +198,9 @@ export function rowMapper(schema: SchemaId): RowMapper {
   return {
     columns,
     timeIndex: columns.findIndex((c) => c.name === 'TimeGenerated'),
-    correlationIndex: columns.findIndex((c) => c.name === (schema === 'azure-diagnostics-seed' ? 'CorrelationId_g' : 'CorrelationId')),
+    correlationIndex: columns.findIndex(
+      (c) => c.name === (schema === 'azure-diagnostics-seed' ? 'CorrelationId_g' : 'CorrelationId'),
+    ),
     toRow(ev) {
       const row = new Array<Cell>(n);
       for (let i = 0; i < n; i++) {

@@ -94,7 +94,10 @@ export class CsvParser {
         }
       } else {
         if (this.wasQuoted) {
-          throw new CsvSyntaxError(`unexpected text after a closing quote; expected a comma or the end of the line`, this.line);
+          throw new CsvSyntaxError(
+            `unexpected text after a closing quote; expected a comma or the end of the line`,
+            this.line,
+          );
         }
         let j = i + 1;
         while (j < n) {

@@ -43,7 +43,9 @@ export function parseDateTime(s: string): Date | null {
 export function typeFromSuffix(name: string): KqlType | undefined {
   const m = /_([sdbgt])$/.exec(name);
   if (!m || name.length < 3) return undefined;
-  return ({ s: 'string', d: 'real', b: 'bool', g: 'guid', t: 'datetime' } as const)[m[1] as 's' | 'd' | 'b' | 'g' | 't'];
+  return ({ s: 'string', d: 'real', b: 'bool', g: 'guid', t: 'datetime' } as const)[
+    m[1] as 's' | 'd' | 'b' | 'g' | 't'
+  ];
 }
 
 const INT = /^-?\d{1,15}$/;

@@ -5,7 +5,15 @@ import type { Cell, ColumnSchema, KqlType } from '../../kql/types';
 import { PHYSICAL_SCHEMAS, type SchemaId } from '../../schema/physical';
 import { convertValue, JsonTypeGuess, TextTypeGuess, typeFromSuffix, ValueError } from './infer';
 import { isRawEventTable, rawEventsToDiagnostics, unwrapRecords } from './rawEvents';
-import { CsvCollector, fromApiResponse, jsonParseError, LogFileError, RecordCollector, type RawTable, type RowConverter } from './records';
+import {
+  CsvCollector,
+  fromApiResponse,
+  jsonParseError,
+  LogFileError,
+  RecordCollector,
+  type RawTable,
+  type RowConverter,
+} from './records';
 
 export { LogFileError } from './records';
 
@@ -64,7 +72,14 @@ export function loadLogFile(path: string, opts: LoadOptions = {}): LoadedTable {
     fd = fs.openSync(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? e);
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : String(code ?? e);
     throw new LogFileError(`cannot read log file "${path}": ${why}.`);
   }
   try {
@@ -92,11 +107,12 @@ export function loadLogFile(path: string, opts: LoadOptions = {}): LoadedTable {
       const parts = [head];
       for (let c = next(); c !== null; c = next()) parts.push(c);
       parts.push(decoder.end());
-      raw = readText(parts.join(''), format as Exclude<LogFormat, 'csv'>);
+      raw = readText(parts.join(''), format);
     }
     return finish(raw, format, opts, hold.plan);
   } catch (e) {
-    if (e instanceof LogFileError) throw e.message.startsWith('cannot read') ? e : new LogFileError(`${path}: ${e.message}`, e.line);
+    if (e instanceof LogFileError)
+      throw e.message.startsWith('cannot read') ? e : new LogFileError(`${path}: ${e.message}`, e.line);
     throw e;
   } finally {
     fs.closeSync(fd);
@@ -126,7 +142,10 @@ function ndjsonSink(): Sink {
       rec = JSON.parse(s);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      throw new LogFileError(`line ${line}: invalid JSON (${msg}). Each line of an NDJSON file must be one complete JSON object.`, line);
+      throw new LogFileError(
+        `line ${line}: invalid JSON (${msg}). Each line of an NDJSON file must be one complete JSON object.`,
+        line,
+      );
     }
     // A storage-account blob line may wrap many events as {"records":[...]}.
     const wrapped = unwrapRecords(rec);
@@ -162,7 +181,7 @@ function readText(text: string, format: Exclude<LogFormat, 'csv'>): RawTable {
   } catch (e) {
     throw jsonParseError(e, text);
   }
-  if (doc && typeof doc === 'object' && !Array.isArray(doc) && 'tables' in doc) return fromApiResponse(doc as { tables?: unknown });
+  if (doc && typeof doc === 'object' && !Array.isArray(doc) && 'tables' in doc) return fromApiResponse(doc);
   const items = unwrapRecords(doc) ?? (Array.isArray(doc) ? doc : [doc]);
   if (items.length === 0) throw new LogFileError('the JSON array is empty: there are no log records to load.');
   const rc = new RecordCollector('item');
@@ -172,9 +191,12 @@ function readText(text: string, format: Exclude<LogFormat, 'csv'>): RawTable {
 
 /** Table and schema the columns identify. */
 function identify(names: Set<string>): { table: string; schema: SchemaId } | null {
-  if (names.has('ApiId') && names.has('ResponseCode')) return { table: 'ApiManagementGatewayLogs', schema: 'resource-specific' };
-  if (names.has('apiId_s') && names.has('responseCode_d')) return { table: 'AzureDiagnostics', schema: 'azure-diagnostics' };
-  if (names.has('ApiId_s') && names.has('ResponseCode_d')) return { table: 'AzureDiagnostics', schema: 'azure-diagnostics-seed' };
+  if (names.has('ApiId') && names.has('ResponseCode'))
+    return { table: 'ApiManagementGatewayLogs', schema: 'resource-specific' };
+  if (names.has('apiId_s') && names.has('responseCode_d'))
+    return { table: 'AzureDiagnostics', schema: 'azure-diagnostics' };
+  if (names.has('ApiId_s') && names.has('ResponseCode_d'))
+    return { table: 'AzureDiagnostics', schema: 'azure-diagnostics-seed' };
   return null;
 }
 
@@ -234,7 +256,9 @@ function makePlan(rawNames: string[], opts: LoadOptions, declared?: (KqlType | u
   }
   const schema = found && PHYSICAL_SCHEMAS[found.schema].table === table ? found.schema : null;
   if (schema && !seen.has('TimeGenerated')) {
-    throw new LogFileError('the file has no TimeGenerated column; every recipe filters on it. Export it with TimeGenerated included.');
+    throw new LogFileError(
+      'the file has no TimeGenerated column; every recipe filters on it. Export it with TimeGenerated included.',
+    );
   }
   const physical = schema ? PHYSICAL_SCHEMAS[schema].columns : [];
   const known = new Map(physical.map((c) => [c.name, c.type]));
@@ -250,7 +274,10 @@ function convertCell(v: unknown, type: KqlType, plan: Plan, c: number, unit: str
     return convertValue(v, type);
   } catch (e) {
     if (e instanceof ValueError) {
-      throw new LogFileError(`${unit} ${pos}, column ${plan.names[c]} (${type}): ${e.message}.`, unit === 'line' ? pos : undefined);
+      throw new LogFileError(
+        `${unit} ${pos}, column ${plan.names[c]} (${type}): ${e.message}.`,
+        unit === 'line' ? pos : undefined,
+      );
     }
     throw e;
   }
@@ -284,7 +311,7 @@ function finish(raw: RawTable, format: LogFormat, opts: LoadOptions, csvPlan?: P
   const types: KqlType[] = plan.types.map((t, i) => {
     if (t) return t;
     const g = raw.kind === 'text' ? new TextTypeGuess() : new JsonTypeGuess();
-    for (const r of rows) (g as { add(v: unknown): void }).add(r[i] as never);
+    for (const r of rows) (g as { add(v: unknown): void }).add(r[i]);
     return g.type;
   });
   if (csvPlan) {
@@ -306,5 +333,12 @@ function finish(raw: RawTable, format: LogFormat, opts: LoadOptions, csvPlan?: P
     }
   }
   const columns: ColumnSchema[] = [...plan.names.map((name, i) => ({ name, type: types[i] })), ...plan.padding];
-  return { name: plan.table, columns, rows: rows as Cell[][], ingestionTimeOf: () => null, schema: plan.schema, format };
+  return {
+    name: plan.table,
+    columns,
+    rows: rows as Cell[][],
+    ingestionTimeOf: () => null,
+    schema: plan.schema,
+    format,
+  };
 }

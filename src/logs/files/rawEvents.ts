@@ -13,7 +13,12 @@ const lower = (o: Record<string, unknown>) => new Map(Object.entries(o).map(([k,
 /** True when the collected columns are the raw event shape (and not already table columns). */
 export function isRawEventTable(t: RawTable): boolean {
   const names = new Set(t.names.map((n) => n.toLowerCase()));
-  return !names.has('timegenerated') && names.has('time') && names.has('properties') && (names.has('category') || names.has('operationname'));
+  return (
+    !names.has('timegenerated') &&
+    names.has('time') &&
+    names.has('properties') &&
+    (names.has('category') || names.has('operationname'))
+  );
 }
 
 function flatten(prefix: string, value: unknown, out: Record<string, unknown>): void {

@@ -101,7 +101,10 @@ export class RecordCollector {
   add(rec: unknown, pos: number): void {
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
       const what = Array.isArray(rec) ? 'an array' : rec === null ? 'null' : typeof rec;
-      throw new LogFileError(`${this.table.unit} ${pos}: expected a JSON object (one log record) but found ${what}.`, pos);
+      throw new LogFileError(
+        `${this.table.unit} ${pos}: expected a JSON object (one log record) but found ${what}.`,
+        pos,
+      );
     }
     const row: unknown[] = new Array(this.table.names.length);
     for (const [k, v] of Object.entries(rec as Record<string, unknown>)) {
@@ -118,7 +121,18 @@ export class RecordCollector {
   }
 }
 
-const LA_TYPES = new Set<KqlType>(['string', 'long', 'int', 'real', 'bool', 'datetime', 'timespan', 'dynamic', 'guid', 'decimal']);
+const LA_TYPES = new Set<KqlType>([
+  'string',
+  'long',
+  'int',
+  'real',
+  'bool',
+  'datetime',
+  'timespan',
+  'dynamic',
+  'guid',
+  'decimal',
+]);
 
 /** A Log Analytics query API response: `{"tables":[{"name","columns":[{"name","type"}],"rows":[[...]]}]}`. */
 export function fromApiResponse(doc: { tables?: unknown }): RawTable {
@@ -142,7 +156,10 @@ export function fromApiResponse(doc: { tables?: unknown }): RawTable {
   });
   t.rows.forEach((r: unknown, i: number) => {
     if (!Array.isArray(r) || r.length !== names.length) {
-      throw new LogFileError(`tables[0].rows[${i}] must be an array of ${names.length} values (one per column).`, i + 1);
+      throw new LogFileError(
+        `tables[0].rows[${i}] must be an array of ${names.length} values (one per column).`,
+        i + 1,
+      );
     }
   });
   return {

@@ -20,7 +20,10 @@ export function cacheKey(workspace: string, request: QueryRequest): string {
   return `${workspace}\n${from}-${to}\n${request.kql}`;
 }
 
-export function withCache(source: LogSource, opts: CacheOptions = {}): LogSource & { clear(): void; readonly size: number } {
+export function withCache(
+  source: LogSource,
+  opts: CacheOptions = {},
+): LogSource & { clear(): void; readonly size: number } {
   const ttl = opts.ttlMs ?? 60_000;
   const max = opts.maxEntries ?? 200;
   const now = opts.now ?? Date.now;

@@ -81,8 +81,12 @@ export class ConcurrencyLimiter {
       retryable: true,
       title: 'The bot is too busy to run this now',
       what: `${this.maxInFlight} queries are already running against Log Analytics for ${this.label} and ${this.queueLimit} more are waiting.`,
-      cause: 'Log Analytics allows 5 concurrent queries per identity, so the bot queues the rest; the queue is full (many commands or pinned-card refreshes at once).',
-      fix: ['Try again in a minute; identical commands in the meantime share one answer.', 'If this happens often, raise QUERY_QUEUE_LIMIT or refresh pinned cards less often.'],
+      cause:
+        'Log Analytics allows 5 concurrent queries per identity, so the bot queues the rest; the queue is full (many commands or pinned-card refreshes at once).',
+      fix: [
+        'Try again in a minute; identical commands in the meantime share one answer.',
+        'If this happens often, raise QUERY_QUEUE_LIMIT or refresh pinned cards less often.',
+      ],
     });
   }
 }
@@ -101,7 +105,10 @@ export function limiterForIdentity(key: string | object, opts: LimiterOptions = 
   return made;
 }
 
-export function withConcurrencyLimit(source: LogSource, opts: LimiterOptions & { limiter?: ConcurrencyLimiter } = {}): LogSource {
+export function withConcurrencyLimit(
+  source: LogSource,
+  opts: LimiterOptions & { limiter?: ConcurrencyLimiter } = {},
+): LogSource {
   const limiter = opts.limiter ?? new ConcurrencyLimiter(opts);
   return {
     info: source.info,

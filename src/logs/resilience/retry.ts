@@ -66,7 +66,10 @@ export function withRetry(source: LogSource, options: RetryOptions = {}): LogSou
         try {
           return await source.query(request);
         } catch (err) {
-          const e = err instanceof LogSourceError ? err : explainSourceError(err, { workspace: source.info.workspace, identity: 'the bot' });
+          const e =
+            err instanceof LogSourceError
+              ? err
+              : explainSourceError(err, { workspace: source.info.workspace, identity: 'the bot' });
           if (!isRetryableCode(e.code) || attempt >= maxRetries || request.signal?.aborted) throw e;
           const backoff = Math.floor(random() * Math.min(cap, base * 2 ** attempt));
           const delayMs = e.retryAfterMs ?? backoff;

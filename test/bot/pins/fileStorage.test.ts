@@ -46,7 +46,9 @@ describe('FileStorage', () => {
     const s = new FileStorage(dir);
     await s.write({ counter: { n: 0 } });
     const base = (await s.read(['counter'])).counter;
-    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => s.write({ counter: { n: i + 1, eTag: base.eTag } })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => s.write({ counter: { n: i + 1, eTag: base.eTag } })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(9);
   });
@@ -71,7 +73,19 @@ describe('FileStorage', () => {
 
   test('odd keys are stored safely, one file each, and never escape the directory', async () => {
     const s = new FileStorage(dir);
-    const keys = ['pins/19:abc@thread.tacv2;messageid=123', '../../etc/passwd', 'a/b\\c', 'CON', '.', '..', 'ünïcødé ✓', 'x'.repeat(500), 'x'.repeat(499) + 'y', 'A', 'a'];
+    const keys = [
+      'pins/19:abc@thread.tacv2;messageid=123',
+      '../../etc/passwd',
+      'a/b\\c',
+      'CON',
+      '.',
+      '..',
+      'ünïcødé ✓',
+      'x'.repeat(500),
+      'x'.repeat(499) + 'y',
+      'A',
+      'a',
+    ];
     for (const [i, key] of keys.entries()) await s.write({ [key]: { i } });
     const got = await s.read(keys);
     for (const [i, key] of keys.entries()) expect(got[key].i).toBe(i);
@@ -121,11 +135,17 @@ describe('createStorage', () => {
   test('blob storage when configured (no network at construction)', () => {
     const s = createStorage({
       stateDir: dir,
-      blob: { connectionString: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;', container: 'bot-state' },
+      blob: {
+        connectionString:
+          'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;',
+        container: 'bot-state',
+      },
     });
     expect(s.constructor.name).toBe('BlobsStorage');
   });
   test('half a blob configuration is refused', () => {
-    expect(() => createStorage({ stateDir: dir, blob: { connectionString: '', container: 'x' } })).toThrow(/STATE_BLOB_CONNECTION_STRING and STATE_BLOB_CONTAINER/);
+    expect(() => createStorage({ stateDir: dir, blob: { connectionString: '', container: 'x' } })).toThrow(
+      /STATE_BLOB_CONNECTION_STRING and STATE_BLOB_CONTAINER/,
+    );
   });
 });

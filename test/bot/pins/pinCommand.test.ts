@@ -18,7 +18,12 @@ describe('parsePinCommand', () => {
     ['pin triage for payments-api every 5m', 'triage for payments-api', 5 * M, 4 * H],
     ['pin 401s on orders-api for 24h', '401s on orders-api', 5 * M, 24 * H],
   ])('%s', (text, commandText, everyMs, lifetime) => {
-    expect(parsePinCommand(text, ctx)).toEqual({ kind: 'pin', commandText, everyMs, untilMs: now.getTime() + lifetime });
+    expect(parsePinCommand(text, ctx)).toEqual({
+      kind: 'pin',
+      commandText,
+      everyMs,
+      untilMs: now.getTime() + lifetime,
+    });
   });
 
   test.each([

@@ -24,7 +24,14 @@ afterEach(async () => {
 });
 
 function setup() {
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' }));
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: '',
+      MicrosoftAppPassword: '',
+      MicrosoftAppType: 'MultiTenant',
+      MicrosoftAppTenantId: '',
+    }),
+  );
   const ref: Partial<ConversationReference> = {
     channelId: 'msteams',
     serviceUrl: connector.serviceUrl,
@@ -39,7 +46,10 @@ function setup() {
     clock: () => clock.now,
     jitterMs: 0,
     render: async (text, pin, phase) =>
-      withFooter({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `${text} #${++n}` }] }, liveFooter(pin, clock.now, phase)),
+      withFooter(
+        { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `${text} #${++n}` }] },
+        liveFooter(pin, clock.now, phase),
+      ),
   });
   return { adapter, ref, manager, clock };
 }
@@ -49,14 +59,24 @@ test('a refresh arrives as PUT /v3/conversations/<conv>/activities/<id> with the
   // What triageBot does: post the first card, keep the id the connector gave it.
   let activityId = '';
   await adapter.continueConversationAsync('', ref, async (ctx) => {
-    const sent = await ctx.sendActivity({ type: 'message', attachments: [cardAttachment({ type: 'AdaptiveCard', version: '1.5', body: [] })] });
+    const sent = await ctx.sendActivity({
+      type: 'message',
+      attachments: [cardAttachment({ type: 'AdaptiveCard', version: '1.5', body: [] })],
+    });
     activityId = sent!.id;
   });
   expect(activityId).toBe('captured-1');
 
   jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
   try {
-    await manager.pin({ conversationId: CHANNEL_THREAD, ref, activityId, commandText: 'triage last 15m', everyMs: 5 * 60_000, untilMs: clock.now + 4 * 3600_000 });
+    await manager.pin({
+      conversationId: CHANNEL_THREAD,
+      ref,
+      activityId,
+      commandText: 'triage last 15m',
+      everyMs: 5 * 60_000,
+      untilMs: clock.now + 4 * 3600_000,
+    });
     clock.now += 5 * 60_000;
     await jest.advanceTimersByTimeAsync(5 * 60_000);
   } finally {
@@ -79,7 +99,14 @@ test('the connector answering 404 to the update drops the pin', async () => {
   connector.failUpdates = true;
   jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
   try {
-    await manager.pin({ conversationId: CHANNEL_THREAD, ref, activityId: 'gone-1', commandText: 'tls', everyMs: 60_000, untilMs: clock.now + 3600_000 });
+    await manager.pin({
+      conversationId: CHANNEL_THREAD,
+      ref,
+      activityId: 'gone-1',
+      commandText: 'tls',
+      everyMs: 60_000,
+      untilMs: clock.now + 3600_000,
+    });
     clock.now += 60_000;
     await jest.advanceTimersByTimeAsync(60_000);
     await connector.waitForUpdate('gone-1');

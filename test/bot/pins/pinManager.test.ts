@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileStorage } from '../../../src/bot/state';
-import { PinManager, PinLimitError, type PinInput, type PinPhase, type PinRecord } from '../../../src/bot/pins/pinManager';
+import {
+  PinManager,
+  PinLimitError,
+  type PinInput,
+  type PinPhase,
+  type PinRecord,
+} from '../../../src/bot/pins/pinManager';
 import { INDEX_KEY, conversationKey } from '../../../src/bot/pins/pinStore';
 import { liveFooter } from '../../../src/bot/pins/liveCard';
 
@@ -11,7 +17,11 @@ const M = 60_000;
 const H = 3600_000;
 const CHANNEL = '19:abc@thread.tacv2';
 const CONV = `${CHANNEL};messageid=123`;
-const REF = { conversation: { id: CONV, isGroup: true, conversationType: 'channel', name: '' }, serviceUrl: 'http://127.0.0.1:9/', channelId: 'msteams' };
+const REF = {
+  conversation: { id: CONV, isGroup: true, conversationType: 'channel', name: '' },
+  serviceUrl: 'http://127.0.0.1:9/',
+  channelId: 'msteams',
+};
 
 type Delivery = { activityId: string; at: number; card: { text: string; phase: PinPhase } };
 
@@ -26,7 +36,14 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function harness(opts: { deliver?: (activityId: string) => Promise<void>; render?: (pin: PinRecord, phase: PinPhase) => Promise<void>; maxConcurrent?: number; jitterMs?: number } = {}) {
+function harness(
+  opts: {
+    deliver?: (activityId: string) => Promise<void>;
+    render?: (pin: PinRecord, phase: PinPhase) => Promise<void>;
+    maxConcurrent?: number;
+    jitterMs?: number;
+  } = {},
+) {
   const deliveries: Delivery[] = [];
   const storage = new FileStorage(dir);
   const manager = new PinManager({
@@ -90,7 +107,9 @@ describe('PinManager', () => {
     const stored2 = await storage.read([INDEX_KEY, conversationKey(CHANNEL)]);
     expect(stored).toEqual({ [INDEX_KEY]: expect.anything() });
     expect(stored2[INDEX_KEY].conversations).toEqual([CHANNEL]);
-    expect(stored2[conversationKey(CHANNEL)].pins).toEqual([expect.objectContaining({ conversationId: CHANNEL, activityId: 'act-1', ref: REF })]);
+    expect(stored2[conversationKey(CHANNEL)].pins).toEqual([
+      expect.objectContaining({ conversationId: CHANNEL, activityId: 'act-1', ref: REF }),
+    ]);
 
     await advance(manager, 4 * M);
     expect(deliveries).toHaveLength(0);
@@ -100,7 +119,11 @@ describe('PinManager', () => {
       ['act-1', 10 * M],
       ['act-1', 15 * M],
     ]);
-    expect(deliveries[0].card).toEqual({ text: 'triage last 15m', phase: 'live', footer: 'Live: updated 14:35 UTC, every 5 min until 18:30 UTC' });
+    expect(deliveries[0].card).toEqual({
+      text: 'triage last 15m',
+      phase: 'live',
+      footer: 'Live: updated 14:35 UTC, every 5 min until 18:30 UTC',
+    });
     expect((await manager.list(CONV))[0].lastRefreshAt).toBe(T0 + 15 * M);
     await manager.stop();
   });
@@ -127,7 +150,9 @@ describe('PinManager', () => {
     await advance(manager, 20 * M);
     expect(deliveries).toHaveLength(6);
     expect(await manager.list(CONV)).toEqual([]);
-    expect(await storage.read([INDEX_KEY, conversationKey(CHANNEL)])).toEqual({ [INDEX_KEY]: expect.objectContaining({ conversations: [] }) });
+    expect(await storage.read([INDEX_KEY, conversationKey(CHANNEL)])).toEqual({
+      [INDEX_KEY]: expect.objectContaining({ conversations: [] }),
+    });
   });
 
   test('expiry sends one final "ended" update, then nothing', async () => {
@@ -139,7 +164,9 @@ describe('PinManager', () => {
       [10 * M, 'live'],
       [12 * M, 'ended'],
     ]);
-    expect((deliveries[2].card as unknown as { footer: string }).footer).toBe('Live updates ended at 14:42 UTC; this card no longer refreshes.');
+    expect((deliveries[2].card as unknown as { footer: string }).footer).toBe(
+      'Live updates ended at 14:42 UTC; this card no longer refreshes.',
+    );
     expect(await manager.list(CONV)).toEqual([]);
     expect(manager.scheduled).toBe(0);
   });

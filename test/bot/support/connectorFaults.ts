@@ -55,15 +55,21 @@ export class FaultyConnectorFront {
     const i = this.pending.findIndex((f) => f.method === req.method);
     if (i >= 0) {
       const [fault] = this.pending.splice(i, 1);
-      this.refused.push({ method: req.method!, path, status: fault!.status, at: Date.now() });
-      res.writeHead(fault!.status, { 'content-type': 'application/json', ...fault!.headers });
-      res.end(JSON.stringify(fault!.body));
+      this.refused.push({ method: req.method!, path, status: fault.status, at: Date.now() });
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+      res.end(JSON.stringify(fault.body));
       return;
     }
     this.forwarded.push({ method: req.method!, path, at: Date.now() });
-    const headers: Record<string, string> = { 'content-type': String(req.headers['content-type'] ?? 'application/json') };
+    const headers: Record<string, string> = {
+      'content-type': String(req.headers['content-type'] ?? 'application/json'),
+    };
     if (req.headers.authorization) headers.authorization = req.headers.authorization;
-    const upstream = await fetch(new URL(path.replace(/^\//, ''), this.inner.serviceUrl), { method: req.method, headers, body: Buffer.concat(chunks) });
+    const upstream = await fetch(new URL(path.replace(/^\//, ''), this.inner.serviceUrl), {
+      method: req.method,
+      headers,
+      body: Buffer.concat(chunks),
+    });
     res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
     res.end(await upstream.text());
   }

@@ -26,7 +26,9 @@ export interface Bot {
 
 /** Commands that ran to an outcome (answer, error or timeout), in order. */
 export function ran(bot: Bot): AuditRecord[] {
-  return bot.audit.filter((r) => r.event === 'command' && (r.outcome === 'answer' || r.outcome === 'error' || r.outcome === 'timeout'));
+  return bot.audit.filter(
+    (r) => r.event === 'command' && (r.outcome === 'answer' || r.outcome === 'error' || r.outcome === 'timeout'),
+  );
 }
 
 const opened: Bot[] = [];

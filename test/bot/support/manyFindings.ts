@@ -16,14 +16,15 @@ export function withManyFindings(extra: number): (engine: Executor) => Executor 
     if (!table || !/extend Kind = "finding"/.test(input.kql)) return out;
     const col = (name: string) => table.columns.findIndex((c) => c.name === name);
     const [kind, signature, count, message, apis] = ['Kind', 'Signature', 'Count', 'LastErrorMessage', 'Apis'].map(col);
-    const template = table.rows.find((r) => r[kind!] === 'finding');
+    const template = table.rows.find((r) => r[kind] === 'finding');
     if (!template) return out;
     const rows: Cell[][] = Array.from({ length: extra }, (_, i) => {
       const row = [...template];
-      row[signature!] = `custom-signature-${i + 1}`;
-      row[count!] = 5000 - i;
-      row[message!] = `Backend returned an invalid HTTP response (variant ${i + 1}): ${'the upstream closed the stream mid-header; '.repeat(8)}`;
-      row[apis!] = [`api-${i + 1}`, 'orders-api', 'payments-api', 'shipping-api'];
+      row[signature] = `custom-signature-${i + 1}`;
+      row[count] = 5000 - i;
+      row[message] =
+        `Backend returned an invalid HTTP response (variant ${i + 1}): ${'the upstream closed the stream mid-header; '.repeat(8)}`;
+      row[apis] = [`api-${i + 1}`, 'orders-api', 'payments-api', 'shipping-api'];
       return row;
     });
     return { ...out, tables: [{ ...table, rows: [...table.rows, ...rows] }, ...out.tables.slice(1)] };

@@ -38,7 +38,11 @@ export function embeddedTriage(): TriageHub {
 
 /** The local Log Analytics service over the demo tables; `wrap` may post-process the engine's answers. */
 export function startLogAnalytics(wrap: (engine: Executor) => Executor = (e) => e): Promise<LaService> {
-  return LaService.start({ executor: wrap(engineExecutor(demoTables(), { now: () => NOW })), workspaces: [WORKSPACE], now: () => NOW });
+  return LaService.start({
+    executor: wrap(engineExecutor(demoTables(), { now: () => NOW })),
+    workspaces: [WORKSPACE],
+    now: () => NOW,
+  });
 }
 
 export interface LaTriageOptions {

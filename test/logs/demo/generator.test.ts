@@ -38,7 +38,8 @@ test('traffic is time-ordered, inside [now - hours, now) and close to rowsTarget
 test('incident counts do not depend on background volume', () => {
   const count = (rowsTarget: number) => {
     const m = new Map<string, number>();
-    for (const e of demoEvents({ now, hours: 6, rowsTarget })) if (e.signature) m.set(e.signature, (m.get(e.signature) ?? 0) + 1);
+    for (const e of demoEvents({ now, hours: 6, rowsTarget }))
+      if (e.signature) m.set(e.signature, (m.get(e.signature) ?? 0) + 1);
     return m;
   };
   expect(count(5_000)).toEqual(count(40_000));
@@ -52,12 +53,42 @@ describe.each(SCHEMA_IDS)('incident content in the %s schema', (schema) => {
     return (r: Cell[]) => r[i];
   };
   const names = {
-    'resource-specific': { api: 'ApiId', code: 'ResponseCode', bcode: 'BackendResponseCode', msg: 'LastErrorMessage', reason: 'LastErrorReason', source: 'LastErrorSource', backend: 'BackendId' },
-    'azure-diagnostics': { api: 'apiId_s', code: 'responseCode_d', bcode: 'backendResponseCode_d', msg: 'lastError_message_s', reason: 'lastError_reason_s', source: 'lastError_source_s', backend: 'backendId_s' },
-    'azure-diagnostics-seed': { api: 'ApiId_s', code: 'ResponseCode_d', bcode: 'BackendResponseCode_d', msg: 'LastErrorMessage_s', reason: 'ErrorReason_s', source: 'LastErrorSource_s', backend: 'BackendId_s' },
+    'resource-specific': {
+      api: 'ApiId',
+      code: 'ResponseCode',
+      bcode: 'BackendResponseCode',
+      msg: 'LastErrorMessage',
+      reason: 'LastErrorReason',
+      source: 'LastErrorSource',
+      backend: 'BackendId',
+    },
+    'azure-diagnostics': {
+      api: 'apiId_s',
+      code: 'responseCode_d',
+      bcode: 'backendResponseCode_d',
+      msg: 'lastError_message_s',
+      reason: 'lastError_reason_s',
+      source: 'lastError_source_s',
+      backend: 'backendId_s',
+    },
+    'azure-diagnostics-seed': {
+      api: 'ApiId_s',
+      code: 'ResponseCode_d',
+      bcode: 'BackendResponseCode_d',
+      msg: 'LastErrorMessage_s',
+      reason: 'ErrorReason_s',
+      source: 'LastErrorSource_s',
+      backend: 'BackendId_s',
+    },
   }[schema];
-  const api = col(names.api), code = col(names.code), bcode = col(names.bcode), msg = col(names.msg);
-  const reason = col(names.reason), source = col(names.source), backend = col(names.backend), time = col('TimeGenerated');
+  const api = col(names.api),
+    code = col(names.code),
+    bcode = col(names.bcode),
+    msg = col(names.msg);
+  const reason = col(names.reason),
+    source = col(names.source),
+    backend = col(names.backend),
+    time = col('TimeGenerated');
   const recent = (r: Cell[]) => (time(r) as Date).getTime() > now.getTime() - 15 * 60_000;
 
   test('columns are the physical schema', () => {
@@ -67,14 +98,28 @@ describe.each(SCHEMA_IDS)('incident content in the %s schema', (schema) => {
   test('TLS rejection: payments-api -> payments-backend, 500 with no backend code, only in the last 15 minutes', () => {
     const tls = rows.filter((r) => msg(r) === DEMO_INCIDENT.messages.tlsRejected);
     expect(tls).toHaveLength(DEMO_INCIDENT.tls.count);
-    expect(tls.every((r) => recent(r) && api(r) === 'payments-api' && backend(r) === 'payments-backend' && code(r) === 500 && bcode(r) === null
-      && reason(r) === 'BackendConnectionFailure' && source(r) === 'forward-request')).toBe(true);
+    expect(
+      tls.every(
+        (r) =>
+          recent(r) &&
+          api(r) === 'payments-api' &&
+          backend(r) === 'payments-backend' &&
+          code(r) === 500 &&
+          bcode(r) === null &&
+          reason(r) === 'BackendConnectionFailure' &&
+          source(r) === 'forward-request',
+      ),
+    ).toBe(true);
   });
 
   test('circuit breaker: burst of backend 500s, then 503s without backend code', () => {
     const open = rows.filter((r) => msg(r) === DEMO_INCIDENT.messages.breakerOpen);
     expect(open).toHaveLength(DEMO_INCIDENT.breaker.count);
-    expect(open.every((r) => api(r) === 'shipping-api' && code(r) === 503 && bcode(r) === null && reason(r) === 'BackendUnavailable')).toBe(true);
+    expect(
+      open.every(
+        (r) => api(r) === 'shipping-api' && code(r) === 503 && bcode(r) === null && reason(r) === 'BackendUnavailable',
+      ),
+    ).toBe(true);
     const trip = now.getTime() - DEMO_INCIDENT.breaker.tripAgoMin * 60_000;
     expect(Math.min(...open.map((r) => (time(r) as Date).getTime()))).toBeGreaterThanOrEqual(trip);
     const burst = rows.filter((r) => api(r) === 'shipping-api' && code(r) === 500 && bcode(r) === 500);
@@ -84,7 +129,10 @@ describe.each(SCHEMA_IDS)('incident content in the %s schema', (schema) => {
 
   test('new 4xx signatures are in the last 15 minutes only; steady ones are spread over the window', () => {
     const by = (m: string) => rows.filter((r) => msg(r) === m);
-    for (const [m, n] of [[DEMO_INCIDENT.messages.subscriptionNotFound, DEMO_INCIDENT.subscriptionNotFound.count], [DEMO_INCIDENT.messages.rateLimited, DEMO_INCIDENT.rateLimited.count]] as const) {
+    for (const [m, n] of [
+      [DEMO_INCIDENT.messages.subscriptionNotFound, DEMO_INCIDENT.subscriptionNotFound.count],
+      [DEMO_INCIDENT.messages.rateLimited, DEMO_INCIDENT.rateLimited.count],
+    ] as const) {
       expect(by(m)).toHaveLength(n);
       expect(by(m).every(recent)).toBe(true);
     }
@@ -98,7 +146,9 @@ describe.each(SCHEMA_IDS)('incident content in the %s schema', (schema) => {
   });
 
   test('some URLs carry secrets for redaction to catch', () => {
-    const url = col({ 'resource-specific': 'Url', 'azure-diagnostics': 'url_s', 'azure-diagnostics-seed': 'Url_s' }[schema]);
+    const url = col(
+      { 'resource-specific': 'Url', 'azure-diagnostics': 'url_s', 'azure-diagnostics-seed': 'Url_s' }[schema],
+    );
     const urls = rows.map((r) => String(url(r)));
     expect(urls.some((u) => /[?&]subscription-key=[0-9a-f]{32}/.test(u))).toBe(true);
     expect(urls.some((u) => /[?&]sig=/.test(u))).toBe(true);

@@ -38,13 +38,26 @@ beforeAll(() => {
 
 test('the seed file holds the seven KQL blocks this test expects', () => {
   expect(queries).toHaveLength(7);
-  expect(queries[5].startsWith('let trip_time = datetime(2026-04-20T14:32:00Z); // substitute\nlet backend = "my-backend";')).toBe(true);
+  expect(
+    queries[5].startsWith('let trip_time = datetime(2026-04-20T14:32:00Z); // substitute\nlet backend = "my-backend";'),
+  ).toBe(true);
 });
 
 test('base query: every gateway row, newest first', () => {
   const t = run(queries[0]);
-  expect(t.columns.map((c) => c.name)).toEqual(['TimeGenerated', 'ApiId_s', 'OperationName_s', 'Method_s', 'Url_s', 'ResponseCode_d',
-    'BackendResponseCode_d', 'ErrorReason_s', 'LastErrorMessage_s', 'LastErrorSource_s', 'CorrelationId_g']);
+  expect(t.columns.map((c) => c.name)).toEqual([
+    'TimeGenerated',
+    'ApiId_s',
+    'OperationName_s',
+    'Method_s',
+    'Url_s',
+    'ResponseCode_d',
+    'BackendResponseCode_d',
+    'ErrorReason_s',
+    'LastErrorMessage_s',
+    'LastErrorSource_s',
+    'CorrelationId_g',
+  ]);
   expect(t.rows.length).toBe(events.length);
   expect((t.rows[0][0] as Date).getTime()).toBe(Math.max(...events.slice(-50).map((e) => e.time)));
 });
@@ -53,8 +66,19 @@ test('recipe 1 (TLS rejection) ranks payments-api / payments-backend first', () 
   const t = run(queries[1]);
   const tls = events.filter((e) => e.lastErrorMessage.includes('RemoteCertificateValidationCallback'));
   expect(t.rows).toHaveLength(1);
-  const [api, backendUrl, failures, firstSeen, lastSeen, sampleUrl] = t.rows[0] as [string, string, number, Date, Date, string];
-  expect([api, backendUrl, failures]).toEqual([DEMO_INCIDENT.tls.api, DEMO_INCIDENT.paymentsBackendUrl, DEMO_INCIDENT.tls.count]);
+  const [api, backendUrl, failures, firstSeen, lastSeen, sampleUrl] = t.rows[0] as [
+    string,
+    string,
+    number,
+    Date,
+    Date,
+    string,
+  ];
+  expect([api, backendUrl, failures]).toEqual([
+    DEMO_INCIDENT.tls.api,
+    DEMO_INCIDENT.paymentsBackendUrl,
+    DEMO_INCIDENT.tls.count,
+  ]);
   expect(tls).toHaveLength(DEMO_INCIDENT.tls.count);
   expect(firstSeen.getTime()).toBe(Math.min(...tls.map((e) => e.time)));
   expect(lastSeen.getTime()).toBe(Math.max(...tls.map((e) => e.time)));
@@ -70,13 +94,19 @@ test('recipe 2 (401s by reason) matches the generated 401s, subscription-not-fou
     expected.set(k, (expected.get(k) ?? 0) + 1);
   }
   expect(new Map(t.rows.map((r) => [`${r[0]}|${r[1]}`, r[2]]))).toEqual(expected);
-  expect(t.rows[0]).toEqual(['SubscriptionKeyInvalid', DEMO_INCIDENT.messages.subscriptionNotFound, DEMO_INCIDENT.subscriptionNotFound.count]);
+  expect(t.rows[0]).toEqual([
+    'SubscriptionKeyInvalid',
+    DEMO_INCIDENT.messages.subscriptionNotFound,
+    DEMO_INCIDENT.subscriptionNotFound.count,
+  ]);
 });
 
 test('recipe 2b (product scoping) lists the newest 50 subscription-not-found / invalid-key rows', () => {
   const t = run(queries[3]);
   const match = events
-    .filter((e) => e.responseCode === 401 && /Subscription not found|invalid subscription key/i.test(e.lastErrorMessage))
+    .filter(
+      (e) => e.responseCode === 401 && /Subscription not found|invalid subscription key/i.test(e.lastErrorMessage),
+    )
     .sort((a, b) => b.time - a.time)
     .slice(0, 50);
   expect(t.rows.map((r) => [(r[0] as Date).getTime(), r[1], r[4], r[5]])).toEqual(
@@ -91,7 +121,12 @@ test('recipe 3 (circuit breaker) finds shipping-api / shipping-backend', () => {
   const t = run(queries[4]);
   expect(t.rows).toHaveLength(1);
   const [api, backendUrl, trips, firstTrip, , sample] = t.rows[0] as [string, string, number, Date, Date, string];
-  expect([api, backendUrl, trips, sample]).toEqual([DEMO_INCIDENT.breaker.api, DEMO_INCIDENT.breaker.backendUrl, DEMO_INCIDENT.breaker.count, DEMO_INCIDENT.breaker.message]);
+  expect([api, backendUrl, trips, sample]).toEqual([
+    DEMO_INCIDENT.breaker.api,
+    DEMO_INCIDENT.breaker.backendUrl,
+    DEMO_INCIDENT.breaker.count,
+    DEMO_INCIDENT.breaker.message,
+  ]);
   expect(firstTrip.getTime()).toBeGreaterThanOrEqual(now.getTime() - DEMO_INCIDENT.breaker.tripAgoMin * 60_000);
 });
 
@@ -118,7 +153,11 @@ test('breaker correlation (trip time and backend substituted in the let statemen
   const sum = (f: (r: Cell[]) => boolean) => t.rows.filter(f).reduce((s, r) => s + (r[3] as number), 0);
   // The whole burst of backend 500s lies in the 10 minutes before the trip; 503s (no backend code) only after it.
   expect(sum((r) => r[1] === 500 && r[2] === 500)).toBe(DEMO_INCIDENT.breaker.burstCount);
-  expect(t.rows.filter((r) => r[1] === 503).every((r) => r[2] === null && (r[0] as Date).getTime() >= tripTime.getTime() - 30_000)).toBe(true);
+  expect(
+    t.rows
+      .filter((r) => r[1] === 503)
+      .every((r) => r[2] === null && (r[0] as Date).getTime() >= tripTime.getTime() - 30_000),
+  ).toBe(true);
   expect(sum((r) => r[1] === 503)).toBeGreaterThan(0);
   expect(sum((r) => r[1] === 200 || r[1] === 201)).toBeGreaterThan(0);
 });

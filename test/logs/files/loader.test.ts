@@ -8,7 +8,8 @@ import { parseDateTime } from '../../../src/logs/files/infer';
 import { preludeFor } from '../../../src/schema/prelude';
 
 const fixture = (f: string) => path.join(__dirname, '../../fixtures', f);
-const typeOf = (t: { columns: { name: string; type: string }[] }, n: string) => t.columns.find((c) => c.name === n)?.type;
+const typeOf = (t: { columns: { name: string; type: string }[] }, n: string) =>
+  t.columns.find((c) => c.name === n)?.type;
 
 describe('CSV', () => {
   test('quoted fields with commas, doubled quotes and newlines', () => {
@@ -43,17 +44,37 @@ describe('CSV', () => {
     expect(typeOf(t, 'region_s')).toBe('string');
     const ws = new Workspace();
     ws.addTable(t);
-    const res = runQuery(ws, `${preludeFor('azure-diagnostics')}GatewayLogs | summarize n = count() by ApiId, ResponseCode, BackendResponseCode | order by ApiId asc`, { now: new Date('2026-11-23T14:00:00Z') });
-    expect(res.tables[0].rows).toEqual([['legacy-api', 502, null, 1], ['orders-api', 401, null, 1], ['payments-api', 500, null, 1]]);
+    const res = runQuery(
+      ws,
+      `${preludeFor('azure-diagnostics')}GatewayLogs | summarize n = count() by ApiId, ResponseCode, BackendResponseCode | order by ApiId asc`,
+      { now: new Date('2026-11-23T14:00:00Z') },
+    );
+    expect(res.tables[0].rows).toEqual([
+      ['legacy-api', 502, null, 1],
+      ['orders-api', 401, null, 1],
+      ['payments-api', 500, null, 1],
+    ]);
   });
 
   test('bad CSV input reports the line', () => {
-    expect(() => parseLogText('TimeGenerated,ApiId,ResponseCode\n2026-11-23T10:00:00Z,orders-api,200\n2026-11-23T10:00:01Z,orders-api\n', 'csv'))
-      .toThrow(/line 3: expected 3 fields .* found 2/);
-    expect(() => parseLogText('TimeGenerated,ApiId,ResponseCode\n2026-11-23T10:00:00Z,"orders-api,200\n', 'csv')).toThrow(/line 2: a quoted field is not closed/);
-    expect(() => parseLogText('TimeGenerated,ApiId,ResponseCode\n2026-11-23T10:00:00Z,orders-api,abc\n', 'csv')).toThrow(/line 2, column ResponseCode \(int\): "abc" is not a number/);
-    expect(() => parseLogText('TimeGenerated,ApiId,ResponseCode\nyesterday,orders-api,200\n', 'csv')).toThrow(/line 2, column TimeGenerated .*not a date\/time/);
-    expect(() => parseLogText('TimeGenerated,ApiId,ResponseCode\n2026-11-23T10:00:00Z,or"ders,200\n', 'csv')).toThrow(/line 2: unexpected quote/);
+    expect(() =>
+      parseLogText(
+        'TimeGenerated,ApiId,ResponseCode\n2026-11-23T10:00:00Z,orders-api,200\n2026-11-23T10:00:01Z,orders-api\n',
+        'csv',
+      ),
+    ).toThrow(/line 3: expected 3 fields .* found 2/);
+    expect(() =>
+      parseLogText('TimeGenerated,ApiId,ResponseCode\n2026-11-23T10:00:00Z,"orders-api,200\n', 'csv'),
+    ).toThrow(/line 2: a quoted field is not closed/);
+    expect(() =>
+      parseLogText('TimeGenerated,ApiId,ResponseCode\n2026-11-23T10:00:00Z,orders-api,abc\n', 'csv'),
+    ).toThrow(/line 2, column ResponseCode \(int\): "abc" is not a number/);
+    expect(() => parseLogText('TimeGenerated,ApiId,ResponseCode\nyesterday,orders-api,200\n', 'csv')).toThrow(
+      /line 2, column TimeGenerated .*not a date\/time/,
+    );
+    expect(() => parseLogText('TimeGenerated,ApiId,ResponseCode\n2026-11-23T10:00:00Z,or"ders,200\n', 'csv')).toThrow(
+      /line 2: unexpected quote/,
+    );
   });
 });
 
@@ -67,16 +88,32 @@ describe('JSON formats', () => {
     expect(typeOf(t, 'Errors')).toBe('dynamic');
     const ws = new Workspace();
     ws.addTable(t);
-    const res = runQuery(ws, `${preludeFor('resource-specific')}GatewayLogs | project TimeGenerated, ResponseCode, BackendResponseCode, LastErrorMessage`, { now: new Date('2026-11-23T11:00:00Z') });
+    const res = runQuery(
+      ws,
+      `${preludeFor('resource-specific')}GatewayLogs | project TimeGenerated, ResponseCode, BackendResponseCode, LastErrorMessage`,
+      { now: new Date('2026-11-23T11:00:00Z') },
+    );
     expect(res.tables[0].rows).toEqual([
-      [new Date('2026-11-23T10:00:01.123Z'), 503, null, 'Backend shipping-backend is temporarily unavailable: CircuitBreaker rule shipping-breaker tripped.'],
+      [
+        new Date('2026-11-23T10:00:01.123Z'),
+        503,
+        null,
+        'Backend shipping-backend is temporarily unavailable: CircuitBreaker rule shipping-breaker tripped.',
+      ],
       [new Date('2026-11-23T10:00:02Z'), 200, 200, ''],
     ]);
   });
 
   test('JSON array in the seed naming, values typed by suffix even when given as strings', () => {
     const text = JSON.stringify([
-      { TimeGenerated: '2026-11-23T10:00:00Z', ApiId_s: 'orders-api', ResponseCode_d: '401', ErrorReason_s: 'SubscriptionKeyInvalid', CorrelationId_g: '7c9e6679-7425-40de-944b-e07fc1f90ae7', Extra: 5 },
+      {
+        TimeGenerated: '2026-11-23T10:00:00Z',
+        ApiId_s: 'orders-api',
+        ResponseCode_d: '401',
+        ErrorReason_s: 'SubscriptionKeyInvalid',
+        CorrelationId_g: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+        Extra: 5,
+      },
       { TimeGenerated: '2026-11-23T10:00:01Z', ApiId_s: 'orders-api', ResponseCode_d: 200, Extra: 6.5 },
     ]);
     expect(detectFormat(text)).toBe('json');
@@ -89,8 +126,20 @@ describe('JSON formats', () => {
   });
 
   test('a Log Analytics API response keeps its declared types', () => {
-    const doc = { tables: [{ name: 'PrimaryResult', columns: [{ name: 'TimeGenerated', type: 'datetime' }, { name: 'ApiId', type: 'string' }, { name: 'ResponseCode', type: 'int' }, { name: 'Note', type: 'string' }],
-      rows: [['2026-11-23T10:00:00Z', 'catalog-api', 500, '42']] }] };
+    const doc = {
+      tables: [
+        {
+          name: 'PrimaryResult',
+          columns: [
+            { name: 'TimeGenerated', type: 'datetime' },
+            { name: 'ApiId', type: 'string' },
+            { name: 'ResponseCode', type: 'int' },
+            { name: 'Note', type: 'string' },
+          ],
+          rows: [['2026-11-23T10:00:00Z', 'catalog-api', 500, '42']],
+        },
+      ],
+    };
     const text = JSON.stringify(doc);
     expect(detectFormat(text)).toBe('la-response');
     const t = parseLogText(text);
@@ -101,13 +150,18 @@ describe('JSON formats', () => {
   });
 
   test('values are typed from content when no schema says otherwise', () => {
-    const t = parseLogText('TimeGenerated,ApiId,ResponseCode,n,x,ok,when,obj\n2026-11-23T10:00:00Z,a,200,1,1.5,true,2026-11-23T09:00:00Z,"{""a"":1}"\n', 'auto');
+    const t = parseLogText(
+      'TimeGenerated,ApiId,ResponseCode,n,x,ok,when,obj\n2026-11-23T10:00:00Z,a,200,1,1.5,true,2026-11-23T09:00:00Z,"{""a"":1}"\n',
+      'auto',
+    );
     expect(t.columns.slice(3, 8).map((c) => c.type)).toEqual(['long', 'real', 'bool', 'datetime', 'dynamic']);
     expect([...t.rows][0][7]).toEqual({ a: 1 });
   });
 
   test('malformed JSON is reported with its line', () => {
-    expect(() => parseLogText('{"TimeGenerated":"2026-11-23T10:00:00Z","ApiId":"a","ResponseCode":200}\n{"ApiId": oops}\n')).toThrow(/line 2: invalid JSON/);
+    expect(() =>
+      parseLogText('{"TimeGenerated":"2026-11-23T10:00:00Z","ApiId":"a","ResponseCode":200}\n{"ApiId": oops}\n'),
+    ).toThrow(/line 2: invalid JSON/);
     expect(() => parseLogText('[{"ApiId":"a"},\n 42]')).toThrow(/item 2: expected a JSON object/);
     expect(() => parseLogText('[\n{"ApiId":"a",\n"ResponseCode":}\n]', 'json')).toThrow(LogFileError);
   });
@@ -129,7 +183,9 @@ describe('table identification', () => {
     expect(() => parseLogText('ApiId,ResponseCode\na,200\n')).toThrow(/no TimeGenerated column/);
   });
   test('missing and empty files are explained', () => {
-    expect(() => loadLogFile('/nonexistent/logs.csv')).toThrow(/cannot read log file "\/nonexistent\/logs.csv": no such file/);
+    expect(() => loadLogFile('/nonexistent/logs.csv')).toThrow(
+      /cannot read log file "\/nonexistent\/logs.csv": no such file/,
+    );
     const p = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'logs-')), 'empty.csv');
     fs.writeFileSync(p, '\n');
     expect(() => loadLogFile(p)).toThrow(/is empty/);
@@ -141,7 +197,10 @@ test('large files are read in chunks (records spanning chunk boundaries survive)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logs-'));
   const p = path.join(dir, 'big.csv');
   const lines = ['TimeGenerated,ApiId,ResponseCode,LastErrorMessage'];
-  for (let i = 0; i < 30000; i++) lines.push(`2026-11-23T10:${String(Math.floor(i / 1000) % 60).padStart(2, '0')}:00Z,api-${i % 7},200,"multi\nline, ""quoted"" ${'x'.repeat(i % 50)}"`);
+  for (let i = 0; i < 30000; i++)
+    lines.push(
+      `2026-11-23T10:${String(Math.floor(i / 1000) % 60).padStart(2, '0')}:00Z,api-${i % 7},200,"multi\nline, ""quoted"" ${'x'.repeat(i % 50)}"`,
+    );
   fs.writeFileSync(p, lines.join('\n'));
   const t = loadLogFile(p);
   const rows = [...t.rows];
@@ -167,11 +226,35 @@ test('a storage-account archive of raw diagnostic events loads as AzureDiagnosti
   expect(typeOf(t, 'responseCode_d')).toBe('real');
   const ws = new Workspace();
   ws.addTable(t);
-  const res = runQuery(ws, `${preludeFor('azure-diagnostics')}GatewayLogs
-    | project TimeGenerated, ApiId, ResponseCode, BackendId, LastErrorReason, LastErrorSection, Region, TotalTime, CallerIpAddress`, { now: new Date('2026-11-23T11:00:00Z') });
+  const res = runQuery(
+    ws,
+    `${preludeFor('azure-diagnostics')}GatewayLogs
+    | project TimeGenerated, ApiId, ResponseCode, BackendId, LastErrorReason, LastErrorSection, Region, TotalTime, CallerIpAddress`,
+    { now: new Date('2026-11-23T11:00:00Z') },
+  );
   expect(res.tables[0].rows).toEqual([
-    [new Date('2026-11-23T10:05:31.081Z'), 'payments-api', 500, 'payments-backend', 'BackendConnectionFailure', 'backend', 'East US', 52, '20.81.4.17'],
-    [new Date('2026-11-23T10:05:32.500Z'), 'orders-api', 200, 'orders-backend', '', '', 'West Europe', 61, '52.168.10.3'],
+    [
+      new Date('2026-11-23T10:05:31.081Z'),
+      'payments-api',
+      500,
+      'payments-backend',
+      'BackendConnectionFailure',
+      'backend',
+      'East US',
+      52,
+      '20.81.4.17',
+    ],
+    [
+      new Date('2026-11-23T10:05:32.500Z'),
+      'orders-api',
+      200,
+      'orders-backend',
+      '',
+      '',
+      'West Europe',
+      61,
+      '52.168.10.3',
+    ],
   ]);
   // The same events wrapped as a blob document {"records":[...]}.
   const lines = fs.readFileSync(fixture('storage-archive-PT1H.json'), 'utf8').trim().split('\n');

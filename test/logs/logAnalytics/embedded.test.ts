@@ -32,13 +32,16 @@ function workspace(): Workspace {
 test('runs KQL on the engine with now pinned and reports rows examined', async () => {
   const src = new EmbeddedSource(workspace(), { name: 'unit', now: () => now });
   expect(src.info).toEqual({ kind: 'embedded', workspace: 'unit' });
-  const r = await src.query({ kql: 'ApiManagementGatewayLogs | where TimeGenerated > ago(15m) | summarize n = count() by ApiId, ResponseCode | order by ApiId asc', timespan: window });
-  expect(r.tables[0]!.columns).toEqual([
+  const r = await src.query({
+    kql: 'ApiManagementGatewayLogs | where TimeGenerated > ago(15m) | summarize n = count() by ApiId, ResponseCode | order by ApiId asc',
+    timespan: window,
+  });
+  expect(r.tables[0].columns).toEqual([
     { name: 'ApiId', type: 'string' },
     { name: 'ResponseCode', type: 'long' },
     { name: 'n', type: 'long' },
   ]);
-  expect(r.tables[0]!.rows).toEqual([
+  expect(r.tables[0].rows).toEqual([
     ['orders-api', 401, 1],
     ['payments-api', 500, 2],
   ]);
@@ -49,14 +52,19 @@ test('runs KQL on the engine with now pinned and reports rows examined', async (
 
 test('a different pinned now gives a different answer for the same text', async () => {
   const src = new EmbeddedSource(workspace(), { now: () => min(30) });
-  const r = await src.query({ kql: 'ApiManagementGatewayLogs | where TimeGenerated > ago(15m) and TimeGenerated <= now() | count', timespan: window });
-  expect(r.tables[0]!.rows).toEqual([[1]]);
+  const r = await src.query({
+    kql: 'ApiManagementGatewayLogs | where TimeGenerated > ago(15m) and TimeGenerated <= now() | count',
+    timespan: window,
+  });
+  expect(r.tables[0].rows).toEqual([[1]]);
   expect(src.info.workspace).toBe('demo');
 });
 
 test('syntax errors become SyntaxError with line and column', async () => {
   const src = new EmbeddedSource(workspace(), { now: () => now });
-  const e = (await src.query({ kql: 'ApiManagementGatewayLogs\n| wher ResponseCode == 500', timespan: window }).catch((x: unknown) => x)) as LogSourceError;
+  const e = (await src
+    .query({ kql: 'ApiManagementGatewayLogs\n| wher ResponseCode == 500', timespan: window })
+    .catch((x: unknown) => x)) as LogSourceError;
   expect(e).toBeInstanceOf(LogSourceError);
   expect([e.code, e.retryable]).toEqual(['SyntaxError', false]);
   expect(e.what).toMatch(/\(line 2, column \d+\)$/);
@@ -65,17 +73,31 @@ test('syntax errors become SyntaxError with line and column', async () => {
 
 test('unknown columns become SemanticError naming the workspace', async () => {
   const src = new EmbeddedSource(workspace(), { name: 'unit', now: () => now });
-  const e = (await src.query({ kql: 'ApiManagementGatewayLogs | where ResponseCod == 500', timespan: window }).catch((x: unknown) => x)) as LogSourceError;
+  const e = (await src
+    .query({ kql: 'ApiManagementGatewayLogs | where ResponseCod == 500', timespan: window })
+    .catch((x: unknown) => x)) as LogSourceError;
   expect(e.code).toBe('SemanticError');
   expect(e.what).toContain('ResponseCod');
   expect(e.cause).toContain('unit');
 });
 
 test('engine error kinds map to codes; suggestions become the first fix', () => {
-  const u = explainEngineError(new KqlError('unsupported', "The operator 'evaluate' is not supported by the embedded engine.", { line: 1, column: 3 }), 'demo');
-  expect([u.code, u.what]).toEqual(['UnsupportedError', "The operator 'evaluate' is not supported by the embedded engine. (line 1, column 3)"]);
+  const u = explainEngineError(
+    new KqlError('unsupported', "The operator 'evaluate' is not supported by the embedded engine.", {
+      line: 1,
+      column: 3,
+    }),
+    'demo',
+  );
+  expect([u.code, u.what]).toEqual([
+    'UnsupportedError',
+    "The operator 'evaluate' is not supported by the embedded engine. (line 1, column 3)",
+  ]);
   expect(u.fix.join(' ')).toContain('LOG_ANALYTICS_WORKSPACE_ID');
-  const s = explainEngineError(new KqlError('semantic', "The name 'ApId' does not refer to any known column.", { suggestions: ['ApiId'] }), 'demo');
+  const s = explainEngineError(
+    new KqlError('semantic', "The name 'ApId' does not refer to any known column.", { suggestions: ['ApiId'] }),
+    'demo',
+  );
   expect(s.fix[0]).toBe('Did you mean: ApiId?');
   expect(explainEngineError(new KqlError('runtime', 'boom'), 'demo').code).toBe('RuntimeError');
   expect(explainEngineError(new TypeError('x is undefined'), 'demo').code).toBe('EngineError');
@@ -86,13 +108,15 @@ test('an already-aborted signal stops the query before the engine runs', async (
   const src = new EmbeddedSource(workspace(), { now: () => now });
   const ac = new AbortController();
   ac.abort();
-  await expect(src.query({ kql: 'ApiManagementGatewayLogs | count', timespan: window, signal: ac.signal })).rejects.toMatchObject({ code: 'Aborted' });
+  await expect(
+    src.query({ kql: 'ApiManagementGatewayLogs | count', timespan: window, signal: ac.signal }),
+  ).rejects.toMatchObject({ code: 'Aborted' });
 });
 
 test('the decorators wrap the embedded source too', async () => {
   const src = withCache(withSingleFlight(new EmbeddedSource(workspace(), { now: () => now })));
   const a = await src.query({ kql: 'ApiManagementGatewayLogs | count', timespan: window });
   const b = await src.query({ kql: 'ApiManagementGatewayLogs | count', timespan: window });
-  expect(a.tables[0]!.rows).toEqual([[5]]);
+  expect(a.tables[0].rows).toEqual([[5]]);
   expect(b.stats.cached).toBe(true);
 });

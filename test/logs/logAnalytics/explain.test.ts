@@ -31,7 +31,13 @@ test('AbortError from the pipeline', () => {
 });
 
 test('AggregateAuthenticationError (DefaultAzureCredential found nothing) is CredentialUnavailable', () => {
-  const e = explainSourceError(new AggregateAuthenticationError([new CredentialUnavailableError('EnvironmentCredential is unavailable.')], 'ChainedTokenCredential authentication failed.'), ctx);
+  const e = explainSourceError(
+    new AggregateAuthenticationError(
+      [new CredentialUnavailableError('EnvironmentCredential is unavailable.')],
+      'ChainedTokenCredential authentication failed.',
+    ),
+    ctx,
+  );
   expect(e.code).toBe('CredentialUnavailable');
   expect(e.what).toBe('No credential could sign in as managed identity mi-1.');
 });
@@ -50,13 +56,17 @@ test('scrub removes JWTs, bearer tokens and secret parameters', () => {
   const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl';
   expect(scrub(`token ${jwt} rejected`)).toBe('token [redacted token] rejected');
   expect(scrub('Authorization: Bearer abc.def')).toBe('Authorization: Bearer [redacted]');
-  expect(scrub('https://x/y?subscription-key=0123456789abcdef&sig=AbC%3D&code=zz')).toBe('https://x/y?subscription-key=[redacted]&sig=[redacted]&code=[redacted]');
+  expect(scrub('https://x/y?subscription-key=0123456789abcdef&sig=AbC%3D&code=zz')).toBe(
+    'https://x/y?subscription-key=[redacted]&sig=[redacted]&code=[redacted]',
+  );
   expect(scrub('client_secret=s3cr3t&x=1')).toBe('client_secret=[redacted]&x=1');
 });
 
 test('service text carrying a token is scrubbed before it reaches the explanation', () => {
   const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl';
-  const body = JSON.stringify({ error: { code: 'InvalidAuthenticationToken', message: `The access token ${jwt} is invalid.` } });
+  const body = JSON.stringify({
+    error: { code: 'InvalidAuthenticationToken', message: `The access token ${jwt} is invalid.` },
+  });
   const e = explainSourceError(new RestError('x', { statusCode: 403 }), { ...ctx, response: { status: 403, body } });
   expect(e.code).toBe('InvalidAuthenticationToken');
   expect(e.what).toBe('The access token [redacted token] is invalid.');

@@ -22,15 +22,28 @@ afterAll(() => svc.close());
 beforeEach(() => svc.reset());
 
 function source(extra: Partial<LogAnalyticsSourceOptions> = {}): LogAnalyticsSource {
-  return new LogAnalyticsSource({ workspaceId: WS, endpoint: svc.endpoint, credential: cred, caCertificates: svc.ca, identityLabel: IDENTITY, ...extra });
+  return new LogAnalyticsSource({
+    workspaceId: WS,
+    endpoint: svc.endpoint,
+    credential: cred,
+    caCertificates: svc.ca,
+    identityLabel: IDENTITY,
+    ...extra,
+  });
 }
 
-async function failure(fault?: Fault, extra: Partial<LogAnalyticsSourceOptions> = {}, signal?: AbortSignal): Promise<LogSourceError> {
+async function failure(
+  fault?: Fault,
+  extra: Partial<LogAnalyticsSourceOptions> = {},
+  signal?: AbortSignal,
+): Promise<LogSourceError> {
   if (fault) svc.inject(fault);
-  const err = await source(extra).query({ kql: 'GatewayLogs | take 1', timespan: window, ...(signal ? { signal } : {}) }).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  const err = await source(extra)
+    .query({ kql: 'GatewayLogs | take 1', timespan: window, ...(signal ? { signal } : {}) })
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(err).toBeInstanceOf(LogSourceError);
   const e = err as LogSourceError;
   // No token ever reaches the explanation.
@@ -55,11 +68,17 @@ test('400 SyntaxError with nested innererror keeps the message, line and positio
 test('400 from a failing query on the service: semantic error with line/column', async () => {
   const failing = await LaService.start({
     executor: () => {
-      throw Object.assign(new Error("Failed to resolve column 'ResponseCod'"), { kind: 'semantic', line: 3, column: 9 });
+      throw Object.assign(new Error("Failed to resolve column 'ResponseCod'"), {
+        kind: 'semantic',
+        line: 3,
+        column: 9,
+      });
     },
   });
   try {
-    const e = await source({ endpoint: failing.endpoint, caCertificates: failing.ca }).query({ kql: 'x', timespan: window }).catch((x: LogSourceError) => x);
+    const e = await source({ endpoint: failing.endpoint, caCertificates: failing.ca })
+      .query({ kql: 'x', timespan: window })
+      .catch((x: LogSourceError) => x);
     expect((e as LogSourceError).code).toBe('SemanticError');
     expect((e as LogSourceError).what).toBe("Failed to resolve column 'ResponseCod' (line 3, position 9)");
     expect((e as LogSourceError).cause).toContain(WS);
@@ -143,7 +162,11 @@ test('204 No Content (SDK "reading \'error\'") means the workspace has no data',
 });
 
 test('429 throttled carries Retry-After (seconds and HTTP-date)', async () => {
-  const e = await failure({ status: 429, headers: { 'retry-after': '7' }, body: { error: { code: 'TooManyRequests', message: 'Too many requests' } } });
+  const e = await failure({
+    status: 429,
+    headers: { 'retry-after': '7' },
+    body: { error: { code: 'TooManyRequests', message: 'Too many requests' } },
+  });
   expect([e.code, e.retryable, e.retryAfterMs]).toEqual(['Throttled', true, 7000]);
   expect(e.what).toContain('wait 7 s');
   const at = new Date(Date.now() + 30_000).toUTCString();
@@ -158,13 +181,16 @@ test.each([
   [503, 'ServiceUnavailable'],
   [504, 'QueryTimeout'],
 ])('HTTP %i is %s and retryable', async (status, code) => {
-  const e = await failure({ status, body: { error: { code: status === 504 ? 'GatewayTimeout' : 'InternalServerError', message: 'Something failed' } } });
+  const e = await failure({
+    status,
+    body: { error: { code: status === 504 ? 'GatewayTimeout' : 'InternalServerError', message: 'Something failed' } },
+  });
   expect([e.code, e.status, e.retryable]).toEqual([code, status, true]);
 });
 
 test('a query running past Prefer: wait gets the 504 query timeout, with the setting to raise', async () => {
   const e = await failure({ delayMs: 1500 }, { serverTimeoutSeconds: 1 });
-  expect(svc.requests[0]!.prefer).toBe('wait=1,include-statistics=true');
+  expect(svc.requests[0].prefer).toBe('wait=1,include-statistics=true');
   expect(e.code).toBe('QueryTimeout');
   expect(e.fix.join(' ')).toContain('QUERY_TIMEOUT_SECONDS');
 });
@@ -198,15 +224,29 @@ test('cancelling mid-query gives Aborted', async () => {
 });
 
 test('PartialError is not an error: tables plus partialError', async () => {
-  svc.inject({ partialError: { code: 'PartialError', message: 'There were some errors when processing your query.', details: [{ code: 'EngineError', message: 'Query result set has exceeded the internal data size limit' }] } });
+  svc.inject({
+    partialError: {
+      code: 'PartialError',
+      message: 'There were some errors when processing your query.',
+      details: [{ code: 'EngineError', message: 'Query result set has exceeded the internal data size limit' }],
+    },
+  });
   const r = await source().query({ kql: 'GatewayLogs | take 1', timespan: window });
-  expect(r.tables[0]!.rows).toHaveLength(1);
-  expect(r.partialError).toEqual({ code: 'PartialError', message: 'There were some errors when processing your query. Query result set has exceeded the internal data size limit' });
+  expect(r.tables[0].rows).toHaveLength(1);
+  expect(r.partialError).toEqual({
+    code: 'PartialError',
+    message:
+      'There were some errors when processing your query. Query result set has exceeded the internal data size limit',
+  });
 });
 
 describe('token errors from @azure/identity', () => {
   test('CredentialUnavailableError: no credential on this host', async () => {
-    const e = await failure(undefined, { credential: new FailingCredential(() => new CredentialUnavailableError('ManagedIdentityCredential: no managed identity endpoint found.')) });
+    const e = await failure(undefined, {
+      credential: new FailingCredential(
+        () => new CredentialUnavailableError('ManagedIdentityCredential: no managed identity endpoint found.'),
+      ),
+    });
     expect(e.code).toBe('CredentialUnavailable');
     expect(e.what).toContain(IDENTITY);
     expect(e.fix.join(' ')).toContain('AZURE_CLIENT_SECRET');
@@ -214,19 +254,31 @@ describe('token errors from @azure/identity', () => {
   });
 
   test('AuthenticationRequiredError: interactive sign-in is not possible for a bot', async () => {
-    const e = await failure(undefined, { credential: new FailingCredential(() => new AuthenticationRequiredError({ scopes: ['https://api.loganalytics.io/.default'] })) });
+    const e = await failure(undefined, {
+      credential: new FailingCredential(
+        () => new AuthenticationRequiredError({ scopes: ['https://api.loganalytics.io/.default'] }),
+      ),
+    });
     expect(e.code).toBe('AuthenticationRequired');
   });
 
   test('AuthenticationError invalid_grant AADSTS70008 from the token endpoint', async () => {
-    const body = { error: 'invalid_grant', error_description: 'AADSTS70008: The provided authorization code or refresh token has expired due to inactivity.', error_codes: [70008] };
+    const body = {
+      error: 'invalid_grant',
+      error_description: 'AADSTS70008: The provided authorization code or refresh token has expired due to inactivity.',
+      error_codes: [70008],
+    };
     const e = await failure(undefined, { credential: new FailingCredential(() => new AuthenticationError(400, body)) });
     expect(e.code).toBe('InvalidGrant');
     expect(e.what).toContain('AADSTS70008');
   });
 
   test('AuthenticationError AADSTS7000215: wrong client secret', async () => {
-    const body = { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.', error_codes: [7000215] };
+    const body = {
+      error: 'invalid_client',
+      error_description: 'AADSTS7000215: Invalid client secret provided.',
+      error_codes: [7000215],
+    };
     const e = await failure(undefined, { credential: new FailingCredential(() => new AuthenticationError(401, body)) });
     expect(e.code).toBe('InvalidClientSecret');
     expect(e.fix[0]).toContain('AZURE_CLIENT_SECRET');
@@ -236,5 +288,14 @@ describe('token errors from @azure/identity', () => {
 test('toErrorAnswer carries the explanation, command and KQL', async () => {
   const e = await failure(SEED.insufficientAccess);
   const answer = toErrorAnswer(e, undefined, 'GatewayLogs | take 1');
-  expect(answer).toEqual({ type: 'error', code: 'InsufficientAccessError', retryable: false, title: e.title, what: e.what, cause: e.cause, fix: e.fix, kql: 'GatewayLogs | take 1' });
+  expect(answer).toEqual({
+    type: 'error',
+    code: 'InsufficientAccessError',
+    retryable: false,
+    title: e.title,
+    what: e.what,
+    cause: e.cause,
+    fix: e.fix,
+    kql: 'GatewayLogs | take 1',
+  });
 });

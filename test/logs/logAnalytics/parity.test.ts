@@ -21,7 +21,12 @@ let local: EmbeddedSource;
 
 beforeAll(async () => {
   svc = await LaService.start({ executor: engineExecutor(tables, { now: () => now }) });
-  remote = new LogAnalyticsSource({ workspaceId: 'demo-ws', endpoint: svc.endpoint, credential: new StaticTokenCredential(), caCertificates: svc.ca });
+  remote = new LogAnalyticsSource({
+    workspaceId: 'demo-ws',
+    endpoint: svc.endpoint,
+    credential: new StaticTokenCredential(),
+    caCertificates: svc.ca,
+  });
   const ws = new Workspace();
   for (const t of tables) ws.addTable(t);
   local = new EmbeddedSource(ws, { now: () => now });
@@ -36,11 +41,14 @@ GatewayLogs
 | where TimeGenerated > ago(15m) and ResponseCode >= 400
 | summarize Count = count(), FirstSeen = min(TimeGenerated), LastSeen = max(TimeGenerated) by ApiId, ResponseCode, LastErrorReason
 | order by Count desc, ApiId asc, ResponseCode asc`;
-  const [r, l] = await Promise.all([remote.query({ kql, timespan: last(15) }), local.query({ kql, timespan: last(15) })]);
-  expect(r.tables[0]!.rows.length).toBeGreaterThan(3);
-  expect(r.tables[0]!.columns).toEqual(l.tables[0]!.columns);
-  expect(r.tables[0]!.rows).toEqual(l.tables[0]!.rows);
-  expect(r.tables[0]!.rows[0]![4]).toBeInstanceOf(Date);
+  const [r, l] = await Promise.all([
+    remote.query({ kql, timespan: last(15) }),
+    local.query({ kql, timespan: last(15) }),
+  ]);
+  expect(r.tables[0].rows.length).toBeGreaterThan(3);
+  expect(r.tables[0].columns).toEqual(l.tables[0].columns);
+  expect(r.tables[0].rows).toEqual(l.tables[0].rows);
+  expect(r.tables[0].rows[0][4]).toBeInstanceOf(Date);
   expect(r.stats.rowsExamined).toBeGreaterThan(0);
 });
 
@@ -48,14 +56,19 @@ test('the service applies the request timespan in addition to the query', async 
   const kql = `${prelude}\nGatewayLogs | count`;
   const narrow = await remote.query({ kql, timespan: last(15) });
   const wide = await remote.query({ kql, timespan: last(60) });
-  const explicit = await local.query({ kql: `${prelude}\nGatewayLogs | where TimeGenerated between (ago(15m) .. now()) | count`, timespan: last(15) });
-  expect(narrow.tables[0]!.rows).toEqual(explicit.tables[0]!.rows);
-  expect(wide.tables[0]!.rows[0]![0] as number).toBeGreaterThan(narrow.tables[0]!.rows[0]![0] as number);
+  const explicit = await local.query({
+    kql: `${prelude}\nGatewayLogs | where TimeGenerated between (ago(15m) .. now()) | count`,
+    timespan: last(15),
+  });
+  expect(narrow.tables[0].rows).toEqual(explicit.tables[0].rows);
+  expect(wide.tables[0].rows[0][0] as number).toBeGreaterThan(narrow.tables[0].rows[0][0] as number);
   expect(svc.requests.map((q) => q.timespan)).toContain(`${last(15).from.toISOString()}/${now.toISOString()}`);
 });
 
 test('an engine syntax error comes back as the service 400 and is explained with its position', async () => {
-  const e = await remote.query({ kql: `${prelude}\nGatewayLogs\n| wher ResponseCode == 500`, timespan: last(15) }).catch((x: unknown) => x);
+  const e = await remote
+    .query({ kql: `${prelude}\nGatewayLogs\n| wher ResponseCode == 500`, timespan: last(15) })
+    .catch((x: unknown) => x);
   expect(e).toMatchObject({ code: 'SyntaxError', status: 400 });
   expect((e as Error & { what: string }).what).toMatch(/\(line \d+, position \d+\)$/);
 });

@@ -3,15 +3,21 @@
  * service: timespan, Prefer, resource-centric path, retries (by request counts), single-flight,
  * concurrency limit and cache.
  */
-import { buildLogAnalyticsSource, LogAnalyticsSource, scopeForEndpoint, type LogAnalyticsSourceOptions } from '../../../src/logs/logAnalyticsSource';
-import { LogSourceError } from '../../../src/logs/sourceErrors';
+import {
+  buildLogAnalyticsSource,
+  LogAnalyticsSource,
+  scopeForEndpoint,
+  type LogAnalyticsSourceOptions,
+} from '../../../src/logs/logAnalyticsSource';
+import { type LogSourceError } from '../../../src/logs/sourceErrors';
 import type { QueryRequest } from '../../../src/logs/logSource';
 import { echoExecutor, LaService } from '../../support/laService/server';
 import { StaticTokenCredential } from '../../support/laService/fakeCredential';
 import { SEED } from '../../support/laService/seedErrors';
 
 const WS = '6f1c2b9e-0000-4000-8000-00000000a11c';
-const RESOURCE = '/subscriptions/0000-sub/resourceGroups/rg-apim/providers/Microsoft.ApiManagement/service/contoso-apim';
+const RESOURCE =
+  '/subscriptions/0000-sub/resourceGroups/rg-apim/providers/Microsoft.ApiManagement/service/contoso-apim';
 const window = { from: new Date('2026-11-23T10:00:00Z'), to: new Date('2026-11-23T10:15:00Z') };
 let svc: LaService;
 
@@ -23,7 +29,13 @@ beforeEach(() => svc.reset());
 
 function opts(extra: Partial<LogAnalyticsSourceOptions> = {}): LogAnalyticsSourceOptions {
   // A fresh credential per source keeps each test's per-identity limiter separate.
-  return { workspaceId: WS, endpoint: svc.endpoint, credential: new StaticTokenCredential(), caCertificates: svc.ca, ...extra };
+  return {
+    workspaceId: WS,
+    endpoint: svc.endpoint,
+    credential: new StaticTokenCredential(),
+    caCertificates: svc.ca,
+    ...extra,
+  };
 }
 
 const q = (kql: string, timespan = window): QueryRequest => ({ kql, timespan });
@@ -34,10 +46,16 @@ const until = async (cond: () => boolean) => {
 test('sends the window as the timespan, Prefer wait + statistics, and maps the tables', async () => {
   const r = await new LogAnalyticsSource(opts()).query(q('GatewayLogs | count'));
   expect(svc.requests).toHaveLength(1);
-  const sent = svc.requests[0]!;
-  expect(sent).toMatchObject({ method: 'POST', path: `/v1/workspaces/${WS}/query`, query: 'GatewayLogs | count', prefer: 'wait=60,include-statistics=true', authorized: true });
+  const sent = svc.requests[0];
+  expect(sent).toMatchObject({
+    method: 'POST',
+    path: `/v1/workspaces/${WS}/query`,
+    query: 'GatewayLogs | count',
+    prefer: 'wait=60,include-statistics=true',
+    authorized: true,
+  });
   expect(sent.timespan).toBe('2026-11-23T10:00:00.000Z/2026-11-23T10:15:00.000Z');
-  const t = r.tables[0]!;
+  const t = r.tables[0];
   expect(t.columns).toEqual([
     { name: 'Query', type: 'string' },
     { name: 'From', type: 'datetime' },
@@ -53,13 +71,13 @@ test('sends the window as the timespan, Prefer wait + statistics, and maps the t
 
 test('resourceId switches to the resource-centric path', async () => {
   await new LogAnalyticsSource(opts({ workspaceId: undefined, resourceId: RESOURCE })).query(q('GatewayLogs | count'));
-  expect(svc.requests[0]!.target).toEqual({ kind: 'resource', id: RESOURCE });
-  expect(svc.requests[0]!.path).toBe(`/v1${RESOURCE}/query`);
+  expect(svc.requests[0].target).toEqual({ kind: 'resource', id: RESOURCE });
+  expect(svc.requests[0].path).toBe(`/v1${RESOURCE}/query`);
 });
 
 test('serverTimeoutSeconds becomes Prefer: wait', async () => {
   await new LogAnalyticsSource(opts({ serverTimeoutSeconds: 120 })).query(q('T'));
-  expect(svc.requests[0]!.prefer).toBe('wait=120,include-statistics=true');
+  expect(svc.requests[0].prefer).toBe('wait=120,include-statistics=true');
 });
 
 test('the token is requested for the endpoint scope (the SDK ignores `audience`)', async () => {
@@ -88,7 +106,7 @@ describe('retry (counts requests; waits are recorded, not slept)', () => {
     const r = await src.query(q('T'));
     expect(svc.requests).toHaveLength(3);
     expect(waits).toEqual([2000, 2000]);
-    expect(r.tables[0]!.rows[0]![0]).toBe('T');
+    expect(r.tables[0].rows[0][0]).toBe('T');
   });
 
   test('honours Retry-After as an HTTP-date', async () => {
@@ -145,7 +163,7 @@ test('single-flight: 20 concurrent identical queries make 1 upstream request', a
   svc.release();
   const results = await Promise.all(all);
   expect(svc.requests).toHaveLength(1);
-  for (const r of results) expect(r.tables[0]!.rows[0]![0]).toBe('GatewayLogs | summarize count() by ApiId');
+  for (const r of results) expect(r.tables[0].rows[0][0]).toBe('GatewayLogs | summarize count() by ApiId');
 });
 
 test('limiter: never more than 5 queries in flight at the service, the rest queue FIFO', async () => {
@@ -169,7 +187,9 @@ test('limiter: a full queue answers QueueFull, explained', async () => {
   const ok = [src.query(q('A')), src.query(q('B')), src.query(q('C'))];
   const e = (await src.query(q('D')).catch((x: unknown) => x)) as LogSourceError;
   expect(e.code).toBe('QueueFull');
-  expect(e.what).toBe('1 queries are already running against Log Analytics for the configured credential and 2 more are waiting.');
+  expect(e.what).toBe(
+    '1 queries are already running against Log Analytics for the configured credential and 2 more are waiting.',
+  );
   svc.release();
   await Promise.all(ok);
   expect(svc.requests.map((r) => r.query)).toEqual(['A', 'B', 'C']);

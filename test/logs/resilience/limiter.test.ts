@@ -33,10 +33,10 @@ test('runs at most maxInFlight at once and starts the waiters in FIFO order', as
   const all = ['a', 'b', 'c', 'd', 'e'].map((k) => limited.query({ kql: k, timespan: window }));
   await tick();
   expect(src.calls.map((c) => c.kql)).toEqual(['a', 'b']);
-  gates[1]!.resolve(rowsResult('b'));
+  gates[1].resolve(rowsResult('b'));
   await tick();
   expect(src.calls.map((c) => c.kql)).toEqual(['a', 'b', 'c']);
-  gates[0]!.resolve(rowsResult('a'));
+  gates[0].resolve(rowsResult('a'));
   await tick();
   expect(src.calls.map((c) => c.kql)).toEqual(['a', 'b', 'c', 'd']);
   for (let i = 2; i < 5; i++) {
@@ -44,13 +44,15 @@ test('runs at most maxInFlight at once and starts the waiters in FIFO order', as
     gates[i]?.resolve(rowsResult(String(i)));
   }
   await tick();
-  gates[4]!.resolve(rowsResult('e'));
+  gates[4].resolve(rowsResult('e'));
   await Promise.all(all);
   expect(stats().max).toBe(2);
 });
 
 test('a failing query frees its slot', async () => {
-  const src = new ScriptedSource().then(new LogSourceError({ code: 'ServiceError', retryable: true, title: 't', what: 'w', cause: 'c', fix: [] }));
+  const src = new ScriptedSource().then(
+    new LogSourceError({ code: 'ServiceError', retryable: true, title: 't', what: 'w', cause: 'c', fix: [] }),
+  );
   const limited = withConcurrencyLimit(src, { maxInFlight: 1 });
   await expect(limited.query({ kql: 'x', timespan: window })).rejects.toMatchObject({ code: 'ServiceError' });
   await expect(limited.query({ kql: 'y', timespan: window })).resolves.toMatchObject({ tables: [{ rows: [['y']] }] });
@@ -62,11 +64,15 @@ test('QueueFull when the queue is at its limit, explained with the numbers', asy
   const a = limited.query({ kql: 'a', timespan: window });
   const b = limited.query({ kql: 'b', timespan: window });
   const c = await limited.query({ kql: 'c', timespan: window }).catch((e: LogSourceError) => e);
-  expect(c).toMatchObject({ code: 'QueueFull', retryable: true, what: '1 queries are already running against Log Analytics for managed identity bot-mi and 1 more are waiting.' });
+  expect(c).toMatchObject({
+    code: 'QueueFull',
+    retryable: true,
+    what: '1 queries are already running against Log Analytics for managed identity bot-mi and 1 more are waiting.',
+  });
   await tick();
-  gates[0]!.resolve(rowsResult('a'));
+  gates[0].resolve(rowsResult('a'));
   await tick();
-  gates[1]!.resolve(rowsResult('b'));
+  gates[1].resolve(rowsResult('b'));
   await Promise.all([a, b]);
 });
 
@@ -80,10 +86,10 @@ test('a waiter that is aborted leaves the queue and the next one gets the slot',
   ac.abort();
   await expect(b).rejects.toMatchObject({ code: 'Aborted' });
   await tick();
-  gates[0]!.resolve(rowsResult('a'));
+  gates[0].resolve(rowsResult('a'));
   await tick();
   expect(src.calls.map((x) => x.kql)).toEqual(['a', 'c']);
-  gates[1]!.resolve(rowsResult('c'));
+  gates[1].resolve(rowsResult('c'));
   await Promise.all([a, c]);
 });
 

@@ -27,11 +27,22 @@ export class ScriptedSource implements LogSource {
 }
 
 export function rowsResult(value: string): QueryResult {
-  return { tables: [{ name: 'PrimaryResult', columns: [{ name: 'v', type: 'string' }], rows: [[value]] }], stats: { elapsedMs: 1 } };
+  return {
+    tables: [{ name: 'PrimaryResult', columns: [{ name: 'v', type: 'string' }], rows: [[value]] }],
+    stats: { elapsedMs: 1 },
+  };
 }
 
 export function err(code: string, extra: { retryAfterMs?: number; retryable?: boolean } = {}): LogSourceError {
-  return new LogSourceError({ code, retryable: extra.retryable ?? true, title: code, what: code, cause: code, fix: [], ...(extra.retryAfterMs !== undefined ? { retryAfterMs: extra.retryAfterMs } : {}) });
+  return new LogSourceError({
+    code,
+    retryable: extra.retryable ?? true,
+    title: code,
+    what: code,
+    cause: code,
+    fix: [],
+    ...(extra.retryAfterMs !== undefined ? { retryAfterMs: extra.retryAfterMs } : {}),
+  });
 }
 
 export const window = { from: new Date('2026-11-23T10:00:00Z'), to: new Date('2026-11-23T10:15:00Z') };

@@ -13,10 +13,10 @@ test('identical {kql, timespan} in flight share one upstream call; different one
   gate.resolve(rowsResult('shared'));
   const results = await Promise.all(same);
   await other;
-  expect(results.every((r) => r.tables[0]!.rows[0]![0] === 'shared')).toBe(true);
+  expect(results.every((r) => r.tables[0].rows[0][0] === 'shared')).toBe(true);
   // each caller has its own stats object
-  results[0]!.stats.cached = true;
-  expect(results[1]!.stats.cached).toBeUndefined();
+  results[0].stats.cached = true;
+  expect(results[1].stats.cached).toBeUndefined();
   expect(sf.inFlight).toBe(0);
   await sf.query({ kql: 'q', timespan: window });
   expect(src.calls).toHaveLength(3);
@@ -69,8 +69,14 @@ describe('cache', () => {
   });
 
   test('the key rounds the timespan to the minute and includes the workspace and KQL', () => {
-    const a = cacheKey('ws', { kql: 'q', timespan: { from: new Date('2026-11-23T10:00:05Z'), to: new Date('2026-11-23T10:15:59Z') } });
-    const b = cacheKey('ws', { kql: 'q', timespan: { from: new Date('2026-11-23T10:00:59Z'), to: new Date('2026-11-23T10:15:00Z') } });
+    const a = cacheKey('ws', {
+      kql: 'q',
+      timespan: { from: new Date('2026-11-23T10:00:05Z'), to: new Date('2026-11-23T10:15:59Z') },
+    });
+    const b = cacheKey('ws', {
+      kql: 'q',
+      timespan: { from: new Date('2026-11-23T10:00:59Z'), to: new Date('2026-11-23T10:15:00Z') },
+    });
     expect(a).toBe(b);
     expect(cacheKey('ws2', { kql: 'q', timespan: window })).not.toBe(cacheKey('ws', { kql: 'q', timespan: window }));
     expect(cacheKey('ws', { kql: 'q2', timespan: window })).not.toBe(cacheKey('ws', { kql: 'q', timespan: window }));

@@ -39,7 +39,10 @@ interface NetworkResponse {
 
 /** MSAL INetworkModule that sends login.microsoftonline.com calls to the loopback identity server. */
 function loopbackNetworkClient(baseUrl: string) {
-  const send = async (url: string, init: { method: string; headers?: Record<string, string>; body?: string }): Promise<NetworkResponse> => {
+  const send = async (
+    url: string,
+    init: { method: string; headers?: Record<string, string>; body?: string },
+  ): Promise<NetworkResponse> => {
     if (!url.startsWith(LOGIN + '/')) throw new Error(`test MSAL client refused a non-loopback call to ${url}`);
     const res = await fetch(baseUrl + url.slice(LOGIN.length), init);
     const headers: Record<string, string> = {};
@@ -47,7 +50,8 @@ function loopbackNetworkClient(baseUrl: string) {
     return { headers, body: await res.json(), status: res.status };
   };
   return {
-    sendGetRequestAsync: (url: string, options?: { headers?: Record<string, string> }) => send(url, { method: 'GET', headers: options?.headers }),
+    sendGetRequestAsync: (url: string, options?: { headers?: Record<string, string> }) =>
+      send(url, { method: 'GET', headers: options?.headers }),
     sendPostRequestAsync: (url: string, options?: { headers?: Record<string, string>; body?: string }) =>
       send(url, { method: 'POST', headers: options?.headers, body: options?.body }),
   };
@@ -98,7 +102,8 @@ export async function startAuthBot(options: AuthBotOptions): Promise<AuthBot> {
   const turns: AuthBot['turns'] = [];
   const bot = new ActivityHandler();
   bot.onMessage(async (ctx: TurnContext, next) => {
-    const identityClaims = ctx.turnState.get(adapter.BotIdentityKey) as { getClaimValue(t: string): string | null } | undefined;
+    const identityClaims = ctx.turnState.get(adapter.BotIdentityKey) as
+      { getClaimValue(t: string): string | null } | undefined;
     turns.push({ text: ctx.activity.text, audience: identityClaims?.getClaimValue('aud') ?? undefined });
     if (options.reply !== false) await ctx.sendActivity(`pong: ${ctx.activity.text ?? ''}`);
     await next();
@@ -110,7 +115,7 @@ export async function startAuthBot(options: AuthBotOptions): Promise<AuthBot> {
     await adapter.process(req, res, (ctx) => bot.run(ctx));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as AddressInfo).port;
+  const port = server.address().port;
   return {
     url: `http://127.0.0.1:${port}/api/messages`,
     turns,

@@ -24,7 +24,10 @@ export interface FakeIdentity {
   close(): Promise<void>;
 }
 
-export async function startFakeIdentity(keys: SigningKeyPair[], accessToken = 'outbound-access-token-for-tests'): Promise<FakeIdentity> {
+export async function startFakeIdentity(
+  keys: SigningKeyPair[],
+  accessToken = 'outbound-access-token-for-tests',
+): Promise<FakeIdentity> {
   const tokenRequests: TokenRequest[] = [];
   const requests: string[] = [];
   let baseUrl = '';
@@ -68,7 +71,12 @@ export async function startFakeIdentity(keys: SigningKeyPair[], accessToken = 'o
       if (/^\/[^/]+\/oauth2\/v2\.0\/token$/.test(path) && req.method === 'POST') {
         const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
         tokenRequests.push({ path, form });
-        return json(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
+        return json(res, 200, {
+          token_type: 'Bearer',
+          expires_in: 3599,
+          ext_expires_in: 3599,
+          access_token: accessToken,
+        });
       }
       json(res, 404, { error: 'not_found', path });
     });

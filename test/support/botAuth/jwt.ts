@@ -27,7 +27,11 @@ export function signJwt(payload: Record<string, unknown>, key: KeyObject, kid: s
 }
 
 /** Claims of a valid channel token for `appId`, as Azure Bot Service issues them. */
-export function channelClaims(appId: string, serviceUrl: string, nowSeconds = Math.floor(Date.now() / 1000)): Record<string, unknown> {
+export function channelClaims(
+  appId: string,
+  serviceUrl: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Record<string, unknown> {
   return {
     serviceurl: serviceUrl,
     nbf: nowSeconds - 60,

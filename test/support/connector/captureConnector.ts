@@ -106,7 +106,11 @@ export class CaptureConnector {
       this.calls.push(call);
       if (method === 'PUT' && this.failUpdates) {
         res.writeHead(404, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: 'ActivityNotFoundInConversation', message: 'Conversation or activity not found' } }));
+        res.end(
+          JSON.stringify({
+            error: { code: 'ActivityNotFoundInConversation', message: 'Conversation or activity not found' },
+          }),
+        );
       } else {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id }));

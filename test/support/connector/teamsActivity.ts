@@ -6,7 +6,11 @@ export const CHANNEL_THREAD = '19:abc@thread.tacv2;messageid=123';
 
 let seq = 1000;
 
-export function teamsMessage(text: string, serviceUrl: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function teamsMessage(
+  text: string,
+  serviceUrl: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const id = String(++seq);
   return {
     type: 'message',
@@ -34,7 +38,13 @@ export function teamsMessage(text: string, serviceUrl: string, extra: Record<str
 }
 
 /** An `adaptiveCard/action` invoke, as Teams sends it when an Action.Execute button is pressed. */
-export function cardAction(verb: string, data: unknown, serviceUrl: string, replyToId: string, trigger = 'manual'): Record<string, unknown> {
+export function cardAction(
+  verb: string,
+  data: unknown,
+  serviceUrl: string,
+  replyToId: string,
+  trigger = 'manual',
+): Record<string, unknown> {
   const base = teamsMessage('', serviceUrl);
   delete base.text;
   delete base.textFormat;
@@ -47,7 +57,15 @@ export function cardAction(verb: string, data: unknown, serviceUrl: string, repl
   };
 }
 
-export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+export async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.text() };
 }

@@ -22,7 +22,7 @@ function lowerBound(a: Float64Array, x: number): number {
   let hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (a[mid]! < x) lo = mid + 1;
+    if (a[mid] < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -33,8 +33,8 @@ export function engineExecutor(tables: TableInput[], opts: { now?: () => Date } 
     const rows = Array.from(t.rows);
     const col = t.columns.findIndex((c) => c.name === 'TimeGenerated');
     if (col < 0) return { input: t, rows };
-    rows.sort((a, b) => toMs(a[col]!) - toMs(b[col]!));
-    return { input: t, rows, times: Float64Array.from(rows, (r) => toMs(r[col]!)) };
+    rows.sort((a, b) => toMs(a[col]) - toMs(b[col]));
+    return { input: t, rows, times: Float64Array.from(rows, (r) => toMs(r[col])) };
   });
   // Workspaces are built per distinct timespan and reused: the benchmark repeats the same window.
   const byWindow = new Map<string, Workspace>();
@@ -44,7 +44,10 @@ export function engineExecutor(tables: TableInput[], opts: { now?: () => Date } 
     if (ws) return ws;
     ws = new Workspace();
     for (const t of indexed) {
-      const rows = t.times && Number.isFinite(from) ? t.rows.slice(lowerBound(t.times, from), lowerBound(t.times, to + 1)) : t.rows;
+      const rows =
+        t.times && Number.isFinite(from)
+          ? t.rows.slice(lowerBound(t.times, from), lowerBound(t.times, to + 1))
+          : t.rows;
       ws.addTable({ ...t.input, rows });
     }
     if (byWindow.size >= 4) byWindow.delete(byWindow.keys().next().value as string);

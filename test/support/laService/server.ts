@@ -70,7 +70,8 @@ export interface LaServiceOptions {
 }
 
 const WORKSPACE_PATH = /^\/v1\/workspaces\/([^/]+)\/query$/;
-const RESOURCE_PATH = /^\/v1(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ApiManagement\/service\/[^/]+)\/query$/i;
+const RESOURCE_PATH =
+  /^\/v1(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ApiManagement\/service\/[^/]+)\/query$/i;
 
 export class LaService {
   readonly requests: RecordedRequest[] = [];
@@ -167,7 +168,13 @@ export class LaService {
     return f;
   }
 
-  private reply(rec: RecordedRequest, res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
+  private reply(
+    rec: RecordedRequest,
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): void {
     rec.status = status;
     rec.responseBytes = send(res, status, body, headers);
     this.notify();
@@ -179,7 +186,7 @@ export class LaService {
     res.on('close', () => this.inFlight--);
     const started = performance.now();
     const raw = await readBody(req);
-    const path = (req.url ?? '/').split('?')[0]!;
+    const path = (req.url ?? '/').split('?')[0];
     const rec: RecordedRequest = { method: req.method ?? 'GET', path, authorized: false };
     const prefer = header(req, 'prefer');
     if (prefer) rec.prefer = prefer;
@@ -188,8 +195,8 @@ export class LaService {
     if (typeof body?.timespan === 'string') rec.timespan = body.timespan;
     const ws = WORKSPACE_PATH.exec(path);
     const rs = RESOURCE_PATH.exec(path);
-    if (ws) rec.target = { kind: 'workspace', id: decodeURIComponent(ws[1]!) };
-    else if (rs) rec.target = { kind: 'resource', id: decodeURIComponent(rs[1]!) };
+    if (ws) rec.target = { kind: 'workspace', id: decodeURIComponent(ws[1]) };
+    else if (rs) rec.target = { kind: 'resource', id: decodeURIComponent(rs[1]) };
     this.requests.push(rec);
     this.notify();
 
@@ -200,7 +207,12 @@ export class LaService {
       const cut = Math.min(fault.delayMs, waitS * 1000);
       await new Promise((r) => setTimeout(r, cut));
       if (fault.delayMs > waitS * 1000) {
-        return this.reply(rec, res, 504, { error: { code: 'GatewayTimeout', message: `The query exceeded the requested server timeout of ${waitS} seconds.` } });
+        return this.reply(rec, res, 504, {
+          error: {
+            code: 'GatewayTimeout',
+            message: `The query exceeded the requested server timeout of ${waitS} seconds.`,
+          },
+        });
       }
     }
     if (fault?.closeSocket) {
@@ -211,14 +223,17 @@ export class LaService {
 
     const auth = header(req, 'authorization');
     if (!auth) return this.reply(rec, res, SEED.noAuth.status, SEED.noAuth.body);
-    if (auth !== `Bearer ${this.opts.token ?? 'la-test-token-0001'}`) return this.reply(rec, res, SEED.invalidToken.status, SEED.invalidToken.body);
+    if (auth !== `Bearer ${this.opts.token ?? 'la-test-token-0001'}`)
+      return this.reply(rec, res, SEED.invalidToken.status, SEED.invalidToken.body);
     rec.authorized = true;
-    if (req.method !== 'POST' || !rec.target) return this.reply(rec, res, SEED.pathNotFound.status, SEED.pathNotFound.body);
+    if (req.method !== 'POST' || !rec.target)
+      return this.reply(rec, res, SEED.pathNotFound.status, SEED.pathNotFound.body);
     if (rec.target.kind === 'workspace' && this.opts.workspaces && !this.opts.workspaces.includes(rec.target.id)) {
       return this.reply(rec, res, SEED.pathNotFound.status, SEED.pathNotFound.body);
     }
     // Documented quirk: a POST without JSON body or Content-Type gets an empty 200.
-    if (!/application\/json/i.test(header(req, 'content-type') ?? '') || typeof body?.query !== 'string') return this.reply(rec, res, 200, '');
+    if (!/application\/json/i.test(header(req, 'content-type') ?? '') || typeof body?.query !== 'string')
+      return this.reply(rec, res, 200, '');
 
     let out: ExecuteOutput;
     try {
@@ -230,7 +245,9 @@ export class LaService {
     const reply: Record<string, unknown> = { tables: out.tables.map(serializeTable) };
     if (/include-statistics=true/.test(prefer ?? '')) {
       const executionTime = (performance.now() - started) / 1000;
-      reply.statistics = { query: { executionTime, inputDatasetStatistics: { rows: { scanned: out.rowsExamined ?? 0 } } } };
+      reply.statistics = {
+        query: { executionTime, inputDatasetStatistics: { rows: { scanned: out.rowsExamined ?? 0 } } },
+      };
     }
     if (fault?.partialError) reply.error = { ...fault.partialError, code: fault.partialError.code };
     return this.reply(rec, res, 200, reply);
@@ -271,10 +288,11 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 export function parseTimespan(ts: string | undefined, now: Date): { from: Date; to: Date } | undefined {
   if (!ts) return undefined;
   const parts = ts.split('/');
-  if (parts.length === 2) return { from: new Date(parts[0]!), to: new Date(parts[1]!) };
+  if (parts.length === 2) return { from: new Date(parts[0]), to: new Date(parts[1]) };
   const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(ts);
   if (!m) throw Object.assign(new Error(`Invalid timespan '${ts}'`), { kind: 'argument' });
-  const ms = ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 60_000 + Number(m[4] ?? 0) * 1000;
+  const ms =
+    ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 60_000 + Number(m[4] ?? 0) * 1000;
   return { from: new Date(now.getTime() - ms), to: now };
 }
 
@@ -282,10 +300,23 @@ export function parseTimespan(ts: string | undefined, now: Date): { from: Date; 
 function queryErrorBody(err: unknown): unknown {
   const e = err as { kind?: string; message?: string; line?: number; column?: number };
   const code = e.kind === 'syntax' ? 'SyntaxError' : e.kind === 'argument' ? 'InvalidArgument' : 'SemanticError';
-  const inner: Record<string, unknown> = { code: code === 'SyntaxError' ? 'SYN0002' : 'SEM0100', message: e.message ?? String(err) };
+  const inner: Record<string, unknown> = {
+    code: code === 'SyntaxError' ? 'SYN0002' : 'SEM0100',
+    message: e.message ?? String(err),
+  };
   if (e.line !== undefined) inner.line = e.line;
   if (e.column !== undefined) inner.pos = e.column;
-  return { error: { message: 'The request had some invalid properties', code: 'BadArgumentError', innererror: { code, message: code === 'SyntaxError' ? 'A recognition error occurred in the query.' : 'A semantic error occurred.', innererror: inner } } };
+  return {
+    error: {
+      message: 'The request had some invalid properties',
+      code: 'BadArgumentError',
+      innererror: {
+        code,
+        message: code === 'SyntaxError' ? 'A recognition error occurred in the query.' : 'A semantic error occurred.',
+        innererror: inner,
+      },
+    },
+  };
 }
 
 /** Wire form of a result table: datetimes as ISO text, timespans as d.hh:mm:ss.fffffff, dynamic as JSON text. */
@@ -305,7 +336,6 @@ export function serializeTable(t: ResultTable): { name: string; columns: ResultT
   return { name: t.name, columns: t.columns, rows };
 }
 
-
 /** An executor that answers with what the service received (query text and timespan), for wire tests. */
 export const echoExecutor: Executor = ({ kql, timespan }) => ({
   tables: [
@@ -317,7 +347,14 @@ export const echoExecutor: Executor = ({ kql, timespan }) => ({
         { name: 'To', type: 'datetime' },
         { name: 'Span', type: 'timespan' },
       ],
-      rows: [[kql, timespan?.from ?? null, timespan?.to ?? null, timespan ? timespan.to.getTime() - timespan.from.getTime() : null]],
+      rows: [
+        [
+          kql,
+          timespan?.from ?? null,
+          timespan?.to ?? null,
+          timespan ? timespan.to.getTime() - timespan.from.getTime() : null,
+        ],
+      ],
     },
   ],
   rowsExamined: 1,

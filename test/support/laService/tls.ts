@@ -14,7 +14,13 @@ export function testCertificate(): Promise<TestCert> {
     notAfterDate: new Date(Date.now() + 24 * 3600_000),
     extensions: [
       { name: 'basicConstraints', cA: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
     ],
   }).then((r) => ({ key: r.private, cert: r.cert }));
   return cached;

@@ -42,7 +42,11 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls `probe` until it returns a value (not undefined); fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, opts: { timeoutMs?: number; intervalMs?: number; abort?: () => string | undefined } = {}): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  opts: { timeoutMs?: number; intervalMs?: number; abort?: () => string | undefined } = {},
+): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   for (;;) {
     const stop = opts.abort?.();
@@ -66,8 +70,17 @@ export async function getJson(url: string, timeoutMs = 5000): Promise<{ status: 
   return { status: res.status, body };
 }
 
-export async function postJson(url: string, payload: unknown, timeoutMs = 10_000): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), signal: AbortSignal.timeout(timeoutMs) });
+export async function postJson(
+  url: string,
+  payload: unknown,
+  timeoutMs = 10_000,
+): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
   const text = await res.text();
   let body: unknown = text;
   try {
@@ -134,7 +147,8 @@ function logTail(file: string, chars = 1500): string {
 
 /** Starts the playground for the msteams channel and waits until its internal API answers. */
 export async function startPlayground(opts: PlaygroundOptions): Promise<RunningPlayground> {
-  if (!playgroundInstalled()) throw new Error(`The Agents Playground is not installed (${PLAYGROUND_CLI}); run npm ci.`);
+  if (!playgroundInstalled())
+    throw new Error(`The Agents Playground is not installed (${PLAYGROUND_CLI}); run npm ci.`);
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   const args = [PLAYGROUND_CLI, '-e', opts.botEndpoint, '-c', 'msteams', '--dt'];
   if (opts.port !== undefined) args.push('-p', String(opts.port));
@@ -146,7 +160,11 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<RunningP
 
   let listening: number | undefined;
   let exitNote: string | undefined;
-  child.once('exit', (code, signal) => (exitNote = `the playground exited (${signal ?? `code ${code}`}); its log ends with:\n${logTail(opts.logFile)}`));
+  child.once(
+    'exit',
+    (code, signal) =>
+      (exitNote = `the playground exited (${signal ?? `code ${code}`}); its log ends with:\n${logTail(opts.logFile)}`),
+  );
   const onLine = (line: string) => {
     const m = /Listening on (\d+)/.exec(line);
     if (m) listening = Number(m[1]);
@@ -164,14 +182,24 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<RunningP
   }
 
   try {
-    const port = await waitFor('the playground to listen', async () => listening, { timeoutMs: opts.timeoutMs ?? 30_000, abort: () => exitNote });
+    const port = await waitFor('the playground to listen', async () => listening, {
+      timeoutMs: opts.timeoutMs ?? 30_000,
+      abort: () => exitNote,
+    });
     const baseUrl = `http://127.0.0.1:${port}`;
     await waitFor(
       'the playground API (/_internal/v1/config)',
       async () => ((await getJson(`${baseUrl}/_internal/v1/config`)).status === 200 ? true : undefined),
       { timeoutMs: opts.timeoutMs ?? 30_000, abort: () => exitNote },
     );
-    return { child, port, baseUrl, uiUrl: `http://localhost:${port}`, logFile: opts.logFile, stop: () => stopChild(child) };
+    return {
+      child,
+      port,
+      baseUrl,
+      uiUrl: `http://localhost:${port}`,
+      logFile: opts.logFile,
+      stop: () => stopChild(child),
+    };
   } catch (err) {
     await stopChild(child);
     throw err;
@@ -193,14 +221,23 @@ export async function playgroundConfig(baseUrl: string): Promise<PlaygroundConfi
 }
 
 /** Types `text` into a conversation as the mock user; returns the message id the playground gave it. */
-export async function sendUserMessage(baseUrl: string, conversationId: string, userId: string, text: string): Promise<string> {
-  const { status, body } = await postJson(`${baseUrl}/_conversation/v1/conversations/${encodeURIComponent(conversationId)}/messages`, {
-    from: { id: userId },
-    text,
-    textFormat: 'plain',
-  });
+export async function sendUserMessage(
+  baseUrl: string,
+  conversationId: string,
+  userId: string,
+  text: string,
+): Promise<string> {
+  const { status, body } = await postJson(
+    `${baseUrl}/_conversation/v1/conversations/${encodeURIComponent(conversationId)}/messages`,
+    {
+      from: { id: userId },
+      text,
+      textFormat: 'plain',
+    },
+  );
   const id = (body as { messageId?: string }).messageId;
-  if (status !== 200 || !id) throw new Error(`The playground refused the message (HTTP ${status}): ${JSON.stringify(body).slice(0, 300)}`);
+  if (status !== 200 || !id)
+    throw new Error(`The playground refused the message (HTTP ${status}): ${JSON.stringify(body).slice(0, 300)}`);
   return id;
 }
 

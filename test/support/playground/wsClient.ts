@@ -34,11 +34,18 @@ export class WsTextClient {
         host: u.hostname,
         port: Number(u.port || 80),
         path: `${u.pathname}${u.search}`,
-        headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Key': key, 'Sec-WebSocket-Version': '13' },
+        headers: {
+          Connection: 'Upgrade',
+          Upgrade: 'websocket',
+          'Sec-WebSocket-Key': key,
+          'Sec-WebSocket-Version': '13',
+        },
         timeout: timeoutMs,
       });
       req.on('upgrade', (res, socket, head) => {
-        const expected = createHash('sha1').update(key + ACCEPT_GUID).digest('base64');
+        const expected = createHash('sha1')
+          .update(key + ACCEPT_GUID)
+          .digest('base64');
         if (res.headers['sec-websocket-accept'] !== expected) {
           socket.destroy();
           reject(new Error(`WebSocket handshake with ${url} returned a wrong Sec-WebSocket-Accept`));
