@@ -22,7 +22,7 @@ import {
   CARD_CONTENT_TYPE,
   type AdaptiveCard,
 } from '../cards';
-import { redactSecrets } from '../cards/sanitize';
+import { errorText } from '../redact';
 import type { PortalTarget } from '../cards/portalLink';
 import { commandTextOf, parseActionData, requesterOf, timeZoneOf } from './activity';
 import { decide, openAccessPolicy, refusalMessage, type AccessPolicy } from './access';
@@ -573,5 +573,5 @@ function invokeError(status: number, code: string, message: string): AdaptiveCar
 
 /** Error text for logs: name and message only (stacks can carry request data), secrets redacted. */
 export function describe(err: unknown): string {
-  return redactSecrets(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 500);
+  return errorText(err, 500);
 }

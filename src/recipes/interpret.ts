@@ -9,7 +9,7 @@ import type { Cell, ResultTable } from '../kql/types';
 import { formatDuration } from '../commands/time';
 import { signatureById } from '../signatures/catalog';
 import { rankFindings, type SignatureAggregate } from '../signatures/rank';
-import { redactSecrets } from '../signatures/redact';
+import { redactSecrets } from '../redact';
 import type { Finding } from '../signatures/types';
 import { getRecipe, type Recipe } from './catalog';
 import { breakerVerdict, whyVerdict } from './verdicts';

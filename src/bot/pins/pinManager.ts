@@ -6,7 +6,7 @@
  * a restarted bot resumes its pins (DESIGN decision 8).
  */
 import type { ConversationReference, Storage } from 'botbuilder';
-import { redactSecrets } from '../../cards/sanitize';
+import { errorText } from '../../redact';
 import { silentLogger, type Logger } from '../ports';
 import { PinStore, baseConversationId, type PinRecord } from './pinStore';
 
@@ -286,7 +286,7 @@ export class PinManager {
           activityId: pin.activityId,
           status,
           failures: slot.failures,
-          error: errorText(err),
+          error: errorText(err, 300),
         });
         if (slot.failures >= this.maxFailures && !ended) {
           this.logger.warn('pin dropped after repeated failures', {
@@ -305,7 +305,7 @@ export class PinManager {
       const now = this.clock();
       pin.lastRefreshAt = now;
       await this.persistRefresh(pin).catch((err) =>
-        this.logger.warn('could not record pin refresh', { error: errorText(err) }),
+        this.logger.warn('could not record pin refresh', { error: errorText(err, 300) }),
       );
       this.arm(slot, Math.min(now + pin.everyMs, pin.untilMs));
     } finally {
@@ -325,7 +325,7 @@ export class PinManager {
     await this.store
       .update(conversationId, (pins) => pins.filter((p) => p.activityId !== activityId))
       .catch((err) =>
-        this.logger.error('could not remove pin from storage', { conversationId, error: errorText(err) }),
+        this.logger.error('could not remove pin from storage', { conversationId, error: errorText(err, 300) }),
       );
   }
 
@@ -357,8 +357,4 @@ export class PinManager {
     const next = this.queue.shift();
     if (next) next();
   }
-}
-
-function errorText(err: unknown): string {
-  return redactSecrets(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 300);
 }
