@@ -194,8 +194,11 @@ export class TriageBot extends TeamsActivityHandler {
     return refusalMessage(decision);
   }
 
-  /** Spends one command from the user's and conversation's budget; the message to show when over it. */
-  private overLimit(asker: Asker, command: Command): string | undefined {
+  /**
+   * Spends one command from the user's and conversation's budget; when over it, the refusal (whose
+   * `notify` says whether this is the window's first, the only one posted to the conversation).
+   */
+  private overLimit(asker: Asker, command: Command): { message: string; notify: boolean } | undefined {
     const d = this.limiter.take({
       userId: asker.teams.userAadObjectId ?? asker.name,
       conversationId: asker.teams.conversationId,
@@ -207,9 +210,9 @@ export class TriageBot extends TeamsActivityHandler {
       kind: command.kind,
       text: command.text,
       outcome: 'rate-limited',
-      detail: d.message,
+      detail: d.notify ? d.message : `silent (notice already given): ${d.message}`,
     });
-    return d.message;
+    return d;
   }
 
   private sign(card: AdaptiveCard): AdaptiveCard {
@@ -333,7 +336,7 @@ export class TriageBot extends TeamsActivityHandler {
   ): Promise<false | { cardId?: string }> {
     const limited = this.overLimit(asker, command);
     if (limited) {
-      await ctx.sendActivity(limited);
+      if (limited.notify) await ctx.sendActivity(limited.message);
       return false;
     }
     await ctx.sendActivity({ type: 'typing' });
@@ -450,7 +453,7 @@ export class TriageBot extends TeamsActivityHandler {
         const cached = this.kqlByCommand.get(command.text);
         if (cached !== undefined) return invokeCard(renderKqlCard(`KQL for "${command.text}"`, cached));
         const limited = this.overLimit(asker, command);
-        if (limited) return invokeMessage(limited);
+        if (limited) return invokeMessage(limited.message);
         const reply = await this.withinInvokeWait(this.execute(command, asker, reference));
         if (!reply) return invokeMessage('The query is still running; press "Full KQL" again in a moment.');
         if (reply.type === 'answer') return invokeCard(renderKqlCard(`KQL for "${command.text}"`, reply.kql));
@@ -473,7 +476,7 @@ export class TriageBot extends TeamsActivityHandler {
     automatic: boolean,
   ): Promise<AdaptiveCardInvokeResponse> {
     const limited = this.overLimit(asker, command);
-    if (limited) return invokeMessage(limited);
+    if (limited) return invokeMessage(limited.message);
     const ref = TurnContext.getConversationReference(ctx.activity);
     const messageId = ctx.activity.replyToId;
     const work = this.execute(command, asker, ctx.activity.id ?? 'unknown');

@@ -85,3 +85,39 @@ describe('checkInputLength', () => {
     expect(checkInputLength('🚨'.repeat(10), 10).ok).toBe(true);
   });
 });
+
+describe('refusal notices', () => {
+  it('the first refusal of a window notifies; the rest are silent until the limit lifts', () => {
+    const c = clock();
+    const rl = new RateLimiter({ perUserPerMinute: 6, now: c.now });
+    for (let i = 0; i < 6; i++) rl.take({ userId: 'u', conversationId: 'c' });
+    const first = rl.take({ userId: 'u', conversationId: 'c' });
+    expect(first).toMatchObject({ ok: false, notify: true, retryAfterSeconds: 10 });
+    c.advance(5_000);
+    expect(rl.take({ userId: 'u', conversationId: 'c' })).toMatchObject({ ok: false, notify: false });
+    // Another user is refused separately (here by nothing: they still have budget).
+    expect(rl.take({ userId: 'v', conversationId: 'c' }).ok).toBe(true);
+    c.advance(5_000); // one token back: the window is over
+    expect(rl.take({ userId: 'u', conversationId: 'c' }).ok).toBe(true);
+    expect(rl.take({ userId: 'u', conversationId: 'c' })).toMatchObject({ ok: false, notify: true });
+  });
+
+  it('a conversation-wide refusal is announced once per window too', () => {
+    const c = clock();
+    const rl = new RateLimiter({ perConversationPerMinute: 2, now: c.now });
+    rl.take({ userId: 'a', conversationId: 'busy' });
+    rl.take({ userId: 'b', conversationId: 'busy' });
+    expect(rl.take({ userId: 'c', conversationId: 'busy' })).toMatchObject({ scope: 'conversation', notify: true });
+    expect(rl.take({ userId: 'd', conversationId: 'busy' })).toMatchObject({ scope: 'conversation', notify: false });
+  });
+
+  it('keeps the notices it remembers bounded', () => {
+    const c = clock();
+    const rl = new RateLimiter({ perUserPerMinute: 1, maxBuckets: 50, now: c.now });
+    for (let i = 0; i < 1000; i++) {
+      rl.take({ userId: `u${i}`, conversationId: `c${i}` });
+      rl.take({ userId: `u${i}`, conversationId: `c${i}` });
+    }
+    expect(rl.noticeCount).toBeLessThanOrEqual(50);
+  });
+});
