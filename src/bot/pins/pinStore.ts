@@ -5,6 +5,7 @@
  * instances sharing blob storage do not lose each other's pins.
  */
 import type { ConversationReference, Storage } from 'botbuilder';
+import { NEW_ITEM_ETAG } from '../state';
 
 export interface PinRecord {
   conversationId: string;
@@ -75,8 +76,8 @@ export class PinStore {
       if (pins.length === 0) {
         if (item) await this.storage.delete([key]);
       } else {
-        // No stored item: "*" would overwrite a concurrent creation; a fresh write is the best Storage offers.
-        await this.storage.write({ [key]: { pins, eTag: item?.eTag ?? '*' } });
+        // No stored item: create it only if it still does not exist, so a concurrent first pin is never lost.
+        await this.storage.write({ [key]: { pins, eTag: item?.eTag ?? NEW_ITEM_ETAG } });
       }
       return pins;
     });
@@ -97,7 +98,7 @@ export class PinStore {
       const has = list.includes(conversationId);
       if (has === present) return;
       const conversations = present ? [...list, conversationId] : list.filter((c) => c !== conversationId);
-      await this.storage.write({ [INDEX_KEY]: { conversations, eTag: item?.eTag ?? '*' } });
+      await this.storage.write({ [INDEX_KEY]: { conversations, eTag: item?.eTag ?? NEW_ITEM_ETAG } });
     });
   }
 

@@ -2,7 +2,7 @@
 import type { Storage } from 'botbuilder';
 import { FileStorage } from './fileStorage';
 
-export { FileStorage, EtagConflictError, fileNameForKey } from './fileStorage';
+export { FileStorage, EtagConflictError, fileNameForKey, NEW_ITEM_ETAG } from './fileStorage';
 
 export interface StateConfig {
   stateDir: string;
@@ -19,8 +19,8 @@ export function createStorage(config: StateConfig): Storage {
       );
     }
     // Loaded only when used: the Azure SDK is heavy and the default deployment never needs it.
-    const { BlobsStorage } = require('botbuilder-azure-blobs') as typeof import('botbuilder-azure-blobs');
-    return new BlobsStorage(connectionString, container);
+    const { BlobStorage } = require('./blobStorage') as typeof import('./blobStorage');
+    return new BlobStorage(connectionString, container);
   }
   return new FileStorage(config.stateDir);
 }
