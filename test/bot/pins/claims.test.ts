@@ -58,7 +58,7 @@ function instances(container: string, time: ReturnType<typeof fastTime>, deliver
   );
   return {
     managers,
-    async kill(i: number) {
+    kill: async (i: number) => {
       dead[i] = true;
       await managers[i].stop(0);
     },
