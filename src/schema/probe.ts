@@ -1,4 +1,5 @@
 import type { LogSource, TimeWindow } from '../logs/logSource';
+import { SharedWork } from '../sharedWork';
 import { isSchemaId, PHYSICAL_SCHEMAS, type SchemaId } from './physical';
 
 /** Result of asking a workspace which gateway-log shape it holds. */
@@ -118,6 +119,12 @@ export async function probeSchema(
   return schema ? { schema } : noGatewayLogs(source.info.workspace, window);
 }
 
+interface ProbeEntry {
+  at: number;
+  work: SharedWork<ProbeResult>;
+  settled?: ProbeResult;
+}
+
 export interface SchemaProbeCacheOptions {
   /** How long a detected schema is trusted; default 1 hour. */
   ttlMs?: number;
@@ -133,7 +140,7 @@ export interface SchemaProbeCacheOptions {
  * failed probes are not cached.
  */
 export class SchemaProbeCache {
-  private readonly entries = new Map<string, { at: number; result: Promise<ProbeResult>; settled?: ProbeResult }>();
+  private readonly entries = new Map<string, ProbeEntry>();
   private readonly ttlMs: number;
   private readonly negativeTtlMs: number;
   private readonly clock: () => number;
@@ -149,20 +156,25 @@ export class SchemaProbeCache {
     this.clock = opts.clock ?? Date.now;
   }
 
-  async get(source: LogSource, window: TimeWindow): Promise<ProbeResult> {
+  /**
+   * The workspace's schema. An in-flight probe is shared; it takes the callers' signals, so when every
+   * command waiting on it has been cancelled, the probe is cancelled too (and is not remembered).
+   */
+  async get(source: LogSource, window: TimeWindow, signal?: AbortSignal): Promise<ProbeResult> {
     if (this.opts.schemaOverride) return { schema: this.opts.schemaOverride };
     const key = `${source.info.kind}:${source.info.workspace}`;
     const now = this.clock();
     const hit = this.entries.get(key);
     if (hit) {
-      // An in-flight probe is shared; a settled one is reused until its TTL runs out.
+      // A settled probe is reused until its TTL runs out; an in-flight one is joined unless it was abandoned.
       const ttl = hit.settled?.schema === null ? this.negativeTtlMs : this.ttlMs;
-      if (!hit.settled || now - hit.at < ttl) return hit.result;
+      if (hit.settled && now - hit.at < ttl) return hit.settled;
+      if (!hit.settled && !hit.work.abandoned) return hit.work.join(signal);
     }
-    const result = probeSchema(source, window);
-    const entry: { at: number; result: Promise<ProbeResult>; settled?: ProbeResult } = { at: now, result };
+    const work = new SharedWork((s) => probeSchema(source, window, { signal: s }));
+    const entry: ProbeEntry = { at: now, work };
     this.entries.set(key, entry);
-    result.then(
+    work.outcome.then(
       (r) => {
         entry.settled = r;
       },
@@ -170,7 +182,7 @@ export class SchemaProbeCache {
         if (this.entries.get(key) === entry) this.entries.delete(key);
       },
     );
-    return result;
+    return work.join(signal);
   }
 
   invalidate(workspace?: string): void {

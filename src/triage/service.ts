@@ -113,7 +113,7 @@ export class TriageService {
     const started = Date.now();
     const command = alignToMinute(asked);
     const now = this.now();
-    const probed = await this.probe.get(this.source, { from: command.window.from, to: command.window.to });
+    const probed = await this.probe.get(this.source, { from: command.window.from, to: command.window.to }, signal);
     if (probed.schema === null) {
       return {
         type: 'error',
@@ -134,7 +134,7 @@ export class TriageService {
     const table = PHYSICAL_SCHEMAS[schema].table;
     const [result, freshness] = await Promise.all([
       this.source.query({ kql: plan.kql, timespan: plan.timespan, signal }),
-      this.freshness.get(this.source, table, now),
+      this.freshness.get(this.source, table, now, signal),
     ]);
     let queries = 1;
     const out = interpret(command, plan.recipe, result.tables, { timeZone: ctx.timeZone });
