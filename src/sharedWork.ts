@@ -63,7 +63,7 @@ export class SharedWork<T> {
           if (left) return;
           left = true;
           this.waiters--;
-          reject(err);
+          reject(err instanceof Error ? err : new Error(String(err)));
         },
       );
     });

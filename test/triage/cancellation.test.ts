@@ -71,7 +71,7 @@ test('cancelling a command cancels the schema probe it was waiting on', async ()
   while (source.seen.length < 1) await settle();
   ac.abort();
   await answer;
-  expect(source.seen).toEqual([{ kind: 'probe', signal: expect.any(AbortSignal) }]);
+  expect(source.seen.map((q) => q.kind)).toEqual(['probe']);
   expect(source.seen[0].signal?.aborted).toBe(true);
 });
 
