@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { accessPolicyFromSettings, AccessSettingsError, type AccessPolicy } from './bot/access';
 import { signingKeyProblem } from './bot/actionData';
+import { ANSWER_TIMEOUT_MS, QUERY_TIMEOUT_MS } from './timeouts';
 
 const SCHEMA_IDS = ['resource-specific', 'azure-diagnostics', 'azure-diagnostics-seed'] as const;
 
@@ -94,8 +95,8 @@ const envSchema = z
     AZURE_TENANT_ID: optionalText,
     AZURE_CLIENT_SECRET: optionalText,
     SCHEMA_OVERRIDE: z.enum(SCHEMA_IDS).optional(),
-    QUERY_TIMEOUT_SECONDS: intSetting(5, 600, 60),
-    ANSWER_TIMEOUT_SECONDS: intSetting(5, 600, 45),
+    QUERY_TIMEOUT_SECONDS: intSetting(5, 600, QUERY_TIMEOUT_MS / 1000),
+    ANSWER_TIMEOUT_SECONDS: intSetting(5, 600, ANSWER_TIMEOUT_MS / 1000),
     QUERY_CACHE_TTL_SECONDS: intSetting(0, 3600, 60),
     MAX_CONCURRENT_QUERIES: intSetting(1, 5, 5),
     INSTANCE_COUNT: intSetting(1, 5, 1),

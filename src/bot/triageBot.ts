@@ -23,6 +23,7 @@ import {
   type AdaptiveCard,
 } from '../cards';
 import { errorText } from '../redact';
+import { botWaitMs } from '../timeouts';
 import type { PortalTarget } from '../cards/portalLink';
 import { commandTextOf, parseActionData, requesterOf, timeZoneOf } from './activity';
 import { decide, openAccessPolicy, refusalMessage, type AccessPolicy } from './access';
@@ -58,7 +59,7 @@ export interface TriageBotOptions {
   appId: string;
   logger?: Logger;
   now?: () => Date;
-  /** Give up on an answer after this long (default 120 s; Log Analytics itself allows 3 min). */
+  /** Give up on an answer after this long (default: botWaitMs() in src/timeouts.ts). */
   answerTimeoutMs?: number;
   /** How long a card action may wait for an answer before it returns "running" and finishes out of band. */
   invokeWaitMs?: number;
@@ -118,7 +119,7 @@ export class TriageBot extends TeamsActivityHandler {
     this.appId = opts.appId;
     this.logger = opts.logger ?? silentLogger;
     this.now = opts.now ?? (() => new Date());
-    this.answerTimeoutMs = opts.answerTimeoutMs ?? 120_000;
+    this.answerTimeoutMs = opts.answerTimeoutMs ?? botWaitMs();
     this.invokeWaitMs = opts.invokeWaitMs ?? 8_000;
     this.portalLink = opts.portalLink;
     this.portal = opts.portal;

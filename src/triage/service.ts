@@ -15,6 +15,7 @@ import { PHYSICAL_SCHEMAS, type SchemaId } from '../schema/physical';
 import { SchemaProbeCache } from '../schema/probe';
 import type { LogSource, QueryResult } from '../logs/logSource';
 import { explainSourceError, toErrorAnswer } from '../logs/sourceErrors';
+import { ANSWER_TIMEOUT_MS } from '../timeouts';
 import { FreshnessCache } from './freshness';
 
 export interface TriageOptions {
@@ -44,7 +45,7 @@ export class TriageService {
 
   constructor(private readonly options: TriageOptions) {
     this.now = options.now ?? (() => new Date());
-    this.answerTimeoutMs = options.answerTimeoutMs ?? 45_000;
+    this.answerTimeoutMs = options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS;
     this.probe = new SchemaProbeCache({ schemaOverride: options.schemaOverride });
   }
 

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ConversationReference, Storage } from 'botbuilder';
 import { errorText } from '../../redact';
+import { botWaitMs } from '../../timeouts';
 import { silentLogger, type Logger } from '../ports';
 import { PinStore, baseConversationId, type PinRecord } from './pinStore';
 
@@ -36,13 +37,16 @@ export interface PinManagerOptions {
   maxFailures?: number;
   /** This instance's name in pin claims (default: host, process id and a random suffix). */
   instanceId?: string;
-  /** How long a claim on a refresh holds when its instance dies before finishing (default 2 min). */
+  /** How long a claim on a refresh holds when its instance dies before finishing (default 80 s). */
   claimHoldMs?: number;
   /** How often to look for pins made by other instances, or left by one that stopped (default 60 s; 0: never). */
   rescanMs?: number;
   /** Starts a timer; tests pass one that runs with their clock. Default setTimeout. */
   setTimer?: (fn: () => void, delayMs: number) => NodeJS.Timeout;
 }
+
+/** Time allowed for delivering a refreshed card (with Teams' retries) on top of the answer's wait. */
+const CLAIM_DELIVERY_MS = 30_000;
 
 /** Instances' clocks differ a little: a refresh may be taken this much before it is due. */
 const CLOCK_SKEW_MS = 2_000;
@@ -113,7 +117,8 @@ export class PinManager {
     this.maxPins = opts.maxPinsPerConversation ?? 5;
     this.maxFailures = opts.maxFailures ?? 5;
     this.instanceId = opts.instanceId ?? defaultInstanceId();
-    this.claimHoldMs = Math.max(1_000, opts.claimHoldMs ?? 120_000);
+    // Longer than a refresh may take (its answer wait plus delivery), or a slow refresh would be taken over.
+    this.claimHoldMs = Math.max(1_000, opts.claimHoldMs ?? botWaitMs() + CLAIM_DELIVERY_MS);
     this.rescanMs = Math.max(0, opts.rescanMs ?? 60_000);
     this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
   }
