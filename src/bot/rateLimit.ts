@@ -187,18 +187,34 @@ function positive(n: number, name: string): number {
   return n;
 }
 
-export type InputCheck = { ok: true; text: string } | { ok: false; length: number; max: number; message: string };
+export type InputCheck =
+  | { ok: true; text: string }
+  | {
+      ok: false;
+      /** Characters counted, up to `max * 2 + 1`: past that the exact figure does not matter and costs a pass. */
+      length: number;
+      max: number;
+      message: string;
+    };
 
-/** Commands are short; a long paste is a mistake (or an attempt to make the bot echo a lot). Default 500. */
+/**
+ * Commands are short; a long paste is a mistake (or an attempt to make the bot echo a lot). Default 500.
+ * Constant work whatever the input's size: UTF-16 units never undercount characters, so a short string
+ * passes on its `.length`, and a long one is counted only as far as needed to say how long it is.
+ */
 export function checkInputLength(text: string, max = 500): InputCheck {
-  const length = [...text].length;
+  if (text.length <= max) return { ok: true, text };
+  const cap = max * 2;
+  let length = 0;
+  for (const _ of text) if (++length > cap) break;
   if (length <= max) return { ok: true, text };
+  const shown = length > cap ? `more than ${cap}` : String(length);
   return {
     ok: false,
     length,
     max,
     message:
-      `That message is ${length} characters long; commands are at most ${max}. ` +
+      `That message is ${shown} characters long; commands are at most ${max}. ` +
       'Try a short command such as "triage last 15m" or "why 401 on orders-api", or type "help" to see them all.',
   };
 }

@@ -83,6 +83,31 @@ describe('checkInputLength', () => {
       );
     // Counts characters, not UTF-16 units.
     expect(checkInputLength('🚨'.repeat(10), 10).ok).toBe(true);
+    expect(checkInputLength('🚨'.repeat(11), 10)).toMatchObject({ ok: false, length: 11 });
+  });
+
+  it('does constant work on a huge message: it never walks (or copies) the whole string', () => {
+    const huge = 'x'.repeat(10_000_000);
+    const original = String.prototype[Symbol.iterator];
+    let steps = 0;
+    const counting = function* (this: string): Generator<string, undefined, undefined> {
+      for (const c of original.call(this)) {
+        steps++;
+        yield c;
+      }
+      return undefined;
+    };
+    String.prototype[Symbol.iterator] = counting;
+    let result: ReturnType<typeof checkInputLength>;
+    try {
+      result = checkInputLength(huge);
+    } finally {
+      String.prototype[Symbol.iterator] = original;
+    }
+    expect(steps).toBeLessThanOrEqual(1001);
+    expect(result).toMatchObject({ ok: false, max: 500 });
+    if (!result.ok)
+      expect(result.message).toMatch(/^That message is more than 1000 characters long; commands are at most 500\./);
   });
 });
 
