@@ -5,7 +5,7 @@
 import { IncludeTrivia, symbolKindName, syntaxKindName, type SyntaxElement, type SyntaxNode } from './bridge';
 import type { ColumnSchema, KqlType } from './types';
 
-export type { SyntaxElement, SyntaxNode } from './bridge';
+export type { SyntaxNode } from './bridge';
 
 const kindNames = new Map<number, string>();
 
@@ -67,9 +67,12 @@ export function forEachNode(root: SyntaxNode, visit: (node: SyntaxNode) => void)
   for (const c of children(root)) if (!c.IsToken) forEachNode(c, visit);
 }
 
-/** Source text of a node as written (trivia inside it kept), without the surrounding whitespace. */
+/**
+ * Source text of a node without its leading trivia: a comment just before a node belongs to the node's
+ * first token, and must not become part of a literal's or a keyword's text. Comments inside are kept.
+ */
 export function textOf(node: SyntaxElement): string {
-  return (node.ToString(IncludeTrivia.All) ?? '').trim();
+  return (node.ToString(IncludeTrivia.Interior) ?? '').trim();
 }
 
 /** The identifier a NameReference / NameDeclaration names ('' for other nodes). */
