@@ -16,20 +16,20 @@ export interface ReadOnlyList<T> {
 }
 
 /** Kusto.Language.Symbols.Symbol: a name the analyzer resolved (table, column, variable, function, type...). */
-export interface KustoSymbol {
+interface KustoSymbol {
   readonly Name: string | null;
   /** A Kusto.Language.Symbols.SymbolKind value. */
   readonly Kind: number;
 }
 
 /** Kusto.Language.Symbols.TypeSymbol (ScalarSymbol, TableSymbol, ...). */
-export interface TypeSymbol extends KustoSymbol {
+interface TypeSymbol extends KustoSymbol {
   /** TableSymbol.Columns: present on tabular types only. */
   readonly Columns?: ReadOnlyList<ColumnSymbol>;
 }
 
 /** Kusto.Language.Symbols.ColumnSymbol. */
-export interface ColumnSymbol extends KustoSymbol {
+interface ColumnSymbol extends KustoSymbol {
   readonly Type: TypeSymbol | null;
 }
 
@@ -50,7 +50,7 @@ interface SyntaxElementBase {
 }
 
 /** Kusto.Language.Syntax.SyntaxToken: a keyword, identifier, literal or punctuation. */
-export interface SyntaxToken extends SyntaxElementBase {
+interface SyntaxToken extends SyntaxElementBase {
   readonly IsToken: true;
   readonly Text: string | null;
 }
@@ -85,7 +85,7 @@ export interface KustoDiagnostic {
 }
 
 /** Kusto.Language.KustoCode: a parsed (and maybe analyzed) query. */
-export interface KustoCode {
+interface KustoCode {
   readonly Syntax: SyntaxNode;
   GetSyntaxDiagnostics(): ReadOnlyList<KustoDiagnostic>;
   GetDiagnostics(): ReadOnlyList<KustoDiagnostic>;
@@ -97,12 +97,12 @@ export interface GlobalState {
 }
 
 /** Kusto.Language.Symbols.TableSymbol as constructed from a schema string. */
-export interface TableSymbol extends TypeSymbol {
+interface TableSymbol extends TypeSymbol {
   readonly Columns: ReadOnlyList<ColumnSymbol>;
 }
 
 /** Kusto.Language.Symbols.DatabaseSymbol. */
-export type DatabaseSymbol = KustoSymbol;
+type DatabaseSymbol = KustoSymbol;
 
 /** A Bridge.NET enum type; only handed back to System.Enum.toString. */
 interface BridgeEnum {
@@ -130,7 +130,7 @@ interface KustoGlobals {
   System: { Enum: { toString(enumType: BridgeEnum, value: number): string } };
 }
 
-export type KustoApi = KustoGlobals['Kusto']['Language'];
+type KustoApi = KustoGlobals['Kusto']['Language'];
 
 let loaded: KustoGlobals | null = null;
 
