@@ -11,7 +11,7 @@ import { renderReply } from './cards';
 import { ConfigError, loadConfig, loadDotEnv, type AppConfig } from './config';
 import { createTriage } from './triage';
 import { replyToText, tableToJson, tableToText } from './cli/format';
-import { explainSourceError } from './logs/sourceErrors';
+import { explainSourceError } from './logs/logAnalytics/explain';
 
 const USAGE = `Usage:
   apim-triage ask "<chat text>" [--logs FILE] [--table NAME] [--now ISO] [--json]

@@ -4,7 +4,7 @@
  * enters as a literal produced by src/recipes/literals.ts.
  */
 import type { Command, CommandKind } from '../commands/types';
-import type { TimeWindow } from '../logs/logSource';
+import type { TimeWindow } from '../logs/source/logSource';
 import { NAME_TOKEN } from '../commands/parse';
 import { classifierKql } from '../signatures/classify';
 import { getRecipe, type Recipe } from './catalog';

@@ -13,8 +13,9 @@ import { interpret } from '../recipes/interpret';
 import { preludeFor } from '../schema/prelude';
 import { PHYSICAL_SCHEMAS, type SchemaId } from '../schema/physical';
 import { SchemaProbeCache } from '../schema/probe';
-import type { LogSource, QueryResult } from '../logs/logSource';
-import { explainSourceError, toErrorAnswer } from '../logs/sourceErrors';
+import type { LogSource, QueryResult } from '../logs/source/logSource';
+import { toErrorAnswer } from '../logs/source/errors';
+import { explainSourceError } from '../logs/logAnalytics/explain';
 import { FreshnessCache } from './freshness';
 
 export interface TriageOptions {

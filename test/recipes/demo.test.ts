@@ -3,7 +3,7 @@
  * COMMON.md's incident calls for. The same text would be sent to Log Analytics.
  */
 import { Workspace, runQuery } from '../../src/kql';
-import { generateDemoTables, DEMO_INCIDENT } from '../../src/logs/demo/generator';
+import { generateDemoTables, DEMO_INCIDENT } from '../../src/logs/embedded/demo/generator';
 import { preludeFor } from '../../src/schema/prelude';
 import { SCHEMA_IDS, type SchemaId } from '../../src/schema/physical';
 import { parseCommand } from '../../src/commands/parse';

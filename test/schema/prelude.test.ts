@@ -2,8 +2,8 @@ import { analyzeQuery, runQuery, Workspace } from '../../src/kql';
 import { GATEWAY_LOGS_COLUMNS } from '../../src/schema/logical';
 import { PHYSICAL_SCHEMAS, SCHEMA_IDS, type SchemaId } from '../../src/schema/physical';
 import { detectSchema, preludeFor } from '../../src/schema/prelude';
-import { demoEvents, generateDemoTables } from '../../src/logs/demo/generator';
-import { FOREIGN_ROWS_PER_HOUR } from '../../src/logs/demo/foreign';
+import { demoEvents, generateDemoTables } from '../../src/logs/embedded/demo/generator';
+import { FOREIGN_ROWS_PER_HOUR } from '../../src/logs/embedded/demo/foreign';
 
 const now = new Date('2026-11-23T12:00:00Z');
 

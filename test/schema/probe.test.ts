@@ -1,6 +1,6 @@
 import { runQuery, Workspace } from '../../src/kql';
-import type { LogSource, QueryRequest } from '../../src/logs/logSource';
-import { generateDemoTables } from '../../src/logs/demo/generator';
+import type { LogSource, QueryRequest } from '../../src/logs/source/logSource';
+import { generateDemoTables } from '../../src/logs/embedded/demo/generator';
 import { PHYSICAL_SCHEMAS, SCHEMA_IDS } from '../../src/schema/physical';
 import { probeQuery, probeSchema, SchemaProbeCache } from '../../src/schema/probe';
 

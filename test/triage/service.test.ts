@@ -2,8 +2,8 @@
  * The orchestrator on the real embedded engine and demo workspace: the path shared by the bot and the CLI.
  */
 import { Workspace } from '../../src/kql';
-import { generateDemoTables } from '../../src/logs/demo/generator';
-import { EmbeddedSource } from '../../src/logs/embeddedSource';
+import { generateDemoTables } from '../../src/logs/embedded/demo/generator';
+import { EmbeddedSource } from '../../src/logs/embedded/embeddedSource';
 import { TriageService } from '../../src/triage';
 import { PHYSICAL_SCHEMAS } from '../../src/schema/physical';
 import type { Answer, ErrorAnswer } from '../../src/answer';

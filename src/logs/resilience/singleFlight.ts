@@ -2,7 +2,7 @@
  * withSingleFlight: people re-send a command when the bot is slow, and pinned cards refresh together;
  * identical {kql, timespan} in flight share one upstream request.
  */
-import type { LogSource, QueryRequest, QueryResult } from '../logSource';
+import type { LogSource, QueryRequest, QueryResult } from '../source/logSource';
 import { abortedError } from './retry';
 
 interface Flight {

@@ -8,9 +8,9 @@ import {
   LogAnalyticsSource,
   scopeForEndpoint,
   type LogAnalyticsSourceOptions,
-} from '../../../src/logs/logAnalyticsSource';
-import { type LogSourceError } from '../../../src/logs/sourceErrors';
-import type { QueryRequest } from '../../../src/logs/logSource';
+} from '../../../src/logs/logAnalytics/logAnalyticsSource';
+import { type LogSourceError } from '../../../src/logs/source/errors';
+import type { QueryRequest } from '../../../src/logs/source/logSource';
 import { echoExecutor, LaService } from '../../support/laService/server';
 import { StaticTokenCredential } from '../../support/laService/fakeCredential';
 import { SEED } from '../../support/laService/seedErrors';

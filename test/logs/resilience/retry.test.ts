@@ -1,5 +1,5 @@
 import { withRetry, isRetryableCode } from '../../../src/logs/resilience';
-import { parseRetryAfter } from '../../../src/logs/sourceErrors';
+import { parseRetryAfter } from '../../../src/logs/logAnalytics/explain';
 import { ScriptedSource, err, rowsResult, window } from './scriptedSource';
 
 function harness(random = () => 1) {

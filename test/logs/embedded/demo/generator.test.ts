@@ -1,6 +1,6 @@
-import type { Cell } from '../../../src/kql/types';
-import { DEMO_INCIDENT, demoEvents, generateDemoTables } from '../../../src/logs/demo/generator';
-import { PHYSICAL_SCHEMAS, SCHEMA_IDS } from '../../../src/schema/physical';
+import type { Cell } from '../../../../src/kql/types';
+import { DEMO_INCIDENT, demoEvents, generateDemoTables } from '../../../../src/logs/embedded/demo/generator';
+import { PHYSICAL_SCHEMAS, SCHEMA_IDS } from '../../../../src/schema/physical';
 
 const now = new Date('2026-11-23T12:00:00Z');
 const small = { now, hours: 6, rowsTarget: 20_000 };

@@ -2,10 +2,10 @@
  * LogSource over the embedded KQL engine: the demo workspace, a loaded log export, or tests.
  * Runs the very KQL text that would go to Log Analytics; engine errors become LogSourceErrors.
  */
-import { KqlError, runQuery, type Workspace } from '../kql';
-import type { LogSource, QueryRequest, QueryResult } from './logSource';
-import { LogSourceError } from './sourceErrors';
-import { abortedError } from './resilience/retry';
+import { KqlError, runQuery, type Workspace } from '../../kql';
+import type { LogSource, QueryRequest, QueryResult } from '../source/logSource';
+import { LogSourceError } from '../source/errors';
+import { abortedError } from '../resilience/retry';
 
 export interface EmbeddedSourceOptions {
   /** Shown on cards ("demo", a file name). Default "demo". */

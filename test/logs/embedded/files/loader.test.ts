@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runQuery, Workspace } from '../../../src/kql';
-import { parseCsv } from '../../../src/logs/files/csv';
-import { detectFormat, loadLogFile, LogFileError, parseLogText } from '../../../src/logs/files/loader';
-import { parseDateTime } from '../../../src/logs/files/infer';
-import { preludeFor } from '../../../src/schema/prelude';
+import { runQuery, Workspace } from '../../../../src/kql';
+import { parseCsv } from '../../../../src/logs/embedded/files/csv';
+import { detectFormat, loadLogFile, LogFileError, parseLogText } from '../../../../src/logs/embedded/files/loader';
+import { parseDateTime } from '../../../../src/logs/embedded/files/infer';
+import { preludeFor } from '../../../../src/schema/prelude';
 
-const fixture = (f: string) => path.join(__dirname, '../../fixtures', f);
+const fixture = (f: string) => path.join(__dirname, '../../../fixtures', f);
 const typeOf = (t: { columns: { name: string; type: string }[] }, n: string) =>
   t.columns.find((c) => c.name === n)?.type;
 

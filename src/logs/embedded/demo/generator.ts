@@ -1,6 +1,6 @@
-import type { TableInput } from '../../kql';
-import type { Cell } from '../../kql/types';
-import { physicalSchema, type SchemaId } from '../../schema/physical';
+import type { TableInput } from '../../../kql';
+import type { Cell } from '../../../kql/types';
+import { physicalSchema, type SchemaId } from '../../../schema/physical';
 import { APIS, ordinaryRequest, type DemoEvent } from './catalog';
 import { SUPPRESSED, specialEvents, type SpecialEvent } from './incident';
 import { foreignRows } from './foreign';

@@ -1,7 +1,12 @@
 import * as fs from 'node:fs';
-import { runQuery, Workspace } from '../../../src/kql';
-import type { Cell } from '../../../src/kql/types';
-import { DEMO_INCIDENT, demoEvents, generateDemoTables, type DemoEvent } from '../../../src/logs/demo/generator';
+import { runQuery, Workspace } from '../../../../src/kql';
+import type { Cell } from '../../../../src/kql/types';
+import {
+  DEMO_INCIDENT,
+  demoEvents,
+  generateDemoTables,
+  type DemoEvent,
+} from '../../../../src/logs/embedded/demo/generator';
 
 /** Every KQL block of the seed blog, verbatim (a block starts at `AzureDiagnostics` or `let`). */
 function seedQueries(): string[] {

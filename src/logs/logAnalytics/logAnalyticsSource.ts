@@ -7,10 +7,10 @@ import { LogsQueryClient, type LogsTable, type LogsQueryResult } from '@azure/mo
 import { ClientSecretCredential, DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import type { Cell, ColumnSchema, KqlType, ResultTable } from '../kql/types';
-import type { LogSource, QueryRequest, QueryResult } from './logSource';
-import { explainSourceError, type RecordedResponse } from './sourceErrors';
-import { abortedError } from './resilience/retry';
+import type { Cell, ColumnSchema, KqlType, ResultTable } from '../../kql/types';
+import type { LogSource, QueryRequest, QueryResult } from '../source/logSource';
+import { explainSourceError, type RecordedResponse } from './explain';
+import { abortedError } from '../resilience/retry';
 import {
   withCache,
   withConcurrencyLimit,
@@ -18,7 +18,7 @@ import {
   withSingleFlight,
   limiterForIdentity,
   type RetryOptions,
-} from './resilience';
+} from '../resilience';
 
 export type CredentialOption =
   'default' | { managedIdentityClientId: string } | { tenantId: string; clientId: string; clientSecret: string };

@@ -1,5 +1,5 @@
 import { CsvParser, CsvSyntaxError } from './csv';
-import type { KqlType } from '../../kql/types';
+import type { KqlType } from '../../../kql/types';
 
 /**
  * Raw tables read from an exported log before typing: column names, rows of raw values, and the

@@ -1,4 +1,4 @@
-import type { Cell, ColumnSchema } from '../../kql/types';
+import type { Cell, ColumnSchema } from '../../../kql/types';
 import { AZURE_SUBSCRIPTION, RESOURCE_GROUP, WORKSPACE_TENANT_ID } from './catalog';
 import { guid, intBetween, mulberry32, pick } from './random';
 

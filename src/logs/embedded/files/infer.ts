@@ -1,4 +1,4 @@
-import type { Cell, KqlType } from '../../kql/types';
+import type { Cell, KqlType } from '../../../kql/types';
 
 /**
  * Column typing and value conversion for exported logs: the portal's CSV writes every value as text, so
