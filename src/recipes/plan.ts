@@ -20,7 +20,7 @@ export const RECIPE_FOR: Record<Exclude<CommandKind, 'help'>, string> = {
   apis: 'apis',
 };
 
-/** The breaker recipe looks this far back from the trip (seed recipe 3: 10 minutes). */
+/** The breaker recipe looks this far back from the trip: long enough to hold the failures that tripped it. */
 export const BEFORE_TRIP_MS = 10 * 60_000;
 const AFTER_TRIP_MS = 60_000;
 

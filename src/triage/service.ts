@@ -201,7 +201,7 @@ export class TriageService {
 /**
  * Windows ending "now" end on the next whole minute, so that the same command from several people in
  * the same minute is the same KQL text: the result cache and single-flight then serve them with one
- * query (DESIGN decision 5), and the parse cache hits. A window with a fixed start ("since 14:30")
+ * query, and the parse cache hits. A window with a fixed start ("since 14:30")
  * keeps its start; a relative one ("last 15m") keeps its length.
  */
 export function alignToMinute(command: Command): Command {

@@ -49,7 +49,7 @@ describe.each(SCHEMA_IDS)('prelude for %s', (schema: SchemaId) => {
   });
 });
 
-test('the seed prelude derives BackendId from BackendUrl_s when BackendId_s is absent', () => {
+test('the azure-diagnostics-seed prelude derives BackendId from BackendUrl_s when BackendId_s is absent', () => {
   const seed = PHYSICAL_SCHEMAS['azure-diagnostics-seed'];
   const columns = seed.columns.filter((c) => c.name !== 'BackendId_s' && c.name !== 'Region_s');
   const row = columns.map((c) => {

@@ -51,7 +51,7 @@ async function failure(
   return e;
 }
 
-test('400 SyntaxError from the seed: code, the service message and a fix', async () => {
+test('400 SyntaxError as the service documents it: code, the service message and a fix', async () => {
   const e = await failure(SEED.syntaxError);
   expect([e.code, e.status, e.retryable]).toEqual(['SyntaxError', 400, false]);
   expect(e.title).toBe('Log Analytics could not parse the query');

@@ -104,7 +104,7 @@ describe('JSON formats', () => {
     ]);
   });
 
-  test('JSON array in the seed naming, values typed by suffix even when given as strings', () => {
+  test('JSON array in the AzureDiagnostics suffix naming (ApiId_s, ResponseCode_d), values typed by suffix even when given as strings', () => {
     const text = JSON.stringify([
       {
         TimeGenerated: '2026-11-23T10:00:00Z',
