@@ -189,7 +189,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then((code) => {
+  void main().then((code) => {
     process.exitCode = code;
   });
 }

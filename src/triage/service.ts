@@ -191,7 +191,9 @@ export class TriageService {
       const t = result.tables[0];
       if (!t) return undefined;
       const col = t.columns.findIndex((c) => c.name === 'ApiId');
-      return col < 0 ? undefined : t.rows.map((r) => String(r[col] ?? '')).filter((s) => s !== '');
+      return col < 0
+        ? undefined
+        : t.rows.map((r) => r[col]).filter((v): v is string => typeof v === 'string' && v !== '');
     } catch {
       return undefined;
     }
@@ -248,6 +250,7 @@ function hhmm(iso: string): string {
 
 function abortedAnswer(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the abort reason is passed on as given
     const fail = () => reject(signal.reason ?? new DOMException('The operation was aborted', 'AbortError'));
     if (signal.aborted) fail();
     else signal.addEventListener('abort', fail, { once: true });

@@ -8,7 +8,7 @@ import { preludeFor } from '../../src/schema/prelude';
 import { SCHEMA_IDS, type SchemaId } from '../../src/schema/physical';
 import { parseCommand } from '../../src/commands/parse';
 import { planQuery } from '../../src/recipes/plan';
-import { interpret, type Interpretation } from '../../src/recipes/interpret';
+import { interpret, str, type Interpretation } from '../../src/recipes/interpret';
 import type { Command } from '../../src/commands/types';
 
 const now = new Date('2026-11-23T15:00:00Z');
@@ -125,7 +125,7 @@ describe.each(SCHEMA_IDS)('demo workspace, %s schema', (schema) => {
     const legacy = pairs.rows.filter((r) => r[sigCol] !== 'backend-tls-rejected');
     expect(legacy.every((r) => r[pairs.columns.findIndex((c) => c.name === 'ApiId')] === 'legacy-api')).toBe(true);
     for (const r of pairs.rows)
-      expect(String(r[pairs.columns.findIndex((c) => c.name === 'SampleUrl')])).not.toMatch(SECRET);
+      expect(str(r[pairs.columns.findIndex((c) => c.name === 'SampleUrl')])).not.toMatch(SECRET);
   });
 
   it('401s on orders-api: breakdown by message and the product-scoping callers', () => {

@@ -192,6 +192,7 @@ describe('injection: parameter values can only ever be data', () => {
     ws.addTable({ name: 'One', columns: [{ name: 'x', type: 'long' }], rows: [[1]] });
     fc.assert(
       fc.property(
+        // eslint-disable-next-line no-control-regex -- control characters are exactly what is filtered out
         fc.string({ unit: 'grapheme', maxLength: 30 }).filter((s) => !/[\u0000-\u001f\u007f\u2028\u2029]/.test(s)),
         (s) => {
           const res = runQuery(ws, `One | extend v = ${kqlString(s)} | project v`, { now });

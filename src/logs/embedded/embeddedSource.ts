@@ -26,15 +26,18 @@ export class EmbeddedSource implements LogSource {
     this.now = opts.now ?? (() => new Date());
   }
 
-  async query(request: QueryRequest): Promise<QueryResult> {
+  query(request: QueryRequest): Promise<QueryResult> {
     // The engine is synchronous and cannot be interrupted, so cancellation is honoured before it starts.
-    if (request.signal?.aborted) throw abortedError();
+    if (request.signal?.aborted) return Promise.reject(abortedError());
     const started = performance.now();
     try {
       const out = runQuery(this.workspace, request.kql, { now: this.now() });
-      return { tables: out.tables, stats: { elapsedMs: performance.now() - started, rowsExamined: out.rowsExamined } };
+      return Promise.resolve({
+        tables: out.tables,
+        stats: { elapsedMs: performance.now() - started, rowsExamined: out.rowsExamined },
+      });
     } catch (err) {
-      throw explainEngineError(err, this.info.workspace);
+      return Promise.reject(explainEngineError(err, this.info.workspace));
     }
   }
 }

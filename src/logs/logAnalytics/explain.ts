@@ -81,7 +81,11 @@ function readBody(body: unknown, facts: Facts): void {
     const codes = Array.isArray(rec.error_codes)
       ? rec.error_codes.filter((c): c is number => typeof c === 'number')
       : [];
-    facts.grant = { error: rec.error, description: String(rec.error_description ?? ''), codes };
+    facts.grant = {
+      error: rec.error,
+      description: typeof rec.error_description === 'string' ? rec.error_description : '',
+      codes,
+    };
   } else if (asRecord(rec.error)?.code) {
     facts.api = rec.error as OneApiError;
   }
@@ -103,7 +107,7 @@ function gather(err: unknown, ctx: ExplainContext): Facts {
   if (!facts.grant && idResp && typeof idResp.error === 'string') {
     facts.grant = {
       error: idResp.error,
-      description: String(idResp.errorDescription ?? ''),
+      description: typeof idResp.errorDescription === 'string' ? idResp.errorDescription : '',
       codes: Array.isArray(idResp.errorCodes) ? (idResp.errorCodes as number[]) : [],
     };
   }

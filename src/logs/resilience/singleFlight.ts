@@ -71,6 +71,7 @@ function join(flight: Flight, signal: AbortSignal | undefined, forget: () => voi
         signal?.removeEventListener('abort', onAbort);
         if (settled) return;
         settled = true;
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on exactly as the source rejected
         reject(e);
       },
     );

@@ -93,8 +93,9 @@ test('the token is requested for the endpoint scope (the SDK ignores `audience`)
 describe('retry (counts requests; waits are recorded, not slept)', () => {
   function retrying(extra: Partial<LogAnalyticsSourceOptions> = {}) {
     const waits: number[] = [];
-    const sleep = async (ms: number) => {
+    const sleep = (ms: number) => {
       waits.push(ms);
+      return Promise.resolve();
     };
     const src = buildLogAnalyticsSource(opts({ cacheTtlMs: 0, retry: { sleep, random: () => 0.5 }, ...extra }));
     return { src, waits };

@@ -8,9 +8,10 @@ function harness(random = () => 1) {
   const opts = {
     random,
     now: () => clock,
-    sleep: async (ms: number) => {
+    sleep: (ms: number) => {
       waits.push(ms);
       clock += ms;
+      return Promise.resolve();
     },
   };
   return { waits, opts };

@@ -52,6 +52,8 @@ const query = (name: QueryName): string => queries.get(name)!;
 let ws: Workspace;
 let events: DemoEvent[];
 const run = (q: string) => runQuery(ws, q, { now }).tables[0];
+/** A grouping key that tells null, "" and 0 apart, for events and result rows alike. */
+const key = (...values: Cell[]): string => JSON.stringify(values);
 const seedBackendUrl = (e: DemoEvent) => (e.backendId ? e.backendBase : '');
 
 beforeAll(() => {
@@ -118,10 +120,10 @@ test('recipe 2 (401s by reason) matches the generated 401s, subscription-not-fou
   const t = run(query('401-by-reason'));
   const expected = new Map<string, number>();
   for (const e of events.filter((x) => x.responseCode === 401)) {
-    const k = `${e.lastErrorReason}|${e.lastErrorMessage}`;
+    const k = key(e.lastErrorReason, e.lastErrorMessage);
     expected.set(k, (expected.get(k) ?? 0) + 1);
   }
-  expect(new Map(t.rows.map((r) => [`${r[0]}|${r[1]}`, r[2]]))).toEqual(expected);
+  expect(new Map(t.rows.map((r) => [key(r[0], r[1]), r[2]]))).toEqual(expected);
   expect(t.rows[0]).toEqual([
     'SubscriptionKeyInvalid',
     DEMO_INCIDENT.messages.subscriptionNotFound,
@@ -172,10 +174,10 @@ test('breaker correlation (trip time and backend substituted in the let statemen
   const expected = new Map<string, number>();
   for (const e of events) {
     if (!seedBackendUrl(e).endsWith(DEMO_INCIDENT.breaker.backend) || e.time < lo || e.time > hi) continue;
-    const k = `${Math.floor(e.time / 30_000) * 30_000}|${e.responseCode}|${e.backendResponseCode}`;
+    const k = key(new Date(Math.floor(e.time / 30_000) * 30_000), e.responseCode, e.backendResponseCode);
     expected.set(k, (expected.get(k) ?? 0) + 1);
   }
-  expect(new Map(t.rows.map((r) => [`${(r[0] as Date).getTime()}|${r[1]}|${r[2]}`, r[3]]))).toEqual(expected);
+  expect(new Map(t.rows.map((r) => [key(r[0], r[1], r[2]), r[3]]))).toEqual(expected);
   const times = t.rows.map((r) => (r[0] as Date).getTime());
   expect(times).toEqual([...times].sort((a, b) => a - b));
   const sum = (f: (r: Cell[]) => boolean) => t.rows.filter(f).reduce((s, r) => s + (r[3] as number), 0);
@@ -195,10 +197,10 @@ test('recipe 4 (triage, last 15 minutes) puts the TLS rejection first', () => {
   const expected = new Map<string, number>();
   for (const e of events) {
     if (e.time <= now.getTime() - 15 * 60_000 || e.responseCode < 400) continue;
-    const k = `${e.responseCode}|${e.lastErrorReason}|${e.lastErrorSource}`;
+    const k = key(e.responseCode, e.lastErrorReason, e.lastErrorSource);
     expected.set(k, (expected.get(k) ?? 0) + 1);
   }
-  expect(new Map(t.rows.map((r) => [`${r[0]}|${r[1]}|${r[2]}`, r[3]]))).toEqual(expected);
+  expect(new Map(t.rows.map((r) => [key(r[0], r[1], r[2]), r[3]]))).toEqual(expected);
   expect(t.rows[0].slice(0, 3)).toEqual([500, 'BackendConnectionFailure', 'forward-request']);
   expect(t.rows[0][3]).toBeGreaterThanOrEqual(DEMO_INCIDENT.tls.count);
   expect(t.rows[1].slice(0, 3)).toEqual([503, 'BackendUnavailable', 'forward-request']);
