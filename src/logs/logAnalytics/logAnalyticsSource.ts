@@ -14,7 +14,8 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Cell, ColumnSchema, KqlType, ResultTable } from '../../kql/types';
 import type { LogSource, QueryRequest, QueryResult } from '../source/logSource';
-import { explainSourceError, type RecordedResponse } from './explain';
+import { explainSourceError } from './explain';
+import type { RecordedResponse } from './errorFacts';
 import { abortedError } from '../resilience/retry';
 import {
   withCache,

@@ -5,7 +5,8 @@
 import { RestError } from '@azure/core-rest-pipeline';
 import { AggregateAuthenticationError, CredentialUnavailableError } from '@azure/identity';
 import { LogSourceError } from '../../../src/logs/source/errors';
-import { explainSourceError, scrub } from '../../../src/logs/logAnalytics/explain';
+import { explainSourceError } from '../../../src/logs/logAnalytics/explain';
+import { scrub } from '../../../src/logs/logAnalytics/errorFacts';
 
 const ctx = { workspace: 'ws-guid', identity: 'managed identity mi-1' };
 const rest = (message: string, code: string) => new RestError(message, { code });

@@ -1,5 +1,5 @@
 import { withRetry, isRetryableCode } from '../../../src/logs/resilience';
-import { parseRetryAfter } from '../../../src/logs/logAnalytics/explain';
+import { parseRetryAfter } from '../../../src/logs/logAnalytics/errorFacts';
 import { ScriptedSource, err, rowsResult, window } from './scriptedSource';
 
 function harness(random = () => 1) {
