@@ -65,7 +65,7 @@ type Fail = (field: string, problem: string) => never;
 
 const isField = (name: string): name is Field => (FIELDS as readonly string[]).includes(name);
 
-/** Splits the leading comment block from the KQL: header lines (without `//`) and the index of the first KQL line. */
+/** Splits the comment block at the top from the KQL: header lines (without `//`) and the index of the first KQL line. */
 export function splitHeader(lines: readonly string[]): { header: string[]; bodyStart: number } {
   const header: string[] = [];
   let i = 0;
