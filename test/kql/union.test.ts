@@ -1,6 +1,6 @@
 import { KqlError, runQuery, Workspace } from '../../src/kql';
-import type { LogSource } from '../../src/logs/logSource';
-import { generateDemoTables } from '../../src/logs/demo/generator';
+import type { LogSource } from '../../src/logs/source/logSource';
+import { generateDemoTables } from '../../src/logs/embedded/demo/generator';
 import { probeQuery, probeSchema } from '../../src/schema/probe';
 import type { SchemaId } from '../../src/schema/physical';
 import { cols, NOW, warmParser, workspace } from './helpers';
