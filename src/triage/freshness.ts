@@ -4,7 +4,7 @@
  * The figure changes slowly, so it is cached per workspace rather than costing every command a round trip.
  */
 import type { Freshness } from '../answer';
-import type { LogSource } from '../logs/logSource';
+import type { LogSource } from '../logs/source/logSource';
 import type { Cell } from '../kql/types';
 import { SharedWork } from '../sharedWork';
 

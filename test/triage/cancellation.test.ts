@@ -3,7 +3,7 @@
  * signal too, so nothing keeps running (or holding a query slot) after the user was told it was cancelled.
  * Probes and freshness queries shared by several commands stop only when every one of them is cancelled.
  */
-import type { LogSource, QueryRequest, QueryResult } from '../../src/logs/logSource';
+import type { LogSource, QueryRequest, QueryResult } from '../../src/logs/source/logSource';
 import { TriageService } from '../../src/triage';
 
 const NOW = new Date('2026-11-23T14:30:00Z');
