@@ -3,6 +3,7 @@
  * raw response body (the SDK drops fields such as innererror.line), an Entra ID token error, or a Node
  * network error. explain.ts turns these facts into advice.
  */
+import { redactSecrets } from '../../redact';
 
 /** What the HTTP layer saw for the failed call (recorded by a pipeline policy, see logAnalyticsSource). */
 export interface RecordedResponse {
@@ -20,14 +21,6 @@ export interface ExplainContext {
   response?: RecordedResponse;
   /** The bot's own answer time limit, for explaining a cancellation. */
   timeoutSeconds?: number;
-}
-
-const JWT = /eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g;
-const SECRET_PARAM = /\b(bearer\s+|access_token=|client_secret=|refresh_token=|code=|sig=|key=|token=)[^\s&"',]+/gi;
-
-/** Removes tokens and secrets from service text before it reaches a card or a log. */
-export function scrub(text: string): string {
-  return text.replace(JWT, '[redacted token]').replace(SECRET_PARAM, (_m, p: string) => `${p}[redacted]`);
 }
 
 export interface OneApiError {
@@ -140,5 +133,5 @@ export function innerDetail(api: OneApiError | undefined): {
     if (typeof node.pos === 'number') pos = node.pos;
     node = node.innererror;
   }
-  return { text: scrub(text), line, pos, code };
+  return { text: redactSecrets(text), line, pos, code };
 }

@@ -4,7 +4,8 @@
  * and TLS faults, and cancellation. Anything a source throws ends up here as one LogSourceError.
  */
 import { LogSourceError, type LogSourceErrorInit } from '../source/errors';
-import { gather, innerDetail, scrub, type ExplainContext, type Facts } from './errorFacts';
+import { redactSecrets, truncate } from '../../redact';
+import { gather, innerDetail, type ExplainContext, type Facts } from './errorFacts';
 
 const TLS_CODES =
   /^(CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_|ERR_TLS_|ERR_SSL_|ERR_OSSL_)/;
@@ -37,7 +38,7 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
   const who = ctx.identity;
   const api = f.api;
   const apiCode = api?.code;
-  const apiMsg = scrub(api?.message ?? '');
+  const apiMsg = redactSecrets(api?.message ?? '');
 
   if (f.name === 'AbortError' || f.errCode === 'ABORT_ERR') {
     return {
@@ -55,7 +56,8 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
       retryable: false,
       title: 'The bot has no Azure credential',
       what: `No credential could sign in as ${who}.`,
-      cause: scrub(f.message).slice(0, 400) || 'None of the configured sign-in methods is available on this host.',
+      cause:
+        truncate(redactSecrets(f.message), 400) || 'None of the configured sign-in methods is available on this host.',
       fix: [
         "On Azure, enable a managed identity on the bot's host and set AZURE_CLIENT_ID if it is user-assigned.",
         'Elsewhere, set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for an app registration, or run `az login` for local use.',
@@ -162,7 +164,7 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
         status: s,
         retryable: false,
         title: "The bot's app is not authorized on this workspace",
-        what: scrub(innerDetail(api).text || apiMsg),
+        what: redactSecrets(innerDetail(api).text || apiMsg),
         cause: `The service principal ${who} has no role on ${ws} (or the workspace only accepts resource-context access).`,
         fix: [
           `Grant Log Analytics Reader (or Monitoring Reader) to ${who} on workspace ${ws}, or on the APIM resource and set APIM_RESOURCE_ID to query in resource context.`,
@@ -276,7 +278,7 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
       status: s,
       retryable: false,
       title: `Log Analytics refused the request (HTTP ${s})`,
-      what: apiMsg || scrub(f.message),
+      what: apiMsg || redactSecrets(f.message),
       cause: 'An error the bot has no specific explanation for.',
       fix: ["Check the bot's Log Analytics settings; the service message above says what it objected to."],
     };
@@ -287,7 +289,7 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
       code: 'TlsError',
       retryable: false,
       title: 'The bot does not trust the Log Analytics certificate',
-      what: `${code ? `${code}: ` : ''}${scrub(f.message)}`,
+      what: `${code ? `${code}: ` : ''}${redactSecrets(f.message)}`,
       cause:
         'Something between the bot and Azure presents a certificate the bot does not trust (a TLS-inspecting proxy, or a wrong endpoint).',
       fix: [
@@ -301,7 +303,7 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
       code: 'EndpointNotFound',
       retryable: false,
       title: 'The Log Analytics endpoint does not resolve',
-      what: scrub(f.message),
+      what: redactSecrets(f.message),
       cause: 'DNS has no address for the endpoint host: a typo in LOG_ANALYTICS_ENDPOINT or no DNS from the bot host.',
       fix: ['Check LOG_ANALYTICS_ENDPOINT (default https://api.loganalytics.io/v1) and that the host can resolve it.'],
     };
@@ -311,7 +313,7 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
       code: 'NetworkError',
       retryable: true,
       title: 'The bot could not reach Log Analytics',
-      what: `${code ? `${code}: ` : ''}${scrub(f.message)}`,
+      what: `${code ? `${code}: ` : ''}${redactSecrets(f.message)}`,
       cause: 'The connection failed or dropped (firewall, proxy, outbound rules or a transient network fault).',
       fix: [
         'Run the command again; if it keeps failing, check outbound HTTPS (443) from the bot host to the Log Analytics endpoint.',
@@ -322,7 +324,7 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
     code: 'UnexpectedError',
     retryable: false,
     title: 'The log query failed unexpectedly',
-    what: scrub(f.message).slice(0, 400),
+    what: truncate(redactSecrets(f.message), 400),
     cause: 'An error the bot does not recognise.',
     fix: ['Run the command again; if it persists, report it with the time and command shown on this card.'],
   };
@@ -334,7 +336,7 @@ function explainGrant(
   who: string,
   status?: number,
 ): LogSourceErrorInit {
-  const desc = scrub(g.description).slice(0, 400);
+  const desc = truncate(redactSecrets(g.description), 400);
   const has = (c: number) => g.codes.includes(c) || new RegExp(`AADSTS${c}\\b`).test(desc);
   const base = { status, retryable: false as const };
   if (has(7000215) || has(7000222)) {

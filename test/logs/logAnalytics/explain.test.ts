@@ -6,7 +6,6 @@ import { RestError } from '@azure/core-rest-pipeline';
 import { AggregateAuthenticationError, CredentialUnavailableError } from '@azure/identity';
 import { LogSourceError } from '../../../src/logs/source/errors';
 import { explainSourceError } from '../../../src/logs/logAnalytics/explain';
-import { scrub } from '../../../src/logs/logAnalytics/errorFacts';
 
 const ctx = { workspace: 'ws-guid', identity: 'managed identity mi-1' };
 const rest = (message: string, code: string) => new RestError(message, { code });
@@ -54,16 +53,6 @@ test('a LogSourceError passes through unchanged; unknown errors are UnexpectedEr
   expect(Object.keys(u)).not.toContain('inner');
 });
 
-test('scrub removes JWTs, bearer tokens and secret parameters', () => {
-  const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl';
-  expect(scrub(`token ${jwt} rejected`)).toBe('token [redacted token] rejected');
-  expect(scrub('Authorization: Bearer abc.def')).toBe('Authorization: Bearer [redacted]');
-  expect(scrub('https://x/y?subscription-key=0123456789abcdef&sig=AbC%3D&code=zz')).toBe(
-    'https://x/y?subscription-key=[redacted]&sig=[redacted]&code=[redacted]',
-  );
-  expect(scrub('client_secret=s3cr3t&x=1')).toBe('client_secret=[redacted]&x=1');
-});
-
 test('service text carrying a token is scrubbed before it reaches the explanation', () => {
   const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl';
   const body = JSON.stringify({
@@ -71,5 +60,19 @@ test('service text carrying a token is scrubbed before it reaches the explanatio
   });
   const e = explainSourceError(new RestError('x', { statusCode: 403 }), { ...ctx, response: { status: 403, body } });
   expect(e.code).toBe('InvalidAuthenticationToken');
-  expect(e.what).toBe('The access token [redacted token] is invalid.');
+  expect(e.what).toBe('The access token [REDACTED] is invalid.');
+});
+
+test('a long no-credential cause is cut at a word, not mid-word, and secrets in it are redacted', () => {
+  const words = 'ManagedIdentityCredential: the endpoint did not answer with a token for this resource. ';
+  const message = `${words.repeat(8)}refresh_token=0.AXoAsecret subscription_key=feedface x-functions-key: fnKEY9`;
+  const e = explainSourceError(new CredentialUnavailableError(message), ctx);
+  expect(e.cause.length).toBeLessThanOrEqual(400);
+  expect(e.cause.endsWith('…')).toBe(true);
+  const kept = e.cause.slice(0, -1);
+  // What is kept is whole words of the original, and the cut falls where a word ended.
+  expect(message.startsWith(kept)).toBe(true);
+  expect(message[kept.length]).toBe(' ');
+  const unexpected = explainSourceError(new Error(message.slice(600)), ctx);
+  for (const secret of ['0.AXoAsecret', 'feedface', 'fnKEY9']) expect(unexpected.what).not.toContain(secret);
 });
