@@ -9,15 +9,13 @@ import { createServer } from '../../src/server';
 import { cardBytes, cardToText, CARD_BUDGET_BYTES } from '../../src/cards';
 import { silentLogger, type Logger } from '../../src/bot/ports';
 import { kqlHash } from '../../src/bot/audit';
-import { openAccessPolicy } from '../../src/bot/access';
-import { RateLimiter } from '../../src/bot/rateLimit';
 import type { TriageHub } from '../../src/triage';
 import { cardOf } from '../support/connector/captureConnector';
 import { CHANNEL_THREAD, cardAction, post, teamsMessage } from '../support/connector/teamsActivity';
 import type { LaService } from '../support/laService/server';
 import { SEED } from '../support/laService/seedErrors';
 import { validateCard } from '../cards/validateCard';
-import { closeAll, flatConfig, ran, signed, startBot, stopBot, type Bot } from './support/harness';
+import { botConfig, closeAll, ran, signed, startBot, stopBot, type Bot } from './support/harness';
 import {
   embeddedTriage,
   IDENTITY,
@@ -420,7 +418,7 @@ describe('card actions (adaptiveCard/action invokes)', () => {
 
 describe('guards: access, rate limits, input length', () => {
   test('a tenant outside the allow-list is refused politely and nothing runs', async () => {
-    const bot = await startBot(hub, { guards: { access: openAccessPolicy({ allowedTenants: ['other-tenant'] }) } });
+    const bot = await startBot(hub, { env: { ALLOWED_TENANTS: 'other-tenant' } });
     await post(bot.url, teamsMessage('triage last 15m', bot.connector.serviceUrl));
     expect(bot.connector.sent).toHaveLength(1);
     expect(bot.connector.sent[0].body.text).toMatch(/^Sorry, I can't run that here\..*ALLOWED_TENANTS/);
@@ -430,7 +428,7 @@ describe('guards: access, rate limits, input length', () => {
   });
 
   test('a user over the per-minute budget is told when to retry; help still works', async () => {
-    const bot = await startBot(hub, { guards: { rateLimiter: new RateLimiter({ perUserPerMinute: 1 }) } });
+    const bot = await startBot(hub, { env: { RATE_LIMIT_USER_PER_MINUTE: '1' } });
     const { connector, app, url } = bot;
     await post(url, teamsMessage('triage last 15m', connector.serviceUrl));
     await app.bot.idle();
@@ -445,7 +443,7 @@ describe('guards: access, rate limits, input length', () => {
   });
 
   test('an over-long message is refused with the limit and an example', async () => {
-    const bot = await startBot(hub, { guards: { maxCommandLength: 50 } });
+    const bot = await startBot(hub, { env: { MAX_COMMAND_LENGTH: '50' } });
     await post(bot.url, teamsMessage('triage last 15m ' + 'x'.repeat(100), bot.connector.serviceUrl));
     expect(String(bot.connector.sent[0].body.text)).toMatch(/commands are at most 50.*triage last 15m/);
     await bot.app.bot.idle();
@@ -459,11 +457,9 @@ describe('authentication and health', () => {
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => {});
     try {
       const bot = await startBot(hub, {
-        config: {
-          port: 0,
-          nodeEnv: 'test',
-          microsoftAppId: '11111111-2222-3333-4444-555555555555',
-          microsoftAppPassword: 'not-a-real-secret',
+        env: {
+          MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
+          MicrosoftAppPassword: 'not-a-real-secret',
         },
       });
       const activity = teamsMessage('triage last 15m', bot.connector.serviceUrl);
@@ -479,7 +475,7 @@ describe('authentication and health', () => {
   });
 
   test('/healthz reports status, version, log source and uptime', async () => {
-    const { url } = await startBot(hub, { sourceKind: hub.source.info.kind });
+    const { url } = await startBot(hub);
     const res = await fetch(url.replace('/api/messages', '/healthz'));
     const body = (await res.json()) as Record<string, unknown>;
     expect(res.status).toBe(200);
@@ -495,13 +491,15 @@ describe('authentication and health', () => {
 
   test('unauthenticated mode says so loudly in the log', () => {
     const warnings: string[] = [];
-    createServer({ config: flatConfig, triage: hub, logger: { ...silentLogger, warn: (m) => warnings.push(m) } });
+    createServer({ config: botConfig(), triage: hub, logger: { ...silentLogger, warn: (m) => warnings.push(m) } });
     expect(warnings.join('\n')).toMatch(/AUTHENTICATION DISABLED/);
   });
 
   test('production without MicrosoftAppId refuses to start with a clear message', () => {
-    expect(() =>
-      createServer({ config: { port: 0, nodeEnv: 'production' }, triage: hub, logger: silentLogger }),
-    ).toThrow(/Refusing to start: NODE_ENV=production but MicrosoftAppId is not set/);
+    // loadConfig already refuses this; the server checks again for settings built any other way.
+    const config = { ...botConfig(), nodeEnv: 'production', production: true };
+    expect(() => createServer({ config, triage: hub, logger: silentLogger })).toThrow(
+      /Refusing to start: NODE_ENV=production but MicrosoftAppId is not set/,
+    );
   });
 });

@@ -16,8 +16,7 @@ import { CHANNEL_THREAD, post, teamsMessage } from '../support/connector/teamsAc
 jest.setTimeout(120_000);
 
 const NOW = new Date('2026-11-23T14:33:00Z');
-const config = loadConfig({ DEMO_HOURS: '2' });
-const triage = createTriage(config, { now: NOW }).triage;
+const triage = createTriage(loadConfig({ DEMO_HOURS: '2' }), { now: NOW }).triage;
 let stateDir: string;
 let connector: CaptureConnector;
 
@@ -31,7 +30,8 @@ afterAll(async () => {
 });
 
 async function start(pinClock?: () => number): Promise<{ app: RunningServer; url: string }> {
-  const app = createServer({ config, triage, logger: silentLogger, now: () => NOW, stateDir, pinClock });
+  const config = loadConfig({ DEMO_HOURS: '2', STATE_DIR: stateDir });
+  const app = createServer({ config, triage, logger: silentLogger, now: () => NOW, pinClock });
   const { port } = await app.listen(0, '127.0.0.1');
   return { app, url: `http://127.0.0.1:${port}/api/messages` };
 }

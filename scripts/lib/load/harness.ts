@@ -146,7 +146,7 @@ export async function startBot(o: HarnessOptions): Promise<BotUnderLoad> {
   } else {
     triage = createTriage(config).triage;
   }
-  const app = createServer({ config, triage, logger, sourceKind: o.source === 'la' ? 'log-analytics' : 'embedded' });
+  const app = createServer({ config, triage, logger });
   const { port } = await app.listen(0, '127.0.0.1');
   const fault = faultFor(o.mode);
   return {

@@ -1,9 +1,9 @@
 /**
- * Keeps pinned cards current (issue 6): each pin re-runs its command on a timer and replaces the card
+ * Keeps pinned cards current: each pin re-runs its command on a timer and replaces the card
  * in place. Timers are per pin, unref'd, never overlapping for one pin, jittered so pins made together
  * do not fire together, and refreshes share a small concurrency budget (Log Analytics allows 5
  * concurrent queries per user; Teams ~7 sends/s per conversation). State lives in botbuilder Storage so
- * a restarted bot resumes its pins (DESIGN decision 8).
+ * a restarted bot resumes its pins (files by default, Azure Blob when several instances share them).
  */
 import type { ConversationReference, Storage } from 'botbuilder';
 import { redactSecrets } from '../../cards/sanitize';
