@@ -177,7 +177,7 @@ const envSchema = settingsShape.superRefine((env, ctx) => {
   }
 });
 
-export type SchemaId = (typeof SCHEMA_IDS)[number];
+type SchemaId = (typeof SCHEMA_IDS)[number];
 
 export type LogSourceConfig =
   | { kind: 'embedded'; file?: string; fileTable?: string; demoSchema: SchemaId; demoSeed: number; demoHours: number }

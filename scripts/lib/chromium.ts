@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Flags for a quiet, offline, reproducible browser (no GPU, no background updates or sync). */
-export const CHROMIUM_FLAGS = [
+const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -25,7 +25,7 @@ const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/
 export class ChromiumMissingError extends Error {}
 
 /** CHROMIUM_PATH, else the first installed system browser. */
-export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
+function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
   const wanted = env.CHROMIUM_PATH;
   if (wanted) {
     if (!fs.existsSync(wanted)) throw new ChromiumMissingError(`CHROMIUM_PATH=${wanted} does not exist.`);
@@ -103,7 +103,7 @@ export const TEAMS_HOST_CONFIG = {
 };
 
 /** Teams draws bot cards at most about 560 px wide in a channel on desktop. */
-export const CARD_WIDTH = 560;
+const CARD_WIDTH = 560;
 
 /** Buttons and frame roughly as Teams draws them; the renderer itself styles everything else inline. */
 const PAGE_CSS = `

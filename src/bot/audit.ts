@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { redactSecrets } from '../signatures/redact';
 import type { ConversationType, TeamsContext } from './teamsContext';
 
-export type AuditEvent = 'command' | 'action' | 'refused' | 'rate-limited';
-export type AuditOutcome =
+type AuditEvent = 'command' | 'action' | 'refused' | 'rate-limited';
+type AuditOutcome =
   'answer' | 'help' | 'error' | 'refused' | 'rate-limited' | 'parse-error' | 'timeout' | 'pinned';
 
 export interface AuditRecord {
@@ -57,7 +57,7 @@ export interface AuditLogOptions {
 const BEARER = /\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
 const KEYLIKE = /\b[A-Fa-f0-9]{32,}\b|\b(?=[A-Za-z0-9+_-]*\d)(?=[A-Za-z0-9+_-]*[A-Za-z])[A-Za-z0-9+_-]{40,}={0,2}/g;
 
-export function defaultRedactor(text: string): string {
+function defaultRedactor(text: string): string {
   return redactSecrets(text).replace(BEARER, '$1[redacted]').replace(KEYLIKE, '[redacted]');
 }
 

@@ -5,7 +5,7 @@
 import type { Answer, ErrorAnswer, HelpAnswer } from '../answer';
 import type { Command, ParseOutcome } from '../commands/types';
 
-export interface TriageRunContext {
+interface TriageRunContext {
   /** Display name of the person who asked; shown on the card footer and in the audit log. */
   requestedBy?: string;
   /** The workspace the access policy granted (WORKSPACE_MAP); the triage hub routes to its source. */

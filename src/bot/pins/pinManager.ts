@@ -54,7 +54,7 @@ interface Slot {
 const slotKey = (conversationId: string, activityId: string) => `${conversationId}\u0000${activityId}`;
 
 /** HTTP status of a connector error (botframework-connector RestError and friends). */
-export function statusOf(err: unknown): number | undefined {
+function statusOf(err: unknown): number | undefined {
   const e = err as { statusCode?: unknown; status?: unknown; response?: { status?: unknown } } | undefined;
   const s = e?.statusCode ?? e?.status ?? e?.response?.status;
   return typeof s === 'number' ? s : undefined;

@@ -1,7 +1,7 @@
 /** Teams-shaped activities as Azure Bot Service posts them to /api/messages, and a tiny HTTP client. */
 
 export const BOT = { id: '28:bot-app-id', name: 'APIM Triage' };
-export const USER = { id: '29:user-ada', name: 'Ada Lovelace', aadObjectId: '00000000-0000-0000-0000-0000000000ad' };
+const USER = { id: '29:user-ada', name: 'Ada Lovelace', aadObjectId: '00000000-0000-0000-0000-0000000000ad' };
 export const CHANNEL_THREAD = '19:abc@thread.tacv2;messageid=123';
 
 let seq = 1000;

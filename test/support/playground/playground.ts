@@ -70,7 +70,7 @@ export async function getJson(url: string, timeoutMs = 5000): Promise<{ status: 
   return { status: res.status, body };
 }
 
-export async function postJson(
+async function postJson(
   url: string,
   payload: unknown,
   timeoutMs = 10_000,
