@@ -4,7 +4,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import * as restify from 'restify';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import { TriageBot, describe, type TriageBotOptions } from './bot/triageBot';
@@ -14,7 +13,9 @@ import { adapterDeliver, PinManager, pinRender } from './bot/pins';
 import { createStorage, describeStorage } from './bot/state';
 import { RateLimiter } from './bot/rateLimit';
 import { jsonLogger, type Logger, type Triage } from './bot/ports';
-import type { AppConfig } from './config';
+import { loadConfig, loadDotEnv, type AppConfig } from './config';
+import { createTriage } from './triage';
+import { preloadParser } from './kql';
 
 export interface CreateServerOptions {
   /** Every setting, as loadConfig reads it from the environment. */
@@ -44,7 +45,7 @@ export interface RunningServer {
    * Graceful stop: refuse new turns (503), let answers in flight land for up to `graceMs` (default 20 s),
    * cancel the rest with a "restarted" card, then close the listener. Bounded in time.
    */
-  close(graceMs?: number): Promise<void>;
+  close: (graceMs?: number) => Promise<void>;
 }
 
 export class StartupError extends Error {}
@@ -208,11 +209,8 @@ export async function main(
 ): Promise<RunningServer | number> {
   const stderrLogger = jsonLogger(process.stderr);
   try {
-    // Loaded lazily so tests can build a server around any Triage without the engine and data modules.
-    const { loadConfig, loadDotEnv } = require('./config') as typeof import('./config');
     if (env === process.env) loadDotEnv();
     const config = loadConfig(env);
-    const { createTriage } = require('./triage') as typeof import('./triage');
     const { triage, description } = createTriage(config);
     // The demo's clock stops where its traffic ends, so "last 15m" keeps finding the incident.
     const app = createServer({ config, triage, logger, now: () => triage.clock() });
@@ -227,7 +225,6 @@ export async function main(
     });
     if (config.logs.kind === 'embedded') {
       // The Kusto parser takes a second or two to start: pay it now rather than on the first user's command.
-      const { preloadParser } = require('./kql') as typeof import('./kql');
       setImmediate(() => preloadParser());
     }
     const closeServer = app.close;

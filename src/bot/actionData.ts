@@ -16,8 +16,7 @@ export interface ActionData {
 
 export type SignedAction = ActionData & { kid: string; sig: string };
 
-type VerifyFailure =
-  'not-an-object' | 'missing-signature' | 'malformed' | 'too-large' | 'stale-key' | 'bad-signature';
+type VerifyFailure = 'not-an-object' | 'missing-signature' | 'malformed' | 'too-large' | 'stale-key' | 'bad-signature';
 
 export type VerifyResult = { ok: true; data: ActionData } | { ok: false; code: VerifyFailure; reason: string };
 

@@ -8,8 +8,7 @@ import { redactSecrets } from '../signatures/redact';
 import type { ConversationType, TeamsContext } from './teamsContext';
 
 type AuditEvent = 'command' | 'action' | 'refused' | 'rate-limited';
-type AuditOutcome =
-  'answer' | 'help' | 'error' | 'refused' | 'rate-limited' | 'parse-error' | 'timeout' | 'pinned';
+type AuditOutcome = 'answer' | 'help' | 'error' | 'refused' | 'rate-limited' | 'parse-error' | 'timeout' | 'pinned';
 
 export interface AuditRecord {
   ts: string;
@@ -65,7 +64,7 @@ export function kqlHash(kql: string): string {
   return createHash('sha256').update(kql, 'utf8').digest('hex').slice(0, 16);
 }
 
-const ID_SAFE = /^[A-Za-z0-9:@._;=\-]{1,200}$/;
+const ID_SAFE = /^[A-Za-z0-9:@._;=-]{1,200}$/;
 
 export class AuditLog {
   private readonly sink: AuditSink;
@@ -130,7 +129,7 @@ export class AuditLog {
   private text(v: string | undefined, max: number): string | undefined {
     if (v === undefined) return undefined;
     // Redact before capping, so a cut can never leave the front half of a secret unredacted.
-    let s = this.redact(v).replace(/[\u0000-\u001f\u007f]/g, ' ');
+    let s = this.redact(v).replace(/\p{Cc}/gu, ' ');
     if (s.length > max) s = s.slice(0, Math.max(0, max - 1)) + '…';
     return s;
   }

@@ -102,7 +102,7 @@ export class Capture {
       const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
       let body: { type?: string; text?: string; attachments?: { content?: CardJson }[] } = {};
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as typeof body;
       } catch {
         /* counted as unmatched below */
       }

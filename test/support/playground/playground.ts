@@ -70,11 +70,7 @@ export async function getJson(url: string, timeoutMs = 5000): Promise<{ status: 
   return { status: res.status, body };
 }
 
-async function postJson(
-  url: string,
-  payload: unknown,
-  timeoutMs = 10_000,
-): Promise<{ status: number; body: unknown }> {
+async function postJson(url: string, payload: unknown, timeoutMs = 10_000): Promise<{ status: number; body: unknown }> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
