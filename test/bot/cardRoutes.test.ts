@@ -8,7 +8,7 @@ import { kqlHash } from '../../src/bot/audit';
 import { ACTION_VERBS, type ActionVerb } from '../../src/bot/activity';
 import type { TriageHub } from '../../src/triage';
 import { cardOf, type CapturedCall } from '../support/connector/captureConnector';
-import { cardAction, post, teamsMessage } from '../support/connector/teamsActivity';
+import { cardAction, invokeReply, post, teamsMessage } from '../support/connector/teamsActivity';
 import { ran, signed, startBot, stopBot, type Bot } from './support/harness';
 import { embeddedTriage } from './support/realTriage';
 
@@ -103,10 +103,7 @@ const effects: Record<ActionVerb, (entry: Entry) => Promise<void>> = {
     expect(res.status).toBe(200);
     await bot.app.bot.idle();
     // The invoke answers with the card; Action.Submit has no response, so the card is a new message.
-    const card =
-      entry === 'invoke'
-        ? (JSON.parse(res.body) as { value: Record<string, unknown> }).value
-        : cardOf(postedCards(bot, since)[0])!;
+    const card = entry === 'invoke' ? invokeReply(res).value : cardOf(postedCards(bot, since)[0])!;
     expect(cardToText(card)).toContain('KQL for "triage last 15m"');
     // The query shown is the one the audit log recorded for the last answer (by its hash).
     const answered = ran(bot).findLast((r) => r.what.text === 'triage last 15m')!;
@@ -131,7 +128,7 @@ describe.each(ENTRIES)('through %s', (entry) => {
     await bot.app.bot.idle();
     const said =
       entry === 'invoke'
-        ? (JSON.parse(res.body) as { value: { message: string } }).value.message
+        ? invokeReply<{ message: string }>(res).value.message
         : String(bot.connector.sent.filter((c) => c.seq > since)[0].body.text);
     expect(said).toMatch(/This card action was refused: I could not verify this button/);
     expect(ran(bot)).toHaveLength(runs);

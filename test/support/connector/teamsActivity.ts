@@ -69,3 +69,15 @@ export async function post(
   });
   return { status: res.status, body: await res.text() };
 }
+
+/** An invoke's response body: `value` is a card, a message's text or an error, as `type` says. */
+export interface InvokeReply<V = Record<string, unknown>> {
+  statusCode: number;
+  type: string;
+  value: V;
+}
+
+/** Reads an invoke's response body; `V` is what its `type` promises (a card unless told otherwise). */
+export function invokeReply<V = Record<string, unknown>>(res: { body: string }): InvokeReply<V> {
+  return JSON.parse(res.body) as InvokeReply<V>;
+}
