@@ -11,6 +11,7 @@
  * (core-rest-pipeline's tlsPolicy -> request.tlsSettings -> an https.Agent with that CA). Checked:
  * without it the SDK fails with DEPTH_ZERO_SELF_SIGNED_CERT (see the TlsError test).
  */
+import type { Duplex } from 'node:stream';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -80,7 +81,7 @@ export class LaService {
   private readonly faults: Fault[] = [];
   private gate: Promise<void> | undefined;
   private openGate: (() => void) | undefined;
-  private readonly sockets = new Set<import('node:stream').Duplex>();
+  private readonly sockets = new Set<Duplex>();
   private waiters: { match: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
 
   private constructor(
