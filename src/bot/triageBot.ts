@@ -10,7 +10,6 @@ import {
   type AdaptiveCardInvokeValue,
   type ConversationReference,
 } from 'botbuilder';
-import { setMaxListeners } from 'node:events';
 import type { Answer, BotReply, ErrorAnswer } from '../answer';
 import type { Command } from '../commands/types';
 import {
@@ -39,6 +38,7 @@ import { checkInputLength, RateLimiter } from './rateLimit';
 import { teamsContextOf, type TeamsContext } from './teamsContext';
 import { silentLogger, type Logger, type Triage } from './ports';
 import { runWithDeadline } from './runCommand';
+import { OutOfBand } from './outOfBand';
 import {
   isPinText,
   parsePinCommand,
@@ -106,9 +106,9 @@ export class TriageBot extends TeamsActivityHandler {
   private readonly answerTimeoutMs: number;
   private readonly invokeWaitMs: number;
   private readonly portal?: PortalTarget;
-  private readonly pending = new Set<Promise<void>>();
-  /** Aborted by drain() when the grace period runs out: in-flight runs end with a "restarted" card. */
-  private readonly stopping = new AbortController();
+  private readonly background = new OutOfBand((err) =>
+    this.logger.error('background answer failed', { error: describe(err) }),
+  );
   /** command text -> KQL of its last answer, for "showKql" without re-running. */
   private readonly kqlByCommand = new Map<string, string>();
   private readonly access: AccessPolicy;
@@ -141,8 +141,6 @@ export class TriageBot extends TeamsActivityHandler {
       opts.audit ?? new AuditLog({ sink: (line) => this.logger.info('audit', { record: JSON.parse(line) }) });
     this.maxCommandLength = opts.maxCommandLength ?? 500;
     this.pins = opts.pins;
-    // Every answer in flight listens on the shutdown signal; dozens at once during an outage are expected.
-    setMaxListeners(0, this.stopping.signal);
     this.onMessage(async (ctx, next) => {
       await this.handleMessage(ctx);
       await next();
@@ -160,34 +158,24 @@ export class TriageBot extends TeamsActivityHandler {
 
   /** Number of answers still being worked on out of band. */
   get inFlight(): number {
-    return this.pending.size;
+    return this.background.size;
   }
 
   /** Resolves when every out-of-band answer has been delivered (tests, graceful shutdown). */
-  async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  idle(): Promise<void> {
+    return this.background.idle();
   }
 
   /**
    * Graceful shutdown: lets answers in flight land for up to `graceMs`, then cancels the rest, each
    * still ending in a card that says the bot restarted. Bounded: resolves within graceMs + settleMs.
    */
-  async drain(graceMs: number, settleMs = 5_000): Promise<{ finished: number; cancelled: number }> {
-    const before = this.pending.size;
-    const timeout = (ms: number) => new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref());
-    if ((await Promise.race([this.idle().then(() => 'idle' as const), timeout(graceMs)])) === 'idle') {
-      return { finished: before, cancelled: 0 };
-    }
-    const cancelled = this.pending.size;
-    this.stopping.abort();
-    await Promise.race([this.idle(), timeout(settleMs)]);
-    return { finished: before - cancelled, cancelled };
+  drain(graceMs: number, settleMs = 5_000): Promise<{ finished: number; cancelled: number }> {
+    return this.background.drain(graceMs, settleMs);
   }
 
   private track(work: Promise<void>): void {
-    const p = work.catch((err) => this.logger.error('background answer failed', { error: describe(err) }));
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
+    this.background.track(work);
   }
 
   private asker(ctx: TurnContext): Asker {
@@ -379,7 +367,7 @@ export class TriageBot extends TeamsActivityHandler {
       workspaceId: asker.workspaceId,
       timeZone: asker.timeZone,
       timeoutMs: this.answerTimeoutMs,
-      shutdown: this.stopping.signal,
+      shutdown: this.background.shutdown,
       logger: this.logger,
       reference,
     });
