@@ -7,9 +7,8 @@ import { createHash } from 'node:crypto';
 import { redactSecrets, truncate } from '../redact';
 import type { ConversationType, TeamsContext } from './teamsContext';
 
-export type AuditEvent = 'command' | 'action' | 'refused' | 'rate-limited';
-export type AuditOutcome =
-  'answer' | 'help' | 'error' | 'refused' | 'rate-limited' | 'parse-error' | 'timeout' | 'pinned';
+type AuditEvent = 'command' | 'action' | 'refused' | 'rate-limited';
+type AuditOutcome = 'answer' | 'help' | 'error' | 'refused' | 'rate-limited' | 'parse-error' | 'timeout' | 'pinned';
 
 export interface AuditRecord {
   ts: string;
@@ -54,7 +53,7 @@ export interface AuditLogOptions {
 }
 
 /** People paste keys into chat with nothing naming them, so bare key-like runs are redacted too. */
-export function defaultRedactor(text: string): string {
+function defaultRedactor(text: string): string {
   return redactSecrets(text, { bareKeys: true });
 }
 
@@ -62,7 +61,7 @@ export function kqlHash(kql: string): string {
   return createHash('sha256').update(kql, 'utf8').digest('hex').slice(0, 16);
 }
 
-const ID_SAFE = /^[A-Za-z0-9:@._;=\-]{1,200}$/;
+const ID_SAFE = /^[A-Za-z0-9:@._;=-]{1,200}$/;
 
 export class AuditLog {
   private readonly sink: AuditSink;
@@ -127,6 +126,6 @@ export class AuditLog {
   private text(v: string | undefined, max: number): string | undefined {
     if (v === undefined) return undefined;
     // Redact before capping, so a cut can never leave the front half of a secret unredacted.
-    return truncate(this.redact(v).replace(/[\u0000-\u001f\u007f]/g, ' '), max);
+    return truncate(this.redact(v).replace(/\p{Cc}/gu, ' '), max);
   }
 }

@@ -3,7 +3,7 @@
  * them per period, and when one dies (mid-refresh, claim held) the others carry on. Time runs 30 times faster
  * than the wall clock so periods of a minute pass in two seconds; the storage and its races are real.
  */
-import { PinManager, type PinPhase, type PinRecord } from '../../../src/bot/pins';
+import { PinManager, type PinPhase, type PinRecord } from '../../../src/bot/pins/pinManager';
 import { BlobStorage } from '../../../src/bot/state/blobStorage';
 import { startAzurite, type Azurite } from '../../support/azurite';
 

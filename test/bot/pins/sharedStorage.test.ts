@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Storage } from 'botbuilder';
 import { EtagConflictError, FileStorage, NEW_ITEM_ETAG, createStorage } from '../../../src/bot/state';
 import { BlobStorage, blobNameForKey } from '../../../src/bot/state/blobStorage';
-import { PinStore, type PinRecord } from '../../../src/bot/pins';
+import { PinStore, type PinRecord } from '../../../src/bot/pins/pinStore';
 import { startAzurite, type Azurite } from '../../support/azurite';
 
 jest.setTimeout(120_000);
