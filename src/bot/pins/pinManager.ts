@@ -48,6 +48,11 @@ export interface PinManagerOptions {
 /** Time allowed for delivering a refreshed card (with Teams' retries) on top of the answer's wait. */
 const CLAIM_DELIVERY_MS = 30_000;
 
+/** How long a refresh claim holds: longer than one refresh may take, or a slow refresh would be taken over. */
+export function claimHoldFor(refreshWaitMs: number = botWaitMs()): number {
+  return refreshWaitMs + CLAIM_DELIVERY_MS;
+}
+
 /** Instances' clocks differ a little: a refresh may be taken this much before it is due. */
 const CLOCK_SKEW_MS = 2_000;
 
@@ -117,8 +122,7 @@ export class PinManager {
     this.maxPins = opts.maxPinsPerConversation ?? 5;
     this.maxFailures = opts.maxFailures ?? 5;
     this.instanceId = opts.instanceId ?? defaultInstanceId();
-    // Longer than a refresh may take (its answer wait plus delivery), or a slow refresh would be taken over.
-    this.claimHoldMs = Math.max(1_000, opts.claimHoldMs ?? botWaitMs() + CLAIM_DELIVERY_MS);
+    this.claimHoldMs = Math.max(1_000, opts.claimHoldMs ?? claimHoldFor());
     this.rescanMs = Math.max(0, opts.rescanMs ?? 60_000);
     this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
   }
