@@ -54,6 +54,7 @@ export class FreshnessCache {
           kql: freshnessKql(table),
           timespan: { from: new Date(now.getTime() - 3_600_000), to: now },
           signal: s,
+          optional: true,
         })
         .then((r) => {
           const t = r.tables[0];

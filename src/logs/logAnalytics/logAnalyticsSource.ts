@@ -16,6 +16,7 @@ import type { Cell, ColumnSchema, KqlType, ResultTable } from '../../kql/types';
 import type { LogSource, QueryRequest, QueryResult } from '../source/logSource';
 import { explainSourceError } from './explain';
 import type { RecordedResponse } from './errorFacts';
+import { QUERY_TIMEOUT_MS } from '../../timeouts';
 import { abortedError } from '../resilience/retry';
 import {
   withCache,
@@ -141,7 +142,7 @@ export class LogAnalyticsSource implements LogSource {
     if (request.signal) this.signals.set(id, request.signal);
     const timespan = { startTime: request.timespan.from, endTime: request.timespan.to };
     const options = {
-      serverTimeoutInSeconds: this.opts.serverTimeoutSeconds ?? 60,
+      serverTimeoutInSeconds: this.opts.serverTimeoutSeconds ?? QUERY_TIMEOUT_MS / 1000,
       includeQueryStatistics: true,
       requestOptions: { headers: { [REQUEST_ID]: id } },
     };
