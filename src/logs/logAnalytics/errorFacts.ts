@@ -5,9 +5,53 @@
  */
 import { redactSecrets } from '../../redact';
 
+/** Who a bearer token says the caller is: what an administrator needs to grant it a role. */
+export interface TokenIdentity {
+  clientId?: string;
+  objectId?: string;
+  tenantId?: string;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The ids in an access token's claims (appid/azp, oid, tid), read without verifying the token: they only
+ * name the identity in an explanation, and only values shaped like GUIDs are kept.
+ */
+export function identityFromToken(authorization: string | undefined): TokenIdentity | undefined {
+  const m = /^Bearer\s+[\w-]+\.([\w-]+)\.[\w-]*$/i.exec(authorization ?? '');
+  if (!m) return undefined;
+  let claims: Record<string, unknown>;
+  try {
+    claims = JSON.parse(Buffer.from(m[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const guid = (v: unknown) => (typeof v === 'string' && GUID.test(v) ? v : undefined);
+  const found: TokenIdentity = {
+    clientId: guid(claims.appid) ?? guid(claims.azp),
+    objectId: guid(claims.oid),
+    tenantId: guid(claims.tid),
+  };
+  return found.clientId || found.objectId ? found : undefined;
+}
+
+/** "<label> (client id …, object id … in tenant …)": the configured label plus the ids the token carried. */
+export function nameIdentity(label: string, token: TokenIdentity | undefined): string {
+  if (!token) return label;
+  const ids = [
+    token.clientId && `client id ${token.clientId}`,
+    token.objectId && `object id ${token.objectId}`,
+    token.tenantId && `tenant ${token.tenantId}`,
+  ].filter(Boolean);
+  return `${label} (${ids.join(', ')})`;
+}
+
 /** What the HTTP layer saw for the failed call (recorded by a pipeline policy, see logAnalyticsSource). */
 export interface RecordedResponse {
   status: number;
+  /** The ids the request's access token carried (never the token), for naming the identity. */
+  token?: TokenIdentity;
   /** Raw body text (capped); the SDK drops fields such as innererror.line, so we read it ourselves. */
   body?: string;
   retryAfter?: string;

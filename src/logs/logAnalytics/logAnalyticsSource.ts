@@ -15,7 +15,7 @@ import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Cell, ColumnSchema, KqlType, ResultTable } from '../../kql/types';
 import type { LogSource, QueryRequest, QueryResult } from '../source/logSource';
 import { explainSourceError } from './explain';
-import type { RecordedResponse } from './errorFacts';
+import { identityFromToken, nameIdentity, type RecordedResponse } from './errorFacts';
 import { QUERY_TIMEOUT_MS } from '../../timeouts';
 import { abortedError } from '../resilience/retry';
 import {
@@ -127,6 +127,10 @@ export class LogAnalyticsSource implements LogSource {
           if (response.status >= 300 || !response.bodyAsText) rec.body = response.bodyAsText?.slice(0, BODY_CAP);
           const ra = response.headers.get('retry-after');
           if (ra) rec.retryAfter = ra;
+          // Refused: say exactly which identity was refused (the label alone may be "DefaultAzureCredential").
+          if (response.status === 401 || response.status === 403) {
+            rec.token = identityFromToken(request.headers.get('authorization'));
+          }
           this.seen.set(id, rec);
         }
         return response;
@@ -156,7 +160,7 @@ export class LogAnalyticsSource implements LogSource {
       const rec = this.seen.get(id);
       throw explainSourceError(err, {
         workspace: this.info.workspace,
-        identity: this.identity,
+        identity: nameIdentity(this.identity, rec?.token),
         ...(rec && rec.status !== 0 ? { response: rec } : {}),
       });
     } finally {
