@@ -99,7 +99,9 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
             ? 'The KQL text is malformed (a typo, stray punctuation or an unclosed bracket).'
             : `The query names a table, column or function that workspace ${ws} does not have (the gateway logs may use another schema).`,
         fix: [
-          'Check the recipe text at the position shown; run it with `apim-triage kql` to see the same error locally.',
+          where
+            ? `Check the recipe text at line ${inner.line}${inner.pos !== undefined ? `, position ${inner.pos}` : ''}; run it with \`apim-triage kql\` to see the same error locally.`
+            : 'Run the query with `apim-triage kql` to see where it fails; the service did not say.',
           'If a column is unknown, check which gateway-log schema the workspace has (resource-specific or AzureDiagnostics) and set the schema override.',
         ],
       };
@@ -316,7 +318,7 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
       what: `${code ? `${code}: ` : ''}${redactSecrets(f.message)}`,
       cause: 'The connection failed or dropped (firewall, proxy, outbound rules or a transient network fault).',
       fix: [
-        'Run the command again; if it keeps failing, check outbound HTTPS (443) from the bot host to the Log Analytics endpoint.',
+        `Run the command again; if it keeps failing, check that the bot host may open connections to ${portOf(f.message)} of the Log Analytics endpoint (outbound rules, proxy).`,
       ],
     };
   }
@@ -328,6 +330,12 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
     cause: 'An error the bot does not recognise.',
     fix: ['Run the command again; if it persists, report it with the time and command shown on this card.'],
   };
+}
+
+/** "port 8443" from "connect ECONNREFUSED 127.0.0.1:8443"; the HTTPS port when the message names none. */
+function portOf(message: string): string {
+  const m = /(?:\d{1,3}(?:\.\d{1,3}){3}|\]|[a-z0-9-]+(?:\.[a-z0-9-]+)+):(\d{1,5})\b/i.exec(message);
+  return `port ${m ? m[1] : '443'}${m ? '' : ' (HTTPS)'}`;
 }
 
 function explainGrant(

@@ -76,3 +76,32 @@ test('a long no-credential cause is cut at a word, not mid-word, and secrets in 
   const unexpected = explainSourceError(new Error(message.slice(600)), ctx);
   for (const secret of ['0.AXoAsecret', 'feedface', 'fnKEY9']) expect(unexpected.what).not.toContain(secret);
 });
+
+test('a refused connection names the port it was refused on, not always 443', () => {
+  const refused = explainSourceError(rest('connect ECONNREFUSED 127.0.0.1:8443', 'ECONNREFUSED'), ctx);
+  expect(refused.fix.join(' ')).toContain('port 8443');
+  expect(refused.fix.join(' ')).not.toContain('443)');
+  const reset = explainSourceError(rest('read ECONNRESET', 'ECONNRESET'), ctx);
+  expect(reset.fix.join(' ')).toContain('port 443 (HTTPS)');
+});
+
+test('a syntax error points at the line and position the service gave, and says so when it gave none', () => {
+  const body = (inner: object) =>
+    JSON.stringify({
+      error: { code: 'BadArgumentError', message: 'The request had some invalid properties', innererror: inner },
+    });
+  const at = explainSourceError(new RestError('x', { statusCode: 400 }), {
+    ...ctx,
+    response: {
+      status: 400,
+      body: body({ code: 'SyntaxError', message: "Query could not be parsed at 'wher'", line: 3, pos: 7 }),
+    },
+  });
+  expect(at.fix[0]).toContain('line 3, position 7');
+  const nowhere = explainSourceError(new RestError('x', { statusCode: 400 }), {
+    ...ctx,
+    response: { status: 400, body: body({ code: 'SyntaxError', message: 'Query could not be parsed' }) },
+  });
+  expect(nowhere.fix.join(' ')).not.toMatch(/position shown/);
+  expect(nowhere.fix[0]).toContain('the service did not say');
+});
