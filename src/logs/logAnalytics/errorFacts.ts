@@ -65,6 +65,8 @@ export interface ExplainContext {
   response?: RecordedResponse;
   /** The bot's own answer time limit, for explaining a cancellation. */
   timeoutSeconds?: number;
+  /** The managed identity endpoint this host announces (IDENTITY_ENDPOINT or MSI_ENDPOINT), when it has one. */
+  identityEndpoint?: string;
 }
 
 export interface OneApiError {

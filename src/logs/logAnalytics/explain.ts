@@ -51,6 +51,20 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
     };
   }
   if (f.name === 'CredentialUnavailableError' || f.name === 'AggregateAuthenticationError') {
+    if (ctx.identityEndpoint) {
+      // The host has a managed identity: advising to enable one would send the reader the wrong way.
+      return {
+        code: 'IdentityEndpointFailed',
+        retryable: true,
+        title: "The host's managed identity endpoint did not give the bot a token",
+        what: `No token for ${who} from the managed identity endpoint ${ctx.identityEndpoint}.`,
+        cause: truncate(redactSecrets(f.message), 400) || 'The endpoint refused or did not answer.',
+        fix: [
+          `The managed identity is configured (the host sets ${ctx.identityEndpoint}), but its endpoint refused or failed: run the command again in a minute; if it persists, restart the app, which restarts the platform's identity endpoint.`,
+          'If the identity is user-assigned, check that AZURE_CLIENT_ID is the client id of an identity assigned to this app.',
+        ],
+      };
+    }
     return {
       code: 'CredentialUnavailable',
       retryable: false,

@@ -59,6 +59,11 @@ export function createCredential(opts: CredentialOption | TokenCredential): Toke
   return new ClientSecretCredential(opts.tenantId, opts.clientId, opts.clientSecret);
 }
 
+/** Where App Service / Functions (IDENTITY_ENDPOINT) or older hosts (MSI_ENDPOINT) serve managed identity tokens. */
+function managedIdentityEndpoint(): string | undefined {
+  return process.env.IDENTITY_ENDPOINT || process.env.MSI_ENDPOINT || undefined;
+}
+
 /** Who the bot is, for error text. Client ids are not secrets; the secret never appears. */
 export function describeIdentity(opts: CredentialOption | TokenCredential): string {
   if (typeof opts === 'object' && 'getToken' in opts) return 'the configured credential';
@@ -161,6 +166,7 @@ export class LogAnalyticsSource implements LogSource {
       throw explainSourceError(err, {
         workspace: this.info.workspace,
         identity: nameIdentity(this.identity, rec?.token),
+        identityEndpoint: managedIdentityEndpoint(),
         ...(rec && rec.status !== 0 ? { response: rec } : {}),
       });
     } finally {

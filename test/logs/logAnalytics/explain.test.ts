@@ -105,3 +105,13 @@ test('a syntax error points at the line and position the service gave, and says 
   expect(nowhere.fix.join(' ')).not.toMatch(/position shown/);
   expect(nowhere.fix[0]).toContain('the service did not say');
 });
+
+test('with a managed identity endpoint configured, a credential failure blames the endpoint, not a missing identity', () => {
+  const err = new CredentialUnavailableError('ManagedIdentityCredential: connect ECONNREFUSED 127.0.0.1:41741');
+  const e = explainSourceError(err, { ...ctx, identityEndpoint: 'http://127.0.0.1:41741/msi/token' });
+  expect(e.code).toBe('IdentityEndpointFailed');
+  expect(e.what).toContain('http://127.0.0.1:41741/msi/token');
+  expect(e.fix.join(' ')).not.toMatch(/enable a managed identity/i);
+  // Without one, the advice to set up a credential stays.
+  expect(explainSourceError(err, ctx).fix.join(' ')).toMatch(/enable a managed identity/i);
+});
