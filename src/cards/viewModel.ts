@@ -110,6 +110,7 @@ function findingModel(f: Finding, index: number) {
     { name: 'Callers', value: fmtInt(f.callers) },
   ];
   if (f.sampleUrl) facts.push({ name: 'Sample URL', value: cardText(f.sampleUrl, 200) });
+  if (f.related?.length) facts.push({ name: 'Related', value: cardText(f.related.join(' '), 300) });
   const next = f.next ? commandText(f.next) : '';
   return {
     ...findingRow(f, index),

@@ -69,10 +69,17 @@ function list(c: Cell | undefined): string[] {
   return [...new Set(v.filter((x) => x !== null && x !== undefined && x !== '').map((x) => String(x)))].sort();
 }
 
+const n = (x: number): string => x.toLocaleString('en-US');
+
 /** A backend as people name it: the id, or the host of a BackendUrl (path and query dropped, so no secrets). */
 export function backendName(value: string): string {
   const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#:]+)/i.exec(value);
   return m ? m[1] : redactSecrets(value);
+}
+
+/** What makes two finding rows the same cause: the recipes' grouping columns (see causeApiKql). */
+function causeKey(r: Row): string {
+  return [str(r.Signature), str(r.ResponseCode), str(r.BackendResponseCode), str(r.CauseApi)].join('|');
 }
 
 /** Findings rows (Kind finding/previous/api) -> ranked findings plus API totals. */
@@ -86,8 +93,7 @@ function findingsFrom(
   const current: Row[] = [];
   for (const r of rows) {
     const kind = str(r.Kind);
-    if (kind === 'previous')
-      previous.set(str(r.Signature), (previous.get(str(r.Signature)) ?? 0) + (num(r.PreviousCount) ?? 0));
+    if (kind === 'previous') previous.set(causeKey(r), (previous.get(causeKey(r)) ?? 0) + (num(r.PreviousCount) ?? 0));
     else if (kind === 'api') {
       apiTotals[str(r.ApiId)] = (apiTotals[str(r.ApiId)] ?? 0) + (num(r.Requests) ?? 0);
       apiFailures[str(r.ApiId)] = (apiFailures[str(r.ApiId)] ?? 0) + (num(r.Failures) ?? 0);
@@ -96,11 +102,12 @@ function findingsFrom(
   const aggs: SignatureAggregate[] = current.map((r) => ({
     signature: signatureById(str(r.Signature)),
     count: num(r.Count) ?? 0,
-    previousCount: previous.get(str(r.Signature)) ?? 0,
+    previousCount: previous.get(causeKey(r)) ?? 0,
     responseCode: num(r.ResponseCode),
     backendResponseCode: num(r.BackendResponseCode),
-    errorReason: str(r.LastErrorReason),
-    errorSource: str(r.LastErrorSource),
+    // Every reason and source of the group, not the latest row's: the finding is labelled by all its rows.
+    errorReason: list(r.Reasons).join(', '),
+    errorSource: list(r.Sources).join(', '),
     sampleMessage: str(r.LastErrorMessage),
     sampleUrl: str(r.Url) || undefined,
     apis: list(r.Apis),
@@ -109,7 +116,39 @@ function findingsFrom(
     firstSeen: iso(r.FirstSeen),
     lastSeen: iso(r.TimeGenerated ?? r.LastSeen),
   }));
-  return { findings: rankFindings(aggs, { apiTotals, windowLength }), apiTotals, apiFailures };
+  const findings = rankFindings(aggs, { apiTotals, windowLength });
+  linkBreakers(findings);
+  return { findings, apiTotals, apiFailures };
+}
+
+const hm = (isoTime: string): string => isoTime.slice(11, 16);
+
+/**
+ * A breaker opens because its backend failed: link each open breaker to the backend failures on the same
+ * backend that began before it, both ways, so the card tells the story instead of two unrelated lines.
+ */
+function linkBreakers(findings: Finding[]): void {
+  for (const breaker of findings.filter((f) => f.signature === 'circuit-breaker-open')) {
+    const causes = findings.filter(
+      (f) =>
+        f !== breaker &&
+        (f.fault === 'backend' || f.fault === 'network') &&
+        (f.responseCode ?? 0) >= 500 &&
+        f.firstSeen !== '' &&
+        f.firstSeen <= breaker.firstSeen &&
+        f.backends.some((b) => breaker.backends.includes(b)),
+    );
+    for (const cause of causes) {
+      const backend = cause.backends.find((b) => breaker.backends.includes(b))!;
+      const codes = cause.backendResponseCode !== null ? `backend ${cause.backendResponseCode}s` : 'failures';
+      (breaker.related ??= []).push(
+        `Follows #${cause.rank}: ${n(cause.count)} ${codes} on ${backend} from ${hm(cause.firstSeen)} UTC tripped this breaker.`,
+      );
+      (cause.related ??= []).push(
+        `These ${codes} tripped the circuit breaker on ${backend}: see #${breaker.rank}, open from ${hm(breaker.firstSeen)} UTC.`,
+      );
+    }
+  }
 }
 
 /** Section rows: the declared columns, strings redacted, sorted for reading. */
@@ -151,7 +190,6 @@ function sectionFrom(
 }
 
 const FINDING_RECIPES = new Set(['triage', 'why', 'tls', 'auth401', 'breakers']);
-const n = (x: number): string => x.toLocaleString('en-US');
 
 export function interpret(
   command: Command,

@@ -60,6 +60,7 @@ const f = (sig: string, count: number, apis: string[], backends: string[], url: 
   null,
   null,
 ];
+// A previous-window row matches a finding on the whole cause key (signature and status codes).
 const prev = (sig: string, n: number) => [
   sig,
   null,
@@ -68,7 +69,7 @@ const prev = (sig: string, n: number) => [
   null,
   null,
   null,
-  null,
+  500,
   null,
   null,
   null,
