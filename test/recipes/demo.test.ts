@@ -65,7 +65,7 @@ describe.each(SCHEMA_IDS)('demo workspace, %s schema', (schema) => {
     });
     expect(payments).toContain(tls.backends[0]);
     expect(tls.why).toContain('new: 0 in the previous 15m');
-    expect(tls.why[0]).toMatch(/^\d+% of payments-api requests$/);
+    expect(tls.why).toContainEqual(expect.stringMatching(/^\d+% of payments-api requests$/));
     expect(tls.sampleMessage).toBe(DEMO_INCIDENT.tls.message);
     expect(tls.next).toBe('tls on payments-api');
     const breaker = answer.findings[1];
