@@ -44,6 +44,8 @@ export interface Answer {
   kql: string;
   /** Things the user must know: clamped window, partial data, logs behind, no gateway logs. */
   notes: string[];
+  /** Commands offered as buttons (the APIs a misspelled name may mean); each parses and runs as shown. */
+  suggestions?: string[];
   source: SourceInfo;
   freshness?: Freshness;
   stats: { rowsExamined?: number; queryMs: number; queries: number };

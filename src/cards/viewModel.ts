@@ -169,9 +169,11 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
     verdict: cardText(a.verdict ?? '', 400),
     hasNotes: notes.length > 0,
     notes: notes.slice(0, 6).map((n) => ({ text: cardText(n, 300) })),
+    hasSuggestions: (a.suggestions?.length ?? 0) > 0,
+    suggestions: (a.suggestions ?? []).slice(0, 5).map((s) => ({ title: plainText(s, 60), command: commandText(s) })),
     hasFindings: a.findings.length > 0,
     // Only when nothing else on the card speaks: a verdict or section rows already say what was found.
-    showNoFindings: a.findings.length === 0 && !sectionRows && !a.verdict,
+    showNoFindings: a.findings.length === 0 && !sectionRows && !a.verdict && !a.suggestions?.length,
     noFindings: 'No failures matched in this window.',
     findings: [...detailed.map(findingModel), ...brief.map((f, i) => findingRow(f, detailed.length + i))],
     hasMore: more.length > 0,

@@ -22,6 +22,12 @@ const FILLER = new Set(
   ).split(' '),
 );
 
+/** The word people add after an API's name ("orders api"), which the name itself ends with ("orders-api"). */
+const API_WORDS = new Set(['api', 'apis']);
+
+/** A leftover word that names an API without "on": it looks like one ("orders-api", "orders_api", "legacy.api"). */
+const API_LIKE = /^[a-z0-9][a-z0-9._-]*(?:[-_.]|api$)[a-z0-9._-]*$/;
+
 const TIME_WORDS = new Set(['since', 'between', 'until', 'till', 'after', 'before', 'at', '@']);
 
 const STATUS_TOKEN = /^([1-5]\d\d)s?$/;
@@ -70,24 +76,6 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** Closest known APIs to a name the workspace does not have ("did you mean"). Best first, at most 3. */
-export function suggestApi(name: string, known: string[]): string[] {
-  const n = name.toLowerCase();
-  const scored: { api: string; d: number }[] = [];
-  for (const api of new Set(known)) {
-    const k = api.toLowerCase();
-    if (k === n) return [api];
-    let d = editDistance(n, k);
-    // "orders" for "orders-api": a prefix or substring is a strong hint even when the distance is large.
-    if (k.startsWith(n) || n.startsWith(k) || (n.length >= 4 && k.includes(n))) d = Math.min(d, 1);
-    if (d <= Math.max(2, Math.floor(n.length / 3))) scored.push({ api, d });
-  }
-  return scored
-    .sort((x, y) => x.d - y.d || x.api.localeCompare(y.api))
-    .slice(0, 3)
-    .map((s) => s.api);
-}
-
 /** Typed forms of the closest commands to an unknown word, best first. */
 function suggestCommands(words: string[]): string[] {
   const best = new Map<CommandKind, number>();
@@ -106,6 +94,19 @@ function suggestCommands(words: string[]): string[] {
   const out = ranked.map((k) => COMMAND_HELP.find((h) => h.kind === k)!.examples[0]);
   for (const fallback of ['triage', 'help']) if (out.length < 3 && !out.includes(fallback)) out.push(fallback);
   return out.slice(0, 3);
+}
+
+/** An API named without "on": a word shaped like an API id, or any word followed by "api". */
+function apiWithoutOn(words: string[], kindAt: number): { name: string; at: number; length: number } | undefined {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (i === kindAt || WORD_TO_KIND.has(w) || FILLER.has(w) || API_WORDS.has(w)) continue;
+    if (STATUS_TOKEN.test(w) || TIME_WORDS.has(w)) continue;
+    if (API_WORDS.has(words[i + 1] ?? '') && !API_WORDS.has(w))
+      return { name: `${w}-${words[i + 1]}`, at: i, length: 2 };
+    if (API_LIKE.test(w)) return { name: w, at: i, length: 1 };
+  }
+  return undefined;
 }
 
 function fail(error: string, suggestions: string[]): ParseOutcome {
@@ -136,7 +137,9 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if ((t === 'on' || t === 'for' || t === 'against') && i + 1 < tokens.length && api === undefined) {
-      const candidate = tokens[++i];
+      let candidate = tokens[++i];
+      // "orders api": the space stands for the hyphen of "orders-api".
+      if (API_WORDS.has(tokens[i + 1] ?? '') && !API_WORDS.has(candidate)) candidate += `-${tokens[++i]}`;
       if (!NAME_TOKEN.test(candidate)) return badName('API', candidate, 'why 500 on payments-api');
       api = candidate;
       continue;
@@ -180,6 +183,16 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
       shown ? `I don't know the command "${shown}".` : 'I could not find a command in that message.',
       suggestCommands(unknown.length ? unknown : words),
     );
+  }
+
+  if (api === undefined && kind !== 'breaker') {
+    // "why 401 orders-api", "401s orders api": the API is kept wherever it appears, with or without "on".
+    const named = apiWithoutOn(words, kindAt);
+    if (named) {
+      if (!NAME_TOKEN.test(named.name)) return badName('API', named.name, 'why 500 on payments-api');
+      api = named.name;
+      words.splice(named.at, named.length);
+    }
   }
 
   // A time word whose time could not be read must not silently fall back to the default window.

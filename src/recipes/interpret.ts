@@ -25,6 +25,8 @@ export interface Interpretation {
   verdict?: string;
   summary: string;
   notes: string[];
+  /** APIs with requests in the window (finding recipes only): tells an unknown API name from a quiet one. */
+  apisSeen?: string[];
 }
 
 type Row = Record<string, Cell>;
@@ -208,15 +210,14 @@ export function interpret(
   let findings: Finding[] = [];
   let verdict: string | undefined;
   let summary = '';
+  let apisSeen: string[] | undefined;
 
   if (FINDING_RECIPES.has(r.name)) {
     const f = findingsFrom(rows, windowLength);
     findings = f.findings;
     const total = findings.reduce((s, x) => s + x.count, 0);
     const requests = Object.values(f.apiTotals).reduce((s, x) => s + x, 0);
-    if (command.api && !Object.keys(f.apiTotals).some((a) => a.toLowerCase() === command.api!.toLowerCase())) {
-      notes.push(`No requests for API "${command.api}" in the window: check the name with "apis".`);
-    }
+    apisSeen = Object.keys(f.apiTotals);
     const what =
       r.name === 'why'
         ? `${command.status} responses`
@@ -255,5 +256,5 @@ export function interpret(
   }
 
   const sections = r.sections.map((s) => sectionFrom(s, table, rows, hasKind));
-  return { findings, sections, ...(verdict ? { verdict } : {}), summary, notes };
+  return { findings, sections, ...(verdict ? { verdict } : {}), summary, notes, ...(apisSeen ? { apisSeen } : {}) };
 }

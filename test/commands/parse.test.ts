@@ -1,4 +1,5 @@
-import { parseCommand, suggestApi, editDistance } from '../../src/commands/parse';
+import { parseCommand, editDistance } from '../../src/commands/parse';
+import { resolveApi } from '../../src/commands/apiNames';
 import type { Command, ParseOutcome } from '../../src/commands/types';
 
 const now = new Date('2026-11-23T15:00:00Z');
@@ -174,7 +175,7 @@ describe('errors', () => {
   });
 });
 
-describe('suggestApi / editDistance', () => {
+describe('resolveApi / editDistance', () => {
   const known = [
     'orders-api',
     'payments-api',
@@ -184,14 +185,55 @@ describe('suggestApi / editDistance', () => {
     'catalog-api',
     'legacy-api',
   ];
-  it('finds near misses and prefixes', () => {
-    expect(suggestApi('order-api', known)[0]).toBe('orders-api');
-    expect(suggestApi('payments', known)[0]).toBe('payments-api');
-    expect(suggestApi('PAYMENTS-API', known)).toEqual(['payments-api']);
-    expect(suggestApi('zzzzzz', known)).toEqual([]);
+  it.each([
+    ['payments', 'payments-api'],
+    ['PAYMENTS-API', 'payments-api'],
+    ['Payments_API', 'payments-api'],
+    ['order-api', 'orders-api'],
+    ['paymnts-api', 'payments-api'],
+    ['invnetory', 'inventory-api'],
+    ['custmrs-api', 'customers-api'],
+  ])('"%s" is %s', (typed, api) => {
+    expect(resolveApi(typed, known)).toMatchObject({ kind: 'match', api });
+  });
+  it('an exact name is exact; case alone is not', () => {
+    expect(resolveApi('orders-api', known)).toEqual({ kind: 'match', api: 'orders-api', exact: true });
+    expect(resolveApi('Orders-API', known)).toEqual({ kind: 'match', api: 'orders-api', exact: false });
+  });
+  it('none or several close: no guess, candidates to offer', () => {
+    expect(resolveApi('zzzzzz', known)).toEqual({ kind: 'unknown', candidates: [] });
+    expect(resolveApi('pay', known)).toEqual({ kind: 'unknown', candidates: ['payments-api'] });
+    expect(resolveApi('order', ['orders-api', 'border-api'])).toEqual({
+      kind: 'unknown',
+      candidates: ['border-api', 'orders-api'],
+    });
   });
   it('counts a transposition as one edit', () => {
     expect(editDistance('triaeg', 'triage')).toBe(1);
     expect(editDistance('', 'abc')).toBe(3);
+  });
+});
+
+describe('the API is kept wherever it appears', () => {
+  const now = new Date('2026-11-23T14:30:00Z');
+  it.each([
+    ['why 401 orders-api', 'why', 'orders-api'],
+    ['401s for orders api', 'auth401', 'orders-api'],
+    ['why are we seeing 401s for orders api', 'why', 'orders-api'],
+    ['why 500 on payments api last 30m', 'why', 'payments-api'],
+    ['triage payments_api', 'triage', 'payments_api'],
+    ['why 401 orders api', 'why', 'orders-api'],
+    ['tls on paymnts-api', 'tls', 'paymnts-api'],
+  ])('%s', (text, kind, api) => {
+    const r = parseCommand(text, { now });
+    if (!r.ok) throw new Error(r.error);
+    expect(r.command).toMatchObject({ kind, api });
+  });
+  it('plain words are not taken for an API', () => {
+    for (const text of ['triage pls', 'look at breakers', 'triage api', 'breaker shipping-backend']) {
+      const r = parseCommand(text, { now });
+      if (!r.ok) throw new Error(r.error);
+      expect(r.command.api).toBeUndefined();
+    }
   });
 });

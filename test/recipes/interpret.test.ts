@@ -133,7 +133,8 @@ describe('interpret: findings recipes', () => {
     expect(out.findings[0].share).toBeCloseTo(0.6);
     expect(out.findings[1].why).toContain('steady: 40 in the previous 15m');
     expect(out.summary).toBe('2 signatures, 340 failed requests on nosuch-api in the last 15m (1,100 requests)');
-    expect(out.notes.join(' ')).toMatch(/No requests for API "nosuch-api"/);
+    // Which APIs had traffic, so the orchestrator can tell an unknown name from a quiet API.
+    expect(out.apisSeen).toEqual(['payments-api', 'orders-api']);
   });
   it('no failures: a plain summary, and a verdict for tls/breakers', () => {
     const out = interpret(cmd('breakers'), 'breakers', [table(FINDING_COLS, [api('orders-api', 10)])]);
