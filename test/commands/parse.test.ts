@@ -142,14 +142,49 @@ describe('windows', () => {
   });
 });
 
+describe('times of day not reached yet today mean the most recent one', () => {
+  const now = new Date('2026-11-23T09:00:00Z');
+  const ok = (text: string) => {
+    const r = parseCommand(text, { now });
+    if (!r.ok) throw new Error(r.error);
+    return r.command;
+  };
+  it('"since 14:30" before 14:30 is since yesterday 14:30, with a note', () => {
+    const c = ok('triage since 14:30');
+    expect(c.window.from.toISOString()).toBe('2026-11-22T14:30:00.000Z');
+    expect(c.window.to).toEqual(now);
+    expect(c.window.note).toBe("14:30 UTC has not come yet today, so this is yesterday's 14:30 UTC (2026-11-22).");
+  });
+  it("a range before its start time today is yesterday's range; across midnight it ends the next day", () => {
+    const c = ok('triage between 14:00 and 14:30');
+    expect([c.window.from.toISOString(), c.window.to.toISOString()]).toEqual([
+      '2026-11-22T14:00:00.000Z',
+      '2026-11-22T14:30:00.000Z',
+    ]);
+    const night = ok('triage between 23:00 and 01:00');
+    expect([night.window.from.toISOString(), night.window.to.toISOString()]).toEqual([
+      '2026-11-22T23:00:00.000Z',
+      '2026-11-23T01:00:00.000Z',
+    ]);
+  });
+  it("in the user's zone, and for a breaker trip time", () => {
+    const c = ok('triage since 11:00');
+    expect(c.window.from.toISOString()).toBe('2026-11-22T11:00:00.000Z');
+    const r = parseCommand('breaker shipping-backend at 10:15', { now, timeZone: 'Europe/Berlin' });
+    if (!r.ok) throw new Error(r.error);
+    // 10:15 in Berlin is 09:15 UTC, after now: yesterday's.
+    expect(r.command.at!.toISOString()).toBe('2026-11-22T09:15:00.000Z');
+  });
+});
+
 describe('errors', () => {
   it.each([
-    ['triage since 16:00', /later than now/],
+    ['triage since 2026-11-23T16:00Z', /later than now/],
     ['triage between 14:30 and 14:00', /ends before it starts/],
     ['triage 0m', /positive/],
     ['triage -5m', /positive|not a usable/],
     ['triage since 25:00', /not a valid time/],
-    ['breaker shipping-backend at 16:00', /future/],
+    ['breaker shipping-backend at 2026-11-23T16:00Z', /future/],
     ['why', /needs a status code/],
     ['breaker', /needs a backend/],
     ['triage at 14:00', /only applies to "breaker/],
@@ -166,7 +201,10 @@ describe('errors', () => {
     expect(r.suggestions.length).toBeGreaterThan(0);
   });
   it('unknown command suggests the closest commands', () => {
-    expect(bad('triag 15m').suggestions[0]).toBe('triage');
+    // The user's own command, corrected: the window (and API) they typed are kept.
+    expect(bad('triag 15m').suggestions[0]).toBe('triage 15m');
+    expect(bad('trige 15m on payments-api').suggestions[0]).toBe('triage 15m on payments-api');
+    expect(bad('brekers last 1h').suggestions[0]).toBe('breakers last 1h');
     expect(bad('breakrs').suggestions[0]).toMatch(/^breakers?/);
     expect(bad('hlep').suggestions).toContain('help');
     const r = bad('deploy the thing');
