@@ -1,8 +1,8 @@
 /**
  * Every command the bot offers works when followed: help examples, the corrections offered for text it did not
  * understand, each finding's next command and the commands its fixes say to run, and the API buttons of an
- * answer. At several clock times (after midnight, morning, the demo's afternoon, late evening), each one parses
- * and runs to an answer on a demo workspace whose traffic ends at that time.
+ * answer. At several clock times (after midnight, in the morning before the examples' 14:30, at 14:30), each one
+ * parses and runs to an answer on a demo workspace whose traffic ends at that time.
  * (Live-card examples, "pin ...", go to the pin parser, not the triage service, and are tested with it.)
  */
 import { Workspace } from '../../src/kql';
