@@ -73,6 +73,10 @@ function list(c: Cell | undefined): string[] {
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
+/** An empty window in a workspace that has gateway logs (the schema probe found them, or they were configured). */
+export const QUIET_WINDOW =
+  'No gateway requests were logged in this window, though the workspace has gateway logs: logs arrive 3-10 minutes late, so try a longer window (e.g. "last 1h").';
+
 /** A backend as people name it: the id, or the host of a BackendUrl (path and query dropped, so no secrets). */
 export function backendName(value: string): string {
   const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#:]+)/i.exec(value);
@@ -230,7 +234,11 @@ export function interpret(
               : 'failed requests';
     summary = findings.length
       ? `${findings.length} signature${findings.length === 1 ? '' : 's'}, ${n(total)} ${what}${where} in the ${command.window.label} (${n(requests)} requests)`
-      : `No ${what}${where} in the ${command.window.label} (${n(requests)} requests)`;
+      : requests === 0
+        ? `No gateway requests logged${where} in the ${command.window.label}`
+        : `No ${what}${where} in the ${command.window.label} (${n(requests)} requests)`;
+    // No requests at all is not an all-clear: the window is quiet, or its logs have not arrived yet.
+    if (requests === 0) notes.push(QUIET_WINDOW);
     if (r.name === 'why')
       verdict = whyVerdict(
         command.status ?? 0,
@@ -245,10 +253,7 @@ export function interpret(
     summary = rows.length
       ? `${rows.length} APIs, ${n(requests)} requests, ${n(failures)} failed in the ${command.window.label}`
       : `No gateway requests logged in the ${command.window.label}`;
-    if (!rows.length)
-      notes.push(
-        'No GatewayLogs rows in the window: check that the APIM diagnostic setting sends GatewayLogs to this workspace, and remember logs arrive 3-10 minutes late.',
-      );
+    if (!rows.length) notes.push(QUIET_WINDOW);
   } else if (r.name === 'breaker') {
     const b = breakerVerdict(command, rows, opts.timeZone);
     verdict = b.verdict;

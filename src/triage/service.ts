@@ -115,6 +115,19 @@ export class TriageService {
     const started = Date.now();
     let command = alignToMinute(asked);
     const probed = await this.probe.get(this.source, { from: command.window.from, to: command.window.to });
+    if (probed.schema === null && probed.partial) {
+      // Not knowing is not the same as "no logs": say Log Analytics answered in part, and that a retry helps.
+      return {
+        type: 'error',
+        command,
+        code: 'PartialResults',
+        title: 'Log Analytics answered only in part',
+        what: 'While the bot checked which gateway log tables this workspace has, Log Analytics returned partial results, so it cannot tell whether gateway logs are there.',
+        cause: 'The workspace or Log Analytics is busy, or a query limit was reached on part of the data.',
+        fix: ['Try again in a minute.', 'If it keeps happening, set the schema override so the bot skips this check.'],
+        retryable: true,
+      };
+    }
     if (probed.schema === null) {
       return {
         type: 'error',
@@ -155,6 +168,10 @@ export class TriageService {
     }
     const { plan, result, out } = run;
     const notes = [...nameNotes, ...out.notes];
+    if (probed.partial)
+      notes.push(
+        'Log Analytics returned partial results while the bot checked the log tables; the answer may be incomplete.',
+      );
     addPartialNote(result, notes);
     const freshness = await run.freshness;
     if (freshness && new Date(freshness.completeTo) < command.window.to) {
