@@ -110,7 +110,7 @@ async function schemasWithRows(
     if (res.partialError) partial = true;
     const t = res.tables[0];
     const col = t ? t.columns.findIndex((c) => c.name === 'Schema') : -1;
-    return new Set(col >= 0 ? t.rows.map((r) => String(r[col])) : []);
+    return new Set(col >= 0 ? t.rows.map((r) => r[col]).filter((v): v is string => typeof v === 'string') : []);
   };
   try {
     return { found: await schemasIn(probeQuery(window)), partial };

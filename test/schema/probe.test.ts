@@ -149,15 +149,15 @@ test('a partial answer during the probe is not "no gateway logs", and is not cac
   let partial = true;
   const src: LogSource = {
     info: { kind: 'log-analytics', workspace: 'busy' },
-    async query() {
+    query() {
       const rows = partial ? [] : [['resource-specific']];
-      return {
+      return Promise.resolve({
         tables: [{ name: 'PrimaryResult', columns: [{ name: 'Schema', type: 'string' }], rows }],
         stats: { elapsedMs: 1 },
         ...(partial
           ? { partialError: { code: 'PartialError', message: 'Query exceeded a limit on part of the data' } }
           : {}),
-      };
+      });
     },
   };
   const cache = new SchemaProbeCache();
