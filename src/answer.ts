@@ -50,6 +50,8 @@ export interface Answer {
   freshness?: Freshness;
   stats: { rowsExamined?: number; queryMs: number; queries: number };
   requestedBy?: string;
+  /** When it was asked, by the wall clock (ISO): not the log clock, which a demo or a loaded file pins. */
+  askedAt?: string;
 }
 
 /** Help, or a parse error with suggestions. */

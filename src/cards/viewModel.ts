@@ -72,6 +72,8 @@ function seen(f: Finding): string {
   const a = new Date(f.firstSeen);
   const b = new Date(f.lastSeen);
   if (Number.isNaN(a.getTime()) || Number.isNaN(b.getTime())) return '–';
+  // One moment is not a range ("14:29:55 – 14:29:55").
+  if (utcClock(a, true) === utcClock(b, true)) return `${utcClock(a, true)} UTC`;
   return `${utcClock(a, true)} – ${utcClock(b, true)} UTC`;
 }
 
@@ -155,7 +157,7 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
     `${rows}query ${fmtDuration(a.stats.queryMs)} · ${a.stats.queries} ${a.stats.queries === 1 ? 'query' : 'queries'}`,
   );
   footer.push(
-    `${a.requestedBy ? `Asked by ${a.requestedBy}` : 'Asked'} at ${utcClock(opts.now, true)} UTC: "${commandText(a.command.text)}"`,
+    `${a.requestedBy ? `Asked by ${a.requestedBy}` : 'Asked'} at ${utcClock(a.askedAt ? new Date(a.askedAt) : opts.now, true)} UTC: "${commandText(a.command.text)}"`,
   );
   // Teams users have no CLI: say what is missing; "Show KQL" / "Full KQL" give the query that finds them all.
   const more = hidden > 0 ? `and ${fmtInt(hidden)} more ${hidden === 1 ? 'signature' : 'signatures'} not shown` : '';
@@ -234,7 +236,7 @@ export function helpModel(h: HelpAnswer) {
       hasExamples: c.examples.length > 0,
       examples: cardText(`e.g. ${c.examples.slice(0, 3).join(' · ')}`, 300),
     })),
-    footer: 'Mention me with a command, for example: @APIM Triage triage last 15m',
+    footer: 'Mention me with a command, for example: @APIM Triage "triage last 15m"',
   };
 }
 

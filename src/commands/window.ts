@@ -134,6 +134,8 @@ function finish(
   if (to.getTime() - from.getTime() > MAX_WINDOW_MS) {
     from = new Date(to.getTime() - MAX_WINDOW_MS);
     notes.push(`Clamped to the last 7 days before the window end: the bot looks at most 7 days back per question.`);
+    // The label says the window that is looked at, not the one asked for ("last 99999d" -> "last 7d").
+    if (labelText.startsWith('last ')) labelText = `last ${formatDuration(MAX_WINDOW_MS)}`;
   }
   const window: CommandWindow = { from, to, label: labelText };
   if (notes.length) window.note = notes.join(' ');

@@ -73,6 +73,43 @@ function list(c: Cell | undefined): string[] {
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
+/** "1 request", "2,674 requests": a count with its noun in the right number. */
+export function count(x: number, noun: string, plural = `${noun}s`): string {
+  return `${n(x)} ${x === 1 ? noun : plural}`;
+}
+
+/** What the failing requests of a findings recipe are, for a count of them: "requests answered 500". */
+function failuresOf(recipe: string, command: Command, x: number): string {
+  const req = x === 1 ? 'request' : 'requests';
+  switch (recipe) {
+    case 'why':
+    case 'auth401':
+      return `${req} answered ${command.status ?? 401}`;
+    case 'tls':
+      return `backend TLS or connect ${x === 1 ? 'failure' : 'failures'}`;
+    case 'breakers':
+      return `${req} short-circuited by a breaker`;
+    default:
+      return `failed ${req}`;
+  }
+}
+
+/** The headline of a findings answer: how many findings, how many failures, out of how many requests. */
+function findingsSummary(
+  recipe: string,
+  command: Command,
+  findings: number,
+  total: number,
+  requests: number,
+  where: string,
+): string {
+  const window = `in the ${command.window.label}`;
+  if (findings > 0)
+    return `${count(findings, 'finding')}, ${n(total)} ${failuresOf(recipe, command, total)}${where} ${window} (${count(requests, 'request')})`;
+  if (requests === 0) return `No gateway requests logged${where} ${window}`;
+  return `No ${failuresOf(recipe, command, 0)}${where} ${window} (${count(requests, 'request')})`;
+}
+
 /** An empty window in a workspace that has gateway logs (the schema probe found them, or they were configured). */
 export const QUIET_WINDOW =
   'No gateway requests were logged in this window, though the workspace has gateway logs: logs arrive 3-10 minutes late, so try a longer window (e.g. "last 1h").';
@@ -222,21 +259,7 @@ export function interpret(
     const total = findings.reduce((s, x) => s + x.count, 0);
     const requests = Object.values(f.apiTotals).reduce((s, x) => s + x, 0);
     apisSeen = Object.keys(f.apiTotals);
-    const what =
-      r.name === 'why'
-        ? `${command.status} responses`
-        : r.name === 'auth401'
-          ? '401s'
-          : r.name === 'tls'
-            ? 'backend TLS/connect failures'
-            : r.name === 'breakers'
-              ? 'circuit-breaker 503s'
-              : 'failed requests';
-    summary = findings.length
-      ? `${findings.length} signature${findings.length === 1 ? '' : 's'}, ${n(total)} ${what}${where} in the ${command.window.label} (${n(requests)} requests)`
-      : requests === 0
-        ? `No gateway requests logged${where} in the ${command.window.label}`
-        : `No ${what}${where} in the ${command.window.label} (${n(requests)} requests)`;
+    summary = findingsSummary(r.name, command, findings.length, total, requests, where);
     // No requests at all is not an all-clear: the window is quiet, or its logs have not arrived yet.
     if (requests === 0) notes.push(QUIET_WINDOW);
     if (r.name === 'why')
@@ -251,7 +274,7 @@ export function interpret(
     const requests = rows.reduce((s, x) => s + (num(x.Requests) ?? 0), 0);
     const failures = rows.reduce((s, x) => s + (num(x.Failures) ?? 0), 0);
     summary = rows.length
-      ? `${rows.length} APIs, ${n(requests)} requests, ${n(failures)} failed in the ${command.window.label}`
+      ? `${count(rows.length, 'API')}, ${count(requests, 'request')}, ${n(failures)} failed in the ${command.window.label}`
       : `No gateway requests logged in the ${command.window.label}`;
     if (!rows.length) notes.push(QUIET_WINDOW);
   } else if (r.name === 'breaker') {

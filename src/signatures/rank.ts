@@ -54,8 +54,11 @@ export function shareOf(count: number, apis: string[], apiTotals: Record<string,
 
 const pct = (x: number): string =>
   x >= 0.995 ? '100%' : x >= 0.1 ? `${Math.round(x * 100)}%` : x >= 0.001 ? `${(x * 100).toFixed(1)}%` : '<0.1%';
-const listNames = (names: string[]): string =>
-  names.length <= 2 ? names.join(', ') : `${names.slice(0, 2).join(', ')} +${names.length - 2}`;
+/** "orders-api requests", "a, b and 3 more APIs' requests". */
+const requestsOf = (apis: string[]): string =>
+  apis.length <= 2
+    ? `${apis.join(', ')} requests`
+    : `${apis.slice(0, 2).join(', ')} and ${apis.length - 2} more ${apis.length === 3 ? "API's" : "APIs'"} requests`;
 
 /** The team can act on anything but a client fault: the gateway, its policies, the backend and the network are theirs. */
 export function teamCanFix(sig: Signature): boolean {
@@ -88,7 +91,7 @@ export function scoreAggregate(
   why.push(`severity ${agg.signature.severity}/5`);
 
   score += share * 30;
-  if (agg.apis.length > 0 && share > 0) why.push(`${pct(share)} of ${listNames(agg.apis)} requests`);
+  if (agg.apis.length > 0 && share > 0) why.push(`${pct(share)} of ${requestsOf(agg.apis)}`);
 
   // A single new event is not an incident: trend bonuses grow with volume and are full from ~50 requests.
   const volume = Math.min(1, Math.log10(1 + agg.count) / Math.log10(51));

@@ -196,6 +196,7 @@ export class TriageService {
       freshness,
       stats: { rowsExamined: result.stats.rowsExamined, queryMs: Date.now() - started, queries },
       requestedBy: ctx.requestedBy,
+      askedAt: new Date(started).toISOString(),
     };
   }
 
@@ -249,6 +250,7 @@ export class TriageService {
       freshness: await run.freshness,
       stats: { rowsExamined: run.result.stats.rowsExamined, queryMs: Date.now() - started, queries },
       requestedBy: ctx.requestedBy,
+      askedAt: new Date(started).toISOString(),
     };
   }
 
