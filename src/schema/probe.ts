@@ -1,4 +1,4 @@
-import type { LogSource, TimeWindow } from '../logs/logSource';
+import type { LogSource, TimeWindow } from '../logs/source/logSource';
 import { isSchemaId, PHYSICAL_SCHEMAS, type SchemaId } from './physical';
 
 /**

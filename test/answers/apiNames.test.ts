@@ -4,8 +4,8 @@
  * Runs the real orchestrator over the demo workspace.
  */
 import { Workspace } from '../../src/kql';
-import { generateDemoTables } from '../../src/logs/demo/generator';
-import { EmbeddedSource } from '../../src/logs/embeddedSource';
+import { generateDemoTables } from '../../src/logs/embedded/demo/generator';
+import { EmbeddedSource } from '../../src/logs/embedded/embeddedSource';
 import { TriageService } from '../../src/triage';
 import { renderReply } from '../../src/cards';
 import { cardToText } from '../../src/cards/text';

@@ -4,8 +4,8 @@
  * longer one from being queried.
  */
 import { runQuery, Workspace } from '../../src/kql';
-import { generateDemoTables } from '../../src/logs/demo/generator';
-import type { LogSource, QueryRequest, QueryResult } from '../../src/logs/logSource';
+import { generateDemoTables } from '../../src/logs/embedded/demo/generator';
+import type { LogSource, QueryRequest, QueryResult } from '../../src/logs/source/logSource';
 import { TriageService } from '../../src/triage';
 import type { Answer, ErrorAnswer } from '../../src/answer';
 

@@ -6,8 +6,8 @@
  * (Live-card examples, "pin ...", go to the pin parser, not the triage service, and are tested with it.)
  */
 import { Workspace } from '../../src/kql';
-import { generateDemoTables } from '../../src/logs/demo/generator';
-import { EmbeddedSource } from '../../src/logs/embeddedSource';
+import { generateDemoTables } from '../../src/logs/embedded/demo/generator';
+import { EmbeddedSource } from '../../src/logs/embedded/embeddedSource';
 import { TriageService } from '../../src/triage';
 import { COMMAND_HELP } from '../../src/commands/help';
 import type { Answer } from '../../src/answer';

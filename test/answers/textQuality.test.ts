@@ -5,8 +5,8 @@
  * ("14:20–14:20"), "100% ... most of them", or an unfilled template field.
  */
 import { Workspace } from '../../src/kql';
-import { generateDemoTables } from '../../src/logs/demo/generator';
-import { EmbeddedSource } from '../../src/logs/embeddedSource';
+import { generateDemoTables } from '../../src/logs/embedded/demo/generator';
+import { EmbeddedSource } from '../../src/logs/embedded/embeddedSource';
 import { TriageService } from '../../src/triage';
 import { COMMAND_HELP } from '../../src/commands/help';
 import { cardToText, renderReply } from '../../src/cards';

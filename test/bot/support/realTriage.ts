@@ -10,8 +10,8 @@
  */
 import { loadConfig } from '../../../src/config';
 import { createTriage, TriageService, type TriageHub } from '../../../src/triage';
-import { generateDemoTables } from '../../../src/logs/demo/generator';
-import { buildLogAnalyticsSource } from '../../../src/logs/logAnalyticsSource';
+import { generateDemoTables } from '../../../src/logs/embedded/demo/generator';
+import { buildLogAnalyticsSource } from '../../../src/logs/logAnalytics/logAnalyticsSource';
 import type { TableInput } from '../../../src/kql';
 import { LaService, type Executor, type RecordedRequest } from '../../support/laService/server';
 import { engineExecutor } from '../../support/laService/engineExecutor';
@@ -26,7 +26,7 @@ const DEMO_HOURS = 2;
 let tables: TableInput[] | undefined;
 
 /** The demo workspace's tables, generated once per test file (same seed and now as the embedded hub). */
-export function demoTables(): TableInput[] {
+function demoTables(): TableInput[] {
   tables ??= generateDemoTables({ now: NOW, hours: DEMO_HOURS });
   return tables;
 }
