@@ -5,7 +5,12 @@
  * engine, the recipes and the classifier are not used to compute the expectation.
  */
 import { Workspace } from '../../src/kql';
-import { demoEvents, generateDemoTables, type DemoEvent, type DemoOptions } from '../../src/logs/embedded/demo/generator';
+import {
+  demoEvents,
+  generateDemoTables,
+  type DemoEvent,
+  type DemoOptions,
+} from '../../src/logs/embedded/demo/generator';
 import { EmbeddedSource } from '../../src/logs/embedded/embeddedSource';
 import { TriageService } from '../../src/triage';
 import type { Answer } from '../../src/answer';
