@@ -235,6 +235,7 @@ export class TriageService {
     const offered = candidates.length > 0 ? candidates : known.slice(0, 5);
     const notes = [...(command.window.note ? [command.window.note] : [])];
     if (candidates.length > 1) notes.push(`Several APIs are close to "${command.api}": pick one below.`);
+    else if (candidates.length === 1) notes.push(`Did you mean ${candidates[0]}? Press it below.`);
     else if (known.length === 0) notes.push('No API sent traffic in this window.');
     else notes.push(`APIs with traffic in this window: ${known.slice(0, 10).join(', ')}.`);
     return {
