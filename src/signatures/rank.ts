@@ -1,9 +1,11 @@
 /**
  * The ranking rule, as the README states it:
  *   A finding scores 10 × its severity (1–5), plus up to 30 for its share of the affected API's traffic, up to
- *   25 for being new (up to 20 for growing, −10 for shrinking; both scaled down below about 50 requests), up to
- *   10 for its volume, and 5 when the team can fix it (anything but a client fault).
- *   Highest score first, ties to the larger count, and every finding lists these terms as the reason for its place.
+ *   25 for being new or 20 for growing against the previous window of equal length (both scaled down below
+ *   about 50 requests; −10 if shrinking), up to 10 for its volume, and 5 if the team can fix it (any fault but
+ *   the client's).
+ *   Findings are listed highest score first, the larger count first on a tie, and each one's reason names
+ *   these terms.
  */
 import type { Finding, Signature } from './types';
 import { redactSecrets } from './redact';
