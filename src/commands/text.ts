@@ -5,7 +5,7 @@
 import type { Command } from './types';
 
 /** The window as typed: "last 15m" and "since 14:30 UTC" are; anything else is said with exact instants. */
-function windowText(command: Command): string {
+export function windowText(command: Command): string {
   const label = command.window.label;
   if (/^(last \d|since )/.test(label)) return label;
   return `between ${command.window.from.toISOString()} and ${command.window.to.toISOString()}`;

@@ -7,6 +7,8 @@ import type { AnswerSection } from '../answer';
 import type { Command } from '../commands/types';
 import type { Cell, ResultTable } from '../kql/types';
 import { formatDuration } from '../commands/time';
+import { windowText } from '../commands/text';
+import { defaultWindow } from '../commands/window';
 import { signatureById } from '../signatures/catalog';
 import { rankFindings, type SignatureAggregate } from '../signatures/rank';
 import { redactSecrets } from '../signatures/redact';
@@ -256,6 +258,9 @@ export function interpret(
   if (FINDING_RECIPES.has(r.name)) {
     const f = findingsFrom(rows, windowLength);
     findings = f.findings;
+    // A next step from a card about another window than the default looks at that same window.
+    if (command.window.label !== defaultWindow(command.window.to).label)
+      for (const x of findings) if (x.next) x.next = `${x.next} ${windowText(command)}`;
     const total = findings.reduce((s, x) => s + x.count, 0);
     const requests = Object.values(f.apiTotals).reduce((s, x) => s + x, 0);
     apisSeen = Object.keys(f.apiTotals);
