@@ -1,0 +1,122 @@
+/**
+ * evaluate plugins that reshape rows: bag_unpack (a property bag's keys become columns) and pivot (a
+ * column's values become columns). Their output columns depend on the data, so the schema is built here.
+ */
+import { runAggregate } from '../aggregates';
+import { parseJson } from '../functions/dynamic';
+import { toText } from '../values';
+import type { Compiled } from '../compile/context';
+import type { Relation } from '../relation';
+import type { ColumnSchema, KqlType } from '../types';
+import { ArrayVec, type Vec } from '../vectors';
+
+/** The narrowest type that holds every value of a new column (dynamic when they disagree). */
+function inferType(values: unknown[]): KqlType {
+  let t: KqlType | null = null;
+  for (const v of values) {
+    if (v === null || v === undefined) continue;
+    const vt: KqlType =
+      typeof v === 'string'
+        ? 'string'
+        : typeof v === 'boolean'
+          ? 'bool'
+          : typeof v === 'number'
+            ? Number.isInteger(v)
+              ? 'long'
+              : 'real'
+            : 'dynamic';
+    if (t === null) t = vt;
+    else if (t !== vt) t = (t === 'long' && vt === 'real') || (t === 'real' && vt === 'long') ? 'real' : 'dynamic';
+  }
+  return t ?? 'dynamic';
+}
+
+/** bag_unpack(Column [, prefix]): the other columns, then one column per key (first-seen order). */
+export function bagUnpack(input: Relation, column: string, prefix: string): Relation {
+  const at = input.schema.findIndex((c) => c.name === column);
+  const read = input.cols[at].reader();
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  const bags: (Record<string, unknown> | null)[] = new Array<Record<string, unknown> | null>(input.n);
+  for (let i = 0; i < input.n; i++) {
+    const v = parseJson(read(i));
+    const b = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+    bags[i] = b;
+    if (b)
+      for (const k of Object.keys(b))
+        if (!seen.has(k)) {
+          seen.add(k);
+          keys.push(k);
+        }
+  }
+  const kept = input.schema.map((c, k) => ({ c, v: input.cols[k] })).filter((x) => x.c.name !== column);
+  const taken = new Set(kept.map((x) => x.c.name));
+  const schema: ColumnSchema[] = kept.map((x) => x.c);
+  const cols: Vec[] = kept.map((x) => x.v);
+  for (const k of keys) {
+    const name = prefix + k;
+    if (taken.has(name)) continue; // an existing column keeps its values (Kusto's default conflict rule)
+    const values = bags.map((b) => (b && k in b ? b[k] : null));
+    const type = inferType(values);
+    schema.push({ name, type });
+    cols.push(new ArrayVec(type === 'string' ? values.map((v) => v ?? '') : values));
+  }
+  return { schema, cols, n: input.n, ingest: null };
+}
+
+export interface PivotSpec {
+  column: Compiled;
+  /** The aggregate of each cell (default count()). */
+  fn: string;
+  args: Compiled[];
+  resultType: KqlType;
+  keys: { name: string; c: Compiled; type: KqlType }[];
+}
+
+/** pivot: one row per distinct key combination, one column per value of the pivot column (sorted). */
+export function pivot(input: Relation, spec: PivotSpec): Relation {
+  const keyReaders = spec.keys.map((k) => k.c.fn);
+  const pivotRead = spec.column.fn;
+  const rowOf = new Map<string, number>();
+  const rowKeys: unknown[][] = [];
+  const colOf = new Map<string, number>();
+  const rowIds = new Int32Array(input.n);
+  const colIds = new Int32Array(input.n);
+  for (let i = 0; i < input.n; i++) {
+    const kv = keyReaders.map((r) => r(i));
+    const rk = JSON.stringify(kv);
+    let r = rowOf.get(rk);
+    if (r === undefined) {
+      r = rowKeys.length;
+      rowOf.set(rk, r);
+      rowKeys.push(kv);
+    }
+    const name = toText(pivotRead(i), spec.column.type);
+    let c = colOf.get(name);
+    if (c === undefined) {
+      c = colOf.size;
+      colOf.set(name, c);
+    }
+    rowIds[i] = r;
+    colIds[i] = c;
+  }
+  const R = rowKeys.length;
+  const C = colOf.size;
+  const gids = new Int32Array(input.n);
+  for (let i = 0; i < input.n; i++) gids[i] = rowIds[i] * C + colIds[i];
+  const [cells] = runAggregate(spec.fn, spec.args, gids, R * C);
+  const names = [...colOf.keys()].sort();
+  const schema: ColumnSchema[] = [
+    ...spec.keys.map((k) => ({ name: k.name, type: k.type })),
+    ...names.map((n) => ({ name: n, type: spec.resultType })),
+  ];
+  const zero = spec.fn === 'count' || spec.fn === 'countif' || spec.fn === 'dcount' || spec.fn === 'sum' ? 0 : null;
+  const cols: Vec[] = [
+    ...spec.keys.map((_, k) => new ArrayVec(rowKeys.map((kv) => kv[k]))),
+    ...names.map((n) => {
+      const c = colOf.get(n) as number;
+      return new ArrayVec(Array.from({ length: R }, (_, r) => cells[r * C + c] ?? zero));
+    }),
+  ];
+  return { schema, cols, n: R, ingest: null };
+}

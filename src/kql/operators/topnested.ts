@@ -1,0 +1,84 @@
+/**
+ * top-nested (the clauses are read in the operator adapter): a hierarchy of top-N groups. Each level keeps
+ * the N groups of its key with the largest (or smallest) aggregate inside each group of the level above;
+ * `with others = V` adds one group V that aggregates the rest (its lower levels stay empty).
+ * Output: per level, the key column and the aggregate column; rows in hierarchy order.
+ */
+import { runAggregate } from '../aggregates';
+import { compareValues } from '../values';
+import type { Compiled } from '../compile/context';
+import type { Relation } from '../relation';
+import type { ColumnSchema } from '../types';
+import { ArrayVec } from '../vectors';
+
+export interface NestLevel {
+  /** Groups to keep; null keeps them all. */
+  n: number | null;
+  key: Compiled;
+  fn: string;
+  args: Compiled[];
+  asc: boolean;
+  /** The `with others` value, when given. */
+  others?: unknown;
+}
+
+function aggregate(level: NestLevel, rows: number[], groupOf: Int32Array, groups: number, n: number): unknown[] {
+  const gids = new Int32Array(n).fill(groups); // rows outside this subset go to a dropped extra group
+  for (const i of rows) gids[i] = groupOf[i];
+  const [values] = runAggregate(level.fn, level.args, gids, groups + 1);
+  return values.slice(0, groups);
+}
+
+export function topNested(input: Relation, levels: NestLevel[], schema: ColumnSchema[]): Relation {
+  const out: unknown[][] = [];
+  const groupOf = new Int32Array(input.n);
+  const walk = (rows: number[], depth: number, prefix: unknown[]) => {
+    if (depth === levels.length) {
+      out.push(prefix);
+      return;
+    }
+    const level = levels[depth];
+    const read = level.key.fn;
+    const ids = new Map<string, number>();
+    const keys: unknown[] = [];
+    const members: number[][] = [];
+    for (const i of rows) {
+      const v = read(i);
+      const k = typeof v === 'object' && v !== null ? JSON.stringify(v) : `${typeof v}:${String(v)}`;
+      let g = ids.get(k);
+      if (g === undefined) {
+        g = keys.length;
+        ids.set(k, g);
+        keys.push(v);
+        members.push([]);
+      }
+      groupOf[i] = g;
+      members[g].push(i);
+    }
+    const values = aggregate(level, rows, groupOf, keys.length, input.n);
+    const order = keys.map((_, g) => g);
+    order.sort((a, b) => {
+      const x = values[a];
+      const y = values[b];
+      if (x === null) return y === null ? a - b : 1;
+      if (y === null) return -1;
+      return (level.asc ? compareValues(x, y) : compareValues(y, x)) || a - b;
+    });
+    const kept = level.n === null ? order : order.slice(0, level.n);
+    for (const g of kept) walk(members[g], depth + 1, [...prefix, keys[g], values[g]]);
+    if (level.others !== undefined && kept.length < order.length) {
+      const rest = order.slice(kept.length).flatMap((g) => members[g]);
+      for (const i of rest) groupOf[i] = 0;
+      const [other] = aggregate(level, rest, groupOf, 1, input.n);
+      const blanks = new Array<unknown>(2 * (levels.length - depth - 1)).fill(null);
+      out.push([...prefix, level.others, other, ...blanks]);
+    }
+  };
+  walk(
+    Array.from({ length: input.n }, (_, i) => i),
+    0,
+    [],
+  );
+  const cols = schema.map((_, c) => new ArrayVec(out.map((r) => r[c] ?? null)));
+  return { schema, cols, n: out.length, ingest: null };
+}
