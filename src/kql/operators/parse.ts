@@ -33,7 +33,7 @@ export interface CompiledPattern {
 }
 
 export function compilePattern(parts: ParsePart[], mode: ParseMode, flags = ''): CompiledPattern {
-  let src = '^';
+  let src = mode === 'regex' ? '' : '^';
   const columns: { name: string; type: KqlType }[] = [];
   parts.forEach((p, k) => {
     const last = k === parts.length - 1;
