@@ -16,7 +16,7 @@ const key = (v: unknown) => (typeof v === 'object' && v !== null ? JSON.stringif
 
 function setOf(args: { fn: (i: number) => unknown }[], i: number): unknown[][] | null {
   const lists = args.map((a) => arr(a.fn(i)));
-  return lists.every((l) => l !== null) ? (lists) : null;
+  return lists.every((l) => l !== null) ? lists : null;
 }
 
 function distinct(values: unknown[]): unknown[] {

@@ -44,7 +44,7 @@ export const TEXT_FUNCTIONS: Record<string, FunctionImpl> = {
   extract_all: (args) => {
     const [re, groupsArg, source] = args.length === 3 ? args : [args[0], null, args[1]];
     const rx = constantRegex(re, 'extract_all', 'g');
-    const wanted = groupsArg ? (groupsArg.fn(0)) : null;
+    const wanted = groupsArg ? groupsArg.fn(0) : null;
     return (i) => {
       const out: unknown[] = [];
       for (const m of text(source, i).matchAll(rx)) {

@@ -4,7 +4,11 @@
  * Kusto (mv-expand operator page): a null value gives one row (null); an empty array or bag gives none;
  * arrays expanded together pad the shorter ones with null; non-expanded columns repeat.
  */
+import { KqlError } from '../errors';
+import { kindOf, nodes, simpleName, textOf, type KNode } from '../kusto';
+import { compileExpr } from '../compile/expressions';
 import { fromInput } from '../values';
+import { ctxFor, outputSchema, type Env } from './env';
 import type { Relation } from '../relation';
 import type { ColumnSchema, KqlType } from '../types';
 import { ArrayVec, type Vec } from '../vectors';
@@ -90,4 +94,54 @@ export function mvExpand(input: Relation, items: ExpandItem[], opts: ExpandOptio
     return at >= 0 ? input.cols[at].take(idx, shared) : new ArrayVec(new Array<unknown>(idx.length).fill(null));
   });
   return { schema, cols, n: idx.length, ingest: null };
+}
+
+/** Options and items of an mv-expand (or mv-apply) clause list. */
+export function readExpand(parts: KNode[], input: Relation, env: Env, schema: ColumnSchema[]) {
+  const opts: ExpandOptions = { kind: 'bag', indexColumn: null, limit: 2147483647 };
+  const items: ExpandItem[] = [];
+  const ctx = ctxFor(input, env);
+  const inputNames = new Set(input.schema.map((c) => c.name));
+  for (const part of parts) {
+    const k = kindOf(part);
+    if (k === 'NamedParameter') {
+      const [name, value] = nodes(part);
+      const pname = textOf(name).toLowerCase();
+      if (pname === 'with_itemindex') opts.indexColumn = simpleName(value);
+      else if (pname === 'kind' || pname === 'bagexpansion')
+        opts.kind = textOf(value).toLowerCase() === 'array' ? 'array' : 'bag';
+      else
+        throw new KqlError(
+          'unsupported',
+          `mv-expand parameter '${textOf(part)}' is not supported by the embedded KQL engine.`,
+        );
+    } else if (k === 'MvExpandExpression' || k === 'MvApplyExpression') {
+      const [e] = nodes(part);
+      let name: string;
+      let body: KNode;
+      if (kindOf(e) === 'SimpleNamedExpression') {
+        name = simpleName(nodes(e)[0]);
+        body = nodes(e)[1];
+      } else if (kindOf(e) === 'NameReference') {
+        name = simpleName(e);
+        body = e;
+      } else {
+        // an unnamed expression gets the name the analyzer gave it (the first new column)
+        name =
+          schema.find((c) => !inputNames.has(c.name) && !items.some((it) => it.name === c.name))?.name ?? textOf(e);
+        body = e;
+      }
+      const type = schema.find((c) => c.name === name)?.type ?? 'dynamic';
+      items.push({ name, value: compileExpr(body, ctx), type });
+    } else if (k === 'MvExpandRowLimitClause' || k === 'MvApplyRowLimitClause') {
+      opts.limit = Number(compileExpr(nodes(part)[0], ctx).fn(0));
+    }
+  }
+  return { opts, items };
+}
+
+export function mvExpandOp(op: KNode, input: Relation, env: Env): Relation {
+  const schema = outputSchema(op);
+  const { opts, items } = readExpand(nodes(op), input, env, schema);
+  return mvExpand(input, items, opts, schema);
 }

@@ -8,7 +8,13 @@
  * A row that does not match gets null (empty strings) in every parsed column; parse-where drops it.
  */
 import { KqlError } from '../errors';
-import { fromInput } from '../values';
+import { children, kindOf, nodes, simpleName, textOf, type KNode } from '../kusto';
+import { compileExpr } from '../compile/expressions';
+import { takeRows, type Relation } from '../relation';
+import { ArrayVec } from '../vectors';
+import { fromInput, toText } from '../values';
+import { pick } from './basic';
+import { ctxFor, outputSchema, type Env } from './env';
 import type { KqlType } from '../types';
 
 export type ParsePart =
@@ -65,4 +71,69 @@ export function matchPattern(p: CompiledPattern, text: string): unknown[] | null
     out[c] = v;
   }
   return out;
+}
+
+/** parse / parse-where: the source expression, then `with` and the pattern's parts. */
+export function parseOp(op: KNode, input: Relation, env: Env, dropUnmatched: boolean): Relation {
+  const schema = outputSchema(op);
+  let mode: ParseMode = 'simple';
+  let flags = '';
+  let source: KNode | null = null;
+  const parts: ParsePart[] = [];
+  let inPattern = false;
+  for (const c of children(op)) {
+    if (c.IsToken) {
+      if (kindOf(c) === 'WithKeyword') inPattern = true;
+      continue;
+    }
+    const k = kindOf(c);
+    if (k === 'NamedParameter') {
+      const [name, value] = nodes(c);
+      const pname = textOf(name).toLowerCase();
+      const v = textOf(value).replace(/^["']|["']$/g, '');
+      if (pname === 'kind') mode = v.toLowerCase() as ParseMode;
+      else if (pname === 'flags') flags = v;
+      else
+        throw new KqlError(
+          'unsupported',
+          `parse parameter '${textOf(c)}' is not supported by the embedded KQL engine.`,
+        );
+    } else if (!inPattern) source = c;
+    else if (k === 'StarExpression') parts.push({ kind: 'star' });
+    else if (k === 'StringLiteralExpression' || k === 'CompoundStringLiteralExpression')
+      parts.push({ kind: 'text', text: String(compileExpr(c, ctxFor(input, env)).fn(0)) });
+    else if (k === 'NameDeclaration' || k === 'NameAndTypeDeclaration') {
+      const name = simpleName(k === 'NameDeclaration' ? c : nodes(c)[0]);
+      parts.push({ kind: 'column', name, type: schema.find((s) => s.name === name)?.type ?? 'string' });
+    } else
+      throw new KqlError(
+        'unsupported',
+        `parse pattern part '${textOf(c)}' is not supported by the embedded KQL engine.`,
+      );
+  }
+  if (!source) throw new KqlError('syntax', `parse needs an expression before 'with' (in '${textOf(op)}').`);
+  const pattern = compilePattern(parts, mode, flags);
+  const src = compileExpr(source, ctxFor(input, env));
+  const values: unknown[][] = pattern.columns.map(() => []);
+  const keep: number[] = [];
+  for (let i = 0; i < input.n; i++) {
+    const m = matchPattern(pattern, toText(src.fn(i), src.type));
+    if (!m && dropUnmatched) continue;
+    keep.push(i);
+    for (let c = 0; c < values.length; c++) values[c].push(m ? m[c] : null);
+  }
+  const rows = dropUnmatched && keep.length < input.n ? takeRows(input, Int32Array.from(keep)) : input;
+  const work: Relation = { schema: [...rows.schema], cols: [...rows.cols], n: rows.n, ingest: null };
+  pattern.columns.forEach((c, k) => {
+    const at = work.schema.findIndex((s) => s.name === c.name);
+    const vec = new ArrayVec(values[k]);
+    if (at >= 0) {
+      work.schema[at] = { name: c.name, type: c.type };
+      work.cols[at] = vec;
+    } else {
+      work.schema.push({ name: c.name, type: c.type });
+      work.cols.push(vec);
+    }
+  });
+  return pick(work, schema);
 }

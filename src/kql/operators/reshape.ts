@@ -3,6 +3,11 @@
  * column's values become columns). Their output columns depend on the data, so the schema is built here.
  */
 import { runAggregate } from '../aggregates';
+import { KqlError } from '../errors';
+import { kindOf, nodes, scalarType, simpleName, textOf, type KNode } from '../kusto';
+import { compileExpr } from '../compile/expressions';
+import { pick } from './basic';
+import { ctxFor, outputSchema, type Env } from './env';
 import { parseJson } from '../functions/dynamic';
 import { toText } from '../values';
 import type { Compiled } from '../compile/context';
@@ -119,4 +124,46 @@ export function pivot(input: Relation, spec: PivotSpec): Relation {
     }),
   ];
   return { schema, cols, n: R, ingest: null };
+}
+
+/** evaluate bag_unpack(...) / pivot(...); other plugins are refused by name. */
+export function evaluate(op: KNode, input: Relation, env: Env): Relation {
+  const call = nodes(op).find((n) => kindOf(n) === 'FunctionCallExpression');
+  if (!call) throw new KqlError('unsupported', `'${textOf(op)}' is not supported by the embedded KQL engine.`);
+  const [nameNode, list] = nodes(call);
+  const plugin = simpleName(nameNode);
+  const args = list ? nodes(list) : [];
+  const ctx = ctxFor(input, env);
+  if (plugin === 'bag_unpack') {
+    if (kindOf(args[0]) !== 'NameReference')
+      throw new KqlError('unsupported', `bag_unpack() needs a column name as its first argument (in '${textOf(op)}').`);
+    const prefix = args[1] ? String(compileExpr(args[1], ctx).fn(0) ?? '') : '';
+    return bagUnpack(input, simpleName(args[0]), prefix);
+  }
+  if (plugin === 'pivot') {
+    const [column, agg, ...keys] = args;
+    const isAgg = agg && kindOf(agg) === 'FunctionCallExpression';
+    const [fname, fargs] = isAgg ? nodes(agg) : [];
+    const keyNodes = isAgg || !agg ? keys : [agg, ...keys];
+    const resultType = isAgg ? scalarType(agg) : 'long';
+    return pivot(input, {
+      column: compileExpr(column, ctx),
+      fn: fname ? simpleName(fname) : 'count',
+      args: fargs ? nodes(fargs).map((a) => compileExpr(a, ctx)) : [],
+      resultType: resultType === 'unknown' ? 'dynamic' : resultType,
+      keys: keyNodes.map((k) => {
+        const c = compileExpr(k, ctx);
+        return { name: simpleName(k), c, type: c.type === 'unknown' ? 'dynamic' : c.type };
+      }),
+    });
+  }
+  throw new KqlError(
+    'unsupported',
+    `The plugin 'evaluate ${plugin}()' is not supported by the embedded KQL engine (supported: bag_unpack, pivot).`,
+  );
+}
+
+/** project-reorder: the analyzer's output order (named columns first, wildcards and asc/desc resolved). */
+export function projectReorder(op: KNode, input: Relation): Relation {
+  return pick(input, outputSchema(op));
 }

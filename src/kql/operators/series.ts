@@ -5,6 +5,11 @@
  * that have data. The axis column is the array of bin starts.
  */
 import { runAggregate } from '../aggregates';
+import { KqlError } from '../errors';
+import { kindOf, nodes, simpleName, textOf, type KNode } from '../kusto';
+import { compileExpr } from '../compile/expressions';
+import { constant } from '../compile/context';
+import { ctxFor, outputSchema, type Env } from './env';
 import { formatDateTime, formatTimespan } from '../values';
 import type { Compiled, ExprType } from '../compile/context';
 import type { Relation } from '../relation';
@@ -103,4 +108,78 @@ export function makeSeries(input: Relation, spec: SeriesSpec, schema: ColumnSche
     return new ArrayVec(new Array<unknown>(G).fill(null));
   });
   return { schema, cols, n: G, ingest: null };
+}
+
+/** The aggregate call of an expression: its name and argument nodes (count() has none). */
+function aggregateCall(e: KNode): { fn: string; args: KNode[] } {
+  if (kindOf(e) !== 'FunctionCallExpression')
+    throw new KqlError('unsupported', `make-series needs an aggregate call per column (got '${textOf(e)}').`);
+  const [name, list] = nodes(e);
+  return { fn: simpleName(name), args: list ? nodes(list) : [] };
+}
+
+export function makeSeriesOp(op: KNode, input: Relation, env: Env): Relation {
+  const schema = outputSchema(op);
+  const ctx = ctxFor(input, env);
+  const constantOf = (n: KNode) => compileExpr(n, ctx).fn(0);
+  const spec: SeriesSpec = {
+    aggregates: [],
+    axis: { name: '', c: constant(null, 'unknown') },
+    from: null,
+    to: null,
+    step: 0,
+    keys: [],
+  };
+  // output columns: the by-keys, the aggregates, the axis; unnamed ones take the analyzer's names
+  const generated = schema.map((c) => c.name);
+  const keyCount = nodes(op)
+    .filter((p) => kindOf(p) === 'MakeSeriesByClause')
+    .reduce((n, p) => n + nodes(p).length, 0);
+  for (const part of nodes(op)) {
+    const k = kindOf(part);
+    if (k === 'MakeSeriesExpression') {
+      const [e, dflt] = nodes(part);
+      const named = kindOf(e) === 'SimpleNamedExpression';
+      const call = aggregateCall(named ? nodes(e)[1] : e);
+      const name = named ? simpleName(nodes(e)[0]) : (generated[keyCount + spec.aggregates.length] ?? call.fn);
+      spec.aggregates.push({
+        name,
+        fn: call.fn,
+        args: call.args.map((a) => compileExpr(a, ctx)),
+        default: dflt ? constantOf(nodes(dflt)[0]) : 0,
+      });
+    } else if (k === 'MakeSeriesOnClause') {
+      const axis = nodes(part)[0];
+      spec.axis = {
+        name: kindOf(axis) === 'NameReference' ? simpleName(axis) : textOf(axis),
+        c: compileExpr(axis, ctx),
+      };
+    } else if (k === 'MakeSeriesFromToStepClause' || k === 'MakeSeriesInRangeClause') {
+      for (const clause of nodes(part)) {
+        const ck = kindOf(clause);
+        const v = constantOf(nodes(clause)[0]);
+        if (ck === 'MakeSeriesFromClause') spec.from = v as number;
+        else if (ck === 'MakeSeriesToClause') spec.to = v as number;
+        else if (ck === 'MakeSeriesStepClause') spec.step = v as number;
+      }
+    } else if (k === 'MakeSeriesByClause') {
+      for (const key of nodes(part)) {
+        const named = kindOf(key) === 'SimpleNamedExpression';
+        const body = named ? nodes(key)[1] : key;
+        const name = named
+          ? simpleName(nodes(key)[0])
+          : kindOf(key) === 'NameReference'
+            ? simpleName(key)
+            : generated[spec.keys.length];
+        spec.keys.push({ name, c: compileExpr(body, ctx) });
+      }
+    } else if (k === 'NamedParameter' && !textOf(nodes(part)[0]).startsWith('hint.')) {
+      throw new KqlError(
+        'unsupported',
+        `make-series parameter '${textOf(part)}' is not supported by the embedded KQL engine.`,
+      );
+    }
+  }
+  if (!(spec.step > 0)) throw new KqlError('semantic', `make-series needs a positive step (in '${textOf(op)}').`);
+  return makeSeries(input, spec, schema);
 }

@@ -5,6 +5,10 @@
  * Output: per level, the key column and the aggregate column; rows in hierarchy order.
  */
 import { runAggregate } from '../aggregates';
+import { KqlError } from '../errors';
+import { kindOf, nodes, simpleName, textOf, tokens, type KNode } from '../kusto';
+import { compileExpr } from '../compile/expressions';
+import { ctxFor, outputSchema, type Env } from './env';
 import { compareValues } from '../values';
 import type { Compiled } from '../compile/context';
 import type { Relation } from '../relation';
@@ -81,4 +85,46 @@ export function topNested(input: Relation, levels: NestLevel[], schema: ColumnSc
   );
   const cols = schema.map((_, c) => new ArrayVec(out.map((r) => r[c] ?? null)));
   return { schema, cols, n: out.length, ingest: null };
+}
+
+/** top-nested clauses: `top-nested [N] of Key [with others = V] by Aggregate [asc|desc]`, comma-separated. */
+export function topNestedOp(op: KNode, input: Relation, env: Env): Relation {
+  const schema = outputSchema(op);
+  const ctx = ctxFor(input, env);
+  const levels: NestLevel[] = nodes(op).map((clause) => {
+    let n: number | null = null;
+    let key: KNode | null = null;
+    let others: unknown;
+    let agg: KNode | null = null;
+    let asc = false;
+    for (const part of nodes(clause)) {
+      const k = kindOf(part);
+      if (k === 'TopNestedWithOthersClause') others = compileExpr(nodes(part)[0], ctx).fn(0);
+      else if (!key && n === null && !agg && /Literal/.test(k) && k !== 'StringLiteralExpression')
+        n = Number(compileExpr(part, ctx).fn(0));
+      else if (!key) key = part;
+      else agg = part;
+    }
+    if (agg && kindOf(agg) === 'OrderedExpression') {
+      asc = tokens(nodes(agg)[1] ?? agg).some((t) => t.toLowerCase() === 'asc');
+      agg = nodes(agg)[0];
+    }
+    if (agg && kindOf(agg) === 'SimpleNamedExpression') agg = nodes(agg)[1];
+    if (!key || !agg || kindOf(agg) !== 'FunctionCallExpression')
+      throw new KqlError(
+        'unsupported',
+        `top-nested clause '${textOf(clause)}' is not supported by the embedded KQL engine.`,
+      );
+    const keyExpr = kindOf(key) === 'SimpleNamedExpression' ? nodes(key)[1] : key;
+    const [fname, list] = nodes(agg);
+    return {
+      n,
+      key: compileExpr(keyExpr, ctx),
+      fn: simpleName(fname),
+      args: (list ? nodes(list) : []).map((a) => compileExpr(a, ctx)),
+      asc,
+      ...(others !== undefined ? { others } : {}),
+    };
+  });
+  return topNested(input, levels, schema);
 }
