@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The CLI entry. `npm ci` compiles the TypeScript to dist/ through the package's `prepare` script.
-require('../dist/src/cli.js')
+require('../dist/src/cli/main.js')
   .main()
   .then((code) => {
     process.exitCode = code;

@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { DuckDBInstance, DuckDBTimestampMillisecondsValue } from '@duckdb/node-api';
 import { Workspace, runQuery } from '../src/kql';
-import { generateDemoTables } from '../src/logs/demo/generator';
+import { generateDemoTables } from '../src/logs/embedded/demo/generator';
 import { preludeFor } from '../src/schema/prelude';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);

@@ -6,14 +6,14 @@
  * 3. The bot's own overhead per command: client wall time minus the server time the service reports.
  * Everything runs on loopback against the local Log Analytics service (https, real SDK client).
  */
-import { generateDemoTables } from '../src/logs/demo/generator';
+import { generateDemoTables } from '../src/logs/embedded/demo/generator';
 import { preludeFor } from '../src/schema/prelude';
 import {
   buildLogAnalyticsSource,
   LogAnalyticsSource,
   type LogAnalyticsSourceOptions,
-} from '../src/logs/logAnalyticsSource';
-import type { LogSource } from '../src/logs/logSource';
+} from '../src/logs/logAnalytics/logAnalyticsSource';
+import type { LogSource } from '../src/logs/source/logSource';
 import { LaService } from '../test/support/laService/server';
 import { engineExecutor } from '../test/support/laService/engineExecutor';
 import { StaticTokenCredential } from '../test/support/laService/fakeCredential';

@@ -24,7 +24,7 @@ import {
   renderRunningCard,
   type AdaptiveCard,
 } from '../src/cards';
-import { buildLogAnalyticsSource } from '../src/logs/logAnalyticsSource';
+import { buildLogAnalyticsSource } from '../src/logs/logAnalytics/logAnalyticsSource';
 import { LaService } from '../test/support/laService/server';
 import { SEED } from '../test/support/laService/seedErrors';
 import { StaticTokenCredential } from '../test/support/laService/fakeCredential';

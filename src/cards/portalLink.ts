@@ -1,7 +1,7 @@
 /**
  * "Open in Log Analytics": a link that opens the portal's Logs blade on the resource with the answer's
  * exact query and window. No Microsoft page documents the format; this follows the links the portal's own
- * "Share > Copy link to query" produces (../shared/reference/apim-gateway-logs.md section 7): the query is
+ * "Share > Copy link to query" produces (decoded from links the portal generated): the query is
  * gzip-compressed, base64-encoded and percent-encoded twice, the resource id percent-encoded once.
  */
 import { gzipSync } from 'node:zlib';

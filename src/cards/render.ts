@@ -50,7 +50,7 @@ const cache = new Map<TemplateName, Template>();
 function template(name: TemplateName): Template {
   let t = cache.get(name);
   if (!t) {
-    const json = JSON.parse(fs.readFileSync(path.join(templateDir(), `${name}.json`), 'utf8'));
+    const json: unknown = JSON.parse(fs.readFileSync(path.join(templateDir(), `${name}.json`), 'utf8'));
     t = new Template(json);
     cache.set(name, t);
   }

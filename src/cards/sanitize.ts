@@ -48,14 +48,22 @@ export function cardText(value: unknown, maxLength = 400): string {
   return s;
 }
 
+/** Any value as text: strings as they are, nothing for null/undefined, other values as JSON (never "[object Object]"). */
+export function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return '';
+  return JSON.stringify(value) ?? '';
+}
+
 /**
  * Text for a TextRun (not Markdown-rendered, shown verbatim): redacted, control characters removed, template syntax
  * neutralised, length-capped. Used for verbatim strings: KQL, log messages, URLs.
  */
 export function plainText(value: unknown, maxLength = 400): string {
-  let s = value === null || value === undefined ? '' : String(value);
+  let s = asText(value);
   s = redactSecrets(s);
   // Keep tabs/newlines; drop other control characters (they break rendering and logs).
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   s = s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
   // "${" would read as a template binding in any later expansion and must never show on a card.
   s = s.replace(/\$\{/g, '$\u200b{');

@@ -2,6 +2,8 @@
  * A plain-text rendering of an Adaptive Card: what a reader would see with every toggle opened.
  * Used by tests (assert on visible text, not JSON paths) and for logs/CLI previews.
  */
+import { asText } from './sanitize';
+
 type Node = Record<string, unknown>;
 
 function unescapeMd(s: string): string {
@@ -9,11 +11,9 @@ function unescapeMd(s: string): string {
 }
 
 function inline(n: Node): string {
-  if (n.type === 'TextBlock') return unescapeMd(String(n.text ?? ''));
+  if (n.type === 'TextBlock') return unescapeMd(asText(n.text));
   if (n.type === 'RichTextBlock') {
-    return ((n.inlines as Node[] | undefined) ?? [])
-      .map((r) => (typeof r === 'string' ? r : String(r.text ?? '')))
-      .join('');
+    return ((n.inlines as Node[] | undefined) ?? []).map((r) => (typeof r === 'string' ? r : asText(r.text))).join('');
   }
   return '';
 }
@@ -26,7 +26,7 @@ function walk(n: Node, out: string[], indent: string): void {
       return;
     case 'FactSet':
       for (const f of (n.facts as Node[] | undefined) ?? [])
-        out.push(`${indent}${f.title}: ${unescapeMd(String(f.value))}`);
+        out.push(`${indent}${asText(f.title)}: ${unescapeMd(asText(f.value))}`);
       return;
     case 'ColumnSet': {
       const cells = ((n.columns as Node[] | undefined) ?? []).map((c) => {
@@ -63,7 +63,7 @@ function walk(n: Node, out: string[], indent: string): void {
 }
 
 function actions(list: Node[] | undefined): string {
-  return (list ?? []).map((a) => `[${a.title ?? a.type}]`).join(' ');
+  return (list ?? []).map((a) => `[${asText(a.title ?? a.type)}]`).join(' ');
 }
 
 export function cardToText(card: object): string {

@@ -9,7 +9,8 @@ import { formatTimespan } from '../kql/values';
 /** KQL's own timespan text ("00:15:00", "1.02:03:04.5000000"), as the Log Analytics API returns timespans. */
 export { formatTimespan };
 
-function jsonCell(cell: Cell, column: ColumnSchema): unknown {
+/** A cell as JSON carries it: datetimes and timespans become their text. */
+function jsonCell(cell: Cell, column: ColumnSchema): Exclude<Cell, Date> {
   if (cell === null || cell === undefined) return null;
   if (cell instanceof Date) return cell.toISOString();
   if (column.type === 'timespan' && typeof cell === 'number') return formatTimespan(cell);

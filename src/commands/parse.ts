@@ -44,10 +44,10 @@ function cleanText(text: string): string {
 /** Trailing sentence punctuation and wrapping quotes/markdown are not part of a word. */
 function trimToken(t: string): string {
   return t
-    .replace(/^[`"'*_(\[]+/, '')
+    .replace(/^[`"'*_([]+/, '')
     .replace(/[`"'*_)\]]+$/, '')
     .replace(/[?!.,;:…]+$/, '')
-    .replace(/^[`"'*_(\[]+/, '')
+    .replace(/^[`"'*_([]+/, '')
     .replace(/[`"'*_)\]]+$/, '');
 }
 
@@ -224,7 +224,11 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
       if (scan.at) command.at = scan.at;
       break;
     }
-    default:
+    case 'triage':
+    case 'tls':
+    case 'breakers':
+    case 'apis':
+    case 'help':
       break;
   }
   return { ok: true, command };

@@ -1,12 +1,12 @@
 /** What a chat message asks for, after parsing. Plain data: no botbuilder, no KQL. */
 
 export type CommandKind =
-  | 'triage' // seed recipe 4: distribution of failures, each pointing at the recipe that applies
+  | 'triage' // failures by status, reason and source, each pointing at the recipe that applies
   | 'why' // why <status> [on <api>]: who produced that status code
-  | 'tls' // seed recipe 1: backend TLS rejection (alias: certs)
-  | 'auth401' // seed recipe 2: 401 breakdown (401s, "why 401" without an api)
-  | 'breakers' // seed recipe 3: tripped circuit breakers
-  | 'breaker' // seed recipe 3 drill-down: timeline before a trip of one backend
+  | 'tls' // backend TLS rejection (alias: certs)
+  | 'auth401' // 401 breakdown (401s, "why 401" without an api)
+  | 'breakers' // tripped circuit breakers
+  | 'breaker' // breakers drill-down: timeline before a trip of one backend
   | 'apis' // APIs seen in the window
   | 'help';
 

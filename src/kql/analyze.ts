@@ -1,6 +1,7 @@
 /** Kusto-parser services for other rooms: diagnostics against a schema, and the operator list of a query. */
 import { lineAndColumn } from './errors';
-import { kindOf, parseAndAnalyze, parseOnly, type KNode } from './kusto';
+import { parseAndAnalyze, parseOnly } from './kusto';
+import { forEachNode, kindOf } from './syntax';
 import type { ColumnSchema } from './types';
 
 export interface AnalyzerDiagnostic {
@@ -26,12 +27,9 @@ export function analyzeQuery(kql: string, tables: { name: string; columns: Colum
 export function queryOperators(kql: string): string[] {
   const { root } = parseOnly(kql);
   const found: { kind: string; at: number }[] = [];
-  const visit = (n: KNode) => {
-    if (!n || n.IsToken) return;
+  forEachNode(root, (n) => {
     const k = kindOf(n);
-    if (k.endsWith('Operator')) found.push({ kind: k, at: n.TextStart as number });
-    for (let i = 0; i < n.ChildCount; i++) visit(n.GetChild(i));
-  };
-  visit(root);
+    if (k.endsWith('Operator')) found.push({ kind: k, at: n.TextStart });
+  });
   return found.sort((a, b) => a.at - b.at).map((f) => f.kind);
 }

@@ -1,8 +1,9 @@
 /** runQuery: parse with Kusto's parser, report its errors as KqlError, evaluate statements. */
 import { KqlError, closestNames, lineAndColumn } from './errors';
-import { kindOf, nodes, parseAndAnalyze, simpleName, tableColumns, textOf, type Diagnostic, type KNode } from './kusto';
+import { parseAndAnalyze, type Diagnostic } from './kusto';
+import { forEachNode, kindOf, nodes, simpleName, tableColumns, textOf, type SyntaxNode } from './syntax';
 import type { Workspace } from './storage';
-import type { ResultTable } from './types';
+import type { Cell, ResultTable } from './types';
 import { toCell } from './values';
 import { evalScalar, evalTabular, type EvalState } from './pipeline';
 import type { Relation } from './relation';
@@ -35,24 +36,21 @@ function diagnosticError(kind: 'syntax' | 'semantic', d: Diagnostic, text: strin
 }
 
 /** Every column name visible anywhere in the query plus table and let names: "did you mean" candidates. */
-function knownNames(root: KNode, ws: Workspace): string[] {
+function knownNames(root: SyntaxNode, ws: Workspace): string[] {
   const names = new Set<string>(ws.tableNames());
   for (const t of ws.tableNames()) for (const c of ws.schemaOf(t)) names.add(c.name);
-  const visit = (n: KNode) => {
-    if (!n || n.IsToken) return;
+  forEachNode(root, (n) => {
     const cols = tableColumns(n);
     if (cols) for (const c of cols) names.add(c.name);
     if (kindOf(n) === 'NameDeclaration') names.add(simpleName(n));
-    for (let i = 0; i < n.ChildCount; i++) visit(n.GetChild(i));
-  };
-  visit(root);
+  });
   return [...names];
 }
 
 function toTable(name: string, rel: Relation): ResultTable {
   const readers = rel.cols.map((c) => c.reader());
   const types = rel.schema.map((c) => c.type);
-  const rows = new Array(rel.n);
+  const rows = new Array<Cell[]>(rel.n);
   for (let i = 0; i < rel.n; i++) rows[i] = readers.map((r, c) => toCell(r(i), types[c]));
   return { name, columns: rel.schema.map((c) => ({ name: c.name, type: c.type })), rows };
 }

@@ -1,130 +1,9 @@
 /**
- * Bridge to Microsoft's Kusto parser (@kusto/language-service-next, a Bridge.NET build).
- * It is slow to load (~0.3 s) and to parse the first time (~0.8 s), so it loads lazily, once per process.
- * The Bridge objects are untyped here on purpose: the d.ts declares globals that do not fit CommonJS.
+ * Parsing and semantic analysis with Microsoft's Kusto parser (loaded lazily by bridge.ts), with the
+ * analyzed trees cached per query text and schema.
  */
-import type { ColumnSchema, KqlType } from './types';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export type KNode = any;
-
-interface KustoApi {
-  Kusto: any;
-  System: any;
-}
-
-let api: KustoApi | null = null;
-
-function load(): KustoApi {
-  if (api) return api;
-  require('@kusto/language-service-next/bridge.js');
-  require('@kusto/language-service-next');
-  const g = globalThis as any;
-  api = { Kusto: g.Kusto, System: g.System };
-  return api;
-}
-
-const kindNames = new Map<number, string>();
-
-/** SyntaxKind name of a node, e.g. "FilterOperator". */
-export function kindOf(node: KNode): string {
-  const k = node.Kind as number;
-  let name = kindNames.get(k);
-  if (name === undefined) {
-    const { Kusto, System } = load();
-    name = System.Enum.toString(Kusto.Language.Syntax.SyntaxKind, k) as string;
-    kindNames.set(k, name);
-  }
-  return name;
-}
-
-/** Non-null children, in source order. */
-export function children(node: KNode): KNode[] {
-  const out: KNode[] = [];
-  const n = node.ChildCount as number;
-  for (let i = 0; i < n; i++) {
-    const c = node.GetChild(i);
-    if (c) out.push(c);
-  }
-  return out;
-}
-
-/** Children that are syntax nodes (not tokens), with List/SeparatedElement wrappers flattened. */
-export function nodes(node: KNode): KNode[] {
-  const out: KNode[] = [];
-  for (const c of children(node)) {
-    if (c.IsToken) continue;
-    const k = kindOf(c);
-    if (k === 'List' || k === 'SeparatedElement') out.push(...nodes(c));
-    else out.push(c);
-  }
-  return out;
-}
-
-/** Token texts directly under a node (keywords like "desc", "nulls", "last"). */
-export function tokens(node: KNode): string[] {
-  const out: string[] = [];
-  for (const c of children(node)) {
-    if (c.IsToken) {
-      if (c.Text) out.push(c.Text as string);
-    } else {
-      const k = kindOf(c);
-      if (k === 'List' || k === 'SeparatedElement' || k === 'TokenName') out.push(...tokens(c));
-    }
-  }
-  return out;
-}
-
-/** Full source text of a node, without trivia (comments and whitespace before it). */
-export function textOf(node: KNode): string {
-  return (node.ToString(0) as string).trim();
-}
-
-/** The identifier a NameReference / NameDeclaration names. */
-export function simpleName(node: KNode): string {
-  return node.SimpleName as string;
-}
-
-export function symbolKind(node: KNode): string | null {
-  const sym = node.ReferencedSymbol;
-  if (!sym) return null;
-  const { Kusto, System } = load();
-  return System.Enum.toString(Kusto.Language.Symbols.SymbolKind, sym.Kind) as string;
-}
-
-const SCALAR_TYPES = new Set<string>([
-  'string',
-  'long',
-  'int',
-  'real',
-  'bool',
-  'datetime',
-  'timespan',
-  'dynamic',
-  'guid',
-  'decimal',
-]);
-
-/** The scalar type the analyzer inferred for an expression node ('unknown' when it has none). */
-export function scalarType(node: KNode): KqlType | 'unknown' {
-  const t = node.ResultType;
-  const name = t ? (t.Name as string) : '';
-  return SCALAR_TYPES.has(name) ? (name as KqlType) : 'unknown';
-}
-
-/** The column list of a tabular node's inferred type, or null if it is not tabular. */
-export function tableColumns(node: KNode): ColumnSchema[] | null {
-  const t = node.ResultType;
-  if (!t || !t.Columns) return null;
-  const cols = t.Columns;
-  const out: ColumnSchema[] = [];
-  for (let i = 0; i < cols.Count; i++) {
-    const c = cols.getItem(i);
-    const tn = c.Type.Name as string;
-    out.push({ name: c.Name as string, type: (SCALAR_TYPES.has(tn) ? tn : 'dynamic') as KqlType });
-  }
-  return out;
-}
+import { kustoLanguage, type GlobalState, type KustoDiagnostic, type ReadOnlyList, type SyntaxNode } from './bridge';
+import type { ColumnSchema } from './types';
 
 export interface Diagnostic {
   code: string;
@@ -134,11 +13,17 @@ export interface Diagnostic {
   length: number;
 }
 
-function diagnosticsOf(list: any): Diagnostic[] {
+function diagnosticsOf(list: ReadOnlyList<KustoDiagnostic>): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (let i = 0; i < list.Count; i++) {
     const d = list.getItem(i);
-    out.push({ code: d.Code, message: d.Message, severity: d.Severity, start: d.Start, length: d.Length });
+    out.push({
+      code: d.Code ?? '',
+      message: d.Message ?? '',
+      severity: d.Severity ?? '',
+      start: d.Start,
+      length: d.Length,
+    });
   }
   return out;
 }
@@ -153,30 +38,30 @@ export interface TableShape {
   columns: ColumnSchema[];
 }
 
-const globalsCache = new Map<string, any>();
+const globalsCache = new Map<string, GlobalState>();
 
 function schemaKey(tables: TableShape[]): string {
   return JSON.stringify(tables.map((t) => [t.name, t.columns.map((c) => c.name + ':' + c.type)]));
 }
 
 /** A GlobalState holding one database with these tables; cached by schema. */
-function globalsFor(tables: TableShape[], key = schemaKey(tables)): any {
+function globalsFor(tables: TableShape[], key = schemaKey(tables)): GlobalState {
   let g = globalsCache.get(key);
   if (g) return g;
-  const { Kusto } = load();
-  const S = Kusto.Language.Symbols;
+  const kusto = kustoLanguage();
+  const S = kusto.Symbols;
   const syms = tables.map((t) => {
     const schema = '(' + t.columns.map((c) => `${quoteName(c.name)}:${c.type}`).join(', ') + ')';
     return new S.TableSymbol.$ctor7(t.name, schema, null);
   });
-  g = Kusto.Language.GlobalState.Default.WithDatabase(new S.DatabaseSymbol.ctor('workspace', syms));
+  g = kusto.GlobalState.Default.WithDatabase(new S.DatabaseSymbol.ctor('workspace', syms));
   if (globalsCache.size > 32) globalsCache.clear();
   globalsCache.set(key, g);
   return g;
 }
 
 export interface Parsed {
-  root: KNode;
+  root: SyntaxNode;
   syntaxErrors: Diagnostic[];
   /** Every diagnostic of semantic analysis (includes syntax ones). */
   diagnostics: Diagnostic[];
@@ -200,19 +85,17 @@ export function parseAndAnalyze(text: string, tables: TableShape[]): Parsed {
     parseCache.set(key, hit);
     return hit;
   }
-  const { Kusto } = load();
-  const code = Kusto.Language.KustoCode.ParseAndAnalyze(text, globalsFor(tables, sk));
+  const code = kustoLanguage().KustoCode.ParseAndAnalyze(text, globalsFor(tables, sk));
   const syntaxErrors = diagnosticsOf(code.GetSyntaxDiagnostics()).filter((d) => d.severity === 'Error');
-  const parsed = { root: code.Syntax, syntaxErrors, diagnostics: diagnosticsOf(code.GetDiagnostics()) };
+  const parsed: Parsed = { root: code.Syntax, syntaxErrors, diagnostics: diagnosticsOf(code.GetDiagnostics()) };
   parseCache.set(key, parsed);
   if (parseCache.size > PARSE_CACHE_SIZE) parseCache.delete(parseCache.keys().next().value as string);
   return parsed;
 }
 
 /** Parse only (no schema): for syntax checks and walking operators. */
-export function parseOnly(text: string): { root: KNode; syntaxErrors: Diagnostic[] } {
-  const { Kusto } = load();
-  const code = Kusto.Language.KustoCode.Parse(text);
+export function parseOnly(text: string): { root: SyntaxNode; syntaxErrors: Diagnostic[] } {
+  const code = kustoLanguage().KustoCode.Parse(text);
   return {
     root: code.Syntax,
     syntaxErrors: diagnosticsOf(code.GetSyntaxDiagnostics()).filter((d) => d.severity === 'Error'),

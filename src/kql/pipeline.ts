@@ -3,7 +3,7 @@
  * leading TimeGenerated predicates down to the table's time index, then runs the operators.
  */
 import { KqlError } from './errors';
-import { kindOf, nodes, simpleName, symbolKind, textOf, tokens, type KNode } from './kusto';
+import { kindOf, nodes, simpleName, symbolKind, textOf, tokens, type SyntaxNode } from './syntax';
 import type { Relation } from './relation';
 import type { Workspace } from './storage';
 import { NumVec } from './vectors';
@@ -18,7 +18,7 @@ import { union } from './operators/union';
 import { timeWindow } from './pushdown';
 
 /** Tabular lets: each body resolves names in the scope it was declared in (so `let T = T | ...` works). */
-export type Views = Map<string, { body: KNode; scope: Views }>;
+export type Views = Map<string, { body: SyntaxNode; scope: Views }>;
 
 export interface EvalState {
   ws: Workspace;
@@ -31,7 +31,7 @@ export interface EvalState {
 }
 
 /** Flatten a pipe chain into its source and operators, inlining views. */
-function flatten(node: KNode, views: Views): { source: KNode; ops: KNode[] } {
+function flatten(node: SyntaxNode, views: Views): { source: SyntaxNode; ops: SyntaxNode[] } {
   const k = kindOf(node);
   if (k === 'PipeExpression') {
     const parts = nodes(node);
@@ -45,12 +45,12 @@ function flatten(node: KNode, views: Views): { source: KNode; ops: KNode[] } {
   return { source: node, ops: [] };
 }
 
-function operatorName(op: KNode): string {
+function operatorName(op: SyntaxNode): string {
   const words = tokens(op);
   return words.length ? words[0] : kindOf(op);
 }
 
-export function evalTabular(node: KNode, st: EvalState): Relation {
+export function evalTabular(node: SyntaxNode, st: EvalState): Relation {
   const { source, ops } = flatten(node, st.views);
   const env: Env = {
     scalars: st.scalars,
@@ -59,8 +59,8 @@ export function evalTabular(node: KNode, st: EvalState): Relation {
     evalTable: (name) => scan(name, [], st),
     tableNames: () => st.ws.tableNames(),
     unresolvedNames: (n) => {
-      const from = n.TextStart as number;
-      const to = from + (n.Width as number);
+      const from = n.TextStart;
+      const to = from + n.Width;
       return (st.unresolved ?? []).filter((u) => u.at >= from && u.at < to);
     },
   };
@@ -91,7 +91,7 @@ export function evalTabular(node: KNode, st: EvalState): Relation {
 }
 
 /** Read a base table, only the rows whose TimeGenerated can satisfy the leading time predicates. */
-function scan(name: string, ops: KNode[], st: EvalState): Relation {
+function scan(name: string, ops: SyntaxNode[], st: EvalState): Relation {
   const t = st.ws.table(name);
   let from = 0;
   let to = t.rowCount;
@@ -108,7 +108,7 @@ function scan(name: string, ops: KNode[], st: EvalState): Relation {
   };
 }
 
-function apply(op: KNode, rel: Relation, env: Env): Relation {
+function apply(op: SyntaxNode, rel: Relation, env: Env): Relation {
   switch (kindOf(op)) {
     case 'FilterOperator':
       return where(op, rel, env);
@@ -149,7 +149,7 @@ function apply(op: KNode, rel: Relation, env: Env): Relation {
 }
 
 /** Evaluate a constant scalar expression (let x = ...). */
-export function evalScalar(node: KNode, st: EvalState): ScalarBinding {
+export function evalScalar(node: SyntaxNode, st: EvalState): ScalarBinding {
   const empty: Relation = { schema: [], cols: [], n: 0, ingest: null };
   const c = compileExpr(node, { rel: empty, scalars: st.scalars, now: st.now, evalTabular: (n) => evalTabular(n, st) });
   if (!c.constant)

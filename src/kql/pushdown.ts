@@ -4,7 +4,7 @@
  * `TimeGenerated > ago(15m)` or `TimeGenerated between (a .. b)` with constant bounds; the scan then
  * reads only that window. The where itself still runs, so this only skips rows that cannot match.
  */
-import { kindOf, nodes, simpleName, type KNode } from './kusto';
+import { kindOf, nodes, simpleName, type SyntaxNode } from './syntax';
 import { compileExpr } from './compile/expressions';
 import type { Relation } from './relation';
 import type { ColumnSchema } from './types';
@@ -19,11 +19,11 @@ export interface TimeWindow {
 
 const TIME = 'TimeGenerated';
 
-function isTimeRef(n: KNode): boolean {
+function isTimeRef(n: SyntaxNode): boolean {
   return kindOf(n) === 'NameReference' && simpleName(n) === TIME;
 }
 
-function constValue(n: KNode, columns: ColumnSchema[], st: EvalState): number | null {
+function constValue(n: SyntaxNode, columns: ColumnSchema[], st: EvalState): number | null {
   const empty: Relation = {
     schema: columns,
     cols: columns.map(() => ({
@@ -46,7 +46,7 @@ function constValue(n: KNode, columns: ColumnSchema[], st: EvalState): number | 
   }
 }
 
-function conjuncts(n: KNode): KNode[] {
+function conjuncts(n: SyntaxNode): SyntaxNode[] {
   const k = kindOf(n);
   if (k === 'AndExpression') return nodes(n).flatMap(conjuncts);
   if (k === 'ParenthesizedExpression') return conjuncts(nodes(n)[0]);
@@ -54,7 +54,7 @@ function conjuncts(n: KNode): KNode[] {
 }
 
 /** Whether an operator passes TimeGenerated through unchanged (so a later filter on it can move before it). */
-function passesTime(op: KNode): boolean {
+function passesTime(op: SyntaxNode): boolean {
   switch (kindOf(op)) {
     case 'FilterOperator':
       return true;
@@ -72,7 +72,7 @@ function passesTime(op: KNode): boolean {
   }
 }
 
-export function timeWindow(ops: KNode[], columns: ColumnSchema[], st: EvalState): TimeWindow | null {
+export function timeWindow(ops: SyntaxNode[], columns: ColumnSchema[], st: EvalState): TimeWindow | null {
   const w: TimeWindow = { lo: -Infinity, loIncl: true, hi: Infinity, hiIncl: true };
   let found = false;
   const lower = (v: number, incl: boolean) => {
@@ -111,7 +111,7 @@ export function timeWindow(ops: KNode[], columns: ColumnSchema[], st: EvalState)
       if (parts.length !== 2) continue;
       const [l, r] = parts;
       let op2 = k;
-      let bound: KNode;
+      let bound: SyntaxNode;
       if (isTimeRef(l)) bound = r;
       else if (isTimeRef(r)) {
         bound = l;

@@ -4,7 +4,7 @@
  */
 import type { Cell, ColumnSchema } from './types';
 import { KqlError } from './errors';
-import { builderFor, timesOf, type Store } from './columns';
+import { builderFor, timesOf, type Builder, type Store } from './columns';
 import { AnyVec, BoolVec, ConstVec, NumVec, StrVec, type Vec } from './vectors';
 
 export interface TableInput {
@@ -42,7 +42,7 @@ export class StoredTable {
         return new BoolVec(s.data, null, from, len);
       case 'any':
         return new AnyVec(s.data, null, from, len);
-      default:
+      case 'null':
         return new ConstVec(null, len);
     }
   }
@@ -156,7 +156,7 @@ export class Workspace {
     const stores: Store[] = [];
     for (let c = 0; c < builders.length; c++) {
       stores.push(builders[c].build(perm));
-      (builders as (unknown | null)[])[c] = null;
+      (builders as (Builder | null)[])[c] = null;
     }
     let ingestion: Float64Array | null = null;
     if (ingest) {

@@ -72,15 +72,9 @@ export function fromInput(v: unknown, type: KqlType): unknown {
   if (v === undefined || v === null) return type === 'string' ? '' : null;
   switch (type) {
     case 'string':
-      return typeof v === 'string'
-        ? v
-        : v instanceof Date
-          ? v.toISOString()
-          : typeof v === 'object'
-            ? JSON.stringify(v)
-            : String(v);
+      return v instanceof Date ? v.toISOString() : toText(v, 'unknown');
     case 'guid':
-      return typeof v === 'string' ? (v === '' ? null : v) : String(v);
+      return typeof v === 'string' ? (v === '' ? null : v) : toText(v, 'unknown');
     case 'long':
     case 'int':
     case 'real':

@@ -4,7 +4,7 @@
  * enters as a literal produced by src/recipes/literals.ts.
  */
 import type { Command, CommandKind } from '../commands/types';
-import type { TimeWindow } from '../logs/logSource';
+import type { TimeWindow } from '../logs/source/logSource';
 import { NAME_TOKEN } from '../commands/parse';
 import { classifierKql } from '../signatures/classify';
 import { getRecipe, type Recipe } from './catalog';
@@ -20,7 +20,7 @@ export const RECIPE_FOR: Record<Exclude<CommandKind, 'help'>, string> = {
   apis: 'apis',
 };
 
-/** The breaker recipe looks this far back from the trip (seed recipe 3: 10 minutes). */
+/** The breaker recipe looks this far back from the trip: long enough to hold the failures that tripped it. */
 export const BEFORE_TRIP_MS = 10 * 60_000;
 const AFTER_TRIP_MS = 60_000;
 

@@ -1,5 +1,5 @@
 /**
- * Recipe conclusions in words: the breaker verdict (seed recipe 3: a cluster of backend failures before
+ * Recipe conclusions in words: the breaker verdict (the usual reading of a trip: a cluster of backend failures before
  * the trip means the breaker did its job; nothing abnormal means the threshold is too tight) and the
  * "why <status>" attribution (who produced the status).
  */
@@ -33,7 +33,7 @@ function zoneLabel(d: Date, tz: string | undefined): string {
   }
 }
 
-/** The breaker recipe's bin size (30 s, seed recipe 3). */
+/** The breaker recipe's bin size: 30 s resolves a burst that trips a breaker within minutes. */
 const BIN_MS = 30_000;
 
 export function breakerVerdict(command: Command, rows: Row[], timeZone?: string): BreakerAssessment {

@@ -1,7 +1,8 @@
 import type { ColumnSchema } from '../kql/types';
 
 /**
- * The normalized `GatewayLogs` view every recipe is written against (DESIGN decision 3).
+ * The normalized `GatewayLogs` view every recipe is written against, so one recipe runs on every physical
+ * schema.
  * Each physical schema's prelude projects exactly these columns, in this order, with these types;
  * a column the physical schema lacks comes out empty (null / "").
  */

@@ -1,11 +1,12 @@
 import type { ColumnSchema, KqlType } from '../kql/types';
 
 /**
- * The three physical shapes APIM gateway logs take in a Log Analytics workspace
- * (reference/apim-gateway-logs.md sections 1 and 2):
+ * The three physical shapes APIM gateway logs take in a Log Analytics workspace, depending on the
+ * diagnostic setting's destination table and on how the columns were named:
  * - `resource-specific`: the dedicated `ApiManagementGatewayLogs` table (Microsoft's recommendation);
  * - `azure-diagnostics`: the shared `AzureDiagnostics` table with the real camelCase property columns;
- * - `azure-diagnostics-seed`: `AzureDiagnostics` with the PascalCase columns the seed blog's recipes use.
+ * - `azure-diagnostics-seed`: `AzureDiagnostics` with the PascalCase columns widely shared community KQL
+ *   recipes use (ApiId_s, ResponseCode_d, ...); the name marks it as the shape those queries assume.
  */
 export type SchemaId = 'resource-specific' | 'azure-diagnostics' | 'azure-diagnostics-seed';
 
@@ -68,7 +69,7 @@ const DIAGNOSTICS_APIM = cols(`
 `);
 
 /**
- * The seed blog's columns (ApiId_s ... SubscriptionId_g), plus a few columns in the same naming style the
+ * The community recipes' columns (ApiId_s ... SubscriptionId_g), plus a few columns in the same naming style the
  * demo fills so every logical column has a source. Real workspaces with this shape may lack the extras:
  * the prelude reads those through column_ifexists().
  */
@@ -79,7 +80,7 @@ const DIAGNOSTICS_SEED = cols(`
   BackendId_s:string, LastErrorSection_s:string, ProductId_s:string, Region_s:string, BackendTime_d:real
 `);
 
-/** The extra seed-style columns above that the blog never names (optional in a real workspace). */
+/** The extra columns above that the community recipes never name (optional in a real workspace). */
 export const SEED_OPTIONAL_COLUMNS = ['BackendId_s', 'LastErrorSection_s', 'ProductId_s', 'Region_s', 'BackendTime_d'];
 
 export const PHYSICAL_SCHEMAS: Record<SchemaId, PhysicalSchema> = {

@@ -1,4 +1,4 @@
-import type { LogSource, TimeWindow } from '../logs/logSource';
+import type { LogSource, TimeWindow } from '../logs/source/logSource';
 import { isSchemaId, PHYSICAL_SCHEMAS, type SchemaId } from './physical';
 
 /** Result of asking a workspace which gateway-log shape it holds. */
@@ -94,7 +94,7 @@ export async function probeSchema(
     const res = await source.query({ kql, timespan: window, signal: opts.signal });
     const t = res.tables[0];
     const col = t ? t.columns.findIndex((c) => c.name === 'Schema') : -1;
-    return new Set(col >= 0 ? t.rows.map((r) => String(r[col])) : []);
+    return new Set(col >= 0 ? t.rows.map((r) => r[col]).filter((v): v is string => typeof v === 'string') : []);
   };
   let found: Set<string>;
   try {

@@ -1,8 +1,8 @@
 /**
  * The signature catalog: data, evaluated in order (first match wins), so specific rules come before
  * general ones (TLS before generic backend errors, "Subscription not found" before invalid key).
- * Strings are the exact ones from reference/apim-gateway-logs.md section 3 where documented; where the
- * reference says UNCONFIRMED (breaker text, client-disconnect status) the rule matches loosely.
+ * Strings are the exact ones Microsoft documents for gateway errors where it does; where the text is not
+ * documented (breaker text, client-disconnect status) the rule matches loosely.
  */
 import type { Signature } from './types';
 

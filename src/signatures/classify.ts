@@ -1,6 +1,7 @@
 /**
  * Classification: the same catalog rules evaluated in TypeScript (classify) and compiled to a KQL
- * case(...) (classifierKql) so Log Analytics can group by signature server-side (DESIGN decision 5).
+ * case(...) (classifierKql) so Log Analytics can group by signature server-side
+ * (only aggregates travel back, never raw rows).
  * Both read a rule identically: AND of the present conditions; case-insensitive text comparisons.
  */
 import { SIGNATURES, UNCLASSIFIED_ID, signatureById } from './catalog';

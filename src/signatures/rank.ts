@@ -1,5 +1,5 @@
 /**
- * Ranking (DESIGN decision 7): share of the affected APIs' traffic, new/growing against the previous
+ * Ranking: share of the affected APIs' traffic, new/growing against the previous
  * window of equal length, breadth (APIs, backends, callers) and severity give a score; the `why`
  * phrases say which of these put a finding where it is.
  */

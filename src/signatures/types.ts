@@ -37,7 +37,7 @@ export interface Signature {
   next: string;
 }
 
-/** One ranked line of an answer. Field names are part of the CLI's --json contract (DESIGN.md). */
+/** One ranked line of an answer. Field names are part of the CLI's --json contract: rename none. */
 export interface Finding {
   rank: number;
   signature: string;

@@ -4,7 +4,7 @@
  * The figure changes slowly, so it is cached per workspace rather than costing every command a round trip.
  */
 import type { Freshness } from '../answer';
-import type { LogSource } from '../logs/logSource';
+import type { LogSource } from '../logs/source/logSource';
 import type { Cell } from '../kql/types';
 
 /** Physical table names per schema: ingestion_time() must be read on the table itself, not through the view. */

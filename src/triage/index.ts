@@ -6,8 +6,8 @@
 import type { Answer, ErrorAnswer, HelpAnswer } from '../answer';
 import type { Command, ParseContext, ParseOutcome } from '../commands/types';
 import type { AppConfig } from '../config';
-import type { LogSource } from '../logs/logSource';
-import { describeIdentity } from '../logs/logAnalyticsSource';
+import type { LogSource } from '../logs/source/logSource';
+import { describeIdentity } from '../logs/logAnalytics/logAnalyticsSource';
 import { buildSource, type SourceOptions } from './sources';
 import { TriageService, type RunContext } from './service';
 

@@ -13,8 +13,9 @@ import { interpret } from '../recipes/interpret';
 import { preludeFor } from '../schema/prelude';
 import { PHYSICAL_SCHEMAS, type SchemaId } from '../schema/physical';
 import { SchemaProbeCache } from '../schema/probe';
-import type { LogSource, QueryResult } from '../logs/logSource';
-import { explainSourceError, toErrorAnswer } from '../logs/sourceErrors';
+import type { LogSource, QueryResult } from '../logs/source/logSource';
+import { toErrorAnswer } from '../logs/source/errors';
+import { explainSourceError } from '../logs/logAnalytics/explain';
 import { FreshnessCache } from './freshness';
 
 export interface TriageOptions {
@@ -190,7 +191,9 @@ export class TriageService {
       const t = result.tables[0];
       if (!t) return undefined;
       const col = t.columns.findIndex((c) => c.name === 'ApiId');
-      return col < 0 ? undefined : t.rows.map((r) => String(r[col] ?? '')).filter((s) => s !== '');
+      return col < 0
+        ? undefined
+        : t.rows.map((r) => r[col]).filter((v): v is string => typeof v === 'string' && v !== '');
     } catch {
       return undefined;
     }
@@ -200,7 +203,7 @@ export class TriageService {
 /**
  * Windows ending "now" end on the next whole minute, so that the same command from several people in
  * the same minute is the same KQL text: the result cache and single-flight then serve them with one
- * query (DESIGN decision 5), and the parse cache hits. A window with a fixed start ("since 14:30")
+ * query, and the parse cache hits. A window with a fixed start ("since 14:30")
  * keeps its start; a relative one ("last 15m") keeps its length.
  */
 export function alignToMinute(command: Command): Command {
@@ -247,6 +250,7 @@ function hhmm(iso: string): string {
 
 function abortedAnswer(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the abort reason is passed on as given
     const fail = () => reject(signal.reason ?? new DOMException('The operation was aborted', 'AbortError'));
     if (signal.aborted) fail();
     else signal.addEventListener('abort', fail, { once: true });

@@ -5,11 +5,11 @@
 import { basename } from 'node:path';
 import type { LogSourceConfig } from '../config';
 import { Workspace, runQuery } from '../kql';
-import { generateDemoTables } from '../logs/demo/generator';
-import { loadLogFile } from '../logs/files/loader';
-import { EmbeddedSource } from '../logs/embeddedSource';
-import { buildLogAnalyticsSource } from '../logs/logAnalyticsSource';
-import type { LogSource } from '../logs/logSource';
+import { generateDemoTables } from '../logs/embedded/demo/generator';
+import { loadLogFile } from '../logs/embedded/files/loader';
+import { EmbeddedSource } from '../logs/embedded/embeddedSource';
+import { buildLogAnalyticsSource } from '../logs/logAnalytics/logAnalyticsSource';
+import type { LogSource } from '../logs/source/logSource';
 
 export interface SourceOptions {
   /** Pins now() for the embedded engine (CLI --now); the demo's traffic ends at this instant. */

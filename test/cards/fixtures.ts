@@ -1,4 +1,4 @@
-/** Replies shaped like real triage output for the demo incident (COMMON.md), for card tests. */
+/** Replies shaped like real triage output for the demo incident (DEMO_INCIDENT), for card tests. */
 import type { Answer, ErrorAnswer, HelpAnswer } from '../../src/answer';
 import type { Command } from '../../src/commands/types';
 import type { Finding } from '../../src/signatures/types';

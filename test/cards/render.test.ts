@@ -25,8 +25,9 @@ function checkCard(card: object): void {
 /** Every Action.Execute anywhere in the card, with its data. */
 function executes(card: object): { verb: string; data: { verb: string; command: string } }[] {
   const out: { verb: string; data: { verb: string; command: string } }[] = [];
-  JSON.stringify(card, (_k, v) => {
-    if (v && typeof v === 'object' && (v as { type?: string }).type === 'Action.Execute') out.push(v);
+  JSON.stringify(card, (_k, v: unknown) => {
+    if (v && typeof v === 'object' && (v as { type?: string }).type === 'Action.Execute')
+      out.push(v as { verb: string; data: { verb: string; command: string } });
     return v;
   });
   return out;
@@ -313,7 +314,7 @@ describe('charts (Teams 1.5 Chart.*, unknown to the JS library)', () => {
   });
 
   test('a chart without a fallback is reported', () => {
-    const bad = JSON.parse(JSON.stringify(card));
+    const bad = JSON.parse(JSON.stringify(card)) as object;
     for (const c of chartsOf(bad)) delete c.fallback;
     expect(validateCard(bad)).toEqual(
       expect.arrayContaining([

@@ -1,7 +1,7 @@
 /** Parses a card with the Adaptive Cards library (UMD bundle; the ESM lib does not load in Node) and lists problems. */
 import type * as ACT from 'adaptivecards';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const AC: typeof ACT = require('adaptivecards/dist/adaptivecards.js');
+const AC = require('adaptivecards/dist/adaptivecards.js') as typeof ACT;
 
 type Node = Record<string, unknown>;
 

@@ -4,7 +4,7 @@
  * equivalent one the engine cannot push down (TimeGenerated + 0s), while reading far fewer rows.
  */
 import { Workspace, runQuery } from '../../src/kql';
-import { generateDemoTables } from '../../src/logs/demo/generator';
+import { generateDemoTables } from '../../src/logs/embedded/demo/generator';
 import { preludeFor } from '../../src/schema/prelude';
 import { SCHEMA_IDS } from '../../src/schema/physical';
 import { warmParser } from './helpers';

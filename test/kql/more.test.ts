@@ -101,3 +101,17 @@ describe('let scoping', () => {
     expect(r.rowsExamined).toBe(2);
   });
 });
+
+describe('comments inside expressions', () => {
+  // A comment belongs to the next token's leading trivia: literals must be read without it.
+  test('a comment before a literal does not change its value', () => {
+    expect(run('T\n| where Name == // the first row\n    "Alpha-One"\n| project Code').rows).toEqual([[200]]);
+    expect(run('T | where Code == // two hundred\n 200 | project Name').rows).toEqual([['Alpha-One']]);
+  });
+  test('a comment before a join kind', () => {
+    const t = run(
+      'T | join kind = // rows without an owner\n leftanti Owners on Code | project Name | order by Name asc',
+    );
+    expect(t.rows).toEqual([[''], ['Gamma_three']]);
+  });
+});

@@ -1,6 +1,6 @@
 import { KqlError, runQuery, Workspace } from '../../src/kql';
-import type { LogSource } from '../../src/logs/logSource';
-import { generateDemoTables } from '../../src/logs/demo/generator';
+import type { LogSource } from '../../src/logs/source/logSource';
+import { generateDemoTables } from '../../src/logs/embedded/demo/generator';
 import { probeQuery, probeSchema } from '../../src/schema/probe';
 import type { SchemaId } from '../../src/schema/physical';
 import { cols, NOW, warmParser, workspace } from './helpers';
@@ -313,11 +313,12 @@ describe('schema probe runs as ONE fuzzy union on the embedded engine', () => {
       const calls: string[] = [];
       const src: LogSource = {
         info: { kind: 'embedded', workspace: 'demo' },
-        async query(req) {
-          calls.push(req.kql);
-          const r = runQuery(w, req.kql, { now });
-          return { tables: r.tables, stats: { elapsedMs: 0, rowsExamined: r.rowsExamined } };
-        },
+        query: (req) =>
+          new Promise((resolve) => {
+            calls.push(req.kql);
+            const r = runQuery(w, req.kql, { now });
+            resolve({ tables: r.tables, stats: { elapsedMs: 0, rowsExamined: r.rowsExamined } });
+          }),
       };
       await expect(probeSchema(src, window)).resolves.toEqual({ schema });
       expect(calls).toEqual([probeQuery(window)]);
@@ -327,10 +328,12 @@ describe('schema probe runs as ONE fuzzy union on the embedded engine', () => {
   test('an empty workspace: the fuzzy union fails the way the probe reads as "no gateway tables"', async () => {
     const src: LogSource = {
       info: { kind: 'embedded', workspace: 'empty' },
-      async query(req) {
-        const r = runQuery(new Workspace(), req.kql, { now });
-        return { tables: r.tables, stats: { elapsedMs: 0, rowsExamined: r.rowsExamined } };
-      },
+      // runQuery throws here: the executor turns that into a rejection, as a real source reports errors
+      query: (req) =>
+        new Promise((resolve) => {
+          const r = runQuery(new Workspace(), req.kql, { now });
+          resolve({ tables: r.tables, stats: { elapsedMs: 0, rowsExamined: r.rowsExamined } });
+        }),
     };
     await expect(probeSchema(src, window)).resolves.toMatchObject({ schema: null });
     expect(() => runQuery(new Workspace(), probeQuery(window), { now })).toThrow(

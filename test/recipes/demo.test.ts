@@ -1,14 +1,14 @@
 /**
  * Every recipe, run by the embedded engine on the demo workspace in each physical schema, gives the answer
- * COMMON.md's incident calls for. The same text would be sent to Log Analytics.
+ * the demo incident (DEMO_INCIDENT) calls for. The same text would be sent to Log Analytics.
  */
 import { Workspace, runQuery } from '../../src/kql';
-import { generateDemoTables, DEMO_INCIDENT } from '../../src/logs/demo/generator';
+import { generateDemoTables, DEMO_INCIDENT } from '../../src/logs/embedded/demo/generator';
 import { preludeFor } from '../../src/schema/prelude';
 import { SCHEMA_IDS, type SchemaId } from '../../src/schema/physical';
 import { parseCommand } from '../../src/commands/parse';
 import { planQuery } from '../../src/recipes/plan';
-import { interpret, type Interpretation } from '../../src/recipes/interpret';
+import { interpret, str, type Interpretation } from '../../src/recipes/interpret';
 import type { Command } from '../../src/commands/types';
 
 const now = new Date('2026-11-23T15:00:00Z');
@@ -41,7 +41,7 @@ const INCIDENT = [
   'rate-limited',
 ];
 const STEADY = DEMO_INCIDENT.steady.map((s) => s.id).filter((id) => !INCIDENT.includes(id) && id !== 'backend-error');
-// The seed blog's AzureDiagnostics columns may lack BackendId_s: the backend is then named by its URL host.
+// The community recipes' AzureDiagnostics columns may lack BackendId_s: the backend is then named by its URL host.
 const payments = [DEMO_INCIDENT.tls.backend, new URL(DEMO_INCIDENT.paymentsBackendUrl).host];
 const shipping = [DEMO_INCIDENT.breaker.backend, new URL(DEMO_INCIDENT.breaker.backendUrl).host];
 const SECRET =
@@ -125,7 +125,7 @@ describe.each(SCHEMA_IDS)('demo workspace, %s schema', (schema) => {
     const legacy = pairs.rows.filter((r) => r[sigCol] !== 'backend-tls-rejected');
     expect(legacy.every((r) => r[pairs.columns.findIndex((c) => c.name === 'ApiId')] === 'legacy-api')).toBe(true);
     for (const r of pairs.rows)
-      expect(String(r[pairs.columns.findIndex((c) => c.name === 'SampleUrl')])).not.toMatch(SECRET);
+      expect(str(r[pairs.columns.findIndex((c) => c.name === 'SampleUrl')])).not.toMatch(SECRET);
   });
 
   it('401s on orders-api: breakdown by message and the product-scoping callers', () => {
@@ -224,7 +224,7 @@ it('why 401 on orders-api explains each 401 message (the breakdown) and who prod
   expect(answer.verdict).toMatch(/policy \(validate-jwt\)/);
 });
 
-it('triage carries the seed recipe 4 distribution', () => {
+it('triage carries the failures-by-status/reason/source distribution', () => {
   const { answer } = ask('azure-diagnostics-seed', 'triage');
   const d = answer.sections.find((s) => s.table.name === 'distribution')!.table;
   expect(d.columns.map((c) => c.name)).toEqual([

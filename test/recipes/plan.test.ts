@@ -1,7 +1,8 @@
+import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseCommand } from '../../src/commands/parse';
 import type { Command } from '../../src/commands/types';
-import { loadRecipes, parseRecipe, recipes, RecipeFormatError } from '../../src/recipes/catalog';
+import { loadRecipes, parseRecipe, recipes } from '../../src/recipes/catalog';
 import { composeQuery, parameterValues, planQuery, PlanError, RECIPE_FOR } from '../../src/recipes/plan';
 import { kqlDatetime, kqlLong, kqlString } from '../../src/recipes/literals';
 import { analyzeQuery, queryOperators, runQuery, Workspace } from '../../src/kql';
@@ -31,8 +32,11 @@ describe('recipe files', () => {
     const all = recipes();
     expect([...all.keys()].sort()).toEqual(['apis', 'auth401', 'breaker', 'breakers', 'tls', 'triage', 'why']);
     for (const r of all.values()) {
+      expect(path.basename(r.file)).toBe(`${r.name}.kql`);
+      expect(r.title.length).toBeGreaterThan(5);
       expect(r.answers.length).toBeGreaterThan(20);
-      expect(r.seed.length).toBeGreaterThan(3);
+      expect(r.sections.length).toBeGreaterThan(0);
+      expect(r.text.startsWith(`// id: ${r.name}\n// title: ${r.title}\n// answers: ${r.answers}\n`)).toBe(true);
       expect(r.params.find((p) => p.name === '_from')?.type).toBe('datetime');
       // Recipes are written against the normalized view only, never physical columns.
       expect(r.body).toMatch(/\bGatewayLogs\b/);
@@ -48,12 +52,18 @@ describe('recipe files', () => {
     expect(all.get('why')!.params.find((p) => p.name === '_status')?.type).toBe('long');
   });
 
-  it('rejects malformed headers with a clear message', () => {
-    expect(() => parseRecipe('GatewayLogs | take 1', 'x.kql')).toThrow(/no "\/\/ name: \.\.\." line/);
-    expect(() => parseRecipe('// name: a\n// param _x: number\nGatewayLogs', 'x.kql')).toThrow(RecipeFormatError);
-    expect(() => parseRecipe('// name: a\nGatewayLogs | where ApiId == _api', 'x.kql')).toThrow(
-      /_api is used but neither declared/,
+  it('rejects a body that uses an undeclared parameter or placeholder, naming the file', () => {
+    const head = '// id: x\n// title: A recipe\n// answers: Something about the gateway logs.\n';
+    expect(() => parseRecipe(`${head}GatewayLogs | where ApiId == _api`, 'recipes/x.kql')).toThrow(
+      'recipes/x.kql: _api is used but neither listed under "// parameters:" (as "//   _api: <type> (meaning)") nor defined with let',
     );
+    expect(() => parseRecipe(`${head}GatewayLogs | extend S = $classifier`, 'recipes/x.kql')).toThrow(
+      'recipes/x.kql: header field "uses": the KQL uses $classifier but the header does not list it',
+    );
+    expect(() =>
+      parseRecipe(`${head}// uses: $classifier (the catalog)\nGatewayLogs | take 1`, 'recipes/x.kql'),
+    ).toThrow('recipes/x.kql: header field "uses": lists $classifier, which the KQL never uses');
+    expect(() => parseRecipe(head, 'recipes/x.kql')).toThrow('recipes/x.kql: no KQL after the header');
     expect(() => loadRecipes('/nonexistent-dir')).toThrow();
   });
 });
@@ -182,6 +192,7 @@ describe('injection: parameter values can only ever be data', () => {
     ws.addTable({ name: 'One', columns: [{ name: 'x', type: 'long' }], rows: [[1]] });
     fc.assert(
       fc.property(
+        // eslint-disable-next-line no-control-regex -- control characters are exactly what is filtered out
         fc.string({ unit: 'grapheme', maxLength: 30 }).filter((s) => !/[\u0000-\u001f\u007f\u2028\u2029]/.test(s)),
         (s) => {
           const res = runQuery(ws, `One | extend v = ${kqlString(s)} | project v`, { now });

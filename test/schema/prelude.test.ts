@@ -2,8 +2,8 @@ import { analyzeQuery, runQuery, Workspace } from '../../src/kql';
 import { GATEWAY_LOGS_COLUMNS } from '../../src/schema/logical';
 import { PHYSICAL_SCHEMAS, SCHEMA_IDS, type SchemaId } from '../../src/schema/physical';
 import { detectSchema, preludeFor } from '../../src/schema/prelude';
-import { demoEvents, generateDemoTables } from '../../src/logs/demo/generator';
-import { FOREIGN_ROWS_PER_HOUR } from '../../src/logs/demo/foreign';
+import { demoEvents, generateDemoTables } from '../../src/logs/embedded/demo/generator';
+import { FOREIGN_ROWS_PER_HOUR } from '../../src/logs/embedded/demo/foreign';
 
 const now = new Date('2026-11-23T12:00:00Z');
 
@@ -49,7 +49,7 @@ describe.each(SCHEMA_IDS)('prelude for %s', (schema: SchemaId) => {
   });
 });
 
-test('the seed prelude derives BackendId from BackendUrl_s when BackendId_s is absent', () => {
+test('the azure-diagnostics-seed prelude derives BackendId from BackendUrl_s when BackendId_s is absent', () => {
   const seed = PHYSICAL_SCHEMAS['azure-diagnostics-seed'];
   const columns = seed.columns.filter((c) => c.name !== 'BackendId_s' && c.name !== 'Region_s');
   const row = columns.map((c) => {

@@ -1,6 +1,6 @@
 import { runQuery, Workspace } from '../../src/kql';
-import type { LogSource, QueryRequest } from '../../src/logs/logSource';
-import { generateDemoTables } from '../../src/logs/demo/generator';
+import type { LogSource, QueryRequest } from '../../src/logs/source/logSource';
+import { generateDemoTables } from '../../src/logs/embedded/demo/generator';
 import { PHYSICAL_SCHEMAS, SCHEMA_IDS } from '../../src/schema/physical';
 import { probeQuery, probeSchema, SchemaProbeCache } from '../../src/schema/probe';
 
@@ -13,10 +13,10 @@ function sourceOver(ws: Workspace, workspace = 'demo'): LogSource & { calls: str
   return {
     info: { kind: 'embedded', workspace },
     calls,
-    async query(req: QueryRequest) {
+    query(req: QueryRequest) {
       calls.push(req.kql);
       const r = runQuery(ws, req.kql, { now });
-      return { tables: r.tables, stats: { elapsedMs: 0, rowsExamined: r.rowsExamined } };
+      return Promise.resolve({ tables: r.tables, stats: { elapsedMs: 0, rowsExamined: r.rowsExamined } });
     },
   };
 }
@@ -40,9 +40,9 @@ test('a source that supports fuzzy unions is probed with exactly one query', asy
   const calls: string[] = [];
   const src: LogSource = {
     info: { kind: 'log-analytics', workspace: 'law' },
-    async query(req) {
+    query(req) {
       calls.push(req.kql);
-      return {
+      return Promise.resolve({
         tables: [
           {
             name: 'PrimaryResult',
@@ -51,7 +51,7 @@ test('a source that supports fuzzy unions is probed with exactly one query', asy
           },
         ],
         stats: { elapsedMs: 1 },
-      };
+      });
     },
   };
   await expect(probeSchema(src, window)).resolves.toEqual({ schema: 'azure-diagnostics' });
@@ -128,14 +128,14 @@ test('a failed probe is not cached', async () => {
   let fail = true;
   const src: LogSource = {
     info: { kind: 'log-analytics', workspace: 'flaky' },
-    async query() {
-      if (fail) throw new Error('429 Too Many Requests');
-      return {
+    query() {
+      if (fail) return Promise.reject(new Error('429 Too Many Requests'));
+      return Promise.resolve({
         tables: [
           { name: 'PrimaryResult', columns: [{ name: 'Schema', type: 'string' }], rows: [['azure-diagnostics']] },
         ],
         stats: { elapsedMs: 1 },
-      };
+      });
     },
   };
   await expect(cache.get(src, window)).rejects.toThrow(/429/);

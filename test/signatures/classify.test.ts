@@ -17,7 +17,8 @@ const row = (
   message,
 });
 
-// Reference strings: reference/apim-gateway-logs.md section 3, the seed recipes, and COMMON.md's demo incident.
+// Reference strings: Microsoft's documented gateway error messages, the community recipes' messages
+// (test/fixtures/apim-gateway-log-guide.kql) and the demo incident's.
 const CASES: Case[] = [
   [
     'backend-tls-rejected',

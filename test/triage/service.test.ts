@@ -2,11 +2,12 @@
  * The orchestrator on the real embedded engine and demo workspace: the path shared by the bot and the CLI.
  */
 import { Workspace } from '../../src/kql';
-import { generateDemoTables } from '../../src/logs/demo/generator';
-import { EmbeddedSource } from '../../src/logs/embeddedSource';
+import { generateDemoTables } from '../../src/logs/embedded/demo/generator';
+import { EmbeddedSource } from '../../src/logs/embedded/embeddedSource';
 import { TriageService } from '../../src/triage';
 import { PHYSICAL_SCHEMAS } from '../../src/schema/physical';
 import type { Answer, ErrorAnswer } from '../../src/answer';
+import type * as ServiceModule from '../../src/triage/service';
 
 jest.setTimeout(60_000);
 
@@ -84,7 +85,7 @@ test('a command past its time budget ends in an explained error, not a hang', as
 });
 
 describe('windows are aligned to the minute so the same command in the same minute is the same query', () => {
-  const { alignToMinute } = jest.requireActual('../../src/triage/service') as typeof import('../../src/triage/service');
+  const { alignToMinute } = jest.requireActual<typeof ServiceModule>('../../src/triage/service');
   const cmd = (from: string, to: string) => ({
     kind: 'triage' as const,
     text: 'triage',

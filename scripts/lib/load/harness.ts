@@ -7,8 +7,8 @@
 import { loadConfig, type AppConfig } from '../../../src/config';
 import { createServer, type RunningServer } from '../../../src/server';
 import { createTriage, TriageService } from '../../../src/triage';
-import { buildLogAnalyticsSource } from '../../../src/logs/logAnalyticsSource';
-import { generateDemoTables } from '../../../src/logs/demo/generator';
+import { buildLogAnalyticsSource } from '../../../src/logs/logAnalytics/logAnalyticsSource';
+import { generateDemoTables } from '../../../src/logs/embedded/demo/generator';
 import type { Logger } from '../../../src/bot/ports';
 import type { TableInput } from '../../../src/kql';
 import { LaService, type Fault } from '../../../test/support/laService/server';

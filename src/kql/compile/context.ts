@@ -1,6 +1,7 @@
 /** What expression compilation needs to know: the input rows, scalar lets, and the clock. */
 import type { KqlType } from '../types';
 import type { Relation } from '../relation';
+import type { SyntaxNode } from '../syntax';
 import type { Reader, Vec } from '../vectors';
 
 export type ExprType = KqlType | 'unknown';
@@ -24,7 +25,7 @@ export interface Ctx {
   scalars: Map<string, ScalarBinding>;
   now: number;
   /** Runs a tabular subquery (for toscalar()); absent where subqueries are not allowed. */
-  evalTabular?: (node: unknown) => Relation;
+  evalTabular?: (node: SyntaxNode) => Relation;
 }
 
 export function constant(value: unknown, type: ExprType): Compiled {

@@ -3,7 +3,7 @@
  * evaluation never walks the syntax tree per row.
  */
 import { KqlError, closestNames } from '../errors';
-import { kindOf, nodes, scalarType, simpleName, symbolKind, textOf, type KNode } from '../kusto';
+import { kindOf, nodes, scalarType, simpleName, symbolKind, textOf, type SyntaxNode } from '../syntax';
 import { colIndex } from '../relation';
 import { parseLiteral, toText } from '../values';
 import { arithmetic, notSupported, predicate, valuesEqual } from './operators';
@@ -30,12 +30,12 @@ function fold(c: Compiled): Compiled {
   return c.constant ? constant(c.fn(0), c.type) : c;
 }
 
-export function compileExpr(node: KNode, ctx: Ctx): Compiled {
+export function compileExpr(node: SyntaxNode, ctx: Ctx): Compiled {
   return fold(compileInner(node, ctx));
 }
 
 /** Reference to a column of the input, or to a scalar `let`. */
-function compileName(node: KNode, ctx: Ctx): Compiled {
+function compileName(node: SyntaxNode, ctx: Ctx): Compiled {
   const name = simpleName(node);
   const sk = symbolKind(node);
   if (sk !== 'Column') {
@@ -62,19 +62,19 @@ function compileName(node: KNode, ctx: Ctx): Compiled {
 }
 
 /** Right-hand list of in / !in / has_any: constants (dynamic arrays are expanded). */
-function compileList(listNode: KNode, ctx: Ctx): unknown[] {
+function compileList(listNode: SyntaxNode, ctx: Ctx): unknown[] {
   const out: unknown[] = [];
   for (const e of nodes(listNode)) {
     const c = compileExpr(e, ctx);
     if (!c.constant) notSupported(`A non-constant list element in '${textOf(listNode)}'`);
     const v = c.fn(0);
-    if (Array.isArray(v)) out.push(...v);
+    if (Array.isArray(v)) out.push(...(v as unknown[]));
     else out.push(v);
   }
   return out;
 }
 
-function compileInner(node: KNode, ctx: Ctx): Compiled {
+function compileInner(node: SyntaxNode, ctx: Ctx): Compiled {
   const kind = kindOf(node);
   const type = scalarType(node);
   if (LITERALS.has(kind)) return constant(parseLiteral(kind, textOf(node)), type);
@@ -178,7 +178,7 @@ function compileInner(node: KNode, ctx: Ctx): Compiled {
   }
 }
 
-function compileBinary(kind: string, node: KNode, ctx: Ctx, type: ExprType): Compiled {
+function compileBinary(kind: string, node: SyntaxNode, ctx: Ctx, type: ExprType): Compiled {
   const parts = nodes(node);
   if (parts.length !== 2) notSupported(`The expression '${textOf(node)}' (${kind})`);
   const l = compileExpr(parts[0], ctx);
@@ -215,7 +215,7 @@ function compileBinary(kind: string, node: KNode, ctx: Ctx, type: ExprType): Com
   return { type, constant: isConst, fn: (i) => op(a(i), b(i)) };
 }
 
-function compileMembership(kind: string, node: KNode, ctx: Ctx): Compiled {
+function compileMembership(kind: string, node: SyntaxNode, ctx: Ctx): Compiled {
   const [lhs, list] = nodes(node);
   if (kindOf(list) !== 'ExpressionList') notSupported(`'${textOf(node)}' with a tabular right-hand side`);
   const l = compileExpr(lhs, ctx);
@@ -284,7 +284,7 @@ function compileMembership(kind: string, node: KNode, ctx: Ctx): Compiled {
   }
 }
 
-function compileBetween(kind: string, node: KNode, ctx: Ctx): Compiled {
+function compileBetween(kind: string, node: SyntaxNode, ctx: Ctx): Compiled {
   const [lhs, couple] = nodes(node);
   const [loN, hiN] = nodes(couple);
   const l = compileExpr(lhs, ctx);

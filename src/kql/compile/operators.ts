@@ -19,7 +19,7 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
   if (typeof a === 'boolean' && typeof b === 'boolean') return a === b;
   if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
   // dynamic scalars compared with typed values: compare as text
-  return String(a) === String(b);
+  return toText(a, 'unknown') === toText(b, 'unknown');
 }
 
 function cmp(test: (c: number) => boolean): Bin {

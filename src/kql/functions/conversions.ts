@@ -40,7 +40,7 @@ export const CONVERSION_FUNCTIONS: Record<string, FunctionImpl> = {
       const v = a.fn(i);
       if (typeof v === 'boolean' || v === null) return v;
       if (typeof v === 'number') return v !== 0;
-      const t = String(v).trim().toLowerCase();
+      const t = toText(v, a.type).trim().toLowerCase();
       return t === 'true' || t === '1' ? true : t === 'false' || t === '0' ? false : null;
     },
   todatetime:
@@ -49,7 +49,7 @@ export const CONVERSION_FUNCTIONS: Record<string, FunctionImpl> = {
       const v = a.fn(i);
       if (v === null) return null;
       if (typeof v === 'number') return a.type === 'datetime' ? v : null;
-      return parseDateTime(String(v));
+      return parseDateTime(toText(v, a.type));
     },
   totimespan:
     ([a]) =>
@@ -57,7 +57,7 @@ export const CONVERSION_FUNCTIONS: Record<string, FunctionImpl> = {
       const v = a.fn(i);
       if (v === null) return null;
       if (typeof v === 'number') return a.type === 'timespan' ? v : null;
-      return parseTimespan(String(v));
+      return parseTimespan(toText(v, a.type));
     },
   toguid:
     ([a]) =>

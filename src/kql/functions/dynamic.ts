@@ -7,7 +7,7 @@ export function accessDynamic(base: unknown, key: unknown): unknown {
     const t = b.trim();
     if (!(t.startsWith('{') || t.startsWith('['))) return null;
     try {
-      b = JSON.parse(t);
+      b = JSON.parse(t) as unknown;
     } catch {
       return null;
     }
@@ -16,7 +16,7 @@ export function accessDynamic(base: unknown, key: unknown): unknown {
   if (Array.isArray(b)) {
     if (typeof key !== 'number') return null;
     const i = key < 0 ? b.length + key : key;
-    const v = b[i];
+    const v: unknown = b[i];
     return v === undefined ? null : v;
   }
   if (typeof key !== 'string') return null;

@@ -1,6 +1,6 @@
 /** Scalar functions, each compiled once to a closure over its compiled arguments. */
 import { KqlError } from '../errors';
-import { kindOf, nodes, scalarType, simpleName, textOf, type KNode } from '../kusto';
+import { kindOf, nodes, scalarType, simpleName, textOf, type SyntaxNode } from '../syntax';
 import { colIndex } from '../relation';
 import { fromInput, toText } from '../values';
 import { constant, type Compiled, type Ctx, type ExprType } from '../compile/context';
@@ -9,7 +9,7 @@ import { DATETIME_FUNCTIONS } from './datetime';
 import { CONVERSION_FUNCTIONS } from './conversions';
 import { isAggregateName } from '../aggregates';
 
-export type CompileFn = (node: KNode, ctx: Ctx) => Compiled;
+export type CompileFn = (node: SyntaxNode, ctx: Ctx) => Compiled;
 type Reader = (i: number) => unknown;
 /** Builds the row closure from compiled arguments; `type` is Kusto's inferred result type. */
 export type FunctionImpl = (args: Compiled[], type: ExprType, ctx: Ctx) => Reader;
@@ -188,7 +188,7 @@ FUNCTIONS.pack = FUNCTIONS.bag_pack;
 /** Names the engine evaluates (for documentation and "unsupported" messages). */
 export const SCALAR_FUNCTION_NAMES = Object.keys(FUNCTIONS).concat(['column_ifexists', 'ingestion_time']).sort();
 
-export function callFunction(node: KNode, ctx: Ctx, compile: CompileFn): Compiled {
+export function callFunction(node: SyntaxNode, ctx: Ctx, compile: CompileFn): Compiled {
   const [nameNode, argList] = nodes(node);
   const name = simpleName(nameNode);
   const argNodes = argList ? nodes(argList) : [];

@@ -1,6 +1,6 @@
 /** Row-preserving and column-shaping operators: where, project*, extend, take, distinct, count, getschema. */
 import { KqlError } from '../errors';
-import { kindOf, nodes, simpleName, textOf, type KNode } from '../kusto';
+import { kindOf, nodes, simpleName, textOf, type SyntaxNode } from '../syntax';
 import { colIndex, takeRows, type Relation } from '../relation';
 import { compileExpr } from '../compile/expressions';
 import { ArrayVec, ConstVec } from '../vectors';
@@ -8,7 +8,7 @@ import { scratchI32 } from '../scratch';
 import { analyzerInputNames, ctxFor, materialize, outputSchema, type Env } from './env';
 import type { ColumnSchema } from '../types';
 
-export function where(op: KNode, input: Relation, env: Env): Relation {
+export function where(op: SyntaxNode, input: Relation, env: Env): Relation {
   const pred = compileExpr(nodes(op)[0], ctxFor(input, env));
   const f = pred.fn;
   const keep = scratchI32('where', input.n);
@@ -22,7 +22,7 @@ export function where(op: KNode, input: Relation, env: Env): Relation {
  * project / extend: expressions evaluate left to right and may use columns defined earlier in the
  * same operator; names and types come from Kusto's inferred output schema.
  */
-export function projectOrExtend(op: KNode, input: Relation, env: Env, extend: boolean): Relation {
+export function projectOrExtend(op: SyntaxNode, input: Relation, env: Env, extend: boolean): Relation {
   const exprs = nodes(op);
   const inputNames = new Set(input.schema.map((c) => c.name));
   const explicit = new Set(
@@ -46,7 +46,7 @@ export function projectOrExtend(op: KNode, input: Relation, env: Env, extend: bo
   const work: Relation = { schema: [...input.schema], cols: [...input.cols], n: input.n, ingest: input.ingest };
   for (const e of exprs) {
     let name: string;
-    let body: KNode;
+    let body: SyntaxNode;
     if (kindOf(e) === 'SimpleNamedExpression') {
       [, body] = nodes(e);
       name = simpleName(nodes(e)[0]);
@@ -90,7 +90,7 @@ export function pick(rel: Relation, schema: ColumnSchema[]): Relation {
   return { schema, cols, n: rel.n, ingest: rel.ingest };
 }
 
-export function projectAway(op: KNode, input: Relation): Relation {
+export function projectAway(op: SyntaxNode, input: Relation): Relation {
   // project-away only removes: an expected column the input lacks was left out upstream (see union)
   return pick(
     input,
@@ -98,7 +98,7 @@ export function projectAway(op: KNode, input: Relation): Relation {
   );
 }
 
-export function projectRename(op: KNode, input: Relation): Relation {
+export function projectRename(op: SyntaxNode, input: Relation): Relation {
   const schema = [...input.schema];
   for (const e of nodes(op)) {
     const [decl, ref] = nodes(e);
@@ -110,7 +110,7 @@ export function projectRename(op: KNode, input: Relation): Relation {
 }
 
 /** take / limit: the first N rows (Kusto: an arbitrary N; here the first N in current order). */
-export function take(op: KNode, input: Relation, env: Env): Relation {
+export function take(op: SyntaxNode, input: Relation, env: Env): Relation {
   const c = compileExpr(nodes(op)[0], ctxFor(input, env));
   const n = Math.max(0, Math.min(input.n, Number(c.fn(0) ?? 0)));
   if (n >= input.n) return input;

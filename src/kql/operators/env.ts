@@ -1,9 +1,8 @@
 /** What an operator needs besides its input: scalar lets, the clock, and a way to run subqueries. */
-import type { KNode } from '../kusto';
 import type { Relation } from '../relation';
 import type { Ctx, ScalarBinding } from '../compile/context';
 import type { ColumnSchema } from '../types';
-import { kindOf, nodes, tableColumns, textOf } from '../kusto';
+import { kindOf, nodes, tableColumns, textOf, type SyntaxNode } from '../syntax';
 import { KqlError } from '../errors';
 import { ArrayVec, type Vec } from '../vectors';
 import type { Compiled } from '../compile/context';
@@ -12,12 +11,12 @@ export interface Env {
   scalars: Map<string, ScalarBinding>;
   now: number;
   /** Evaluate a tabular expression (a subquery of join/union). */
-  evalTabular(node: KNode): Relation;
+  evalTabular: (node: SyntaxNode) => Relation;
   /** A whole base table (for wildcard union legs such as `union Gateway*`). */
-  evalTable(name: string): Relation;
-  tableNames(): string[];
+  evalTable: (name: string) => Relation;
+  tableNames: () => string[];
   /** Names in this subtree the analyzer could not resolve as fuzzy-union tables (its KS205 warnings). */
-  unresolvedNames(node: KNode): { at: number; name: string }[];
+  unresolvedNames: (node: SyntaxNode) => { at: number; name: string }[];
 }
 
 export function ctxFor(rel: Relation, env: Env): Ctx {
@@ -25,7 +24,7 @@ export function ctxFor(rel: Relation, env: Env): Ctx {
 }
 
 /** The output schema Kusto's analyzer inferred for an operator: names and types match the service. */
-export function outputSchema(op: KNode): ColumnSchema[] {
+export function outputSchema(op: SyntaxNode): ColumnSchema[] {
   const cols = tableColumns(op);
   if (!cols) throw new KqlError('semantic', `Could not infer the result columns of '${textOf(op)}'.`);
   return cols;
@@ -36,7 +35,7 @@ export function outputSchema(op: KNode): ColumnSchema[] {
  * union whose schema the engine computes itself (kind=inner, fuzzy legs left out); operators that only
  * carry input columns through drop those absent ones instead of failing.
  */
-export function analyzerInputNames(op: KNode): Set<string> {
+export function analyzerInputNames(op: SyntaxNode): Set<string> {
   const parent = op.Parent;
   if (!parent || kindOf(parent) !== 'PipeExpression') return new Set();
   const input = nodes(parent)[0];

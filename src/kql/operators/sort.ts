@@ -1,5 +1,5 @@
 /** order/sort by and top: KQL defaults are desc; desc puts nulls last, asc puts nulls first. */
-import { kindOf, nodes, tokens, type KNode } from '../kusto';
+import { kindOf, nodes, tokens, type SyntaxNode } from '../syntax';
 import { compileExpr } from '../compile/expressions';
 import { compareValues } from '../values';
 import { takeRows, type Relation } from '../relation';
@@ -12,7 +12,7 @@ interface SortKey {
   nullsFirst: boolean;
 }
 
-function sortKeys(exprs: KNode[], input: Relation, env: Env): SortKey[] {
+function sortKeys(exprs: SyntaxNode[], input: Relation, env: Env): SortKey[] {
   const ctx = ctxFor(input, env);
   return exprs.map((e) => {
     let body = e;
@@ -81,12 +81,12 @@ function order(keys: SortKey[], n: number): Int32Array {
   return Int32Array.from(idx);
 }
 
-export function sort(op: KNode, input: Relation, env: Env): Relation {
+export function sort(op: SyntaxNode, input: Relation, env: Env): Relation {
   const exprs = nodes(op);
   return takeRows(input, order(sortKeys(exprs, input, env), input.n));
 }
 
-export function top(op: KNode, input: Relation, env: Env): Relation {
+export function top(op: SyntaxNode, input: Relation, env: Env): Relation {
   const [countExpr, ...exprs] = nodes(op);
   const n = Math.max(0, Number(compileExpr(countExpr, ctxFor(input, env)).fn(0) ?? 0));
   const idx = order(sortKeys(exprs, input, env), input.n);

@@ -4,7 +4,7 @@
  * first occurrence.
  */
 import { KqlError } from '../errors';
-import { kindOf, nodes, simpleName, textOf, type KNode } from '../kusto';
+import { kindOf, nodes, simpleName, textOf, type SyntaxNode } from '../syntax';
 import { compileExpr } from '../compile/expressions';
 import { isAggregateName, runAggregate } from '../aggregates';
 import { colIndex, type Relation } from '../relation';
@@ -81,13 +81,13 @@ function numericValues(k: KeySpec, n: number): Float64Array | null {
 
 /** Describe a by-expression: plain stored column, bin()/floor() of one with a constant step, or other. */
 export function keySpec(
-  expr: KNode,
+  expr: SyntaxNode,
   c: Compiled,
   input: Relation,
   ctx: ReturnType<typeof ctxFor>,
   slot: number,
 ): KeySpec {
-  const column = (e: KNode): Vec | null => {
+  const column = (e: SyntaxNode): Vec | null => {
     const at = kindOf(e) === 'NameReference' ? colIndex(input, simpleName(e)) : -1;
     return at >= 0 ? input.cols[at] : null;
   };
@@ -198,14 +198,14 @@ interface AggCall {
 }
 
 /** Columns `*` stands for in arg_max(x, *): all input columns but x and the plain by-columns. */
-function starColumns(input: Relation, first: KNode, byExprs: KNode[]): string[] {
+function starColumns(input: Relation, first: SyntaxNode, byExprs: SyntaxNode[]): string[] {
   const exclude = new Set<string>();
   if (kindOf(first) === 'NameReference') exclude.add(simpleName(first));
   for (const b of byExprs) if (kindOf(b) === 'NameReference') exclude.add(simpleName(b));
   return input.schema.map((c) => c.name).filter((n) => !exclude.has(n));
 }
 
-export function summarize(op: KNode, input: Relation, env: Env): Relation {
+export function summarize(op: SyntaxNode, input: Relation, env: Env): Relation {
   const schema = outputSchema(op);
   const all = nodes(op);
   const byClause = all.find((x) => kindOf(x) === 'SummarizeByClause');

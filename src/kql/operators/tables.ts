@@ -1,6 +1,6 @@
 /** Operators combining tables: distinct, join (union is in union.ts). */
 import { KqlError } from '../errors';
-import { kindOf, nodes, simpleName, textOf, type KNode } from '../kusto';
+import { kindOf, nodes, simpleName, textOf, type SyntaxNode } from '../syntax';
 import { colIndex, takeRows, type Relation } from '../relation';
 import { ArrayVec, NumVec } from '../vectors';
 import { scratchF64 } from '../scratch';
@@ -8,7 +8,7 @@ import { outputSchema, type Env } from './env';
 import { groupRows } from './summarize';
 import { pick } from './basic';
 
-export function distinct(op: KNode, input: Relation): Relation {
+export function distinct(op: SyntaxNode, input: Relation): Relation {
   const schema = outputSchema(op);
   const exprs = nodes(op);
   const star = exprs.length === 1 && kindOf(exprs[0]) === 'StarExpression';
@@ -47,11 +47,11 @@ const JOIN_KINDS = new Set([
 const SUPPORTED_JOINS = new Set(['innerunique', 'inner', 'leftouter', 'leftanti', 'leftsemi', 'anti', 'leftantisemi']);
 
 /** join: innerunique (the default: left side de-duplicated on the key), inner, leftouter, leftsemi, leftanti. */
-export function join(op: KNode, left: Relation, env: Env): Relation {
+export function join(op: SyntaxNode, left: Relation, env: Env): Relation {
   const schema = outputSchema(op);
   let kind = 'innerunique';
-  let rightNode: KNode | null = null;
-  let onClause: KNode | null = null;
+  let rightNode: SyntaxNode | null = null;
+  let onClause: SyntaxNode | null = null;
   for (const part of nodes(op)) {
     const k = kindOf(part);
     if (k === 'NamedParameter') {

@@ -5,7 +5,7 @@
  * like outer, and for a fuzzy union it keeps the (unknown-typed) columns of legs it could not resolve.
  */
 import { KqlError } from '../errors';
-import { kindOf, nodes, simpleName, textOf, type KNode } from '../kusto';
+import { forEachNode, kindOf, nodes, simpleName, textOf, type SyntaxNode } from '../syntax';
 import type { Relation } from '../relation';
 import type { ColumnSchema } from '../types';
 import { ArrayVec, type Vec } from '../vectors';
@@ -17,9 +17,9 @@ interface UnionParams {
   fuzzy: boolean;
 }
 
-function params(op: KNode): { p: UnionParams; legs: KNode[] } {
+function params(op: SyntaxNode): { p: UnionParams; legs: SyntaxNode[] } {
   const p: UnionParams = { kind: 'outer', withsource: null, fuzzy: false };
-  const legs: KNode[] = [];
+  const legs: SyntaxNode[] = [];
   for (const e of nodes(op)) {
     if (kindOf(e) !== 'NamedParameter') {
       legs.push(e);
@@ -55,7 +55,7 @@ function params(op: KNode): { p: UnionParams; legs: KNode[] } {
 }
 
 /** What withsource reports for a leg: a table's or let's own name, else union_argN (N = leg position). */
-function legName(node: KNode | null, position: number): string {
+function legName(node: SyntaxNode | null, position: number): string {
   while (node && kindOf(node) === 'ParenthesizedExpression' && kindOf(nodes(node)[0]) === 'NameReference')
     node = nodes(node)[0];
   return node && kindOf(node) === 'NameReference' ? simpleName(node) : `union_arg${position}`;
@@ -73,11 +73,11 @@ function wildcard(pattern: string): RegExp {
 }
 
 /** Spans of union operators nested inside a leg: their own fuzzy misses are theirs to skip, not this leg's. */
-function nestedUnions(node: KNode, out: [number, number][] = []): [number, number][] {
-  if (!node || node.IsToken) return out;
-  if (kindOf(node) === 'UnionOperator')
-    out.push([node.TextStart as number, (node.TextStart as number) + (node.Width as number)]);
-  for (let i = 0; i < node.ChildCount; i++) nestedUnions(node.GetChild(i), out);
+function nestedUnions(node: SyntaxNode): [number, number][] {
+  const out: [number, number][] = [];
+  forEachNode(node, (n) => {
+    if (kindOf(n) === 'UnionOperator') out.push([n.TextStart, n.TextStart + n.Width]);
+  });
   return out;
 }
 
@@ -108,7 +108,7 @@ function unionSchema(legs: Relation[], kind: 'outer' | 'inner'): { out: ColumnSc
 }
 
 /** union: rows of every leg in leg order (the piped input first); see the file comment for parameters. */
-export function union(op: KNode, input: Relation | null, env: Env): Relation {
+export function union(op: SyntaxNode, input: Relation | null, env: Env): Relation {
   const { p, legs: legNodes } = params(op);
   const legs: Leg[] = [];
   let position = 0;

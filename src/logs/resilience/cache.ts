@@ -2,7 +2,7 @@
  * withCache: "triage last 15m" typed twice within a minute, or a pinned card refreshed by several
  * people, is answered once. Key = workspace + kql + timespan rounded to the minute.
  */
-import type { LogSource, QueryRequest, QueryResult } from '../logSource';
+import type { LogSource, QueryRequest, QueryResult } from '../source/logSource';
 
 export interface CacheOptions {
   /** Time to live, ms (default 60,000). 0 disables caching. */

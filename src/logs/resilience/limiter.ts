@@ -2,8 +2,8 @@
  * withConcurrencyLimit: Log Analytics runs at most 5 queries per caller at once and queues the rest
  * (then answers 429), so the bot keeps its own bounded FIFO queue per identity and says so when full.
  */
-import type { LogSource, QueryRequest, QueryResult } from '../logSource';
-import { LogSourceError } from '../sourceErrors';
+import type { LogSource, QueryRequest, QueryResult } from '../source/logSource';
+import { LogSourceError } from '../source/errors';
 import { abortedError } from './retry';
 
 export interface LimiterOptions {

@@ -2,8 +2,9 @@
  * withRetry: retries throttling (429), server errors (5xx except timeouts) and dropped connections,
  * with exponential backoff and full jitter, honouring Retry-After, bounded by count and total time.
  */
-import type { LogSource, QueryRequest, QueryResult } from '../logSource';
-import { LogSourceError, explainSourceError } from '../sourceErrors';
+import type { LogSource, QueryRequest, QueryResult } from '../source/logSource';
+import { LogSourceError } from '../source/errors';
+import { explainSourceError } from '../logAnalytics/explain';
 
 export interface RetryOptions {
   /** Retries after the first attempt (default 3). */

@@ -2,7 +2,7 @@
  * withSingleFlight: people re-send a command when the bot is slow, and pinned cards refresh together;
  * identical {kql, timespan} in flight share one upstream request.
  */
-import type { LogSource, QueryRequest, QueryResult } from '../logSource';
+import type { LogSource, QueryRequest, QueryResult } from '../source/logSource';
 import { abortedError } from './retry';
 
 interface Flight {
@@ -71,6 +71,7 @@ function join(flight: Flight, signal: AbortSignal | undefined, forget: () => voi
         signal?.removeEventListener('abort', onAbort);
         if (settled) return;
         settled = true;
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on exactly as the source rejected
         reject(e);
       },
     );

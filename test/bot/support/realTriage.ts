@@ -10,8 +10,8 @@
  */
 import { loadConfig } from '../../../src/config';
 import { createTriage, TriageService, type TriageHub } from '../../../src/triage';
-import { generateDemoTables } from '../../../src/logs/demo/generator';
-import { buildLogAnalyticsSource } from '../../../src/logs/logAnalyticsSource';
+import { generateDemoTables } from '../../../src/logs/embedded/demo/generator';
+import { buildLogAnalyticsSource } from '../../../src/logs/logAnalytics/logAnalyticsSource';
 import type { TableInput } from '../../../src/kql';
 import { LaService, type Executor, type RecordedRequest } from '../../support/laService/server';
 import { engineExecutor } from '../../support/laService/engineExecutor';

@@ -1,7 +1,7 @@
 /** Explained source errors, rendered by the cards room: the card says what, why and how to fix; no token. */
 import { renderReply } from '../../../src/cards/render';
-import { LogAnalyticsSource } from '../../../src/logs/logAnalyticsSource';
-import { type LogSourceError, toErrorAnswer } from '../../../src/logs/sourceErrors';
+import { LogAnalyticsSource } from '../../../src/logs/logAnalytics/logAnalyticsSource';
+import { type LogSourceError, toErrorAnswer } from '../../../src/logs/source/errors';
 import { echoExecutor, LaService, type Fault } from '../../support/laService/server';
 import { StaticTokenCredential } from '../../support/laService/fakeCredential';
 import { SEED } from '../../support/laService/seedErrors';

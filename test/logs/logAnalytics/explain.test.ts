@@ -4,7 +4,9 @@
  */
 import { RestError } from '@azure/core-rest-pipeline';
 import { AggregateAuthenticationError, CredentialUnavailableError } from '@azure/identity';
-import { explainSourceError, LogSourceError, scrub } from '../../../src/logs/sourceErrors';
+import { LogSourceError } from '../../../src/logs/source/errors';
+import { explainSourceError } from '../../../src/logs/logAnalytics/explain';
+import { scrub } from '../../../src/logs/logAnalytics/errorFacts';
 
 const ctx = { workspace: 'ws-guid', identity: 'managed identity mi-1' };
 const rest = (message: string, code: string) => new RestError(message, { code });

@@ -3,8 +3,8 @@
  * against the local service: every documented error becomes an explained LogSourceError.
  */
 import { AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError } from '@azure/identity';
-import { LogAnalyticsSource, type LogAnalyticsSourceOptions } from '../../../src/logs/logAnalyticsSource';
-import { LogSourceError, toErrorAnswer } from '../../../src/logs/sourceErrors';
+import { LogAnalyticsSource, type LogAnalyticsSourceOptions } from '../../../src/logs/logAnalytics/logAnalyticsSource';
+import { LogSourceError, toErrorAnswer } from '../../../src/logs/source/errors';
 import { echoExecutor, LaService, type Fault } from '../../support/laService/server';
 import { FailingCredential, StaticTokenCredential } from '../../support/laService/fakeCredential';
 import { SEED, SYNTAX_WITH_POSITION } from '../../support/laService/seedErrors';
@@ -51,7 +51,7 @@ async function failure(
   return e;
 }
 
-test('400 SyntaxError from the seed: code, the service message and a fix', async () => {
+test('400 SyntaxError as the service documents it: code, the service message and a fix', async () => {
   const e = await failure(SEED.syntaxError);
   expect([e.code, e.status, e.retryable]).toEqual(['SyntaxError', 400, false]);
   expect(e.title).toBe('Log Analytics could not parse the query');

@@ -4,10 +4,10 @@
  * request timespan the way Log Analytics does.
  */
 import { Workspace } from '../../../src/kql';
-import { generateDemoTables } from '../../../src/logs/demo/generator';
+import { generateDemoTables } from '../../../src/logs/embedded/demo/generator';
 import { preludeFor } from '../../../src/schema/prelude';
-import { EmbeddedSource } from '../../../src/logs/embeddedSource';
-import { LogAnalyticsSource } from '../../../src/logs/logAnalyticsSource';
+import { EmbeddedSource } from '../../../src/logs/embedded/embeddedSource';
+import { LogAnalyticsSource } from '../../../src/logs/logAnalytics/logAnalyticsSource';
 import { LaService } from '../../support/laService/server';
 import { engineExecutor } from '../../support/laService/engineExecutor';
 import { StaticTokenCredential } from '../../support/laService/fakeCredential';

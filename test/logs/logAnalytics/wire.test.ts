@@ -8,9 +8,9 @@ import {
   LogAnalyticsSource,
   scopeForEndpoint,
   type LogAnalyticsSourceOptions,
-} from '../../../src/logs/logAnalyticsSource';
-import { type LogSourceError } from '../../../src/logs/sourceErrors';
-import type { QueryRequest } from '../../../src/logs/logSource';
+} from '../../../src/logs/logAnalytics/logAnalyticsSource';
+import { type LogSourceError } from '../../../src/logs/source/errors';
+import type { QueryRequest } from '../../../src/logs/source/logSource';
 import { echoExecutor, LaService } from '../../support/laService/server';
 import { StaticTokenCredential } from '../../support/laService/fakeCredential';
 import { SEED } from '../../support/laService/seedErrors';
@@ -93,8 +93,9 @@ test('the token is requested for the endpoint scope (the SDK ignores `audience`)
 describe('retry (counts requests; waits are recorded, not slept)', () => {
   function retrying(extra: Partial<LogAnalyticsSourceOptions> = {}) {
     const waits: number[] = [];
-    const sleep = async (ms: number) => {
+    const sleep = (ms: number) => {
       waits.push(ms);
+      return Promise.resolve();
     };
     const src = buildLogAnalyticsSource(opts({ cacheTtlMs: 0, retry: { sleep, random: () => 0.5 }, ...extra }));
     return { src, waits };

@@ -1,6 +1,6 @@
 import { ConcurrencyLimiter, limiterForIdentity, withConcurrencyLimit } from '../../../src/logs/resilience';
-import type { QueryResult } from '../../../src/logs/logSource';
-import { LogSourceError } from '../../../src/logs/sourceErrors';
+import type { QueryResult } from '../../../src/logs/source/logSource';
+import { LogSourceError } from '../../../src/logs/source/errors';
 import { ScriptedSource, deferred, rowsResult, window } from './scriptedSource';
 
 function gated() {

@@ -1,5 +1,5 @@
 import { withRetry, isRetryableCode } from '../../../src/logs/resilience';
-import { parseRetryAfter } from '../../../src/logs/sourceErrors';
+import { parseRetryAfter } from '../../../src/logs/logAnalytics/errorFacts';
 import { ScriptedSource, err, rowsResult, window } from './scriptedSource';
 
 function harness(random = () => 1) {
@@ -8,9 +8,10 @@ function harness(random = () => 1) {
   const opts = {
     random,
     now: () => clock,
-    sleep: async (ms: number) => {
+    sleep: (ms: number) => {
       waits.push(ms);
       clock += ms;
+      return Promise.resolve();
     },
   };
   return { waits, opts };

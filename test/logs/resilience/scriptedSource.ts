@@ -1,5 +1,5 @@
-import type { LogSource, QueryRequest, QueryResult } from '../../../src/logs/logSource';
-import { LogSourceError } from '../../../src/logs/sourceErrors';
+import type { LogSource, QueryRequest, QueryResult } from '../../../src/logs/source/logSource';
+import { LogSourceError } from '../../../src/logs/source/errors';
 
 type Step = QueryResult | LogSourceError | ((req: QueryRequest) => Promise<QueryResult>);
 

@@ -1,5 +1,5 @@
 import { withCache, withSingleFlight, cacheKey } from '../../../src/logs/resilience';
-import type { QueryResult } from '../../../src/logs/logSource';
+import type { QueryResult } from '../../../src/logs/source/logSource';
 import { ScriptedSource, deferred, rowsResult, window, err } from './scriptedSource';
 
 test('identical {kql, timespan} in flight share one upstream call; different ones do not', async () => {

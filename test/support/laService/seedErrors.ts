@@ -1,4 +1,4 @@
-/** Response bodies copied from seeds/log-analytics-api-errors.txt (the service's documented replies). */
+/** Response bodies copied from the Log Analytics query API's documented error replies. */
 export const SEED = {
   syntaxError: {
     status: 400,

@@ -2,7 +2,7 @@ import { API_BY_ID, CALLERS, failed, ordinaryRequest, type Caller, type DemoEven
 import { guid, intBetween, mulberry32, pick, type Rng } from './random';
 
 /**
- * The demo incident (COMMON.md contract): five signatures that start inside the last 15 minutes, and a
+ * The demo incident (what the demo, the tests and the docs all rely on): five signatures that start inside the last 15 minutes, and a
  * dozen low, steady ones spread over the whole window. Counts are fixed (independent of background volume)
  * so tests elsewhere can assert against DEMO_INCIDENT instead of magic numbers.
  */

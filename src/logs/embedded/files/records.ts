@@ -1,5 +1,5 @@
 import { CsvParser, CsvSyntaxError } from './csv';
-import type { KqlType } from '../../kql/types';
+import type { KqlType } from '../../../kql/types';
 
 /**
  * Raw tables read from an exported log before typing: column names, rows of raw values, and the
@@ -151,7 +151,8 @@ export function fromApiResponse(doc: { tables?: unknown }): RawTable {
     const name = col.name ?? col.columnName;
     if (typeof name !== 'string' || !name) throw new LogFileError(`tables[0].columns[${i}] has no name.`);
     names.push(name);
-    const type = String(col.type ?? col.columnType ?? '').toLowerCase() as KqlType;
+    const rawType = col.type ?? col.columnType;
+    const type = (typeof rawType === 'string' ? rawType : '').toLowerCase() as KqlType;
     declared.push(LA_TYPES.has(type) ? type : undefined);
   });
   t.rows.forEach((r: unknown, i: number) => {

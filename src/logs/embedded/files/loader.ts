@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import type { TableInput } from '../../kql';
-import type { Cell, ColumnSchema, KqlType } from '../../kql/types';
-import { PHYSICAL_SCHEMAS, type SchemaId } from '../../schema/physical';
+import type { TableInput } from '../../../kql';
+import type { Cell, ColumnSchema, KqlType } from '../../../kql/types';
+import { PHYSICAL_SCHEMAS, type SchemaId } from '../../../schema/physical';
 import { convertValue, JsonTypeGuess, TextTypeGuess, typeFromSuffix, ValueError } from './infer';
 import { isRawEventTable, rawEventsToDiagnostics, unwrapRecords } from './rawEvents';
 import {

@@ -1,17 +1,17 @@
 /**
- * The command-line face (DESIGN "Interfaces"):
+ * The command-line face:
  *   apim-triage ask "<chat text>" [--logs FILE] [--table NAME] [--now ISO] [--json]
  *   apim-triage kql "<query>"     [--logs FILE] [--table NAME] [--now ISO] [--json]
  * It runs exactly what the bot runs, on the embedded engine (demo workspace or an exported log file) or,
  * when the environment configures it and no --logs is given, on Azure Log Analytics.
  */
 import { parseArgs } from 'node:util';
-import type { BotReply } from './answer';
-import { renderReply } from './cards';
-import { ConfigError, loadConfig, loadDotEnv, type AppConfig } from './config';
-import { createTriage } from './triage';
-import { replyToText, tableToJson, tableToText } from './cli/format';
-import { explainSourceError } from './logs/sourceErrors';
+import type { BotReply } from '../answer';
+import { renderReply } from '../cards';
+import { ConfigError, loadConfig, loadDotEnv, type AppConfig } from '../config';
+import { createTriage } from '../triage';
+import { replyToText, tableToJson, tableToText } from './format';
+import { explainSourceError } from '../logs/logAnalytics/explain';
 
 const USAGE = `Usage:
   apim-triage ask "<chat text>" [--logs FILE] [--table NAME] [--now ISO] [--json]
@@ -189,7 +189,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then((code) => {
+  void main().then((code) => {
     process.exitCode = code;
   });
 }

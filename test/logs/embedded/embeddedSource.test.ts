@@ -1,8 +1,8 @@
 /** EmbeddedSource over the real engine: results, stats, pinned now, error mapping, cancellation. */
 import { Workspace } from '../../../src/kql';
-import { EmbeddedSource, explainEngineError } from '../../../src/logs/embeddedSource';
+import { EmbeddedSource, explainEngineError } from '../../../src/logs/embedded/embeddedSource';
 import { KqlError } from '../../../src/kql';
-import { LogSourceError, toErrorAnswer } from '../../../src/logs/sourceErrors';
+import { LogSourceError, toErrorAnswer } from '../../../src/logs/source/errors';
 import { withCache, withSingleFlight } from '../../../src/logs/resilience';
 
 const now = new Date('2026-11-23T12:00:00Z');

@@ -1,6 +1,7 @@
-import type { Cell } from '../../../src/kql/types';
-import { DEMO_INCIDENT, demoEvents, generateDemoTables } from '../../../src/logs/demo/generator';
-import { PHYSICAL_SCHEMAS, SCHEMA_IDS } from '../../../src/schema/physical';
+import type { Cell } from '../../../../src/kql/types';
+import { DEMO_INCIDENT, demoEvents, generateDemoTables } from '../../../../src/logs/embedded/demo/generator';
+import { PHYSICAL_SCHEMAS, SCHEMA_IDS } from '../../../../src/schema/physical';
+import { str } from '../../../../src/recipes/interpret';
 
 const now = new Date('2026-11-23T12:00:00Z');
 const small = { now, hours: 6, rowsTarget: 20_000 };
@@ -149,7 +150,7 @@ describe.each(SCHEMA_IDS)('incident content in the %s schema', (schema) => {
     const url = col(
       { 'resource-specific': 'Url', 'azure-diagnostics': 'url_s', 'azure-diagnostics-seed': 'Url_s' }[schema],
     );
-    const urls = rows.map((r) => String(url(r)));
+    const urls = rows.map((r) => str(url(r)));
     expect(urls.some((u) => /[?&]subscription-key=[0-9a-f]{32}/.test(u))).toBe(true);
     expect(urls.some((u) => /[?&]sig=/.test(u))).toBe(true);
     expect(urls.some((u) => /[?&]code=/.test(u))).toBe(true);

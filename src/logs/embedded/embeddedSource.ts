@@ -2,10 +2,10 @@
  * LogSource over the embedded KQL engine: the demo workspace, a loaded log export, or tests.
  * Runs the very KQL text that would go to Log Analytics; engine errors become LogSourceErrors.
  */
-import { KqlError, runQuery, type Workspace } from '../kql';
-import type { LogSource, QueryRequest, QueryResult } from './logSource';
-import { LogSourceError } from './sourceErrors';
-import { abortedError } from './resilience/retry';
+import { KqlError, runQuery, type Workspace } from '../../kql';
+import type { LogSource, QueryRequest, QueryResult } from '../source/logSource';
+import { LogSourceError } from '../source/errors';
+import { abortedError } from '../resilience/retry';
 
 export interface EmbeddedSourceOptions {
   /** Shown on cards ("demo", a file name). Default "demo". */
@@ -26,15 +26,18 @@ export class EmbeddedSource implements LogSource {
     this.now = opts.now ?? (() => new Date());
   }
 
-  async query(request: QueryRequest): Promise<QueryResult> {
+  query(request: QueryRequest): Promise<QueryResult> {
     // The engine is synchronous and cannot be interrupted, so cancellation is honoured before it starts.
-    if (request.signal?.aborted) throw abortedError();
+    if (request.signal?.aborted) return Promise.reject(abortedError());
     const started = performance.now();
     try {
       const out = runQuery(this.workspace, request.kql, { now: this.now() });
-      return { tables: out.tables, stats: { elapsedMs: performance.now() - started, rowsExamined: out.rowsExamined } };
+      return Promise.resolve({
+        tables: out.tables,
+        stats: { elapsedMs: performance.now() - started, rowsExamined: out.rowsExamined },
+      });
     } catch (err) {
-      throw explainEngineError(err, this.info.workspace);
+      return Promise.reject(explainEngineError(err, this.info.workspace));
     }
   }
 }

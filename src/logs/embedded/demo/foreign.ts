@@ -1,11 +1,11 @@
-import type { Cell, ColumnSchema } from '../../kql/types';
+import type { Cell, ColumnSchema } from '../../../kql/types';
 import { AZURE_SUBSCRIPTION, RESOURCE_GROUP, WORKSPACE_TENANT_ID } from './catalog';
 import { guid, intBetween, mulberry32, pick } from './random';
 
 /**
  * AzureDiagnostics is shared by every service that logs to it, so a realistic demo of that table also holds
  * rows that are not APIM gateway logs (here: Key Vault audit events). They exercise the
- * ResourceProvider/Category filters of the seed recipes and the prelude.
+ * ResourceProvider/Category filters of the community recipes and the prelude.
  */
 const VAULT = 'KV-CONTOSO-PROD';
 const VAULT_ID = `/SUBSCRIPTIONS/${AZURE_SUBSCRIPTION.toUpperCase()}/RESOURCEGROUPS/${RESOURCE_GROUP.toUpperCase()}/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/${VAULT}`;

@@ -1,4 +1,4 @@
-import type { ResultTable } from '../kql/types';
+import type { ResultTable } from '../../kql/types';
 
 /** The time range a command covers. The source sends it as the query's `timespan`. */
 export interface TimeWindow {

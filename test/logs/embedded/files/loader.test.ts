@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runQuery, Workspace } from '../../../src/kql';
-import { parseCsv } from '../../../src/logs/files/csv';
-import { detectFormat, loadLogFile, LogFileError, parseLogText } from '../../../src/logs/files/loader';
-import { parseDateTime } from '../../../src/logs/files/infer';
-import { preludeFor } from '../../../src/schema/prelude';
+import { runQuery, Workspace } from '../../../../src/kql';
+import { parseCsv } from '../../../../src/logs/embedded/files/csv';
+import { detectFormat, loadLogFile, LogFileError, parseLogText } from '../../../../src/logs/embedded/files/loader';
+import { parseDateTime } from '../../../../src/logs/embedded/files/infer';
+import { preludeFor } from '../../../../src/schema/prelude';
 
-const fixture = (f: string) => path.join(__dirname, '../../fixtures', f);
+const fixture = (f: string) => path.join(__dirname, '../../../fixtures', f);
 const typeOf = (t: { columns: { name: string; type: string }[] }, n: string) =>
   t.columns.find((c) => c.name === n)?.type;
 
@@ -104,7 +104,7 @@ describe('JSON formats', () => {
     ]);
   });
 
-  test('JSON array in the seed naming, values typed by suffix even when given as strings', () => {
+  test('JSON array in the AzureDiagnostics suffix naming (ApiId_s, ResponseCode_d), values typed by suffix even when given as strings', () => {
     const text = JSON.stringify([
       {
         TimeGenerated: '2026-11-23T10:00:00Z',

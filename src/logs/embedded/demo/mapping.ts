@@ -1,5 +1,5 @@
-import type { Cell, ColumnSchema } from '../../kql/types';
-import { physicalSchema, type SchemaId } from '../../schema/physical';
+import type { Cell, ColumnSchema } from '../../../kql/types';
+import { physicalSchema, type SchemaId } from '../../../schema/physical';
 import {
   AZURE_SUBSCRIPTION,
   RESOURCE_GROUP,

@@ -1,6 +1,7 @@
-import type { TableInput } from '../../kql';
-import type { Cell } from '../../kql/types';
-import { physicalSchema, type SchemaId } from '../../schema/physical';
+import type { TableInput } from '../../../kql';
+import type { Cell } from '../../../kql/types';
+import { cellTime } from '../../../kql/cells';
+import { physicalSchema, type SchemaId } from '../../../schema/physical';
 import { APIS, ordinaryRequest, type DemoEvent } from './catalog';
 import { SUPPRESSED, specialEvents, type SpecialEvent } from './incident';
 import { foreignRows } from './foreign';
@@ -128,8 +129,10 @@ export function generateDemoTables(opts: DemoOptions): TableInput[] {
       rows,
       ingestionTimeOf: (row) => {
         const t = row[timeIndex];
-        const ms = t instanceof Date ? t.getTime() : Date.parse(String(t));
-        return new Date(ms + lagMs(String(row[correlationIndex])));
+        const ms = cellTime(t) ?? NaN;
+        const id = row[correlationIndex];
+        // JSON text of a missing id is "null", so rows without one still get a stable lag.
+        return new Date(ms + lagMs(typeof id === 'string' ? id : JSON.stringify(id)));
       },
     },
   ];

@@ -3,14 +3,20 @@
  * Every failure leaves as a LogSourceError explained for the bot's identity and workspace.
  */
 import { randomUUID } from 'node:crypto';
-import { LogsQueryClient, type LogsTable, type LogsQueryResult } from '@azure/monitor-query-logs';
+import {
+  LogsQueryClient,
+  LogsQueryResultStatus,
+  type LogsTable,
+  type LogsQueryResult,
+} from '@azure/monitor-query-logs';
 import { ClientSecretCredential, DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import type { Cell, ColumnSchema, KqlType, ResultTable } from '../kql/types';
-import type { LogSource, QueryRequest, QueryResult } from './logSource';
-import { explainSourceError, type RecordedResponse } from './sourceErrors';
-import { abortedError } from './resilience/retry';
+import type { Cell, ColumnSchema, KqlType, ResultTable } from '../../kql/types';
+import type { LogSource, QueryRequest, QueryResult } from '../source/logSource';
+import { explainSourceError } from './explain';
+import type { RecordedResponse } from './errorFacts';
+import { abortedError } from '../resilience/retry';
 import {
   withCache,
   withConcurrencyLimit,
@@ -18,7 +24,7 @@ import {
   withSingleFlight,
   limiterForIdentity,
   type RetryOptions,
-} from './resilience';
+} from '../resilience';
 
 export type CredentialOption =
   'default' | { managedIdentityClientId: string } | { tenantId: string; clientId: string; clientSecret: string };
@@ -162,7 +168,7 @@ export class LogAnalyticsSource implements LogSource {
 
 /** Maps the SDK result to the shared QueryResult shape (PartialFailure keeps its tables). */
 export function toQueryResult(result: LogsQueryResult, elapsedMs: number): QueryResult {
-  const tables = result.status === 'Success' ? result.tables : result.partialTables;
+  const tables = result.status === LogsQueryResultStatus.Success ? result.tables : result.partialTables;
   const out: QueryResult = { tables: tables.map(toResultTable), stats: { elapsedMs } };
   const stats = result.statistics as
     | { query?: { executionTime?: number; inputDatasetStatistics?: { rows?: { scanned?: number; total?: number } } } }
@@ -171,7 +177,7 @@ export function toQueryResult(result: LogsQueryResult, elapsedMs: number): Query
   const examined = rows?.scanned ?? rows?.total;
   if (typeof examined === 'number') out.stats.rowsExamined = examined;
   if (typeof stats?.query?.executionTime === 'number') out.stats.serverMs = stats.query.executionTime * 1000;
-  if (result.status !== 'Success') {
+  if (result.status !== LogsQueryResultStatus.Success) {
     const pe = result.partialError;
     out.partialError = { code: pe.code ?? 'PartialError', message: describePartial(pe) };
   }

@@ -1,4 +1,4 @@
-import type { Cell, KqlType } from '../../kql/types';
+import type { Cell, KqlType } from '../../../kql/types';
 
 /**
  * Column typing and value conversion for exported logs: the portal's CSV writes every value as text, so
@@ -128,7 +128,8 @@ export function convertValue(v: unknown, type: KqlType): Cell {
   switch (type) {
     case 'string':
     case 'guid':
-      return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      // JSON text is a number's or boolean's own text, and an object's content.
+      return typeof v === 'string' ? v : JSON.stringify(v);
     case 'long':
     case 'int':
     case 'real':
@@ -145,7 +146,7 @@ export function convertValue(v: unknown, type: KqlType): Cell {
     case 'bool': {
       if (typeof v === 'boolean') return v;
       if (typeof v === 'number') return v !== 0;
-      const s = String(v).trim().toLowerCase();
+      const s = (typeof v === 'string' ? v : JSON.stringify(v)).trim().toLowerCase();
       if (s === '') return null;
       if (s === 'true' || s === '1') return true;
       if (s === 'false' || s === '0') return false;

@@ -42,7 +42,8 @@ export function rawEventsToDiagnostics(t: RawTable): RawTable {
       if (row[i] !== undefined) ev[n] = row[i];
     });
     const f = lower(ev);
-    const resourceId = String(f.get('resourceid') ?? '');
+    const rawId = f.get('resourceid');
+    const resourceId = typeof rawId === 'string' ? rawId : '';
     const provider = /\/providers\/([^/]+)\//i.exec(resourceId)?.[1]?.toUpperCase() ?? '';
     const rec: Record<string, unknown> = {
       TimeGenerated: f.get('time'),
