@@ -5,7 +5,7 @@
  * arrays expanded together pad the shorter ones with null; non-expanded columns repeat.
  */
 import { KqlError } from '../errors';
-import { kindOf, nodes, simpleName, textOf, type KNode } from '../kusto';
+import { kindOf, nodes, simpleName, textOf, type SyntaxNode } from '../syntax';
 import { compileExpr } from '../compile/expressions';
 import { fromInput } from '../values';
 import { ctxFor, outputSchema, type Env } from './env';
@@ -97,7 +97,7 @@ export function mvExpand(input: Relation, items: ExpandItem[], opts: ExpandOptio
 }
 
 /** Options and items of an mv-expand (or mv-apply) clause list. */
-export function readExpand(parts: KNode[], input: Relation, env: Env, schema: ColumnSchema[]) {
+export function readExpand(parts: SyntaxNode[], input: Relation, env: Env, schema: ColumnSchema[]) {
   const opts: ExpandOptions = { kind: 'bag', indexColumn: null, limit: 2147483647 };
   const items: ExpandItem[] = [];
   const ctx = ctxFor(input, env);
@@ -118,7 +118,7 @@ export function readExpand(parts: KNode[], input: Relation, env: Env, schema: Co
     } else if (k === 'MvExpandExpression' || k === 'MvApplyExpression') {
       const [e] = nodes(part);
       let name: string;
-      let body: KNode;
+      let body: SyntaxNode;
       if (kindOf(e) === 'SimpleNamedExpression') {
         name = simpleName(nodes(e)[0]);
         body = nodes(e)[1];
@@ -140,7 +140,7 @@ export function readExpand(parts: KNode[], input: Relation, env: Env, schema: Co
   return { opts, items };
 }
 
-export function mvExpandOp(op: KNode, input: Relation, env: Env): Relation {
+export function mvExpandOp(op: SyntaxNode, input: Relation, env: Env): Relation {
   const schema = outputSchema(op);
   const { opts, items } = readExpand(nodes(op), input, env, schema);
   return mvExpand(input, items, opts, schema);

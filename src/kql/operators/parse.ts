@@ -8,7 +8,7 @@
  * A row that does not match gets null (empty strings) in every parsed column; parse-where drops it.
  */
 import { KqlError } from '../errors';
-import { children, kindOf, nodes, simpleName, textOf, type KNode } from '../kusto';
+import { children, kindOf, nodes, simpleName, textOf, type SyntaxNode } from '../syntax';
 import { compileExpr } from '../compile/expressions';
 import { takeRows, type Relation } from '../relation';
 import { ArrayVec } from '../vectors';
@@ -74,11 +74,11 @@ export function matchPattern(p: CompiledPattern, text: string): unknown[] | null
 }
 
 /** parse / parse-where: the source expression, then `with` and the pattern's parts. */
-export function parseOp(op: KNode, input: Relation, env: Env, dropUnmatched: boolean): Relation {
+export function parseOp(op: SyntaxNode, input: Relation, env: Env, dropUnmatched: boolean): Relation {
   const schema = outputSchema(op);
   let mode: ParseMode = 'simple';
   let flags = '';
-  let source: KNode | null = null;
+  let source: SyntaxNode | null = null;
   const parts: ParsePart[] = [];
   let inPattern = false;
   for (const c of children(op)) {

@@ -4,7 +4,7 @@
  */
 import { runAggregate } from '../aggregates';
 import { KqlError } from '../errors';
-import { kindOf, nodes, scalarType, simpleName, textOf, type KNode } from '../kusto';
+import { kindOf, nodes, scalarType, simpleName, textOf, type SyntaxNode } from '../syntax';
 import { compileExpr } from '../compile/expressions';
 import { pick } from './basic';
 import { ctxFor, outputSchema, type Env } from './env';
@@ -127,7 +127,7 @@ export function pivot(input: Relation, spec: PivotSpec): Relation {
 }
 
 /** evaluate bag_unpack(...) / pivot(...); other plugins are refused by name. */
-export function evaluate(op: KNode, input: Relation, env: Env): Relation {
+export function evaluate(op: SyntaxNode, input: Relation, env: Env): Relation {
   const call = nodes(op).find((n) => kindOf(n) === 'FunctionCallExpression');
   if (!call) throw new KqlError('unsupported', `'${textOf(op)}' is not supported by the embedded KQL engine.`);
   const [nameNode, list] = nodes(call);
@@ -164,6 +164,6 @@ export function evaluate(op: KNode, input: Relation, env: Env): Relation {
 }
 
 /** project-reorder: the analyzer's output order (named columns first, wildcards and asc/desc resolved). */
-export function projectReorder(op: KNode, input: Relation): Relation {
+export function projectReorder(op: SyntaxNode, input: Relation): Relation {
   return pick(input, outputSchema(op));
 }

@@ -6,7 +6,7 @@
  */
 import { runAggregate } from '../aggregates';
 import { KqlError } from '../errors';
-import { kindOf, nodes, simpleName, textOf, type KNode } from '../kusto';
+import { kindOf, nodes, simpleName, textOf, type SyntaxNode } from '../syntax';
 import { compileExpr } from '../compile/expressions';
 import { constant } from '../compile/context';
 import { ctxFor, outputSchema, type Env } from './env';
@@ -111,17 +111,17 @@ export function makeSeries(input: Relation, spec: SeriesSpec, schema: ColumnSche
 }
 
 /** The aggregate call of an expression: its name and argument nodes (count() has none). */
-function aggregateCall(e: KNode): { fn: string; args: KNode[] } {
+function aggregateCall(e: SyntaxNode): { fn: string; args: SyntaxNode[] } {
   if (kindOf(e) !== 'FunctionCallExpression')
     throw new KqlError('unsupported', `make-series needs an aggregate call per column (got '${textOf(e)}').`);
   const [name, list] = nodes(e);
   return { fn: simpleName(name), args: list ? nodes(list) : [] };
 }
 
-export function makeSeriesOp(op: KNode, input: Relation, env: Env): Relation {
+export function makeSeriesOp(op: SyntaxNode, input: Relation, env: Env): Relation {
   const schema = outputSchema(op);
   const ctx = ctxFor(input, env);
-  const constantOf = (n: KNode) => compileExpr(n, ctx).fn(0);
+  const constantOf = (n: SyntaxNode) => compileExpr(n, ctx).fn(0);
   const spec: SeriesSpec = {
     aggregates: [],
     axis: { name: '', c: constant(null, 'unknown') },

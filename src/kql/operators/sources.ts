@@ -1,6 +1,6 @@
 /** Tabular sources that are not tables: print, datatable and range. */
 import { KqlError } from '../errors';
-import { kindOf, nodes, simpleName, textOf, type KNode } from '../kusto';
+import { kindOf, nodes, simpleName, textOf, type SyntaxNode } from '../syntax';
 import { compileExpr } from '../compile/expressions';
 import type { Relation } from '../relation';
 import { ArrayVec } from '../vectors';
@@ -8,18 +8,18 @@ import { outputSchema, type Env } from './env';
 
 const NO_ROWS: Relation = { schema: [], cols: [], n: 0, ingest: null };
 /** Values of constant expressions (a source has no input rows to read). */
-const constantOf = (e: KNode, env: Env) =>
+const constantOf = (e: SyntaxNode, env: Env) =>
   compileExpr(e, { rel: NO_ROWS, scalars: env.scalars, now: env.now, evalTabular: env.evalTabular }).fn(0);
 
 /** print: one row of expressions. */
-export function print(op: KNode, env: Env): Relation {
+export function print(op: SyntaxNode, env: Env): Relation {
   const schema = outputSchema(op);
   const values = nodes(op).map((e) => constantOf(kindOf(e) === 'SimpleNamedExpression' ? nodes(e)[1] : e, env));
   return { schema, cols: values.map((v) => new ArrayVec([v])), n: 1, ingest: null };
 }
 
 /** datatable(schema)[values...]: the values fill the rows column by column. */
-export function datatable(op: KNode, env: Env): Relation {
+export function datatable(op: SyntaxNode, env: Env): Relation {
   const schema = outputSchema(op);
   const values = nodes(op)
     .filter((n) => kindOf(n) !== 'RowSchema')
@@ -39,7 +39,7 @@ export function datatable(op: KNode, env: Env): Relation {
 const RANGE_LIMIT = 10_000_000;
 
 /** range x from a to b step s: a, a+s, ... up to and including b. */
-export function range(op: KNode, env: Env): Relation {
+export function range(op: SyntaxNode, env: Env): Relation {
   const schema = outputSchema(op);
   const [decl, from, to, step] = nodes(op);
   const a = constantOf(from, env);

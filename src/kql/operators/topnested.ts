@@ -6,7 +6,7 @@
  */
 import { runAggregate } from '../aggregates';
 import { KqlError } from '../errors';
-import { kindOf, nodes, simpleName, textOf, tokens, type KNode } from '../kusto';
+import { kindOf, nodes, simpleName, textOf, tokens, type SyntaxNode } from '../syntax';
 import { compileExpr } from '../compile/expressions';
 import { ctxFor, outputSchema, type Env } from './env';
 import { compareValues } from '../values';
@@ -88,14 +88,14 @@ export function topNested(input: Relation, levels: NestLevel[], schema: ColumnSc
 }
 
 /** top-nested clauses: `top-nested [N] of Key [with others = V] by Aggregate [asc|desc]`, comma-separated. */
-export function topNestedOp(op: KNode, input: Relation, env: Env): Relation {
+export function topNestedOp(op: SyntaxNode, input: Relation, env: Env): Relation {
   const schema = outputSchema(op);
   const ctx = ctxFor(input, env);
   const levels: NestLevel[] = nodes(op).map((clause) => {
     let n: number | null = null;
-    let key: KNode | null = null;
+    let key: SyntaxNode | null = null;
     let others: unknown;
-    let agg: KNode | null = null;
+    let agg: SyntaxNode | null = null;
     let asc = false;
     for (const part of nodes(clause)) {
       const k = kindOf(part);
