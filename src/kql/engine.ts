@@ -1,7 +1,8 @@
 /** runQuery: parse with Kusto's parser, report its errors as KqlError, evaluate statements. */
 import { KqlError, closestNames, lineAndColumn } from './errors';
+import { declareFunction } from './functions/user';
 import { parseAndAnalyze, type Diagnostic } from './kusto';
-import { forEachNode, kindOf, nodes, simpleName, tableColumns, textOf, type SyntaxNode } from './syntax';
+import { children, forEachNode, kindOf, nodes, simpleName, tableColumns, textOf, type SyntaxNode } from './syntax';
 import type { Workspace } from './storage';
 import type { Cell, ResultTable } from './types';
 import { toCell } from './values';
@@ -47,6 +48,35 @@ function knownNames(root: SyntaxNode, ws: Workspace): string[] {
   return [...names];
 }
 
+/** The innermost node covering a text offset. */
+function nodeAt(root: SyntaxNode, offset: number): SyntaxNode[] {
+  const path: SyntaxNode[] = [];
+  let n: SyntaxNode | null = root;
+  while (n) {
+    path.push(n);
+    let next: SyntaxNode | null = null;
+    for (const c of children(n)) {
+      if (!c.IsToken && offset >= c.TextStart && offset < c.TextStart + c.Width) next = c;
+    }
+    n = next;
+  }
+  return path;
+}
+
+/**
+ * The analyzer types count()'s argument as a predicate (KS107 "A value of type bool expected") for
+ * count(Column), which Log Analytics runs (Microsoft's own samples: `summarize count(CorrelationId)`),
+ * counting the rows where the value is not null. That diagnostic is not an error here.
+ */
+function isCountOfValue(root: SyntaxNode, d: Diagnostic): boolean {
+  if (d.code !== 'KS107') return false;
+  const path = nodeAt(root, d.start);
+  const call = path.findLast((n) => kindOf(n) === 'FunctionCallExpression');
+  if (!call) return false;
+  const name = nodes(call)[0];
+  return kindOf(name) === 'NameReference' && simpleName(name) === 'count' && nodes(call)[1] !== undefined;
+}
+
 function toTable(name: string, rel: Relation): ResultTable {
   const readers = rel.cols.map((c) => c.reader());
   const types = rel.schema.map((c) => c.type);
@@ -76,7 +106,7 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
   const shapes = ws.tableNames().map((n) => ({ name: n, columns: ws.schemaOf(n) }));
   const parsed = parseAndAnalyze(kql, shapes);
   if (parsed.syntaxErrors.length) throw diagnosticError('syntax', parsed.syntaxErrors[0], kql);
-  const semantic = parsed.diagnostics.find((d) => d.severity === 'Error');
+  const semantic = parsed.diagnostics.find((d) => d.severity === 'Error' && !isCountOfValue(parsed.root, d));
   if (semantic) {
     let suggestions: string[] | undefined;
     const m = /The name '([^']+)'/.exec(semantic.message);
@@ -87,19 +117,25 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
   const unresolved = parsed.diagnostics
     .filter((d) => d.code === 'KS205')
     .map((d) => ({ at: d.start, name: kql.substr(d.start, d.length) }));
-  const st: EvalState = { ws, views: new Map(), scalars: new Map(), now, rowsExamined: 0, unresolved };
+  const st: EvalState = {
+    ws,
+    views: new Map(),
+    scalars: new Map(),
+    functions: new Map(),
+    now,
+    rowsExamined: 0,
+    unresolved,
+  };
   const tables: ResultTable[] = [];
   for (const stmt of nodes(parsed.root)) {
     const k = kindOf(stmt);
     if (k === 'LetStatement') {
       const [decl, value] = nodes(stmt);
       const name = simpleName(decl);
-      if (kindOf(value) === 'FunctionDeclaration')
-        throw new KqlError(
-          'unsupported',
-          `let '${name}' declares a function; user-defined functions are not supported by the embedded KQL engine.`,
-        );
-      if (tableColumns(value)) st.views.set(name, { body: value, scope: new Map(st.views) });
+      if (kindOf(value) === 'FunctionDeclaration') {
+        st.views.delete(name);
+        st.functions.set(name, declareFunction(name, value));
+      } else if (tableColumns(value)) st.views.set(name, { body: value, scope: new Map(st.views) });
       else {
         st.views.delete(name);
         st.scalars.set(name, evalScalar(value, st));

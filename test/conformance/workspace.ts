@@ -5,7 +5,7 @@
  */
 import { Workspace, type TableInput } from '../../src/kql';
 import type { Cell } from '../../src/kql/types';
-import { generateDemoTables } from '../../src/logs/demo/generator';
+import { generateDemoTables } from '../../src/logs/embedded/demo/generator';
 import { cols } from '../kql/helpers';
 import type { CorpusQuery, CorpusSchema } from './corpus';
 

@@ -78,14 +78,14 @@ describe('parse and parse-where (https://learn.microsoft.com/kusto/query/parse-o
   });
 
   test('parse keeps non-matching rows (empty values); parse-where drops them', () => {
-    expect(rows(`T | parse Name with first '-' rest | project first, rest`)).toEqual([
-      { first: 'Alpha', rest: 'One' },
-      { first: '', rest: '' },
-      { first: '', rest: '' },
-      { first: '', rest: '' },
+    expect(rows(`T | parse Name with head '-' tail | project head, tail`)).toEqual([
+      { head: 'Alpha', tail: 'One' },
+      { head: '', tail: '' },
+      { head: '', tail: '' },
+      { head: '', tail: '' },
     ]);
-    expect(rows(`T | parse-where Name with first '-' rest | project first, rest`)).toEqual([
-      { first: 'Alpha', rest: 'One' },
+    expect(rows(`T | parse-where Name with head '-' tail | project head, tail`)).toEqual([
+      { head: 'Alpha', tail: 'One' },
     ]);
   });
 });

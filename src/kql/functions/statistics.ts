@@ -3,11 +3,9 @@
  * bags merged. Same contract as ../aggregates.ts: given a group id per row, one array of G values per column.
  */
 import { compareValues } from '../values';
-import type { Compiled } from '../compile/context';
+import type { AggImpl } from '../aggregates';
 import { parseJson } from './dynamic';
 
-type Out = unknown[][];
-export type AggImpl = (args: Compiled[], gids: Int32Array, G: number) => Out;
 
 /** Welford's running mean and sum of squares: one pass, numerically stable. */
 function spread(kind: 'variance' | 'stdev', population: boolean, withPred: boolean): AggImpl {

@@ -9,6 +9,7 @@
  */
 import { KqlError } from '../errors';
 import { children, kindOf, nodes, simpleName, textOf, type SyntaxNode } from '../syntax';
+import type { SyntaxElement } from '../bridge';
 import { compileExpr } from '../compile/expressions';
 import { takeRows, type Relation } from '../relation';
 import { ArrayVec } from '../vectors';
@@ -81,7 +82,9 @@ export function parseOp(op: SyntaxNode, input: Relation, env: Env, dropUnmatched
   let source: SyntaxNode | null = null;
   const parts: ParsePart[] = [];
   let inPattern = false;
-  for (const c of children(op)) {
+  const flat = (n: SyntaxNode): SyntaxElement[] =>
+    children(n).flatMap((c) => (!c.IsToken && (kindOf(c) === 'List' || kindOf(c) === 'SeparatedElement') ? flat(c) : [c]));
+  for (const c of flat(op)) {
     if (c.IsToken) {
       if (kindOf(c) === 'WithKeyword') inPattern = true;
       continue;

@@ -9,7 +9,13 @@ import { outputSchema, type Env } from './env';
 const NO_ROWS: Relation = { schema: [], cols: [], n: 0, ingest: null };
 /** Values of constant expressions (a source has no input rows to read). */
 const constantOf = (e: SyntaxNode, env: Env) =>
-  compileExpr(e, { rel: NO_ROWS, scalars: env.scalars, now: env.now, evalTabular: env.evalTabular }).fn(0);
+  compileExpr(e, {
+    rel: NO_ROWS,
+    scalars: env.scalars,
+    now: env.now,
+    evalTabular: env.evalTabular,
+    functions: env.functions,
+  }).fn(0);
 
 /** print: one row of expressions. */
 export function print(op: SyntaxNode, env: Env): Relation {
