@@ -1,5 +1,5 @@
 /** runQuery: parse with Kusto's parser, report its errors as KqlError, evaluate statements. */
-import { KqlError, closestNames, lineAndColumn } from './errors';
+import { KqlError, asKqlError, closestNames, lineAndColumn } from './errors';
 import { declareFunction } from './functions/user';
 import { parseAndAnalyze, type Diagnostic } from './kusto';
 import { children, forEachNode, kindOf, nodes, simpleName, tableColumns, textOf, type SyntaxNode } from './syntax';
@@ -20,6 +20,9 @@ export interface QueryResult {
   rowsExamined: number;
 }
 
+/** Semantic diagnostics about names (unknown column, table, function...) as opposed to types. */
+const NAME_MESSAGE = /does not refer to any known|unknown (table|column|function|database|cluster)|not found/i;
+
 function diagnosticError(kind: 'syntax' | 'semantic', d: Diagnostic, text: string, suggestions?: string[]): KqlError {
   const { line, column } = lineAndColumn(text, d.start);
   const hint =
@@ -31,6 +34,8 @@ function diagnosticError(kind: 'syntax' | 'semantic', d: Diagnostic, text: strin
       code: d.code,
       line,
       column,
+      offset: d.start,
+      ...(kind === 'semantic' ? { reason: NAME_MESSAGE.test(d.message) ? 'unknown-name' : 'type' } : {}),
       ...(suggestions ? { suggestions } : {}),
     },
   );
@@ -89,9 +94,7 @@ export function runQuery(ws: Workspace, kql: string, opts: RunOptions): QueryRes
   try {
     return run(ws, kql, opts);
   } catch (e) {
-    if (e instanceof KqlError) throw e;
-    // e.g. an invalid regular expression in extract(): report it, never a raw stack
-    throw new KqlError('runtime', `The query failed while running: ${e instanceof Error ? e.message : String(e)}`);
+    throw asKqlError(e).located(kql);
   }
 }
 
@@ -100,6 +103,7 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
     throw new KqlError(
       'syntax',
       'The query is empty. Example: GatewayLogs | where TimeGenerated > ago(15m) | summarize count() by ApiId',
+      { offset: 0 },
     );
   const now = opts?.now instanceof Date ? opts.now.getTime() : NaN;
   if (Number.isNaN(now)) throw new KqlError('runtime', 'runQuery needs opts.now (a valid Date) for now() and ago().');
@@ -128,35 +132,41 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
   };
   const tables: ResultTable[] = [];
   for (const stmt of nodes(parsed.root)) {
-    const k = kindOf(stmt);
-    if (k === 'LetStatement') {
-      const [decl, value] = nodes(stmt);
-      const name = simpleName(decl);
-      if (kindOf(value) === 'FunctionDeclaration') {
-        st.views.delete(name);
-        st.functions.set(name, declareFunction(name, value));
-      } else if (tableColumns(value)) st.views.set(name, { body: value, scope: new Map(st.views) });
-      else {
-        st.views.delete(name);
-        st.scalars.set(name, evalScalar(value, st));
-      }
-    } else if (k === 'ExpressionStatement') {
-      const expr = nodes(stmt)[0];
-      if (!tableColumns(expr))
+    try {
+      const k = kindOf(stmt);
+      if (k === 'LetStatement') {
+        const [decl, value] = nodes(stmt);
+        const name = simpleName(decl);
+        if (kindOf(value) === 'FunctionDeclaration') {
+          st.views.delete(name);
+          st.functions.set(name, declareFunction(name, value));
+        } else if (tableColumns(value)) st.views.set(name, { body: value, scope: new Map(st.views) });
+        else {
+          st.views.delete(name);
+          st.scalars.set(name, evalScalar(value, st));
+        }
+      } else if (k === 'ExpressionStatement') {
+        const expr = nodes(stmt)[0];
+        if (!tableColumns(expr))
+          throw new KqlError(
+            'unsupported',
+            `The statement '${textOf(stmt).slice(0, 60)}' is not a tabular query; to see a scalar value, use print (e.g. print x = 1 + 1).`,
+          );
+        const rel = evalTabular(expr, st);
+        tables.push(toTable(tables.length === 0 ? 'PrimaryResult' : `Table_${tables.length}`, rel));
+      } else if (k !== 'EndOfTextToken') {
         throw new KqlError(
           'unsupported',
-          `The statement '${textOf(stmt).slice(0, 60)}' is not a tabular query; the embedded engine answers tabular queries (use print? not supported).`,
+          `The statement '${textOf(stmt).slice(0, 60)}' (${k}) is not supported by the embedded KQL engine.`,
         );
-      const rel = evalTabular(expr, st);
-      tables.push(toTable(tables.length === 0 ? 'PrimaryResult' : `Table_${tables.length}`, rel));
-    } else if (k !== 'EndOfTextToken') {
-      throw new KqlError(
-        'unsupported',
-        `The statement '${textOf(stmt).slice(0, 60)}' (${k}) is not supported by the embedded KQL engine.`,
-      );
+      }
+    } catch (e) {
+      throw asKqlError(e).at(stmt.TextStart);
     }
   }
   if (tables.length === 0)
-    throw new KqlError('semantic', 'The query has no tabular expression to return (only let statements).');
+    throw new KqlError('semantic', 'The query has no tabular expression to return (only let statements).', {
+      offset: kql.length,
+    });
   return { tables, rowsExamined: st.rowsExamined };
 }

@@ -2,7 +2,7 @@
  * Tabular evaluation: flattens `source | op | op ...` (inlining tabular lets used as views), pushes
  * leading TimeGenerated predicates down to the table's time index, then runs the operators.
  */
-import { KqlError } from './errors';
+import { KqlError, asKqlError } from './errors';
 import { kindOf, nodes, simpleName, symbolKind, textOf, tokens, type SyntaxNode } from './syntax';
 import type { Relation } from './relation';
 import type { Workspace } from './storage';
@@ -78,6 +78,23 @@ export function evalTabular(node: SyntaxNode, st: EvalState): Relation {
     applyOps: (list, input) => list.reduce((rel, op) => apply(op, rel, env), input),
   };
   let rel: Relation;
+  try {
+    rel = evalSource(source, ops, st, env);
+  } catch (e) {
+    throw asKqlError(e).at(source.TextStart);
+  }
+  for (const op of ops) {
+    try {
+      rel = apply(op, rel, env);
+    } catch (e) {
+      throw asKqlError(e).at(op.TextStart); // an operator's failure points at the operator
+    }
+  }
+  return rel;
+}
+
+/** The rows a pipe starts from: a table (read through the time index), a union, a source operator, a call. */
+function evalSource(source: SyntaxNode, ops: SyntaxNode[], st: EvalState, env: Env): Relation {
   const sk = kindOf(source);
   if (sk === 'NameReference') {
     const name = simpleName(source);
@@ -86,29 +103,28 @@ export function evalTabular(node: SyntaxNode, st: EvalState): Relation {
       throw new KqlError(
         'semantic',
         `'${name}' is not a table in this workspace${kindName && kindName !== 'Table' ? ` (it is a ${kindName.toLowerCase()})` : ''}. Tables: ${st.ws.tableNames().join(', ')}.`,
+        { reason: 'unknown-name' },
       );
     }
-    rel = scan(name, ops, st);
+    return scan(name, ops, st);
   } else if (sk === 'UnionOperator') {
-    rel = union(source, null, env);
+    return union(source, null, env);
   } else if (sk === 'MaterializeExpression') {
-    rel = evalTabular(nodes(source)[0], st); // materialize() only caches; the rows are the same
+    return evalTabular(nodes(source)[0], st); // materialize() only caches; the rows are the same
   } else if (sk === 'PrintOperator') {
-    rel = print(source, env);
+    return print(source, env);
   } else if (sk === 'DataTableExpression') {
-    rel = datatable(source, env);
+    return datatable(source, env);
   } else if (sk === 'RangeOperator') {
-    rel = range(source, env);
+    return range(source, env);
   } else if (sk === 'FunctionCallExpression' && st.functions.has(simpleName(nodes(source)[0]))) {
-    rel = callTabularFunction(source, st);
+    return callTabularFunction(source, st);
   } else {
     throw new KqlError(
       'unsupported',
       `'${textOf(source).slice(0, 60)}' is not supported as a query source by the embedded KQL engine (use a table name or a let view).`,
     );
   }
-  for (const op of ops) rel = apply(op, rel, env);
-  return rel;
 }
 
 /** Read a base table, only the rows whose TimeGenerated can satisfy the leading time predicates. */

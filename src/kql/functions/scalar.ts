@@ -231,6 +231,7 @@ export function callFunction(node: SyntaxNode, ctx: Ctx, compile: CompileFn): Co
     throw new KqlError(
       'unsupported',
       `The function '${name}()' is not supported by the embedded KQL engine (in '${textOf(node)}').`,
+      { offset: node.TextStart },
     );
   }
   if (kindOf(nameNode) !== 'NameReference' && kindOf(nameNode) !== 'BracketedName') {
