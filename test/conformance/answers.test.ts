@@ -87,7 +87,10 @@ function groupBy<K>(rows: Req[], key: (r: Req) => K): Map<K, Req[]> {
   }
   return m;
 }
-const byKey = (a: Record<string, Cell>[], k: string) => [...a].sort((x, y) => String(x[k]).localeCompare(String(y[k])));
+/** Rows sorted by one column's value (dates by time), for comparing answers whose order Kusto leaves open. */
+const sortKey = (c: Cell) => (c instanceof Date ? c.toISOString() : JSON.stringify(c));
+const byKey = (a: Record<string, Cell>[], k: string) =>
+  [...a].sort((x, y) => sortKey(x[k]).localeCompare(sortKey(y[k])));
 
 test('learn-01: summarize count(CorrelationId) by _ResourceId', () => {
   const want = [...groupBy(REQS, (r) => r.res)].map(([res, g]) => ({

@@ -6,7 +6,6 @@ import { compareValues } from '../values';
 import type { AggImpl } from '../aggregates';
 import { parseJson } from './dynamic';
 
-
 /** Welford's running mean and sum of squares: one pass, numerically stable. */
 function spread(kind: 'variance' | 'stdev', population: boolean, withPred: boolean): AggImpl {
   return (args, gids, G) => {

@@ -19,15 +19,24 @@ export function declareFunction(name: string, decl: SyntaxNode): UserFunction {
   const params = nodes(paramList).map((p) => {
     const [nt, dflt] = nodes(p);
     if (kindOf(nt) !== 'NameAndTypeDeclaration')
-      throw new KqlError('unsupported', `The parameter '${textOf(p)}' of '${name}' is not supported by the embedded KQL engine (tabular parameters).`);
+      throw new KqlError(
+        'unsupported',
+        `The parameter '${textOf(p)}' of '${name}' is not supported by the embedded KQL engine (tabular parameters).`,
+      );
     const [declName, type] = nodes(nt);
     if (kindOf(type) !== 'PrimitiveTypeExpression')
-      throw new KqlError('unsupported', `The parameter '${textOf(p)}' of '${name}' is not supported by the embedded KQL engine (tabular parameters).`);
+      throw new KqlError(
+        'unsupported',
+        `The parameter '${textOf(p)}' of '${name}' is not supported by the embedded KQL engine (tabular parameters).`,
+      );
     return { name: simpleName(declName), default: dflt ? nodes(dflt)[0] : null };
   });
   const inner = nodes(bodyNode);
   if (inner.length !== 1)
-    throw new KqlError('unsupported', `The body of '${name}' has let statements; the embedded KQL engine supports a single expression.`);
+    throw new KqlError(
+      'unsupported',
+      `The body of '${name}' has let statements; the embedded KQL engine supports a single expression.`,
+    );
   return { name, params, body: inner[0] };
 }
 

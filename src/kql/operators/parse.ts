@@ -83,7 +83,9 @@ export function parseOp(op: SyntaxNode, input: Relation, env: Env, dropUnmatched
   const parts: ParsePart[] = [];
   let inPattern = false;
   const flat = (n: SyntaxNode): SyntaxElement[] =>
-    children(n).flatMap((c) => (!c.IsToken && (kindOf(c) === 'List' || kindOf(c) === 'SeparatedElement') ? flat(c) : [c]));
+    children(n).flatMap((c) =>
+      !c.IsToken && (kindOf(c) === 'List' || kindOf(c) === 'SeparatedElement') ? flat(c) : [c],
+    );
   for (const c of flat(op)) {
     if (c.IsToken) {
       if (kindOf(c) === 'WithKeyword') inPattern = true;

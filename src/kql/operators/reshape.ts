@@ -137,7 +137,7 @@ export function evaluate(op: SyntaxNode, input: Relation, env: Env): Relation {
   if (plugin === 'bag_unpack') {
     if (kindOf(args[0]) !== 'NameReference')
       throw new KqlError('unsupported', `bag_unpack() needs a column name as its first argument (in '${textOf(op)}').`);
-    const prefix = args[1] ? String(compileExpr(args[1], ctx).fn(0) ?? '') : '';
+    const prefix = args[1] ? toText(compileExpr(args[1], ctx).fn(0), 'string') : '';
     return bagUnpack(input, simpleName(args[0]), prefix);
   }
   if (plugin === 'pivot') {

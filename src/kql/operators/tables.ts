@@ -56,7 +56,10 @@ function readJoin(op: SyntaxNode, defaultKind: string) {
       const pname = simpleName(name);
       if (pname.startsWith('hint.')) continue; // execution hints do not change the answer
       if (pname !== 'kind')
-        throw new KqlError('unsupported', `join parameter '${textOf(part)}' is not supported by the embedded KQL engine.`);
+        throw new KqlError(
+          'unsupported',
+          `join parameter '${textOf(part)}' is not supported by the embedded KQL engine.`,
+        );
       kind = textOf(value).toLowerCase();
     } else if (k === 'JoinOnClause') onClause = part;
     else if (k === 'JoinWhereClause')
@@ -165,12 +168,11 @@ export function join(op: SyntaxNode, left: Relation, env: Env): Relation {
     for (let j = 0; j < right.n; j++) if (matched.has(j) === want) rows.push(j);
     return { ...takeRows(right, Int32Array.from(rows)), schema, ingest: null };
   }
-  if (kind === 'leftsemi' || kind.includes('anti')) return { ...takeRows(left, Int32Array.from(m.li)), schema, ingest: null };
+  if (kind === 'leftsemi' || kind.includes('anti'))
+    return { ...takeRows(left, Int32Array.from(m.li)), schema, ingest: null };
   const outer = m.li.includes(-1);
   const cols = [
-    ...left.cols.map((c, k) =>
-      outer ? column(left, k, m.li, left.schema[k].type) : c.take(Int32Array.from(m.li)),
-    ),
+    ...left.cols.map((c, k) => (outer ? column(left, k, m.li, left.schema[k].type) : c.take(Int32Array.from(m.li)))),
     ...right.cols.map((_, k) => column(right, k, m.ri, right.schema[k].type)),
   ];
   if (cols.length !== schema.length)
