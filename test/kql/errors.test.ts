@@ -64,7 +64,7 @@ describe('errors', () => {
     ["T\n| extend g = geo_info_from_ip_address('20.53.203.50')", 'geo_info_from_ip_address', 2, 14],
     ['T | sample 2', 'sample', 1, 5],
     ['T | summarize hll(Name)', 'hll', 1, 15],
-    ['T | extend h = hash_sha256(Name)', 'hash_sha256', 1, 16],
+    ['T | extend h = parse_user_agent(Name, "browser")', 'parse_user_agent', 1, 16],
   ])('unsupported: %s names %s, at its line and column', (q, what, line, column) => {
     const e = errorOf(q);
     expect(e.kind).toBe('unsupported');

@@ -119,6 +119,31 @@ describe('dynamic values', () => {
   });
 });
 
+describe('series and digests', () => {
+  test('series_add with a scalar, fill forward/backward/const, stats (series-*-function pages)', () => {
+    expect(
+      one(
+        `a = series_add(dynamic([1, 2, null]), 10), f = series_fill_forward(dynamic([null, 1, null, 3])), ` +
+          `b = series_fill_backward(dynamic([null, 1, null, 3])), c = series_fill_const(dynamic([null, 2]), 0), ` +
+          `s = series_stats_dynamic(dynamic([1, 2, 3]))`,
+      ),
+    ).toEqual({
+      a: [11, 12, null],
+      f: [null, 1, 1, 3],
+      b: [1, 1, 3, 3],
+      c: [0, 2],
+      s: { min: 1, min_idx: 0, max: 3, max_idx: 2, avg: 2, stdev: 1, variance: 1 },
+    });
+  });
+
+  test('hash_sha256 and hash_md5 of the empty string (the standard test vectors)', () => {
+    expect(one(`s = hash_sha256(''), m = hash_md5('')`)).toEqual({
+      s: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+      m: 'd41d8cd98f00b204e9800998ecf8427e',
+    });
+  });
+});
+
 describe('ipv4', () => {
   test('ipv4_is_private, ipv4_is_in_range, parse_ipv4, ipv4_compare', () => {
     expect(

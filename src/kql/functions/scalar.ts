@@ -13,6 +13,7 @@ import { TEXT_FUNCTIONS } from './text';
 import { ARRAY_FUNCTIONS } from './arrays';
 import { IPV4_FUNCTIONS } from './ipv4';
 import { WINDOW_FUNCTIONS } from './window';
+import { SERIES_FUNCTIONS } from './series';
 import { isAggregateName } from '../aggregates';
 import { callUserFunction } from './user';
 
@@ -194,6 +195,7 @@ const FUNCTIONS: Record<string, FunctionImpl> = {
   ...ARRAY_FUNCTIONS,
   ...IPV4_FUNCTIONS,
   ...WINDOW_FUNCTIONS,
+  ...SERIES_FUNCTIONS,
 };
 FUNCTIONS.iif = FUNCTIONS.iff;
 FUNCTIONS.pack = FUNCTIONS.bag_pack;

@@ -1,4 +1,5 @@
-/** More string functions: regular expressions, trimming, joining arrays, URL and base64 codecs, sizes. */
+/** More string functions: regular expressions, trimming, joining arrays, URL and base64 codecs, sizes, digests. */
+import { createHash } from 'node:crypto';
 import { KqlError } from '../errors';
 import { toText } from '../values';
 import type { Compiled } from '../compile/context';
@@ -36,7 +37,17 @@ export function formatBytes(value: number, precision = 0, unit?: string): string
   return `${rounded} ${UNITS[k]}`;
 }
 
+/** hash_sha256 / hash_sha1 / hash_md5: the hex digest of the text's UTF-8 bytes. */
+const digest =
+  (algorithm: string): FunctionImpl =>
+  ([s]) =>
+  (i) =>
+    createHash(algorithm).update(text(s, i), 'utf8').digest('hex');
+
 export const TEXT_FUNCTIONS: Record<string, FunctionImpl> = {
+  hash_sha256: digest('sha256'),
+  hash_sha1: digest('sha1'),
+  hash_md5: digest('md5'),
   replace_regex: ([s, re, rewrite]) => {
     const rx = constantRegex(re, 'replace_regex', 'g');
     return (i) => text(s, i).replace(rx, jsRewrite(text(rewrite, i)));
