@@ -10,6 +10,12 @@ import { DuckDBInstance, DuckDBTimestampMillisecondsValue } from '@duckdb/node-a
 import { Workspace, runQuery } from '../src/kql';
 import { generateDemoTables } from '../src/logs/embedded/demo/generator';
 import { preludeFor } from '../src/schema/prelude';
+import { cellTime } from '../src/kql/cells';
+import type { Cell } from '../src/kql/types';
+
+/** The demo's string columns as DuckDB text (null as empty, like the KQL side sees them). */
+const text = (c: Cell | undefined): string =>
+  typeof c === 'string' ? c : c === null || c === undefined ? '' : JSON.stringify(c);
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const NOW = new Date('2026-11-23T12:00:00Z');
@@ -35,7 +41,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-async function timeRuns(fn: () => unknown | Promise<unknown>): Promise<number> {
+async function timeRuns(fn: () => unknown): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t = performance.now();
@@ -93,17 +99,14 @@ async function main(): Promise<void> {
   const app = await con.createAppender('logs');
   for (const table of generateDemoTables(opts)) {
     for (const row of table.rows) {
-      const time = row[iT];
-      app.appendTimestampMilliseconds(
-        new DuckDBTimestampMillisecondsValue(BigInt(time instanceof Date ? time.getTime() : Date.parse(String(time)))),
-      );
-      app.appendVarchar(String(row[iApi] ?? ''));
+      app.appendTimestampMilliseconds(new DuckDBTimestampMillisecondsValue(BigInt(cellTime(row[iT]) ?? 0)));
+      app.appendVarchar(text(row[iApi]));
       const code = row[iCode];
       if (code === null || code === undefined || code === '') app.appendNull();
       else app.appendBigInt(BigInt(Math.trunc(Number(code))));
-      app.appendVarchar(String(row[iReason] ?? ''));
-      app.appendVarchar(String(row[iSource] ?? ''));
-      app.appendVarchar(String(row[iMsg] ?? ''));
+      app.appendVarchar(text(row[iReason]));
+      app.appendVarchar(text(row[iSource]));
+      app.appendVarchar(text(row[iMsg]));
       app.endRow();
     }
   }

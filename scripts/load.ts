@@ -82,7 +82,7 @@ function parseArgs(argv: string[]): Options {
       sourceGiven = true;
     } else if (a === '--real-limits') o.realLimits = true;
     else if (a === '--json') o.json = true;
-    else if (a === '--help' || a === '-h') usage('Load figures for the APIM Triage bot (issue 7).');
+    else if (a === '--help' || a === '-h') usage('Load figures for the APIM Triage bot.');
     else usage(`unknown argument "${a}"`);
   }
   if (sourceGiven && o.source === 'embedded' && o.modes.some((m) => m !== 'ok'))

@@ -74,7 +74,8 @@ function projectRoot(): string {
   let dir = __dirname;
   for (;;) {
     try {
-      if (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name === 'apim-triage') return dir;
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string };
+      if (pkg.name === 'apim-triage') return dir;
     } catch {
       /* keep walking up */
     }

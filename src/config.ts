@@ -1,7 +1,7 @@
 /**
  * Every setting, read from the environment once at start and validated, so a wrong value fails
  * loudly at boot with a message naming the variable, not later in the middle of an outage.
- * .env.sample documents each variable; keep the two in step.
+ * .env.sample and the settings docs describe each variable; a test keeps them in step with SETTING_NAMES.
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
@@ -48,133 +48,136 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const APIM_RESOURCE_ID =
   /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ApiManagement\/service\/[^/]+$/i;
 
-const envSchema = z
-  .object({
-    NODE_ENV: optionalText,
-    PORT: intSetting(1, 65535, 3978),
-    MicrosoftAppId: optionalText,
-    MicrosoftAppPassword: optionalText,
-    MicrosoftAppType: z
-      .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI', ''])
-      .optional()
-      .transform((v) => (v ? v : undefined)),
-    MicrosoftAppTenantId: optionalText,
-    LOG_SOURCE: z
-      .enum(['embedded', 'log-analytics', ''])
-      .optional()
-      .transform((v) => (v ? v : undefined)),
-    LOG_FILE: optionalText,
-    LOG_FILE_TABLE: optionalText,
-    DEMO_SCHEMA: z.enum(SCHEMA_IDS).optional(),
-    DEMO_SEED: intSetting(0, 2 ** 31 - 1, 42),
-    DEMO_HOURS: intSetting(1, 24 * 7, 24),
-    LOG_ANALYTICS_WORKSPACE_ID: optionalText.refine((v) => v === undefined || GUID.test(v), {
+const settingsShape = z.object({
+  NODE_ENV: optionalText,
+  PORT: intSetting(1, 65535, 3978),
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: z
+    .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI', ''])
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  MicrosoftAppTenantId: optionalText,
+  LOG_SOURCE: z
+    .enum(['embedded', 'log-analytics', ''])
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  LOG_FILE: optionalText,
+  LOG_FILE_TABLE: optionalText,
+  DEMO_SCHEMA: z.enum(SCHEMA_IDS).optional(),
+  DEMO_SEED: intSetting(0, 2 ** 31 - 1, 42),
+  DEMO_HOURS: intSetting(1, 24 * 7, 24),
+  LOG_ANALYTICS_WORKSPACE_ID: optionalText.refine((v) => v === undefined || GUID.test(v), {
+    message:
+      'must be the workspace (customer) id, a GUID like 0b1c2d3e-...; find it with `az monitor log-analytics workspace show --query customerId`',
+  }),
+  APIM_RESOURCE_ID: optionalText.refine((v) => v === undefined || APIM_RESOURCE_ID.test(v), {
+    message:
+      'must be an APIM resource id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<name>',
+  }),
+  LOG_ANALYTICS_WORKSPACE_RESOURCE_ID: optionalText.refine(
+    (v) =>
+      v === undefined ||
+      /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(
+        v,
+      ),
+    {
       message:
-        'must be the workspace (customer) id, a GUID like 0b1c2d3e-...; find it with `az monitor log-analytics workspace show --query customerId`',
-    }),
-    APIM_RESOURCE_ID: optionalText.refine((v) => v === undefined || APIM_RESOURCE_ID.test(v), {
-      message:
-        'must be an APIM resource id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<name>',
-    }),
-    LOG_ANALYTICS_WORKSPACE_RESOURCE_ID: optionalText.refine(
-      (v) =>
-        v === undefined ||
-        /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(
-          v,
-        ),
-      {
-        message:
-          'must be the workspace ARM id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>',
-      },
-    ),
-    LOG_ANALYTICS_ENDPOINT: optionalText.refine((v) => v === undefined || /^https:\/\/[^\s]+\/v1\/?$/.test(v), {
-      message: 'must be an https URL ending in /v1, e.g. https://api.loganalytics.azure.com/v1',
-    }),
-    AZURE_CLIENT_ID: optionalText,
-    AZURE_TENANT_ID: optionalText,
-    AZURE_CLIENT_SECRET: optionalText,
-    SCHEMA_OVERRIDE: z.enum(SCHEMA_IDS).optional(),
-    QUERY_TIMEOUT_SECONDS: intSetting(5, 600, 60),
-    ANSWER_TIMEOUT_SECONDS: intSetting(5, 600, 45),
-    QUERY_CACHE_TTL_SECONDS: intSetting(0, 3600, 60),
-    MAX_CONCURRENT_QUERIES: intSetting(1, 5, 5),
-    QUERY_QUEUE_LIMIT: intSetting(0, 1000, 50),
-    QUERY_RETRY_MAX: intSetting(0, 10, 3),
-    QUERY_RETRY_BUDGET_SECONDS: intSetting(0, 300, 20),
-    STATE_DIR: optionalText,
-    STATE_BLOB_CONNECTION_STRING: optionalText,
-    STATE_BLOB_CONTAINER: optionalText,
-    ALLOWED_TENANTS: listSetting,
-    ALLOWED_TEAMS: listSetting,
-    ALLOWED_CHANNELS: listSetting,
-    ALLOWED_USERS: listSetting,
-    ALLOWED_CONVERSATION_TYPES: optionalText,
-    WORKSPACE_MAP: optionalText,
-    ACTION_SIGNING_KEY: optionalText.refine((v) => signingKeyProblem(v) === undefined, {
-      message: 'must be at least 32 characters (e.g. `openssl rand -base64 48`)',
-    }),
-    RATE_LIMIT_USER_PER_MINUTE: intSetting(1, 600, 6),
-    RATE_LIMIT_CONVERSATION_PER_MINUTE: intSetting(1, 6000, 20),
-    MAX_COMMAND_LENGTH: intSetting(20, 4000, 500),
-  })
-  .superRefine((env, ctx) => {
-    if (env.LOG_SOURCE === 'log-analytics' && !env.LOG_ANALYTICS_WORKSPACE_ID && !env.APIM_RESOURCE_ID) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['LOG_SOURCE'],
-        message: 'is log-analytics but neither LOG_ANALYTICS_WORKSPACE_ID nor APIM_RESOURCE_ID is set',
-      });
-    }
-    if (env.LOG_FILE && !existsSync(env.LOG_FILE)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['LOG_FILE'], message: `file not found: ${env.LOG_FILE}` });
-    }
-    if (Boolean(env.STATE_BLOB_CONNECTION_STRING) !== Boolean(env.STATE_BLOB_CONTAINER)) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['STATE_BLOB_CONTAINER'],
-        message:
-          'and STATE_BLOB_CONNECTION_STRING go together: set both for Azure Blob state, or neither for files under STATE_DIR',
-      });
-    }
-    if (env.AZURE_CLIENT_SECRET && (!env.AZURE_CLIENT_ID || !env.AZURE_TENANT_ID)) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['AZURE_CLIENT_SECRET'],
-        message: 'a service principal needs AZURE_CLIENT_ID and AZURE_TENANT_ID as well',
-      });
-    }
-    const appType = env.MicrosoftAppType ?? 'MultiTenant';
-    if (env.MicrosoftAppId && appType !== 'MultiTenant' && !env.MicrosoftAppTenantId) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['MicrosoftAppTenantId'],
-        message: `is required when MicrosoftAppType is ${appType} (without it token requests go to the Bot Framework tenant and fail with AADSTS700016)`,
-      });
-    }
-    if (env.MicrosoftAppId && appType === 'UserAssignedMSI' && env.MicrosoftAppPassword) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['MicrosoftAppPassword'],
-        message: 'must be empty for UserAssignedMSI',
-      });
-    }
-    if (env.MicrosoftAppId && appType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['MicrosoftAppPassword'],
-        message: `is required when MicrosoftAppType is ${appType}`,
-      });
-    }
-    if (env.NODE_ENV === 'production' && !env.MicrosoftAppId) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['MicrosoftAppId'],
-        message: 'is required when NODE_ENV=production: without it the bot would accept unauthenticated requests',
-      });
-    }
-  });
+        'must be the workspace ARM id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>',
+    },
+  ),
+  LOG_ANALYTICS_ENDPOINT: optionalText.refine((v) => v === undefined || /^https:\/\/[^\s]+\/v1\/?$/.test(v), {
+    message: 'must be an https URL ending in /v1, e.g. https://api.loganalytics.azure.com/v1',
+  }),
+  AZURE_CLIENT_ID: optionalText,
+  AZURE_TENANT_ID: optionalText,
+  AZURE_CLIENT_SECRET: optionalText,
+  SCHEMA_OVERRIDE: z.enum(SCHEMA_IDS).optional(),
+  QUERY_TIMEOUT_SECONDS: intSetting(5, 600, 60),
+  ANSWER_TIMEOUT_SECONDS: intSetting(5, 600, 45),
+  QUERY_CACHE_TTL_SECONDS: intSetting(0, 3600, 60),
+  MAX_CONCURRENT_QUERIES: intSetting(1, 5, 5),
+  QUERY_QUEUE_LIMIT: intSetting(0, 1000, 50),
+  QUERY_RETRY_MAX: intSetting(0, 10, 3),
+  QUERY_RETRY_BUDGET_SECONDS: intSetting(0, 300, 20),
+  STATE_DIR: optionalText,
+  STATE_BLOB_CONNECTION_STRING: optionalText,
+  STATE_BLOB_CONTAINER: optionalText,
+  ALLOWED_TENANTS: listSetting,
+  ALLOWED_TEAMS: listSetting,
+  ALLOWED_CHANNELS: listSetting,
+  ALLOWED_USERS: listSetting,
+  ALLOWED_CONVERSATION_TYPES: optionalText,
+  WORKSPACE_MAP: optionalText,
+  ACTION_SIGNING_KEY: optionalText.refine((v) => signingKeyProblem(v) === undefined, {
+    message: 'must be at least 32 characters (e.g. `openssl rand -base64 48`)',
+  }),
+  RATE_LIMIT_USER_PER_MINUTE: intSetting(1, 600, 6),
+  RATE_LIMIT_CONVERSATION_PER_MINUTE: intSetting(1, 6000, 20),
+  MAX_COMMAND_LENGTH: intSetting(20, 4000, 500),
+});
 
-export type SchemaId = (typeof SCHEMA_IDS)[number];
+/** Every environment variable the bot reads; .env.sample and the settings docs list each one. */
+export const SETTING_NAMES: readonly string[] = Object.keys(settingsShape.shape);
+
+const envSchema = settingsShape.superRefine((env, ctx) => {
+  if (env.LOG_SOURCE === 'log-analytics' && !env.LOG_ANALYTICS_WORKSPACE_ID && !env.APIM_RESOURCE_ID) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['LOG_SOURCE'],
+      message: 'is log-analytics but neither LOG_ANALYTICS_WORKSPACE_ID nor APIM_RESOURCE_ID is set',
+    });
+  }
+  if (env.LOG_FILE && !existsSync(env.LOG_FILE)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['LOG_FILE'], message: `file not found: ${env.LOG_FILE}` });
+  }
+  if (Boolean(env.STATE_BLOB_CONNECTION_STRING) !== Boolean(env.STATE_BLOB_CONTAINER)) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['STATE_BLOB_CONTAINER'],
+      message:
+        'and STATE_BLOB_CONNECTION_STRING go together: set both for Azure Blob state, or neither for files under STATE_DIR',
+    });
+  }
+  if (env.AZURE_CLIENT_SECRET && (!env.AZURE_CLIENT_ID || !env.AZURE_TENANT_ID)) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['AZURE_CLIENT_SECRET'],
+      message: 'a service principal needs AZURE_CLIENT_ID and AZURE_TENANT_ID as well',
+    });
+  }
+  const appType = env.MicrosoftAppType ?? 'MultiTenant';
+  if (env.MicrosoftAppId && appType !== 'MultiTenant' && !env.MicrosoftAppTenantId) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['MicrosoftAppTenantId'],
+      message: `is required when MicrosoftAppType is ${appType} (without it token requests go to the Bot Framework tenant and fail with AADSTS700016)`,
+    });
+  }
+  if (env.MicrosoftAppId && appType === 'UserAssignedMSI' && env.MicrosoftAppPassword) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['MicrosoftAppPassword'],
+      message: 'must be empty for UserAssignedMSI',
+    });
+  }
+  if (env.MicrosoftAppId && appType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['MicrosoftAppPassword'],
+      message: `is required when MicrosoftAppType is ${appType}`,
+    });
+  }
+  if (env.NODE_ENV === 'production' && !env.MicrosoftAppId) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['MicrosoftAppId'],
+      message: 'is required when NODE_ENV=production: without it the bot would accept unauthenticated requests',
+    });
+  }
+});
+
+type SchemaId = (typeof SCHEMA_IDS)[number];
 
 export type LogSourceConfig =
   | { kind: 'embedded'; file?: string; fileTable?: string; demoSchema: SchemaId; demoSeed: number; demoHours: number }

@@ -4,7 +4,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import * as restify from 'restify';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import { TriageBot, describe, type TriageBotOptions } from './bot/triageBot';
@@ -13,30 +12,24 @@ import { StrictStatusAuthentication } from './bot/strictAuth';
 import { adapterDeliver, PinManager, pinRender } from './bot/pins';
 import { createStorage, describeStorage } from './bot/state';
 import { RateLimiter } from './bot/rateLimit';
-import { jsonLogger, type Logger, type ServerConfig, type Triage } from './bot/ports';
-import type { AppConfig } from './config';
-
-/** Either the lead's AppConfig (nested `bot`) or the flat settings the server needs. */
-export type ServerSettingsInput = ServerConfig | AppConfig;
+import { jsonLogger, type Logger, type Triage } from './bot/ports';
+import { loadConfig, loadDotEnv, type AppConfig } from './config';
+import { createTriage } from './triage';
+import { preloadParser } from './kql';
 
 export interface CreateServerOptions {
-  config: ServerSettingsInput;
+  /** Every setting, as loadConfig reads it from the environment. */
+  config: AppConfig;
   triage: Triage;
   logger?: Logger;
-  /** Shown on /healthz: 'embedded' or 'log-analytics'. Read from an AppConfig when not given. */
-  sourceKind?: string;
-  /** Longest an answer may take before the card says so (default: config answerTimeoutSeconds + 5 s, else 120 s). */
+  /** Longest an answer may take before the card says so (default: ANSWER_TIMEOUT_SECONDS + 5 s). */
   answerTimeoutMs?: number;
   /** How long a card action waits for its answer before answering "running" (default 8 s). */
   invokeWaitMs?: number;
-  portalLink?: string;
+  /** The clock commands are read against (the demo stops it where its traffic ends). */
   now?: () => Date;
-  /** Overrides AppConfig.actionSigningKey (tests pin it to sign their own card actions). */
-  actionSigningKey?: string;
-  /** Overrides for the bot's guards (access policy, rate limiter, audit log, command length). */
-  guards?: Pick<TriageBotOptions, 'access' | 'rateLimiter' | 'audit' | 'maxCommandLength'>;
-  /** Where pinned cards are kept (default: files under STATE_DIR, or Azure Blob when configured). */
-  stateDir?: string;
+  /** An audit log of the caller's own, instead of one line per event through the logger. */
+  audit?: TriageBotOptions['audit'];
   /** The wall clock pins are scheduled on (tests move it forward instead of waiting minutes). */
   pinClock?: () => number;
 }
@@ -52,40 +45,10 @@ export interface RunningServer {
    * Graceful stop: refuse new turns (503), let answers in flight land for up to `graceMs` (default 20 s),
    * cancel the rest with a "restarted" card, then close the listener. Bounded in time.
    */
-  close(graceMs?: number): Promise<void>;
+  close: (graceMs?: number) => Promise<void>;
 }
 
 export class StartupError extends Error {}
-
-interface Settings {
-  port: number;
-  appId: string;
-  appPassword: string;
-  appType: string;
-  tenantId: string;
-  nodeEnv: string;
-}
-
-function settingsOf(c: ServerSettingsInput): Settings {
-  if ('bot' in c) {
-    return {
-      port: c.port,
-      appId: c.bot.appId ?? '',
-      appPassword: c.bot.appPassword ?? '',
-      appType: c.bot.appType,
-      tenantId: c.bot.tenantId ?? '',
-      nodeEnv: c.nodeEnv,
-    };
-  }
-  return {
-    port: c.port,
-    appId: c.microsoftAppId ?? '',
-    appPassword: c.microsoftAppPassword ?? '',
-    appType: c.microsoftAppType || 'MultiTenant',
-    tenantId: c.microsoftAppTenantId ?? '',
-    nodeEnv: c.nodeEnv ?? 'development',
-  };
-}
 
 export function packageVersion(): string {
   let dir = __dirname;
@@ -98,16 +61,17 @@ export function packageVersion(): string {
 }
 
 export function createServer(opts: CreateServerOptions): RunningServer {
-  const s = settingsOf(opts.config);
+  const { config } = opts;
+  const appId = config.bot.appId ?? '';
   const logger = opts.logger ?? jsonLogger();
-  if (!s.appId && s.nodeEnv === 'production') {
+  if (!appId && config.production) {
     // With no app id CloudAdapter skips every token check: in production that is an open endpoint.
     throw new StartupError(
       'Refusing to start: NODE_ENV=production but MicrosoftAppId is not set, so anyone could post to /api/messages. ' +
         'Set MicrosoftAppId, MicrosoftAppPassword (or MicrosoftAppType=UserAssignedMSI) and MicrosoftAppTenantId from the Azure Bot registration.',
     );
   }
-  if (!s.appId) {
+  if (!appId) {
     logger.warn(
       '!!! AUTHENTICATION DISABLED: MicrosoftAppId is not set, so /api/messages accepts requests WITHOUT a Bot Framework token. ' +
         'Fine for local testing (Agents Playground, tests); never expose this port. Set MicrosoftAppId to turn checks on. !!!',
@@ -116,10 +80,10 @@ export function createServer(opts: CreateServerOptions): RunningServer {
   }
 
   const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: s.appId,
-    MicrosoftAppPassword: s.appPassword,
-    MicrosoftAppType: s.appType,
-    MicrosoftAppTenantId: s.tenantId,
+    MicrosoftAppId: appId,
+    MicrosoftAppPassword: config.bot.appPassword ?? '',
+    MicrosoftAppType: config.bot.appType,
+    MicrosoftAppTenantId: config.bot.tenantId ?? '',
   });
   // The SDK answers some forged tokens with 500; the wrapper keeps every check and makes them 401.
   const adapter = new CloudAdapter(new StrictStatusAuthentication(auth));
@@ -136,13 +100,13 @@ export function createServer(opts: CreateServerOptions): RunningServer {
     }
   };
 
-  const appConfig = 'bot' in opts.config ? opts.config : undefined;
-  const answerTimeoutMs = opts.answerTimeoutMs ?? (appConfig ? appConfig.answerTimeoutSeconds * 1000 + 5000 : 120_000);
-  const stateConfig = { stateDir: opts.stateDir ?? appConfig?.stateDir ?? '.data', blob: appConfig?.stateBlob };
+  // The triage gives up at ANSWER_TIMEOUT_SECONDS and says so; the bot's own deadline is the backstop.
+  const answerTimeoutMs = opts.answerTimeoutMs ?? config.answerTimeoutSeconds * 1000 + 5000;
+  const stateConfig = { stateDir: config.stateDir, blob: config.stateBlob };
   const pins: PinManager = new PinManager({
     storage: createStorage(stateConfig),
     clock: opts.pinClock,
-    deliver: adapterDeliver(adapter, s.appId),
+    deliver: adapterDeliver(adapter, appId),
     logger,
     render: pinRender({
       triage: opts.triage,
@@ -159,22 +123,20 @@ export function createServer(opts: CreateServerOptions): RunningServer {
   const bot: TriageBot = new TriageBot({
     triage: opts.triage,
     adapter,
-    appId: s.appId,
+    appId,
     logger,
     now: opts.now,
     answerTimeoutMs,
     invokeWaitMs: opts.invokeWaitMs,
-    portalLink: opts.portalLink,
-    portal: appConfig?.portal,
-    access: appConfig?.access,
-    signingKey: signingKey(opts.actionSigningKey ?? appConfig?.actionSigningKey),
-    rateLimiter: appConfig ? new RateLimiter(appConfig.rateLimits) : undefined,
-    maxCommandLength: appConfig?.maxCommandLength,
+    portal: config.portal,
+    access: config.access,
+    signingKey: signingKey(config.actionSigningKey),
+    rateLimiter: new RateLimiter(config.rateLimits),
+    maxCommandLength: config.maxCommandLength,
+    audit: opts.audit,
     pins,
-    ...opts.guards,
   });
 
-  const sourceKind = opts.sourceKind ?? appConfig?.logs.kind ?? 'unknown';
   const version = packageVersion();
   const startedAt = Date.now();
 
@@ -194,8 +156,8 @@ export function createServer(opts: CreateServerOptions): RunningServer {
     res.send(draining ? 503 : 200, {
       status: draining ? 'draining' : 'ok',
       version,
-      logSource: sourceKind,
-      authenticated: Boolean(s.appId),
+      logSource: config.logs.kind,
+      authenticated: Boolean(appId),
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       answersInFlight: bot.inFlight,
     });
@@ -207,7 +169,7 @@ export function createServer(opts: CreateServerOptions): RunningServer {
     adapter,
     bot,
     pins,
-    listen(port = s.port, host?: string) {
+    listen(port = config.port, host?: string) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         const done = () => {
@@ -247,11 +209,8 @@ export async function main(
 ): Promise<RunningServer | number> {
   const stderrLogger = jsonLogger(process.stderr);
   try {
-    // Loaded lazily so tests can build a server around any Triage without the engine and data modules.
-    const { loadConfig, loadDotEnv } = require('./config') as typeof import('./config');
     if (env === process.env) loadDotEnv();
     const config = loadConfig(env);
-    const { createTriage } = require('./triage') as typeof import('./triage');
     const { triage, description } = createTriage(config);
     // The demo's clock stops where its traffic ends, so "last 15m" keeps finding the incident.
     const app = createServer({ config, triage, logger, now: () => triage.clock() });
@@ -266,7 +225,6 @@ export async function main(
     });
     if (config.logs.kind === 'embedded') {
       // The Kusto parser takes a second or two to start: pay it now rather than on the first user's command.
-      const { preloadParser } = require('./kql') as typeof import('./kql');
       setImmediate(() => preloadParser());
     }
     const closeServer = app.close;

@@ -156,7 +156,7 @@ export function bundledSchemaVersions(): string[] {
 }
 
 /** The bundled JSON schema for `manifestVersion`; read from disk so validation never touches the network. */
-export function loadBundledSchema(manifestVersion: string): object {
+function loadBundledSchema(manifestVersion: string): object {
   const file = join(schemaRoot(), `v${manifestVersion}`, 'MicrosoftTeams.schema.json');
   if (!/^[0-9A-Za-z.]+$/.test(manifestVersion) || !existsSync(file)) {
     throw new PackageError([

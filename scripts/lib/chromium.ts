@@ -5,9 +5,15 @@
  */
 import * as fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import type * as AdaptiveCards from 'adaptivecards';
+
+/** The two DOM calls the page render makes. */
+interface PageDocument {
+  getElementById(id: string): { innerHTML: string; appendChild(node: unknown): unknown } | null;
+}
 
 /** Flags for a quiet, offline, reproducible browser (no GPU, no background updates or sync). */
-export const CHROMIUM_FLAGS = [
+const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -25,7 +31,7 @@ const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/
 export class ChromiumMissingError extends Error {}
 
 /** CHROMIUM_PATH, else the first installed system browser. */
-export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
+function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
   const wanted = env.CHROMIUM_PATH;
   if (wanted) {
     if (!fs.existsSync(wanted)) throw new ChromiumMissingError(`CHROMIUM_PATH=${wanted} does not exist.`);
@@ -103,7 +109,7 @@ export const TEAMS_HOST_CONFIG = {
 };
 
 /** Teams draws bot cards at most about 560 px wide in a channel on desktop. */
-export const CARD_WIDTH = 560;
+const CARD_WIDTH = 560;
 
 /** Buttons and frame roughly as Teams draws them; the renderer itself styles everything else inline. */
 const PAGE_CSS = `
@@ -141,18 +147,19 @@ export interface PageRenderResult {
  */
 export function renderInPage(args: { card: unknown; hostConfig: unknown }): PageRenderResult {
   // The project compiles without DOM typings; in the page these globals exist.
-  const g = globalThis as unknown as { AdaptiveCards: any; document: any };
+  const g = globalThis as unknown as { AdaptiveCards: typeof AdaptiveCards; document: PageDocument };
   const AC = g.AdaptiveCards;
   const frame = g.document.getElementById('frame');
-  frame.innerHTML = '';
+  if (frame) frame.innerHTML = '';
   // Teams renders the Markdown subset in TextBlocks and fact values (bold, italic, links, escapes, line
   // breaks); without a processor the JS renderer would show "\\_" and "**" literally, unlike Teams.
   AC.AdaptiveCard.onProcessMarkdown = (text: string, result: { didProcess: boolean; outputHtml?: string }) => {
     const kept: string[] = [];
     let html = text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-    html = html.replace(/\\([\\`*_{}\[\]()#+\-.!~|>])/g, (_m, ch: string) => {
+    // Escaped characters wait behind private-use markers while the Markdown rules run.
+    html = html.replace(/\\([\\`*_{}[\]()#+\-.!~|>])/g, (_m, ch: string) => {
       kept.push(ch);
-      return `\u0000${kept.length - 1}\u0000`;
+      return `\ue000${kept.length - 1}\ue000`;
     });
     html = html
       .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_m, label: string, url: string) =>
@@ -166,7 +173,7 @@ export function renderInPage(args: { card: unknown; hostConfig: unknown }): Page
       .replace(/~~([^~]+)~~/g, '<del>$1</del>')
       .replace(/`([^`]+)`/g, '<code style="font-family:Consolas,\'Liberation Mono\',monospace">$1</code>')
       .replace(/\n/g, '<br>');
-    result.outputHtml = html.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => kept[Number(i)] ?? '');
+    result.outputHtml = html.replace(/\ue000(\d+)\ue000/g, (_m, i: string) => kept[Number(i)] ?? '');
     result.didProcess = true;
   };
   const card = new AC.AdaptiveCard();
@@ -196,7 +203,8 @@ export function renderInPage(args: { card: unknown; hostConfig: unknown }): Page
   }
   for (const e of card.validateProperties().validationEvents)
     warnings.push(`${AC.ValidationEvent[e.event] ?? e.event}: ${e.message}`);
-  const el = card.render();
-  if (el) frame.appendChild(el);
+  // Typed HTMLElement by the library; without DOM typings only "a node to append" is known here.
+  const el = (card as { render(): unknown }).render();
+  if (el) frame?.appendChild(el);
   return { warnings, unknownTypes: [...new Set(unknownTypes)] };
 }

@@ -6,7 +6,7 @@
  */
 import type { ConversationType, TeamsContext } from './teamsContext';
 
-export const CONVERSATION_TYPES: readonly ConversationType[] = ['personal', 'groupChat', 'channel'];
+const CONVERSATION_TYPES: readonly ConversationType[] = ['personal', 'groupChat', 'channel'];
 
 /** Where a Log Analytics workspace applies; the most specific rule wins (channel, then team, then chat). */
 export interface WorkspaceMap {
@@ -38,7 +38,7 @@ export interface AccessPolicy {
 export type AccessDecision =
   { allowed: true; workspaceId?: string } | { allowed: false; reason: string; howToGetAccess: string };
 
-export const EMPTY_WORKSPACE_MAP: WorkspaceMap = { teams: new Map(), channels: new Map(), chats: new Map() };
+const EMPTY_WORKSPACE_MAP: WorkspaceMap = { teams: new Map(), channels: new Map(), chats: new Map() };
 
 export function openAccessPolicy(overrides: Partial<AccessPolicy> = {}): AccessPolicy {
   return {
@@ -152,7 +152,7 @@ export function refusalMessage(decision: { reason: string; howToGetAccess: strin
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const WORKSPACE_MAP_FORMAT =
+const WORKSPACE_MAP_FORMAT =
   'entries separated by ";" (or new lines), each "team:<team id>=<workspace id>", "channel:<channel id>=<workspace id>", ' +
   '"chat:<conversation id>=<workspace id>" or "default=<workspace id>"; workspace ids are GUIDs ' +
   '(e.g. team:19:abc@thread.tacv2=0b1c2d3e-1111-2222-3333-444455556666;default=...)';

@@ -4,9 +4,9 @@
  * action data it puts on a card (HMAC-SHA256 over a canonical JSON) and refuses any invoke whose data
  * was changed, extended, trimmed or signed with another key.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 export interface ActionData {
   verb: string;
@@ -16,13 +16,12 @@ export interface ActionData {
 
 export type SignedAction = ActionData & { kid: string; sig: string };
 
-export type VerifyFailure =
-  'not-an-object' | 'missing-signature' | 'malformed' | 'too-large' | 'stale-key' | 'bad-signature';
+type VerifyFailure = 'not-an-object' | 'missing-signature' | 'malformed' | 'too-large' | 'stale-key' | 'bad-signature';
 
 export type VerifyResult = { ok: true; data: ActionData } | { ok: false; code: VerifyFailure; reason: string };
 
 /** Signed data stays small: it rides on every button of every card. */
-export const MAX_ACTION_BYTES = 4096;
+const MAX_ACTION_BYTES = 4096;
 const MAX_DEPTH = 8;
 const SIG = 'sig';
 const KID = 'kid';
@@ -35,7 +34,7 @@ export interface SigningKey {
   kid: string;
 }
 
-export const MIN_SIGNING_KEY_LENGTH = 32;
+const MIN_SIGNING_KEY_LENGTH = 32;
 
 /** Why ACTION_SIGNING_KEY is unusable, or undefined when it is fine (or unset). For config validation. */
 export function signingKeyProblem(setting: string | undefined): string | undefined {
@@ -145,11 +144,6 @@ export function verifyAction(value: unknown, secretInput: SecretInput): VerifyRe
     return fail('malformed', TAMPERED_MESSAGE);
   }
   return { ok: true, data: data as ActionData };
-}
-
-/** For audit lines: a stable short fingerprint of action data without its signature. */
-export function actionFingerprint(data: ActionData): string {
-  return createHash('sha256').update(canonicalJson(data)).digest('hex').slice(0, 16);
 }
 
 const SIGNED_ACTION_TYPES = new Set(['Action.Execute', 'Action.Submit']);

@@ -60,7 +60,7 @@ export function parseActionData(verb: unknown, data: unknown): ActionData {
   if (typeof command !== 'string' || !command.trim()) {
     return { ok: false, error: 'The card action carried no command text.' };
   }
-  if (command.length > 200 || /[\u0000-\u001f]/.test(command)) {
+  if (command.length > 200 || /\p{Cc}/u.test(command)) {
     return { ok: false, error: 'The card action carried a command that is too long or has control characters.' };
   }
   return { ok: true, verb: v as ActionVerb, command: command.trim() };

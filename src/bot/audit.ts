@@ -7,9 +7,8 @@ import { createHash } from 'node:crypto';
 import { redactSecrets } from '../signatures/redact';
 import type { ConversationType, TeamsContext } from './teamsContext';
 
-export type AuditEvent = 'command' | 'action' | 'refused' | 'rate-limited';
-export type AuditOutcome =
-  'answer' | 'help' | 'error' | 'refused' | 'rate-limited' | 'parse-error' | 'timeout' | 'pinned';
+type AuditEvent = 'command' | 'action' | 'refused' | 'rate-limited';
+type AuditOutcome = 'answer' | 'help' | 'error' | 'refused' | 'rate-limited' | 'parse-error' | 'timeout' | 'pinned';
 
 export interface AuditRecord {
   ts: string;
@@ -57,7 +56,7 @@ export interface AuditLogOptions {
 const BEARER = /\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
 const KEYLIKE = /\b[A-Fa-f0-9]{32,}\b|\b(?=[A-Za-z0-9+_-]*\d)(?=[A-Za-z0-9+_-]*[A-Za-z])[A-Za-z0-9+_-]{40,}={0,2}/g;
 
-export function defaultRedactor(text: string): string {
+function defaultRedactor(text: string): string {
   return redactSecrets(text).replace(BEARER, '$1[redacted]').replace(KEYLIKE, '[redacted]');
 }
 
@@ -65,7 +64,7 @@ export function kqlHash(kql: string): string {
   return createHash('sha256').update(kql, 'utf8').digest('hex').slice(0, 16);
 }
 
-const ID_SAFE = /^[A-Za-z0-9:@._;=\-]{1,200}$/;
+const ID_SAFE = /^[A-Za-z0-9:@._;=-]{1,200}$/;
 
 export class AuditLog {
   private readonly sink: AuditSink;
@@ -130,7 +129,7 @@ export class AuditLog {
   private text(v: string | undefined, max: number): string | undefined {
     if (v === undefined) return undefined;
     // Redact before capping, so a cut can never leave the front half of a secret unredacted.
-    let s = this.redact(v).replace(/[\u0000-\u001f\u007f]/g, ' ');
+    let s = this.redact(v).replace(/\p{Cc}/gu, ' ');
     if (s.length > max) s = s.slice(0, Math.max(0, max - 1)) + '…';
     return s;
   }

@@ -1,11 +1,11 @@
 /**
  * What the Teams host needs from the rest of the app, as plain interfaces, so src/bot/ and src/server.ts
- * stay the only places that know botbuilder (DESIGN decision 1) and can be tested with any Triage.
+ * stay the only places that know botbuilder and the host can be tested with any Triage.
  */
 import type { Answer, ErrorAnswer, HelpAnswer } from '../answer';
 import type { Command, ParseOutcome } from '../commands/types';
 
-export interface TriageRunContext {
+interface TriageRunContext {
   /** Display name of the person who asked; shown on the card footer and in the audit log. */
   requestedBy?: string;
   /** The workspace the access policy granted (WORKSPACE_MAP); the triage hub routes to its source. */
@@ -16,7 +16,7 @@ export interface TriageRunContext {
   signal?: AbortSignal;
 }
 
-/** The orchestrator (src/triage): text -> Command -> Answer. Owned by the lead. */
+/** The orchestrator (src/triage): text -> Command -> Answer. */
 export interface Triage {
   parse(text: string, ctx: { now: Date; timeZone?: string }): ParseOutcome;
   run(command: Command, ctx: TriageRunContext): Promise<Answer | ErrorAnswer>;
@@ -28,16 +28,6 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
-}
-
-/** The settings the server reads. A subset of the lead's AppConfig (src/config.ts). */
-export interface ServerConfig {
-  port: number;
-  microsoftAppId?: string;
-  microsoftAppPassword?: string;
-  microsoftAppType?: string;
-  microsoftAppTenantId?: string;
-  nodeEnv?: string;
 }
 
 /** One JSON line per event on stdout/stderr: easy to grep locally and to ship from a container. */

@@ -10,7 +10,7 @@ class DeadlineExceeded extends Error {
   }
 }
 
-export function timeoutAnswer(command: Command, ms: number): ErrorAnswer {
+function timeoutAnswer(command: Command, ms: number): ErrorAnswer {
   const s = Math.round(ms / 1000);
   return {
     type: 'error',
@@ -28,7 +28,7 @@ export function timeoutAnswer(command: Command, ms: number): ErrorAnswer {
 }
 
 /** The bot is shutting down and gave up on this answer: say so, so nobody waits on a dead card. */
-export function restartingAnswer(command: Command): ErrorAnswer {
+function restartingAnswer(command: Command): ErrorAnswer {
   return {
     type: 'error',
     command,
@@ -41,7 +41,7 @@ export function restartingAnswer(command: Command): ErrorAnswer {
   };
 }
 
-export function unexpectedAnswer(command: Command, reference: string): ErrorAnswer {
+function unexpectedAnswer(command: Command, reference: string): ErrorAnswer {
   return {
     type: 'error',
     command,

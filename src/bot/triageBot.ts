@@ -1,7 +1,7 @@
 /**
  * The Teams host. Thin: turns activities into Triage calls and replies into cards. Commands are
- * acknowledged inside the turn and answered out of band (DESIGN decision 6): Teams gives a turn 10-15 s
- * and CloudAdapter holds the HTTP response until the turn ends.
+ * acknowledged inside the turn and answered out of band: Teams gives a turn 10-15 s, CloudAdapter holds
+ * the HTTP response until the turn ends, and a Log Analytics query can take longer than that.
  */
 import {
   TeamsActivityHandler,
@@ -10,7 +10,6 @@ import {
   type AdaptiveCardInvokeValue,
   type ConversationReference,
 } from 'botbuilder';
-import { setMaxListeners } from 'node:events';
 import type { Answer, BotReply, ErrorAnswer } from '../answer';
 import type { Command } from '../commands/types';
 import {
@@ -19,19 +18,27 @@ import {
   renderReply,
   renderRunningCard,
   RENDER_BUDGET_BYTES,
-  CARD_CONTENT_TYPE,
   type AdaptiveCard,
 } from '../cards';
 import { redactSecrets } from '../cards/sanitize';
 import type { PortalTarget } from '../cards/portalLink';
-import { commandTextOf, parseActionData, requesterOf, timeZoneOf } from './activity';
+import { commandTextOf, parseActionData, requesterOf, timeZoneOf, type ActionVerb } from './activity';
 import { decide, openAccessPolicy, refusalMessage, type AccessPolicy } from './access';
 import { signCardActions, signingKey, verifyCardAction, type SigningKey } from './actionData';
+import {
+  invokeCard,
+  invokeError,
+  invokeMessage,
+  type ActionEntry,
+  type ActionReply,
+  type CardAction,
+} from './cardActions';
 import { AuditLog, type AuditInput } from './audit';
 import { checkInputLength, RateLimiter } from './rateLimit';
 import { teamsContextOf, type TeamsContext } from './teamsContext';
 import { silentLogger, type Logger, type Triage } from './ports';
 import { runWithDeadline } from './runCommand';
+import { OutOfBand } from './outOfBand';
 import {
   isPinText,
   parsePinCommand,
@@ -62,7 +69,6 @@ export interface TriageBotOptions {
   answerTimeoutMs?: number;
   /** How long a card action may wait for an answer before it returns "running" and finishes out of band. */
   invokeWaitMs?: number;
-  portalLink?: string;
   /** Target of the per-answer "Open in Log Analytics" button (Log Analytics source only). */
   portal?: PortalTarget;
   /** Who may use the bot where (tenants, teams, channels, users). Default: open. */
@@ -89,6 +95,8 @@ interface Asker {
 
 const KQL_CACHE_SIZE = 50;
 
+type VerbHandler = (ctx: TurnContext, action: CardAction, asker: Asker) => Promise<ActionReply>;
+
 export class TriageBot extends TeamsActivityHandler {
   private readonly triage: Triage;
   private readonly adapter: ProactiveAdapter;
@@ -97,11 +105,10 @@ export class TriageBot extends TeamsActivityHandler {
   private readonly now: () => Date;
   private readonly answerTimeoutMs: number;
   private readonly invokeWaitMs: number;
-  private readonly portalLink?: string;
   private readonly portal?: PortalTarget;
-  private readonly pending = new Set<Promise<void>>();
-  /** Aborted by drain() when the grace period runs out: in-flight runs end with a "restarted" card. */
-  private readonly stopping = new AbortController();
+  private readonly background = new OutOfBand((err) =>
+    this.logger.error('background answer failed', { error: describe(err) }),
+  );
   /** command text -> KQL of its last answer, for "showKql" without re-running. */
   private readonly kqlByCommand = new Map<string, string>();
   private readonly access: AccessPolicy;
@@ -110,6 +117,12 @@ export class TriageBot extends TeamsActivityHandler {
   private readonly audit: AuditLog;
   private readonly maxCommandLength: number;
   private readonly pins?: PinManager;
+  /** The one route per card verb, shared by Action.Execute invokes and Action.Submit messages. */
+  private readonly verbs: Record<ActionVerb, VerbHandler> = {
+    drill: (ctx, action, asker) => this.drill(ctx, action, asker),
+    showKql: (ctx, action, asker) => this.showKql(ctx, action, asker),
+    refresh: (ctx, action, asker) => this.refresh(ctx, action, asker),
+  };
 
   constructor(opts: TriageBotOptions) {
     super();
@@ -120,7 +133,6 @@ export class TriageBot extends TeamsActivityHandler {
     this.now = opts.now ?? (() => new Date());
     this.answerTimeoutMs = opts.answerTimeoutMs ?? 120_000;
     this.invokeWaitMs = opts.invokeWaitMs ?? 8_000;
-    this.portalLink = opts.portalLink;
     this.portal = opts.portal;
     this.access = opts.access ?? openAccessPolicy();
     this.key = opts.signingKey ?? signingKey();
@@ -129,8 +141,6 @@ export class TriageBot extends TeamsActivityHandler {
       opts.audit ?? new AuditLog({ sink: (line) => this.logger.info('audit', { record: JSON.parse(line) }) });
     this.maxCommandLength = opts.maxCommandLength ?? 500;
     this.pins = opts.pins;
-    // Every answer in flight listens on the shutdown signal; dozens at once during an outage are expected.
-    setMaxListeners(0, this.stopping.signal);
     this.onMessage(async (ctx, next) => {
       await this.handleMessage(ctx);
       await next();
@@ -148,34 +158,24 @@ export class TriageBot extends TeamsActivityHandler {
 
   /** Number of answers still being worked on out of band. */
   get inFlight(): number {
-    return this.pending.size;
+    return this.background.size;
   }
 
   /** Resolves when every out-of-band answer has been delivered (tests, graceful shutdown). */
-  async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  idle(): Promise<void> {
+    return this.background.idle();
   }
 
   /**
    * Graceful shutdown: lets answers in flight land for up to `graceMs`, then cancels the rest, each
    * still ending in a card that says the bot restarted. Bounded: resolves within graceMs + settleMs.
    */
-  async drain(graceMs: number, settleMs = 5_000): Promise<{ finished: number; cancelled: number }> {
-    const before = this.pending.size;
-    const timeout = (ms: number) => new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref());
-    if ((await Promise.race([this.idle().then(() => 'idle' as const), timeout(graceMs)])) === 'idle') {
-      return { finished: before, cancelled: 0 };
-    }
-    const cancelled = this.pending.size;
-    this.stopping.abort();
-    await Promise.race([this.idle(), timeout(settleMs)]);
-    return { finished: before - cancelled, cancelled };
+  drain(graceMs: number, settleMs = 5_000): Promise<{ finished: number; cancelled: number }> {
+    return this.background.drain(graceMs, settleMs);
   }
 
   private track(work: Promise<void>): void {
-    const p = work.catch((err) => this.logger.error('background answer failed', { error: describe(err) }));
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
+    this.background.track(work);
   }
 
   private asker(ctx: TurnContext): Asker {
@@ -219,14 +219,14 @@ export class TriageBot extends TeamsActivityHandler {
   private async handleMessage(ctx: TurnContext): Promise<void> {
     const a = ctx.activity;
     const asker = this.asker(ctx);
+    // Action.Submit is the fallback older clients use for Action.Execute: same data, as a message.
+    if (!a.text && a.value && typeof a.value === 'object') {
+      await this.handleSubmit(ctx, a.value, asker);
+      return;
+    }
     const refused = this.refusal(asker, 'command');
     if (refused) {
       await ctx.sendActivity(refused);
-      return;
-    }
-    // Action.Submit is the fallback older clients use for Action.Execute: same data, as a message.
-    if (!a.text && a.value && typeof a.value === 'object') {
-      await this.handleSubmit(ctx, a.value as Record<string, unknown>, asker);
       return;
     }
     const text = commandTextOf(a);
@@ -259,7 +259,6 @@ export class TriageBot extends TeamsActivityHandler {
     await this.startCommand(ctx, outcome.command, asker);
   }
 
-  /** Ack in the turn (typing + running card), answer out of band by replacing that card. */
   /** `pin <command> [every 5m] [for 4h]`, `unpin [all]`, `pins`: the first card is an ordinary answer the manager keeps current. */
   private async handlePin(ctx: TurnContext, text: string, asker: Asker, pins: PinManager): Promise<void> {
     const conversationId = ctx.activity.conversation.id;
@@ -318,13 +317,13 @@ export class TriageBot extends TeamsActivityHandler {
       renderReply(reply, {
         now: this.now(),
         timeZone,
-        portalLink: this.portalLink,
         portal: this.portal,
         budgetBytes: RENDER_BUDGET_BYTES - 300,
       }),
     );
   }
 
+  /** Ack in the turn (typing + running card), answer out of band by replacing that card. */
   private async startCommand(
     ctx: TurnContext,
     command: Command,
@@ -368,12 +367,12 @@ export class TriageBot extends TeamsActivityHandler {
       workspaceId: asker.workspaceId,
       timeZone: asker.timeZone,
       timeoutMs: this.answerTimeoutMs,
-      shutdown: this.stopping.signal,
+      shutdown: this.background.shutdown,
       logger: this.logger,
       reference,
     });
     if (reply.type === 'answer') this.rememberKql(command.text, reply.kql);
-    // The audit record: who ran what, where, and how it ended (DESIGN: "a record of who ran what").
+    // The audit record: who ran what, where, and how it ended.
     this.audit.record({
       event: 'command',
       ctx: asker.teams,
@@ -411,116 +410,136 @@ export class TriageBot extends TeamsActivityHandler {
     ctx: TurnContext,
     value: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
-    const asker = this.asker(ctx);
-    const refused = this.refusal(asker, 'action', value.action?.verb);
-    if (refused) return invokeMessage(refused);
-    // Only data this bot signed is acted on: anyone in the conversation can craft an invoke.
-    const verified = verifyCardAction(value.action?.verb, value.action?.data, this.key);
-    if (!verified.ok) {
-      this.audit.record({
-        event: 'action',
-        ctx: asker.teams,
-        verb: value.action?.verb,
-        outcome: 'refused',
-        detail: verified.code,
-      });
-      return invokeError(400, 'BadRequest', `This card action was refused: ${verified.reason}`);
+    const entry = { automatic: (value as { trigger?: string }).trigger === 'automatic', waitMs: this.invokeWaitMs };
+    const reply = await this.cardAction(ctx, this.asker(ctx), value.action?.verb, value.action?.data, entry);
+    switch (reply.kind) {
+      case 'card':
+        return invokeCard(this.sign(reply.card));
+      case 'post':
+        await this.sendCard(ctx, reply.card);
+        return invokeMessage(reply.note);
+      case 'started':
+        return invokeMessage(reply.note);
+      case 'text':
+        return invokeMessage(reply.text);
+      case 'refused':
+        return invokeError(400, 'BadRequest', reply.text);
     }
-    const action = parseActionData(verified.data.verb, verified.data);
-    if (!action.ok) return invokeError(400, 'BadRequest', action.error);
-    const outcome = this.triage.parse(action.command, { now: this.now(), timeZone: asker.timeZone });
-    if (!outcome.ok || outcome.command.kind === 'help') {
-      const help = outcome.ok ? this.triage.help() : this.triage.help(outcome.error, outcome.suggestions);
-      if (action.verb === 'drill') {
-        await this.sendCard(ctx, renderReply(help, this.renderOpts(asker)));
-        return invokeMessage('Help is below.');
-      }
-      return invokeCard(this.sign(renderReply(help, this.renderOpts(asker))));
-    }
-    const command = outcome.command;
-    const reference = ctx.activity.id ?? 'unknown';
-    switch (action.verb) {
-      case 'drill': {
-        const started = await this.startCommand(ctx, command, asker);
-        return invokeMessage(
-          started ? `Running "${command.text}"; the answer appears below.` : 'Not run: see the message below.',
-        );
-      }
-      case 'showKql': {
-        const cached = this.kqlByCommand.get(command.text);
-        if (cached !== undefined) return invokeCard(renderKqlCard(`KQL for "${command.text}"`, cached));
-        const limited = this.overLimit(asker, command);
-        if (limited) return invokeMessage(limited);
-        const reply = await this.withinInvokeWait(this.execute(command, asker, reference));
-        if (!reply) return invokeMessage('The query is still running; press "Full KQL" again in a moment.');
-        if (reply.type === 'answer') return invokeCard(renderKqlCard(`KQL for "${command.text}"`, reply.kql));
-        return invokeCard(this.sign(renderReply(reply, this.renderOpts(asker))));
-      }
-      case 'refresh':
-        return this.refresh(ctx, command, asker, (value as { trigger?: string }).trigger === 'automatic');
+  }
+
+  /** Action.Submit: the same route; there is no response to hold, so every reply is a message. */
+  private async handleSubmit(ctx: TurnContext, value: unknown, asker: Asker): Promise<void> {
+    const reply = await this.cardAction(ctx, asker, undefined, value, { automatic: false, waitMs: 0 });
+    switch (reply.kind) {
+      case 'card':
+      case 'post':
+        await this.sendCard(ctx, reply.card);
+        return;
+      case 'started':
+        return;
+      case 'text':
+      case 'refused':
+        await ctx.sendActivity(reply.text);
+        return;
     }
   }
 
   /**
-   * Re-runs the card's command. Answers the invoke with the new card when it is ready in time; otherwise
-   * with the running card, and replaces the message once the answer arrives. A manual refresh also
-   * updates the message itself so everyone (and a pinned copy) sees the new answer.
+   * Access check, signature check and parsing, once for both entry points, then the verb's handler.
+   * `verb` is the invoke's own verb (Action.Execute sends it beside the data); it must match the signed one.
    */
-  private async refresh(
+  private async cardAction(
     ctx: TurnContext,
-    command: Command,
     asker: Asker,
-    automatic: boolean,
-  ): Promise<AdaptiveCardInvokeResponse> {
-    const limited = this.overLimit(asker, command);
-    if (limited) return invokeMessage(limited);
-    const ref = TurnContext.getConversationReference(ctx.activity);
-    const messageId = ctx.activity.replyToId;
-    const work = this.execute(command, asker, ctx.activity.id ?? 'unknown');
-    const reply = await this.withinInvokeWait(work);
-    if (reply) {
-      const card = renderReply(reply, this.renderOpts(asker));
-      if (!automatic && messageId) this.track(this.deliver(ref, messageId, card));
-      return invokeCard(this.sign(card));
-    }
-    this.track(work.then((r) => this.deliver(ref, messageId, renderReply(r, this.renderOpts(asker)))));
-    return invokeCard(this.sign(renderRunningCard(command, this.now())));
-  }
-
-  /** `asker` has passed the access check in handleMessage (and carries its workspace). */
-  private async handleSubmit(ctx: TurnContext, value: Record<string, unknown>, asker: Asker): Promise<void> {
-    const verified = verifyCardAction(undefined, value, this.key);
+    verb: unknown,
+    data: unknown,
+    entry: ActionEntry,
+  ): Promise<ActionReply> {
+    const shownVerb = typeof verb === 'string' ? verb : undefined;
+    const refused = this.refusal(asker, 'action', shownVerb);
+    if (refused) return { kind: 'text', text: refused };
+    // Only data this bot signed is acted on: anyone in the conversation can craft an action.
+    const verified = verifyCardAction(verb, data, this.key);
     if (!verified.ok) {
-      this.audit.record({ event: 'action', ctx: asker.teams, outcome: 'refused', detail: verified.code });
-      await ctx.sendActivity(`This card action was refused: ${verified.reason}`);
-      return;
+      this.audit.record({
+        event: 'action',
+        ctx: asker.teams,
+        verb: shownVerb,
+        outcome: 'refused',
+        detail: verified.code,
+      });
+      return { kind: 'refused', text: `This card action was refused: ${verified.reason}` };
     }
     const action = parseActionData(verified.data.verb, verified.data);
-    if (!action.ok) {
-      await this.sendCard(ctx, renderReply(this.triage.help(action.error, []), this.renderOpts(asker)));
-      return;
-    }
+    if (!action.ok) return { kind: 'refused', text: action.error };
     const outcome = this.triage.parse(action.command, { now: this.now(), timeZone: asker.timeZone });
     if (!outcome.ok || outcome.command.kind === 'help') {
       const help = outcome.ok ? this.triage.help() : this.triage.help(outcome.error, outcome.suggestions);
-      await this.sendCard(ctx, renderReply(help, this.renderOpts(asker)));
-      return;
+      const card = renderReply(help, this.renderOpts(asker));
+      // A drill button sits on an answer; help goes below it rather than in its place.
+      return action.verb === 'drill' ? { kind: 'post', card, note: 'Help is below.' } : { kind: 'card', card };
     }
-    if (action.verb === 'showKql') {
-      const kql = this.kqlByCommand.get(outcome.command.text);
-      if (kql !== undefined) {
-        await this.sendCard(ctx, renderKqlCard(`KQL for "${outcome.command.text}"`, kql));
-        return;
-      }
-    }
-    const replaceId = action.verb === 'refresh' ? ctx.activity.replyToId : undefined;
-    await this.startCommand(ctx, outcome.command, asker, replaceId);
+    return this.verbs[action.verb](ctx, { ...entry, verb: action.verb, command: outcome.command }, asker);
   }
 
-  /** The reply if it arrives within invokeWaitMs, else undefined (the work keeps going). */
-  private async withinInvokeWait(work: Promise<Answer | ErrorAnswer>): Promise<Answer | ErrorAnswer | undefined> {
+  /** A new running card in the thread, replaced by the answer. */
+  private async drill(ctx: TurnContext, { command }: CardAction, asker: Asker): Promise<ActionReply> {
+    const started = await this.startCommand(ctx, command, asker);
+    return {
+      kind: 'started',
+      note: started ? `Running "${command.text}"; the answer appears below.` : 'Not run: see the message below.',
+    };
+  }
+
+  /** The KQL of the card's answer: from the cache when the answer is recent, else by running the command. */
+  private async showKql(ctx: TurnContext, { command, waitMs }: CardAction, asker: Asker): Promise<ActionReply> {
+    const cached = this.kqlByCommand.get(command.text);
+    if (cached !== undefined) return { kind: 'card', card: renderKqlCard(`KQL for "${command.text}"`, cached) };
+    const limited = this.overLimit(asker, command);
+    if (limited) return { kind: 'text', text: limited };
+    const work = this.execute(command, asker, ctx.activity.id ?? 'unknown');
+    const reply = await this.within(work, waitMs);
+    if (!reply) {
+      // The answer still lands in the cache, so the next press shows its KQL.
+      this.track(work.then(() => undefined));
+      return { kind: 'text', text: 'The query is still running; press "Full KQL" again in a moment.' };
+    }
+    if (reply.type === 'answer') return { kind: 'card', card: renderKqlCard(`KQL for "${command.text}"`, reply.kql) };
+    return { kind: 'card', card: renderReply(reply, this.renderOpts(asker)) };
+  }
+
+  /**
+   * Re-runs the card's command. With time to wait (an invoke), answers with the new card when it is ready
+   * in time, else with the running card, and replaces the message once the answer arrives; a manual
+   * refresh also updates the message itself so everyone (and a pinned copy) sees the new answer. With no
+   * time to wait (Action.Submit), the running card replaces the message at once and the answer follows.
+   */
+  private async refresh(ctx: TurnContext, action: CardAction, asker: Asker): Promise<ActionReply> {
+    const { command, automatic, waitMs } = action;
+    const messageId = ctx.activity.replyToId;
+    if (waitMs <= 0) {
+      const started = await this.startCommand(ctx, command, asker, messageId);
+      return { kind: 'started', note: started ? `Refreshing "${command.text}".` : 'Not run: see the message below.' };
+    }
+    const limited = this.overLimit(asker, command);
+    if (limited) return { kind: 'text', text: limited };
+    const ref = TurnContext.getConversationReference(ctx.activity);
+    const work = this.execute(command, asker, ctx.activity.id ?? 'unknown');
+    const reply = await this.within(work, waitMs);
+    if (reply) {
+      const card = renderReply(reply, this.renderOpts(asker));
+      if (!automatic && messageId) this.track(this.deliver(ref, messageId, card));
+      return { kind: 'card', card };
+    }
+    this.track(work.then((r) => this.deliver(ref, messageId, renderReply(r, this.renderOpts(asker)))));
+    return { kind: 'card', card: renderRunningCard(command, this.now()) };
+  }
+
+  /** The reply if it arrives within `waitMs`, else undefined (the work keeps going). */
+  private async within(work: Promise<Answer | ErrorAnswer>, waitMs: number): Promise<Answer | ErrorAnswer | undefined> {
+    if (waitMs <= 0) return undefined;
     let timer: NodeJS.Timeout | undefined;
-    const wait = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.invokeWaitMs)));
+    const wait = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), waitMs)));
     try {
       return await Promise.race([work, wait]);
     } finally {
@@ -540,7 +559,6 @@ export class TriageBot extends TeamsActivityHandler {
     return {
       now: this.now(),
       timeZone: asker.timeZone,
-      portalLink: this.portalLink,
       portal: this.portal,
       budgetBytes: RENDER_BUDGET_BYTES,
     };
@@ -549,26 +567,6 @@ export class TriageBot extends TeamsActivityHandler {
   private async sendCard(ctx: TurnContext, card: AdaptiveCard) {
     return ctx.sendActivity({ type: 'message', attachments: [cardAttachment(this.sign(card))] });
   }
-}
-
-function invokeCard(card: AdaptiveCard): AdaptiveCardInvokeResponse {
-  return { statusCode: 200, type: CARD_CONTENT_TYPE, value: card };
-}
-
-function invokeMessage(text: string): AdaptiveCardInvokeResponse {
-  return {
-    statusCode: 200,
-    type: 'application/vnd.microsoft.activity.message',
-    value: text as unknown as Record<string, unknown>,
-  };
-}
-
-function invokeError(status: number, code: string, message: string): AdaptiveCardInvokeResponse {
-  return {
-    statusCode: status,
-    type: 'application/vnd.microsoft.error',
-    value: { code, message },
-  };
 }
 
 /** Error text for logs: name and message only (stacks can carry request data), secrets redacted. */

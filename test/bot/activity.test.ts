@@ -58,11 +58,9 @@ describe('parseActionData', () => {
     }
   });
   test('rejects anything else with a reason', () => {
-    expect(parseActionData('rm', { command: 'x' })).toMatchObject({
-      ok: false,
-      error: expect.stringContaining('Unknown card action'),
-    });
-    expect(parseActionData('refresh', {})).toMatchObject({ ok: false, error: expect.stringContaining('no command') });
+    const errorOf = (r: ReturnType<typeof parseActionData>) => (r.ok ? 'accepted' : r.error);
+    expect(errorOf(parseActionData('rm', { command: 'x' }))).toContain('Unknown card action');
+    expect(errorOf(parseActionData('refresh', {}))).toContain('no command');
     expect(parseActionData('refresh', { command: 'a\u0000b' })).toMatchObject({ ok: false });
     expect(parseActionData(undefined, null)).toMatchObject({ ok: false });
   });

@@ -15,12 +15,13 @@ async function freePort(): Promise<number> {
 
 test('NODE_ENV=production without MicrosoftAppId: exit code 1 with a clear message, no server', async () => {
   const errors: string[] = [];
-  const write = process.stderr.write;
-  process.stderr.write = (chunk: string) => (errors.push(String(chunk)), true);
+  const stderr = jest
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => (errors.push(Buffer.from(chunk).toString('utf8')), true));
   try {
     expect(await main({ NODE_ENV: 'production' }, silentLogger)).toBe(1);
   } finally {
-    process.stderr.write = write;
+    stderr.mockRestore();
   }
   expect(errors.join('')).toMatch(/MicrosoftAppId.*required when NODE_ENV=production/);
 });

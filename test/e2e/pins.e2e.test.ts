@@ -10,14 +10,13 @@ import { loadConfig } from '../../src/config';
 import { createTriage } from '../../src/triage';
 import { cardToText } from '../../src/cards';
 import { silentLogger } from '../../src/bot/ports';
-import { CaptureConnector, cardOf } from '../support/connector/captureConnector';
+import { CaptureConnector, cardOf, type CapturedCall } from '../support/connector/captureConnector';
 import { CHANNEL_THREAD, post, teamsMessage } from '../support/connector/teamsActivity';
 
 jest.setTimeout(120_000);
 
 const NOW = new Date('2026-11-23T14:33:00Z');
-const config = loadConfig({ DEMO_HOURS: '2' });
-const triage = createTriage(config, { now: NOW }).triage;
+const triage = createTriage(loadConfig({ DEMO_HOURS: '2' }), { now: NOW }).triage;
 let stateDir: string;
 let connector: CaptureConnector;
 
@@ -31,12 +30,15 @@ afterAll(async () => {
 });
 
 async function start(pinClock?: () => number): Promise<{ app: RunningServer; url: string }> {
-  const app = createServer({ config, triage, logger: silentLogger, now: () => NOW, stateDir, pinClock });
+  const config = loadConfig({ DEMO_HOURS: '2', STATE_DIR: stateDir });
+  const app = createServer({ config, triage, logger: silentLogger, now: () => NOW, pinClock });
   const { port } = await app.listen(0, '127.0.0.1');
   return { app, url: `http://127.0.0.1:${port}/api/messages` };
 }
 
-const texts = () => connector.sent.filter((c) => typeof c.body.text === 'string').map((c) => String(c.body.text));
+/** A plain message's text ('' for cards and typing). */
+const textOf = (c: CapturedCall) => (typeof c.body.text === 'string' ? c.body.text : '');
+const texts = () => connector.sent.filter((c) => typeof c.body.text === 'string').map(textOf);
 
 test('pin, restart, resume on the same card, unpin', async () => {
   const first = await start();
@@ -45,9 +47,7 @@ test('pin, restart, resume on the same card, unpin', async () => {
   const answer = await connector.waitForUpdate(running.id);
   expect(cardToText(cardOf(answer)!)).toContain('Triage, last 15m');
   await connector.waitFor(
-    (c) =>
-      c.method === 'POST' &&
-      String(c.body.text ?? '').startsWith('Live: the card above re-runs "triage last 15m" every 5 min'),
+    (c) => c.method === 'POST' && textOf(c).startsWith('Live: the card above re-runs "triage last 15m" every 5 min'),
   );
   expect(await first.app.pins.list(CHANNEL_THREAD)).toEqual([
     expect.objectContaining({ activityId: running.id, commandText: 'triage last 15m', everyMs: 300_000 }),
@@ -69,7 +69,7 @@ test('pin, restart, resume on the same card, unpin', async () => {
 
   await post(second.url, teamsMessage('unpin', connector.serviceUrl));
   await connector.waitFor(
-    (c) => c.method === 'POST' && String(c.body.text ?? '').startsWith('Stopped live updates of "triage last 15m"'),
+    (c) => c.method === 'POST' && textOf(c).startsWith('Stopped live updates of "triage last 15m"'),
   );
   expect(await second.app.pins.list(CHANNEL_THREAD)).toEqual([]);
   expect(texts().some((t) => t.includes('Stopped live updates'))).toBe(true);

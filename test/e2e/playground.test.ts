@@ -99,7 +99,7 @@ suite('Agents Playground end to end', () => {
 
     const answer = await waitFor(
       'the triage answer on the conversation stream',
-      async () =>
+      () =>
         botEvents(start).find((e) => e.action === 'updateMessage' && titleOf(cardOf(e) ?? {}) === 'Triage, last 15m'),
       { timeoutMs: 45_000, abort: () => (stream.isClosed ? 'the conversation stream closed' : undefined) },
     );
@@ -132,7 +132,7 @@ suite('Agents Playground end to end', () => {
     await sendUserMessage(playground.baseUrl, chatId, userId, 'triaje');
     const reply = await waitFor(
       'the help card',
-      async () => botEvents(start).find((e) => e.action === 'createMessage' && cardOf(e)),
+      () => botEvents(start).find((e) => e.action === 'createMessage' && cardOf(e)),
       { timeoutMs: 20_000 },
     );
     const text = cardToText(cardOf(reply)!);

@@ -1,5 +1,5 @@
 /**
- * End to end over real HTTP with the real pieces: the lead's createTriage over the embedded engine and the
+ * End to end over real HTTP with the real pieces: createTriage over the embedded engine and the
  * seeded demo workspace, the real server (restify + CloudAdapter), and a capture connector standing in
  * for Teams. Teams-shaped activities in, Bot Connector calls out.
  */

@@ -7,6 +7,14 @@ import { PackageError, buildAppPackage, fillTemplate, resolvePlaceholders } from
 import { readZip } from '../../scripts/lib/zip';
 import { runPackageApp } from '../../scripts/package-app';
 
+/** The fields of the packaged manifest.json these tests read. */
+interface PackagedManifest {
+  id: string;
+  version: string;
+  bots: { botId: string }[];
+  validDomains: string[];
+}
+
 const MANIFEST_DIR = join(__dirname, '..', '..', 'manifest');
 const APP_ID = '6f1d2c3b-4a59-4e8f-9a7b-0c1d2e3f4a5b';
 const VALUES = resolvePlaceholders({ appId: APP_ID, botDomain: 'triage.contoso.example' }, '1.4.2');
@@ -50,7 +58,7 @@ describe('app package', () => {
 
   it('puts the filled-in ids and version in the packaged manifest', async () => {
     const built = await buildAppPackage(MANIFEST_DIR, VALUES);
-    const m = JSON.parse(unzipByHand(built.zip).get('manifest.json')!.toString('utf8'));
+    const m = JSON.parse(unzipByHand(built.zip).get('manifest.json')!.toString('utf8')) as PackagedManifest;
     expect(m.id).toBe(APP_ID);
     expect(m.bots[0].botId).toBe(APP_ID);
     expect(m.version).toBe('1.4.2');
@@ -99,7 +107,7 @@ describe('package-app command', () => {
       readZip(readFileSync(zipPath))
         .find((e) => e.name === 'manifest.json')!
         .data.toString('utf8'),
-    );
+    ) as PackagedManifest;
     expect(m.validDomains[0]).toBe('flag.contoso.example');
     expect(m.version).toBe('2.0.0');
     expect(m.id).toBe(APP_ID);

@@ -1,4 +1,4 @@
-import { inflateRawSync } from 'node:zlib';
+import { deflateSync, inflateRawSync } from 'node:zlib';
 import { crc32 } from '../../scripts/lib/crc32';
 import { PngError, decodePng, encodePng, readPngInfo } from '../../scripts/lib/png';
 import { ZipError, createZip, readZip } from '../../scripts/lib/zip';
@@ -129,7 +129,6 @@ describe('png decoder row filters (a PNG written by an image editor uses all fiv
     return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
   }
   it('undoes Sub, Up, Average and Paeth', () => {
-    const { deflateSync } = require('node:zlib') as typeof import('node:zlib');
     const w = 4;
     const h = 5;
     const px = new Uint8Array(w * h * 4).map((_, i) => (i * 37 + (i >> 3) * 11) & 0xff);

@@ -24,7 +24,7 @@ describe('signAction / verifyAction', () => {
     expect(signed.sig).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(signed.kid).toBe(KEY.kid);
     // Survives the JSON trip through Teams, with keys in another order.
-    const echoed = JSON.parse(JSON.stringify({ pinned: false, ...signed }));
+    const echoed: unknown = JSON.parse(JSON.stringify({ pinned: false, ...signed }));
     expect(verifyAction(echoed, KEY)).toEqual({ ok: true, data });
     // A string secret works the same as the prepared key.
     expect(verifyAction(signAction(data, 'k'.repeat(40)), KEY).ok).toBe(true);

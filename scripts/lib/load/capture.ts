@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /** How a command ended, read from the last card the user saw. */
-export type Outcome =
+type Outcome =
   | { kind: 'answer'; findings: number }
   | { kind: 'error'; code: string; title: string; what: string; explained: boolean }
   | { kind: 'refused'; text: string }
@@ -40,7 +40,7 @@ interface CardJson {
 }
 
 /** Reads the kind of a final card the way a person would: the red title + "Code X" footer is an error card. */
-export function classifyCard(card: CardJson | undefined): Outcome {
+function classifyCard(card: CardJson | undefined): Outcome {
   const body = card?.body ?? [];
   const first = body[0];
   const title = first?.text ?? '';
@@ -102,7 +102,7 @@ export class Capture {
       const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
       let body: { type?: string; text?: string; attachments?: { content?: CardJson }[] } = {};
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as typeof body;
       } catch {
         /* counted as unmatched below */
       }

@@ -22,7 +22,7 @@ export type SourceChoice = 'embedded' | 'la';
 const WORKSPACE = '6f1c2b9e-0000-4000-8000-0000000010ad';
 
 /** The fault each mode puts on every request the service receives (times = effectively unbounded). */
-export function faultFor(mode: Mode): Fault | undefined {
+function faultFor(mode: Mode): Fault | undefined {
   const every = 1_000_000_000;
   switch (mode) {
     case 'ok':
@@ -49,7 +49,7 @@ export function faultFor(mode: Mode): Fault | undefined {
 }
 
 /** Counts what the bot logs (warn/error by message) instead of printing it over the figures. */
-export class CountingLogger implements Logger {
+class CountingLogger implements Logger {
   readonly counts = new Map<string, number>();
   readonly samples = new Map<string, string>();
   private bump(level: string, message: string, fields?: Record<string, unknown>): void {
@@ -106,7 +106,7 @@ function demoWorkspace(): { at: Date; tables: TableInput[] } {
   return demoTables;
 }
 
-export function configFor(o: HarnessOptions): AppConfig {
+function configFor(o: HarnessOptions): AppConfig {
   return loadConfig({
     NODE_ENV: 'development',
     PORT: '3978',
@@ -146,7 +146,7 @@ export async function startBot(o: HarnessOptions): Promise<BotUnderLoad> {
   } else {
     triage = createTriage(config).triage;
   }
-  const app = createServer({ config, triage, logger, sourceKind: o.source === 'la' ? 'log-analytics' : 'embedded' });
+  const app = createServer({ config, triage, logger });
   const { port } = await app.listen(0, '127.0.0.1');
   const fault = faultFor(o.mode);
   return {

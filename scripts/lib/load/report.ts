@@ -2,7 +2,7 @@
 import type { CommandRecord } from './capture';
 import { COMMANDS } from './users';
 
-export interface Dist {
+interface Dist {
   n: number;
   p50?: number;
   p99?: number;
@@ -68,7 +68,7 @@ function pct(sorted: number[], p: number): number | undefined {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-export function dist(values: number[]): Dist {
+function dist(values: number[]): Dist {
   const s = [...values].sort((a, b) => a - b);
   const r = (v: number | undefined) => (v === undefined ? undefined : Math.round(v));
   return { n: s.length, p50: r(pct(s, 50)), p99: r(pct(s, 99)), max: r(s[s.length - 1]) };

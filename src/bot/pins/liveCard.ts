@@ -61,7 +61,7 @@ export function unpinnedText(removed: Pick<PinRecord, 'commandText'>[]): string 
 
 /** A copy of `card` with the footer as its last TextBlock. */
 export function withFooter(card: AdaptiveCard, text: string): AdaptiveCard {
-  const body = Array.isArray(card.body) ? card.body : [];
+  const body: unknown[] = Array.isArray(card.body) ? card.body : [];
   return {
     ...card,
     body: [...body, { type: 'TextBlock', text, isSubtle: true, size: 'Small', wrap: true, spacing: 'Medium' }],

@@ -7,11 +7,11 @@ import { parseCommand } from '../../commands/parse';
 import type { ParseContext } from '../../commands/types';
 import { addDays, isValidTimeZone, localParts, localToUtc } from '../../commands/time';
 
-export const DEFAULT_EVERY_MS = 5 * 60_000;
-export const MIN_EVERY_MS = 60_000;
-export const MAX_EVERY_MS = 60 * 60_000;
-export const DEFAULT_LIFETIME_MS = 4 * 3600_000;
-export const MAX_LIFETIME_MS = 24 * 3600_000;
+const DEFAULT_EVERY_MS = 5 * 60_000;
+const MIN_EVERY_MS = 60_000;
+const MAX_EVERY_MS = 60 * 60_000;
+const DEFAULT_LIFETIME_MS = 4 * 3600_000;
+const MAX_LIFETIME_MS = 24 * 3600_000;
 
 export type PinCommand =
   | { kind: 'pin'; commandText: string; everyMs: number; untilMs: number }

@@ -1,9 +1,9 @@
 /**
- * Keeps pinned cards current (issue 6): each pin re-runs its command on a timer and replaces the card
+ * Keeps pinned cards current: each pin re-runs its command on a timer and replaces the card
  * in place. Timers are per pin, unref'd, never overlapping for one pin, jittered so pins made together
  * do not fire together, and refreshes share a small concurrency budget (Log Analytics allows 5
  * concurrent queries per user; Teams ~7 sends/s per conversation). State lives in botbuilder Storage so
- * a restarted bot resumes its pins (DESIGN decision 8).
+ * a restarted bot resumes its pins (files by default, Azure Blob when several instances share them).
  */
 import type { ConversationReference, Storage } from 'botbuilder';
 import { redactSecrets } from '../../cards/sanitize';
@@ -54,7 +54,7 @@ interface Slot {
 const slotKey = (conversationId: string, activityId: string) => `${conversationId}\u0000${activityId}`;
 
 /** HTTP status of a connector error (botframework-connector RestError and friends). */
-export function statusOf(err: unknown): number | undefined {
+function statusOf(err: unknown): number | undefined {
   const e = err as { statusCode?: unknown; status?: unknown; response?: { status?: unknown } } | undefined;
   const s = e?.statusCode ?? e?.status ?? e?.response?.status;
   return typeof s === 'number' ? s : undefined;

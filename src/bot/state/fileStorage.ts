@@ -1,6 +1,6 @@
 /**
  * botbuilder `Storage` over JSON files: one file per key under a directory, so pinned cards and
- * conversation references survive a restart without any Azure resource (DESIGN decision 8).
+ * conversation references survive a restart without any Azure resource.
  * eTags: a write with no eTag or "*" wins; any other eTag must match the stored one, and fails when the
  * item has been deleted since it was read (as with Azure Blob storage's conditional writes).
  * Read-compare-write is serialised per key inside this process; files are replaced atomically

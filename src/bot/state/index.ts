@@ -1,5 +1,6 @@
 /** Where bot state lives: JSON files under STATE_DIR by default, Azure Blob storage when configured. */
 import type { Storage } from 'botbuilder';
+import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { FileStorage } from './fileStorage';
 
 export { FileStorage, EtagConflictError, fileNameForKey } from './fileStorage';
@@ -18,8 +19,6 @@ export function createStorage(config: StateConfig): Storage {
         'Blob state needs both STATE_BLOB_CONNECTION_STRING and STATE_BLOB_CONTAINER (or neither, for files under STATE_DIR).',
       );
     }
-    // Loaded only when used: the Azure SDK is heavy and the default deployment never needs it.
-    const { BlobsStorage } = require('botbuilder-azure-blobs') as typeof import('botbuilder-azure-blobs');
     return new BlobsStorage(connectionString, container);
   }
   return new FileStorage(config.stateDir);

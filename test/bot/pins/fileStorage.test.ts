@@ -3,6 +3,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileStorage, fileNameForKey, createStorage, EtagConflictError } from '../../../src/bot/state';
 
+/** What these tests store (small objects), with the eTag the store adds. */
+interface Item {
+  eTag?: string;
+  v?: number;
+  n?: number;
+  i?: number;
+}
+
+const readAll = async (s: FileStorage, keys: string[]) => (await s.read(keys)) as Record<string, Item>;
+
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'filestorage-'));
@@ -13,7 +23,7 @@ describe('FileStorage', () => {
   test('write then read returns the item with an eTag; missing keys are absent', async () => {
     const s = new FileStorage(dir);
     await s.write({ a: { n: 1, nested: { list: [1, 2] } } });
-    const got = await s.read(['a', 'missing']);
+    const got = await readAll(s, ['a', 'missing']);
     expect(Object.keys(got)).toEqual(['a']);
     expect(got.a).toMatchObject({ n: 1, nested: { list: [1, 2] } });
     expect(typeof got.a.eTag).toBe('string');
@@ -22,30 +32,30 @@ describe('FileStorage', () => {
   test('eTag semantics: MemoryStorage, except a stale eTag never resurrects a deleted item', async () => {
     const s = new FileStorage(dir);
     await s.write({ k: { v: 1 } });
-    const first = (await s.read(['k'])).k;
+    const first = (await readAll(s, ['k'])).k;
     await s.write({ k: { v: 2, eTag: first.eTag } }); // matching eTag: accepted
-    const second = (await s.read(['k'])).k;
+    const second = (await readAll(s, ['k'])).k;
     expect(second.v).toBe(2);
     expect(second.eTag).not.toBe(first.eTag);
     await expect(s.write({ k: { v: 3, eTag: first.eTag } })).rejects.toBeInstanceOf(EtagConflictError); // stale
-    expect((await s.read(['k'])).k.v).toBe(2);
+    expect((await readAll(s, ['k'])).k.v).toBe(2);
     await s.write({ k: { v: 4, eTag: '*' } }); // "*": last write wins
     await s.write({ k: { v: 5 } }); // no eTag: last write wins
-    expect((await s.read(['k'])).k.v).toBe(5);
+    expect((await readAll(s, ['k'])).k.v).toBe(5);
     // An eTag names a version that was read; if the item is gone since, writing it back would undo the
     // delete (a pin unpinned while it refreshed would come back). Blob storage refuses this with 412.
-    const read = (await s.read(['k'])).k;
+    const read = (await readAll(s, ['k'])).k;
     await s.delete(['k']);
     await expect(s.write({ k: { v: 6, eTag: read.eTag } })).rejects.toBeInstanceOf(EtagConflictError);
-    expect((await s.read(['k'])).k).toBeUndefined();
+    expect((await readAll(s, ['k'])).k).toBeUndefined();
     await s.write({ fresh: { v: 1, eTag: '*' } }); // nothing stored yet: "*" creates it
-    expect((await s.read(['fresh'])).fresh.v).toBe(1);
+    expect((await readAll(s, ['fresh'])).fresh.v).toBe(1);
   });
 
   test('concurrent eTag writers: exactly one wins per round', async () => {
     const s = new FileStorage(dir);
     await s.write({ counter: { n: 0 } });
-    const base = (await s.read(['counter'])).counter;
+    const base = (await readAll(s, ['counter'])).counter;
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) => s.write({ counter: { n: i + 1, eTag: base.eTag } })),
     );
@@ -57,7 +67,7 @@ describe('FileStorage', () => {
     const s = new FileStorage(dir);
     const inc = async () => {
       for (;;) {
-        const cur = (await s.read(['c'])).c as { n: number; eTag: string } | undefined;
+        const cur = (await readAll(s, ['c'])).c as { n: number; eTag: string } | undefined;
         try {
           await s.write({ c: { n: (cur?.n ?? 0) + 1, eTag: cur?.eTag ?? '*' } });
           return;
@@ -68,7 +78,7 @@ describe('FileStorage', () => {
     };
     await s.write({ c: { n: 0 } });
     await Promise.all(Array.from({ length: 20 }, inc));
-    expect((await s.read(['c'])).c.n).toBe(20);
+    expect((await readAll(s, ['c'])).c.n).toBe(20);
   });
 
   test('odd keys are stored safely, one file each, and never escape the directory', async () => {
@@ -87,7 +97,7 @@ describe('FileStorage', () => {
       'a',
     ];
     for (const [i, key] of keys.entries()) await s.write({ [key]: { i } });
-    const got = await s.read(keys);
+    const got = await readAll(s, keys);
     for (const [i, key] of keys.entries()) expect(got[key].i).toBe(i);
     const files = readdirSync(dir);
     expect(files).toHaveLength(keys.length);
@@ -104,7 +114,7 @@ describe('FileStorage', () => {
     const s = new FileStorage(dir);
     await s.write({ a: { v: 1 }, b: { v: 2 } });
     await s.delete(['a', 'never-existed']);
-    expect(Object.keys(await s.read(['a', 'b']))).toEqual(['b']);
+    expect(Object.keys(await readAll(s, ['a', 'b']))).toEqual(['b']);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
@@ -112,9 +122,9 @@ describe('FileStorage', () => {
     const sub = path.join(dir, 'nested', 'state'); // created on first write
     const a = new FileStorage(sub);
     await a.write({ 'pins/conv': { pins: [{ id: 1 }] } });
-    const before = (await a.read(['pins/conv']))['pins/conv'];
+    const before = (await readAll(a, ['pins/conv']))['pins/conv'];
     const b = new FileStorage(sub);
-    const after = (await b.read(['pins/conv']))['pins/conv'];
+    const after = (await readAll(b, ['pins/conv']))['pins/conv'];
     expect(after).toEqual(before);
     await b.write({ 'pins/conv': { pins: [], eTag: after.eTag } });
     await expect(a.write({ 'pins/conv': { pins: [1], eTag: before.eTag } })).rejects.toThrow(/eTag conflict/);

@@ -73,9 +73,12 @@ describe('pinRender', () => {
 
   test('re-parses at refresh time, so the window moves with the clock, and runs as the pinner', async () => {
     let now = T;
-    const triage = fakeTriage(
-      async (c) =>
-        ({ type: 'answer', command: c, title: `Triage to ${c.window.to.toISOString()}` }) as unknown as Answer,
+    const triage = fakeTriage((c) =>
+      Promise.resolve({
+        type: 'answer',
+        command: c,
+        title: `Triage to ${c.window.to.toISOString()}`,
+      } as unknown as Answer),
     );
     const render = pinRender({ triage, renderCard, clock: () => now });
     const first = (await render(pin.commandText, pin, 'live')) as { body: { text: string }[] };
@@ -94,9 +97,7 @@ describe('pinRender', () => {
   });
 
   test('a failing run becomes an error card, and the footer still says the card is live', async () => {
-    const triage = fakeTriage(async () => {
-      throw new Error('boom');
-    });
+    const triage = fakeTriage(() => Promise.reject(new Error('boom')));
     const card = (await pinRender({ triage, renderCard, clock: () => T })(pin.commandText, pin, 'live')) as {
       body: { text: string }[];
     };

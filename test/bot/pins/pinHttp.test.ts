@@ -45,10 +45,12 @@ function setup() {
     deliver: adapterDeliver(adapter, ''),
     clock: () => clock.now,
     jitterMs: 0,
-    render: async (text, pin, phase) =>
-      withFooter(
-        { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `${text} #${++n}` }] },
-        liveFooter(pin, clock.now, phase),
+    render: (text, pin, phase) =>
+      Promise.resolve(
+        withFooter(
+          { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `${text} #${++n}` }] },
+          liveFooter(pin, clock.now, phase),
+        ),
       ),
   });
   return { adapter, ref, manager, clock };

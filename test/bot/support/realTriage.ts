@@ -26,7 +26,7 @@ const DEMO_HOURS = 2;
 let tables: TableInput[] | undefined;
 
 /** The demo workspace's tables, generated once per test file (same seed and now as the embedded hub). */
-export function demoTables(): TableInput[] {
+function demoTables(): TableInput[] {
   tables ??= generateDemoTables({ now: NOW, hours: DEMO_HOURS });
   return tables;
 }

@@ -5,7 +5,6 @@
  * token (the msal-node that botframework-connector itself uses) whose HTTP calls are routed to loopback.
  */
 import { dirname } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import * as restify from 'restify';
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import { MsalServiceClientCredentialsFactory } from 'botframework-connector';
@@ -57,11 +56,13 @@ function loopbackNetworkClient(baseUrl: string) {
   };
 }
 
+type MsalModule = { ConfidentialClientApplication: new (config: unknown) => unknown };
+
 /** The msal-node botbuilder resolves (nested or hoisted), so the test runs the production token client. */
-function botbuilderMsal(): { ConfidentialClientApplication: new (config: unknown) => unknown } {
+function botbuilderMsal(): MsalModule {
   const from = dirname(require.resolve('botframework-connector'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(require.resolve('@azure/msal-node', { paths: [from] }));
+  return require(require.resolve('@azure/msal-node', { paths: [from] })) as MsalModule;
 }
 
 export async function startAuthBot(options: AuthBotOptions): Promise<AuthBot> {
@@ -102,8 +103,9 @@ export async function startAuthBot(options: AuthBotOptions): Promise<AuthBot> {
   const turns: AuthBot['turns'] = [];
   const bot = new ActivityHandler();
   bot.onMessage(async (ctx: TurnContext, next) => {
-    const identityClaims = ctx.turnState.get(adapter.BotIdentityKey) as
-      { getClaimValue(t: string): string | null } | undefined;
+    const identityClaims = ctx.turnState.get<{ getClaimValue(t: string): string | null } | undefined>(
+      adapter.BotIdentityKey,
+    );
     turns.push({ text: ctx.activity.text, audience: identityClaims?.getClaimValue('aud') ?? undefined });
     if (options.reply !== false) await ctx.sendActivity(`pong: ${ctx.activity.text ?? ''}`);
     await next();
@@ -114,11 +116,16 @@ export async function startAuthBot(options: AuthBotOptions): Promise<AuthBot> {
   server.post('/api/messages', async (req, res) => {
     await adapter.process(req, res, (ctx) => bot.run(ctx));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
   const port = server.address().port;
   return {
     url: `http://127.0.0.1:${port}/api/messages`,
     turns,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      }),
   };
 }

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { SigningKeyPair } from './jwt';
 
-export interface TokenRequest {
+interface TokenRequest {
   path: string;
   form: Record<string, string>;
 }

@@ -87,7 +87,7 @@ export class CaptureConnector {
       }
       let body: Record<string, unknown>;
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
       } catch {
         res.writeHead(400).end();
         return;

@@ -1,7 +1,7 @@
 /** Teams-shaped activities as Azure Bot Service posts them to /api/messages, and a tiny HTTP client. */
 
 export const BOT = { id: '28:bot-app-id', name: 'APIM Triage' };
-export const USER = { id: '29:user-ada', name: 'Ada Lovelace', aadObjectId: '00000000-0000-0000-0000-0000000000ad' };
+const USER = { id: '29:user-ada', name: 'Ada Lovelace', aadObjectId: '00000000-0000-0000-0000-0000000000ad' };
 export const CHANNEL_THREAD = '19:abc@thread.tacv2;messageid=123';
 
 let seq = 1000;
@@ -68,4 +68,16 @@ export async function post(
     body: JSON.stringify(body),
   });
   return { status: res.status, body: await res.text() };
+}
+
+/** An invoke's response body: `value` is a card, a message's text or an error, as `type` says. */
+export interface InvokeReply<V = Record<string, unknown>> {
+  statusCode: number;
+  type: string;
+  value: V;
+}
+
+/** Reads an invoke's response body; `V` is what its `type` promises (a card unless told otherwise). */
+export function invokeReply<V = Record<string, unknown>>(res: { body: string }): InvokeReply<V> {
+  return JSON.parse(res.body) as InvokeReply<V>;
 }

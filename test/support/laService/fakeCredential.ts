@@ -4,16 +4,16 @@ import type { AccessToken, TokenCredential } from '@azure/core-auth';
 export class StaticTokenCredential implements TokenCredential {
   readonly scopesSeen: string[] = [];
   constructor(readonly token = 'la-test-token-0001') {}
-  async getToken(scopes: string | string[]): Promise<AccessToken> {
+  getToken(scopes: string | string[]): Promise<AccessToken> {
     this.scopesSeen.push(...(Array.isArray(scopes) ? scopes : [scopes]));
-    return { token: this.token, expiresOnTimestamp: Date.now() + 3600_000 };
+    return Promise.resolve({ token: this.token, expiresOnTimestamp: Date.now() + 3600_000 });
   }
 }
 
 /** A credential whose token request fails the way @azure/identity reports it. */
 export class FailingCredential implements TokenCredential {
   constructor(private readonly make: () => Error) {}
-  async getToken(): Promise<AccessToken | null> {
-    throw this.make();
+  getToken(): Promise<AccessToken | null> {
+    return Promise.reject(this.make());
   }
 }

@@ -11,6 +11,7 @@
  * (core-rest-pipeline's tlsPolicy -> request.tlsSettings -> an https.Agent with that CA). Checked:
  * without it the SDK fails with DEPTH_ZERO_SELF_SIGNED_CERT (see the TlsError test).
  */
+import type { Duplex } from 'node:stream';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,12 +20,12 @@ import { SEED } from './seedErrors';
 import { testCertificate } from './tls';
 import { formatTimespan } from '../../../src/kql/values';
 
-export interface ExecuteInput {
+interface ExecuteInput {
   kql: string;
   /** The request's timespan; Log Analytics applies it in addition to the query's own filters. */
   timespan?: { from: Date; to: Date };
 }
-export interface ExecuteOutput {
+interface ExecuteOutput {
   tables: ResultTable[];
   rowsExamined?: number;
 }
@@ -80,7 +81,7 @@ export class LaService {
   private readonly faults: Fault[] = [];
   private gate: Promise<void> | undefined;
   private openGate: (() => void) | undefined;
-  private readonly sockets = new Set<import('node:stream').Duplex>();
+  private readonly sockets = new Set<Duplex>();
   private waiters: { match: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
 
   private constructor(
@@ -285,7 +286,7 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 /** "start/end" ISO interval or an ISO duration ending now (the two forms the API accepts). */
-export function parseTimespan(ts: string | undefined, now: Date): { from: Date; to: Date } | undefined {
+function parseTimespan(ts: string | undefined, now: Date): { from: Date; to: Date } | undefined {
   if (!ts) return undefined;
   const parts = ts.split('/');
   if (parts.length === 2) return { from: new Date(parts[0]), to: new Date(parts[1]) };
@@ -320,9 +321,7 @@ function queryErrorBody(err: unknown): unknown {
 }
 
 /** Wire form of a result table: datetimes as ISO text, timespans as d.hh:mm:ss.fffffff, dynamic as JSON text. */
-export { formatTimespan };
-
-export function serializeTable(t: ResultTable): { name: string; columns: ResultTable['columns']; rows: unknown[][] } {
+function serializeTable(t: ResultTable): { name: string; columns: ResultTable['columns']; rows: unknown[][] } {
   const kinds = t.columns.map((c) => c.type);
   const rows = t.rows.map((row) =>
     row.map((cell, i) => {

@@ -44,14 +44,19 @@ export function freePort(): Promise<number> {
 /** Polls `probe` until it returns a value (not undefined); fails with `what` after `timeoutMs`. */
 export async function waitFor<T>(
   what: string,
-  probe: () => Promise<T | undefined>,
+  probe: () => T | undefined | Promise<T | undefined>,
   opts: { timeoutMs?: number; intervalMs?: number; abort?: () => string | undefined } = {},
 ): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   for (;;) {
     const stop = opts.abort?.();
     if (stop) throw new Error(`Gave up waiting for ${what}: ${stop}`);
-    const v = await probe().catch(() => undefined);
+    let v: T | undefined;
+    try {
+      v = await probe();
+    } catch {
+      v = undefined; // a probe that fails (not up yet) counts as "not yet"
+    }
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 200));
@@ -70,11 +75,7 @@ export async function getJson(url: string, timeoutMs = 5000): Promise<{ status: 
   return { status: res.status, body };
 }
 
-export async function postJson(
-  url: string,
-  payload: unknown,
-  timeoutMs = 10_000,
-): Promise<{ status: number; body: unknown }> {
+async function postJson(url: string, payload: unknown, timeoutMs = 10_000): Promise<{ status: number; body: unknown }> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -182,7 +183,7 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<RunningP
   }
 
   try {
-    const port = await waitFor('the playground to listen', async () => listening, {
+    const port = await waitFor('the playground to listen', () => listening, {
       timeoutMs: opts.timeoutMs ?? 30_000,
       abort: () => exitNote,
     });
@@ -243,7 +244,8 @@ export async function sendUserMessage(
 
 /** One event of the conversation stream. */
 export interface StreamEvent {
-  action: 'createMessage' | 'updateMessage' | 'typing' | string;
+  /** createMessage, updateMessage, typing, ... */
+  action: string;
   actionConversationId: string;
   message?: {
     messageId: string;
