@@ -21,7 +21,7 @@ export interface CorpusQuery {
 
 const SCHEMAS: readonly CorpusSchema[] = ['resource-specific', 'resource-specific+llm', 'azure-diagnostics'];
 
-export const QUERY_DIR = join(__dirname, 'queries');
+const QUERY_DIR = join(__dirname, 'queries');
 
 function parseFile(file: string, content: string): CorpusQuery[] {
   const out: CorpusQuery[] = [];

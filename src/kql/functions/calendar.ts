@@ -11,7 +11,7 @@ const DAY = 86_400_000;
  * double's resolution at today's epoch values, so this is the largest double below `ms`: it compares
  * before the next period and shows as .999 at millisecond resolution.
  */
-export function lastTickBefore(ms: number): number {
+function lastTickBefore(ms: number): number {
   const buf = new Float64Array([ms]);
   const bits = new BigInt64Array(buf.buffer);
   bits[0] += ms > 0 ? -1n : 1n;
@@ -43,7 +43,7 @@ const startOfMonth = (ms: number, k = 0) => {
 const startOfYear = (ms: number, k = 0) => Date.UTC(parts(ms).y + k, 0, 1);
 
 /** ISO 8601 week number: weeks start on Monday; week 1 holds the year's first Thursday. */
-export function isoWeek(ms: number): number {
+function isoWeek(ms: number): number {
   const day = startOfDay(ms);
   const wd = (parts(day).wd + 6) % 7; // Monday = 0
   const thursday = day + (3 - wd) * DAY;
@@ -63,7 +63,7 @@ const PART_MS: Record<string, number> = {
 };
 
 /** datetime_add: calendar months and years keep the day (clamped to the month's end), others add time. */
-export function addPeriod(part: string, amount: number, ms: number): number | null {
+function addPeriod(part: string, amount: number, ms: number): number | null {
   const p = part.toLowerCase();
   const months = p === 'year' ? 12 * amount : p === 'quarter' ? 3 * amount : p === 'month' ? amount : null;
   if (months !== null) {
@@ -114,7 +114,7 @@ function datePart(part: string, ms: number): number | null {
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
 /** format_datetime's specifiers (y yy yyyy M MM d dd H HH h hh m mm s ss tt f..fffffff F..FFFFFFF). */
-export function formatDateTime(ms: number, format: string): string {
+function formatDateTime(ms: number, format: string): string {
   const d = new Date(ms);
   const frac = pad(d.getUTCMilliseconds(), 3) + '0000';
   const h = d.getUTCHours();

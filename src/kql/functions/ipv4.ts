@@ -3,7 +3,7 @@ import { toText } from '../values';
 import type { FunctionImpl } from './scalar';
 
 /** "a.b.c.d" (optionally "/prefix") to its 32-bit value and prefix; null when it is not an address. */
-export function parseIpv4(text: string): { ip: number; prefix: number } | null {
+function parseIpv4(text: string): { ip: number; prefix: number } | null {
   const m = /^\s*(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?\s*$/.exec(text);
   if (!m) return null;
   const o = m.slice(1, 5).map(Number);

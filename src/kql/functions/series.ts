@@ -41,7 +41,7 @@ function fill(values: (number | null)[], backward: boolean): (number | null)[] {
 }
 
 /** series_stats_dynamic: min, min_idx, max, max_idx, avg, stdev (sample), variance (sample). */
-export function seriesStats(values: (number | null)[]): Record<string, number | null> {
+function seriesStats(values: (number | null)[]): Record<string, number | null> {
   let n = 0;
   let sum = 0;
   let min: number | null = null;

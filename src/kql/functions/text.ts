@@ -26,7 +26,7 @@ function jsRewrite(rewrite: string): string {
 const UNITS = ['Bytes', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
 
 /** format_bytes(value, precision, units): 1024-based, e.g. 20010332 -> "19 MB", (…, 2) -> "19.08 MB". */
-export function formatBytes(value: number, precision = 0, unit?: string): string {
+function formatBytes(value: number, precision = 0, unit?: string): string {
   let k = unit ? UNITS.findIndex((u) => u.toLowerCase() === unit.toLowerCase()) : -1;
   if (k < 0) {
     k = 0;

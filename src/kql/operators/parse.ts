@@ -18,9 +18,9 @@ import { pick } from './basic';
 import { ctxFor, outputSchema, type Env } from './env';
 import type { KqlType } from '../types';
 
-export type ParsePart =
+type ParsePart =
   { kind: 'star' } | { kind: 'text'; text: string } | { kind: 'column'; name: string; type: KqlType };
-export type ParseMode = 'simple' | 'regex' | 'relaxed';
+type ParseMode = 'simple' | 'regex' | 'relaxed';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -33,13 +33,13 @@ const TYPED: Partial<Record<KqlType, string>> = {
   guid: '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}',
 };
 
-export interface CompiledPattern {
+interface CompiledPattern {
   regex: RegExp;
   columns: { name: string; type: KqlType }[];
   mode: ParseMode;
 }
 
-export function compilePattern(parts: ParsePart[], mode: ParseMode, flags = ''): CompiledPattern {
+function compilePattern(parts: ParsePart[], mode: ParseMode, flags = ''): CompiledPattern {
   let src = mode === 'regex' ? '' : '^';
   const columns: { name: string; type: KqlType }[] = [];
   parts.forEach((p, k) => {
@@ -60,7 +60,7 @@ export function compilePattern(parts: ParsePart[], mode: ParseMode, flags = ''):
 }
 
 /** Typed values of one text, or null when it does not match. */
-export function matchPattern(p: CompiledPattern, text: string): unknown[] | null {
+function matchPattern(p: CompiledPattern, text: string): unknown[] | null {
   const m = p.regex.exec(text);
   if (!m) return null;
   const out = new Array<unknown>(p.columns.length);

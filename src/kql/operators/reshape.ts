@@ -37,7 +37,7 @@ function inferType(values: unknown[]): KqlType {
 }
 
 /** bag_unpack(Column [, prefix]): the other columns, then one column per key (first-seen order). */
-export function bagUnpack(input: Relation, column: string, prefix: string): Relation {
+function bagUnpack(input: Relation, column: string, prefix: string): Relation {
   const at = input.schema.findIndex((c) => c.name === column);
   const read = input.cols[at].reader();
   const keys: string[] = [];
@@ -69,7 +69,7 @@ export function bagUnpack(input: Relation, column: string, prefix: string): Rela
   return { schema, cols, n: input.n, ingest: null };
 }
 
-export interface PivotSpec {
+interface PivotSpec {
   column: Compiled;
   /** The aggregate of each cell (default count()). */
   fn: string;
@@ -79,7 +79,7 @@ export interface PivotSpec {
 }
 
 /** pivot: one row per distinct key combination, one column per value of the pivot column (sorted). */
-export function pivot(input: Relation, spec: PivotSpec): Relation {
+function pivot(input: Relation, spec: PivotSpec): Relation {
   const keyReaders = spec.keys.map((k) => k.c.fn);
   const pivotRead = spec.column.fn;
   const rowOf = new Map<string, number>();

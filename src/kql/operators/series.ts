@@ -16,14 +16,14 @@ import type { Relation } from '../relation';
 import type { ColumnSchema } from '../types';
 import { ArrayVec, type Vec } from '../vectors';
 
-export interface SeriesAggregate {
+interface SeriesAggregate {
   name: string;
   fn: string;
   args: Compiled[];
   default: unknown;
 }
 
-export interface SeriesSpec {
+interface SeriesSpec {
   aggregates: SeriesAggregate[];
   axis: { name: string; c: Compiled };
   from: number | null;
@@ -40,7 +40,7 @@ function dynamicValue(v: unknown, type: ExprType): unknown {
   return v;
 }
 
-export function makeSeries(input: Relation, spec: SeriesSpec, schema: ColumnSchema[]): Relation {
+function makeSeries(input: Relation, spec: SeriesSpec, schema: ColumnSchema[]): Relation {
   const axis = spec.axis.c.fn;
   const step = spec.step;
   let lo = spec.from;

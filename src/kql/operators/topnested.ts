@@ -15,7 +15,7 @@ import type { Relation } from '../relation';
 import type { ColumnSchema } from '../types';
 import { ArrayVec } from '../vectors';
 
-export interface NestLevel {
+interface NestLevel {
   /** Groups to keep; null keeps them all. */
   n: number | null;
   key: Compiled;
@@ -33,7 +33,7 @@ function aggregate(level: NestLevel, rows: number[], groupOf: Int32Array, groups
   return values.slice(0, groups);
 }
 
-export function topNested(input: Relation, levels: NestLevel[], schema: ColumnSchema[]): Relation {
+function topNested(input: Relation, levels: NestLevel[], schema: ColumnSchema[]): Relation {
   const out: unknown[][] = [];
   const groupOf = new Int32Array(input.n);
   const walk = (rows: number[], depth: number, prefix: unknown[]) => {
