@@ -3,12 +3,14 @@ import type { Cell } from '../../../kql/types';
 import { cellTime } from '../../../kql/cells';
 import { physicalSchema, type SchemaId } from '../../../schema/physical';
 import { APIS, ordinaryRequest, type DemoEvent } from './catalog';
-import { SCENARIOS, renameEvent, specialEvents, type DemoScenario, type SpecialEvent } from './incident';
+import { specialEvents, type SpecialEvent } from './incident';
+import { SCENARIOS, renameEvent, type DemoScenario } from './scenarios';
 import { foreignRows } from './foreign';
 import { rowMapper } from './mapping';
 import { hash32, mulberry32, pickWeighted } from './random';
 
-export { DEMO_INCIDENT, SCENARIOS } from './incident';
+export { DEMO_INCIDENT } from './incident';
+export { SCENARIOS } from './scenarios';
 export type { DemoEvent } from './catalog';
 
 export interface DemoOptions {
@@ -64,7 +66,7 @@ export function* demoEvents(opts: DemoOptions): Generator<DemoEvent & { signatur
   const { now, hours, rowsTarget, seed, scenario } = resolve(opts);
   const start = now - Math.round(hours * 60) * MIN;
   const minutes = Math.round(hours * 60);
-  const special: SpecialEvent[] = specialEvents(seed, now, hours, scenario);
+  const special: SpecialEvent[] = specialEvents(seed, now, hours, scenario.incident);
   let si = 0;
 
   // Expected per-minute volume follows the diurnal curve and sums to rowsTarget.
