@@ -1,7 +1,8 @@
 /**
  * A cancelled command stops all of its queries: the schema probe and the freshness query take the command's
  * signal too, so nothing keeps running (or holding a query slot) after the user was told it was cancelled.
- * Probes and freshness queries shared by several commands stop only when every one of them is cancelled.
+ * Probes and freshness queries shared by several commands (the same window) stop only when every one of them
+ * is cancelled.
  */
 import type { LogSource, QueryRequest, QueryResult } from '../../src/logs/source/logSource';
 import { TriageService } from '../../src/triage';
@@ -80,7 +81,7 @@ test('a probe shared by two commands runs on while one of them still waits', asy
   const triage = new TriageService({ source, now: () => NOW });
   const [a, b] = [new AbortController(), new AbortController()];
   const first = triage.run(command(triage), { signal: a.signal });
-  const second = triage.run(command(triage, 'triage last 1h'), { signal: b.signal });
+  const second = triage.run(command(triage), { signal: b.signal });
   while (source.seen.length < 1) await settle();
   await settle();
   expect(source.seen).toHaveLength(1); // one probe, shared
