@@ -15,6 +15,7 @@ import { redactSecrets } from '../redact';
 import type { Finding } from '../signatures/types';
 import { getRecipe, type Recipe } from './catalog';
 import { breakerVerdict, whyVerdict } from './verdicts';
+import { count } from '../words';
 
 export interface InterpretOptions {
   /** IANA zone for times in verdicts and summaries (UTC otherwise). */
@@ -74,11 +75,6 @@ function list(c: Cell | undefined): string[] {
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
-
-/** "1 request", "2,674 requests": a count with its noun in the right number. */
-export function count(x: number, noun: string, plural = `${noun}s`): string {
-  return `${n(x)} ${x === 1 ? noun : plural}`;
-}
 
 /** What the failing requests of a findings recipe are, for a count of them: "requests answered 500". */
 function failuresOf(recipe: string, command: Command, x: number): string {
