@@ -3,8 +3,9 @@
  * orders-api?", "triage 30m pls", leftover <at>mentions</at>), strict about anything that reaches KQL:
  * API and backend names must be plain tokens.
  */
-import type { Command, CommandKind, ParseContext, ParseOutcome } from './types';
+import type { Command, CommandKind, ParseContext, ParseOutcome, StatusClass } from './types';
 import { COMMAND_HELP } from './help';
+import { SIGNATURES } from '../signatures/catalog';
 import { defaultWindow, scanWindow } from './window';
 
 /** API ids and backend names as the recipes accept them; anything else never reaches KQL. */
@@ -31,6 +32,21 @@ const API_LIKE = /^[a-z0-9][a-z0-9._-]*(?:[-_.]|api$)[a-z0-9._-]*$/;
 const TIME_WORDS = new Set(['since', 'between', 'until', 'till', 'after', 'before', 'at', '@']);
 
 const STATUS_TOKEN = /^([1-5]\d\d)s?$/;
+const CLASS_TOKEN = /^([45])xxs?$/;
+
+/** Plain words for the signatures people ask "who is calling" about. */
+const SIGNATURE_WORDS: [RegExp, string][] = [
+  [/\b(bad|wrong|invalid) (subscription )?key\b/, 'subscription-key-invalid'],
+  [/\b(no|missing) (subscription )?key\b/, 'subscription-key-missing'],
+];
+
+/** The signature a callers command names: its id anywhere in the words, or a plain phrase for it. */
+function signatureIn(words: string[]): { id: string; at: number } | undefined {
+  const at = words.findIndex((w) => SIGNATURES.some((s) => s.id === w));
+  if (at >= 0) return { id: words[at], at };
+  const phrase = SIGNATURE_WORDS.find(([re]) => re.test(words.join(' ')));
+  return phrase ? { id: phrase[1], at: -1 } : undefined;
+}
 
 function cleanText(text: string): string {
   return text
@@ -166,6 +182,10 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
   }
   const statusAt = words.findIndex((w) => STATUS_TOKEN.test(w));
   if (statusAt >= 0) status = Number(STATUS_TOKEN.exec(words[statusAt])![1]);
+  const classWord = words.find((w) => CLASS_TOKEN.test(w));
+  const statusClass = classWord ? (`${CLASS_TOKEN.exec(classWord)![1]}xx` as StatusClass) : undefined;
+  // "why 5xx on shipping-api": the class is the question.
+  if (kind === 'why' && status === undefined && statusClass) kind = 'statusClass';
 
   if (kind === 'why' && status === undefined) {
     // "why is the breaker open": another command word names what they mean.
@@ -197,6 +217,9 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
       suggestions.slice(0, 3),
     );
   }
+
+  const signature = kind === 'callers' ? signatureIn(words) : undefined;
+  if (signature && signature.at >= 0) words.splice(signature.at, 1);
 
   if (api === undefined && kind !== 'breaker') {
     // "why 401 orders-api", "401s orders api": the API is kept wherever it appears, with or without "on".
@@ -254,10 +277,22 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
       if (scan.at) command.at = scan.at;
       break;
     }
+    case 'statusClass':
+      command.statusClass = statusClass ?? '5xx';
+      break;
+    case 'callers':
+      if (!signature)
+        return fail(
+          '"callers" needs the failure whose callers you want: a signature id such as subscription-key-invalid, or "with a bad key".',
+          ['callers of subscription-key-invalid', 'callers of rate-limited', 'triage'],
+        );
+      command.signature = signature.id;
+      break;
     case 'triage':
     case 'tls':
     case 'breakers':
     case 'apis':
+    case 'latency':
     case 'help':
       break;
   }

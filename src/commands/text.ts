@@ -21,12 +21,17 @@ export function commandText(command: Command): string {
       return `401s${on} ${window}`;
     case 'breaker':
       return `breaker ${command.backend ?? ''}${command.at ? ` at ${command.at.toISOString()}` : ''} ${window}`;
+    case 'statusClass':
+      return `${command.statusClass ?? '5xx'}${on} ${window}`;
+    case 'callers':
+      return `callers of ${command.signature ?? ''}${on} ${window}`;
     case 'help':
       return 'help';
     case 'triage':
     case 'tls':
     case 'breakers':
     case 'apis':
+    case 'latency':
       return `${command.kind}${on} ${window}`;
   }
 }
