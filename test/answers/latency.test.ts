@@ -6,6 +6,7 @@
 import type { AnswerSection } from '../../src/answer';
 import type { Cell } from '../../src/kql/types';
 import { SCHEMA_IDS } from '../../src/schema/physical';
+import { str } from '../../src/recipes/interpret';
 import { NOW, answerOf, demoService, inWindow, type Event } from './demoCounts';
 
 /** The smallest value with at least p% of the values at or below it. */
@@ -92,7 +93,7 @@ describe.each(SCHEMA_IDS)('latency equals an independent count (%s)', (schema) =
       ...statsOf(evs, prevByApi.get(id) ?? []),
     }));
     const apiColumns: (keyof Stats)[] = ['Requests', 'P50', 'P95', 'P99', 'BackendP95', 'GatewayP95', 'PrevP95'];
-    const byApi = (a: { ApiId: Cell }, b: { ApiId: Cell }) => String(a.ApiId).localeCompare(String(b.ApiId));
+    const byApi = (a: { ApiId: Cell }, b: { ApiId: Cell }) => str(a.ApiId).localeCompare(str(b.ApiId));
     expect(
       rowsOf(section('apis'))
         .map((r) => ({ ApiId: r.ApiId, ...pick(r, apiColumns) }))
@@ -109,11 +110,11 @@ describe.each(SCHEMA_IDS)('latency equals an independent count (%s)', (schema) =
     expect(got).toHaveLength(Math.min(10, ops.length));
     const opColumns: (keyof Stats)[] = ['Requests', 'P95', 'BackendP95', 'GatewayP95', 'PrevP95'];
     for (const row of got) {
-      const want = ops.find((o) => o.key === `${String(row.ApiId)} ${String(row.OperationId)}`)!;
+      const want = ops.find((o) => o.key === `${str(row.ApiId)} ${str(row.OperationId)}`)!;
       expect(pick(row, opColumns)).toEqual(pick(want as unknown as Record<string, Cell>, opColumns));
     }
     const lowestShown = Math.min(...got.map((r) => Number(r.P95)));
-    const shown = new Set(got.map((r) => `${String(r.ApiId)} ${String(r.OperationId)}`));
+    const shown = new Set(got.map((r) => `${str(r.ApiId)} ${str(r.OperationId)}`));
     for (const o of ops) if (!shown.has(o.key)) expect(o.P95!).toBeLessThanOrEqual(lowestShown);
   });
 
