@@ -7,6 +7,7 @@ import type { Command, CommandKind, ParseContext, ParseOutcome, StatusClass } fr
 import { COMMAND_HELP } from './help';
 import { SIGNATURES } from '../signatures/catalog';
 import { defaultWindow, scanWindow } from './window';
+import { signaturePhrase } from './text';
 
 /** API ids and backend names as the recipes accept them; anything else never reaches KQL. */
 export const NAME_TOKEN = /^[A-Za-z0-9._-]{1,80}$/;
@@ -34,18 +35,12 @@ const TIME_WORDS = new Set(['since', 'between', 'until', 'till', 'after', 'befor
 const STATUS_TOKEN = /^([1-5]\d\d)s?$/;
 const CLASS_TOKEN = /^([45])xxs?$/;
 
-/** Plain words for the signatures people ask "who is calling" about. */
-const SIGNATURE_WORDS: [RegExp, string][] = [
-  [/\b(bad|wrong|invalid) (subscription )?key\b/, 'subscription-key-invalid'],
-  [/\b(no|missing) (subscription )?key\b/, 'subscription-key-missing'],
-];
-
-/** The signature a callers command names: its id anywhere in the words, or a plain phrase for it. */
-function signatureIn(words: string[]): { id: string; at: number } | undefined {
-  const at = words.findIndex((w) => SIGNATURES.some((s) => s.id === w));
-  if (at >= 0) return { id: words[at], at };
-  const phrase = SIGNATURE_WORDS.find(([re]) => re.test(words.join(' ')));
-  return phrase ? { id: phrase[1], at: -1 } : undefined;
+/** The signature ids in the words, removed from them ("callers of rate-limited"). */
+function takeSignatureIds(words: string[]): string[] {
+  const ids: string[] = [];
+  for (let i = words.length - 1; i >= 0; i--)
+    if (SIGNATURES.some((s) => s.id === words[i])) ids.unshift(...words.splice(i, 1));
+  return ids;
 }
 
 function cleanText(text: string): string {
@@ -218,8 +213,9 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
     );
   }
 
-  const signature = kind === 'callers' ? signatureIn(words) : undefined;
-  if (signature && signature.at >= 0) words.splice(signature.at, 1);
+  // Signature ids look like API names: take them out before the API is looked for.
+  const signatures = kind === 'callers' ? takeSignatureIds(words) : [];
+  if (kind === 'callers' && signatures.length === 0) signatures.push(...signaturePhrase(words.join(' ')));
 
   if (api === undefined && kind !== 'breaker') {
     // "why 401 orders-api", "401s orders api": the API is kept wherever it appears, with or without "on".
@@ -281,12 +277,12 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
       command.statusClass = statusClass ?? '5xx';
       break;
     case 'callers':
-      if (!signature)
+      if (signatures.length === 0)
         return fail(
           '"callers" needs the failure whose callers you want: a signature id such as subscription-key-invalid, or "with a bad key".',
           ['callers of subscription-key-invalid', 'callers of rate-limited', 'triage'],
         );
-      command.signature = signature.id;
+      command.signatures = signatures;
       break;
     case 'triage':
     case 'tls':

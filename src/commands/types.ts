@@ -31,8 +31,8 @@ export interface Command {
   status?: number;
   /** `5xx`, `4xx`: the status class of a statusClass command. */
   statusClass?: StatusClass;
-  /** `callers of <signature>`: the signature id whose callers are listed. */
-  signature?: string;
+  /** `callers of <signature>`: the signature ids whose callers are listed (a phrase like "bad key" names several). */
+  signatures?: string[];
   backend?: string;
   /** `breaker <backend> at <time>`: the trip time to look before. */
   at?: Date;

@@ -24,24 +24,26 @@ export function readCallers(command: Command, rows: Row[]): CallersReading {
   const apisSeen = of('api')
     .map((r) => text(r.ApiId))
     .filter(Boolean);
-  const id = command.signature ?? '';
-  const title = signatureById(id).title;
+  const ids = command.signatures ?? [];
+  const id = ids.join(' or ');
+  const title = ids.map((s) => signatureById(s).title).join('" or "');
   const where = command.api ? ` on ${command.api}` : '';
   const window = `in the ${command.window.label}`;
   const subscriptions = of('subscriptions').sort(
     (a, b) => (cellNumber(b.Requests) ?? 0) - (cellNumber(a.Requests) ?? 0),
   );
-  const callers = of('callers');
-  const requests = subscriptions.reduce((s, r) => s + (cellNumber(r.Requests) ?? 0), 0);
-  const ips = new Set(callers.map((r) => text(r.CallerIpAddress))).size;
+  const total = of('total')[0];
+  const requests = total ? (cellNumber(total.Requests) ?? 0) : 0;
   if (requests === 0)
     return {
       summary: `No ${id} requests${where} ${window}`,
       verdict: `Nothing matched "${title}"${where} in the window: check the signature id with "triage", or try a longer window.`,
       apisSeen,
     };
+  const ips = cellNumber(total.Callers) ?? 0;
+  const subs = cellNumber(total.Subscriptions) ?? 0;
   const named = subscriptions.filter((r) => text(r.ApimSubscriptionId) !== '');
-  const summary = `${plural(requests, 'request')} of ${id}${where} ${window}, from ${plural(ips, 'caller IP')} and ${plural(named.length, 'APIM subscription')}`;
+  const summary = `${plural(requests, 'request')} of ${id}${where} ${window}, from ${plural(ips, 'caller IP')} and ${plural(subs, 'APIM subscription')}`;
   const top = named[0];
   const verdict = top
     ? `Contact the owner of subscription ${text(top.ApimSubscriptionId)}${text(top.ProductId) ? ` (product ${text(top.ProductId)})` : ''} first: ${plural(cellNumber(top.Requests) ?? 0, 'request')} from ${plural(cellNumber(top.Callers) ?? 0, 'caller IP')}. The subscription's owner is on its page in the APIM portal (Subscriptions).`

@@ -88,9 +88,10 @@ export function parameterValues(command: Command): { values: Record<string, Para
   };
   if (command.status !== undefined) values._status = { type: 'long', value: command.status };
   if (command.statusClass !== undefined) values._classLow = { type: 'long', value: classLow(command.statusClass) };
-  if (command.signature !== undefined) {
-    if (!NAME_TOKEN.test(command.signature)) throw new PlanError(`"${command.signature}" is not a valid signature id`);
-    values._signature = { type: 'string', value: command.signature };
+  if (command.signatures !== undefined) {
+    const bad = command.signatures.find((s) => !NAME_TOKEN.test(s));
+    if (bad !== undefined) throw new PlanError(`"${bad}" is not a valid signature id`);
+    values._signatures = { type: 'string', value: `,${command.signatures.join(',')},` };
   }
   // apis and callers look at the current window only; the others compare it with the previous one.
   const timespanFrom =

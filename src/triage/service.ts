@@ -324,7 +324,7 @@ function titleOf(command: Command): string {
       : command.kind === 'statusClass'
         ? `${command.statusClass ?? ''} responses${command.api ? ` on ${command.api}` : ''}`
         : command.kind === 'callers'
-          ? `Callers of ${command.signature ?? ''}${command.api ? ` on ${command.api}` : ''}`
+          ? `Callers: ${(command.signatures ?? []).join(', ')}${command.api ? ` on ${command.api}` : ''}`
           : command.kind === 'breaker'
             ? `Breaker timeline: ${command.backend ?? ''}`
             : `${TITLES[command.kind]}${command.api ? ` on ${command.api}` : ''}`;
