@@ -20,7 +20,7 @@ function sectionTally(section: AnswerSection, keyColumns: string[]): Record<stri
   const out: Record<string, number> = {};
   for (const row of section.table.rows) {
     const key = keyColumns.map((c) => str(row[at(c)])).join(' ');
-    out[key] = (out[key] ?? 0) + Number(row[at('Requests')] as Cell);
+    out[key] = (out[key] ?? 0) + Number(row[at('Requests')]);
   }
   return out;
 }
