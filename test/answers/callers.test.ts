@@ -4,7 +4,6 @@
  * generated events, with the generator's own label of each failure (see demoCounts.ts).
  */
 import type { AnswerSection } from '../../src/answer';
-import type { Cell } from '../../src/kql/types';
 import { str } from '../../src/recipes/interpret';
 import { SCHEMA_IDS } from '../../src/schema/physical';
 import { NOW, answerOf, demoService, inWindow, labelOf, type Event } from './demoCounts';
