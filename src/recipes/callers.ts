@@ -11,7 +11,8 @@ type Row = Record<string, Cell>;
 
 const n = (x: number): string => x.toLocaleString('en-US');
 const text = (c: Cell | undefined): string => (typeof c === 'string' ? c : '');
-const plural = (x: number, noun: string): string => `${n(x)} ${x === 1 ? noun : `${noun}s`}`;
+const plural = (x: number, noun: string, nouns = `${noun}s`): string => `${n(x)} ${x === 1 ? noun : nouns}`;
+const addresses = (x: number): string => plural(x, 'IP address', 'IP addresses');
 
 export interface CallersReading {
   summary: string;
@@ -43,10 +44,10 @@ export function readCallers(command: Command, rows: Row[]): CallersReading {
   const ips = cellNumber(total.Callers) ?? 0;
   const subs = cellNumber(total.Subscriptions) ?? 0;
   const named = subscriptions.filter((r) => text(r.ApimSubscriptionId) !== '');
-  const summary = `${plural(requests, 'request')} of ${id}${where} ${window}, from ${plural(ips, 'caller IP')} and ${plural(subs, 'APIM subscription')}`;
+  const summary = `${plural(requests, 'request')} of ${id}${where} ${window}, from ${addresses(ips)} and ${plural(subs, 'APIM subscription')}`;
   const top = named[0];
   const verdict = top
-    ? `Contact the owner of subscription ${text(top.ApimSubscriptionId)}${text(top.ProductId) ? ` (product ${text(top.ProductId)})` : ''} first: ${plural(cellNumber(top.Requests) ?? 0, 'request')} from ${plural(cellNumber(top.Callers) ?? 0, 'caller IP')}. The subscription's owner is on its page in the APIM portal (Subscriptions).`
+    ? `Contact the owner of subscription ${text(top.ApimSubscriptionId)}${text(top.ProductId) ? ` (product ${text(top.ProductId)})` : ''} first: ${plural(cellNumber(top.Requests) ?? 0, 'request')} from ${addresses(cellNumber(top.Callers) ?? 0)}. The subscription's owner is on its page in the APIM portal (Subscriptions).`
     : `These requests carry no APIM subscription, so the caller IPs below are all there is to go on: look them up in your network or client inventory.`;
   return { summary, verdict, apisSeen };
 }

@@ -70,7 +70,7 @@ describe.each(SCHEMA_IDS)('callers equal an independent count (%s)', (schema) =>
     const subs = new Set(matched.map((e) => e.apimSubscriptionId).filter(Boolean)).size;
     const where = api ? ` on ${api}` : '';
     expect(answer.summary).toBe(
-      `${matched.length.toLocaleString('en-US')} requests of ${ids.join(' or ')}${where} in the last ${windowMin}m, from ${ips} caller IPs and ${subs} APIM subscriptions`,
+      `${matched.length.toLocaleString('en-US')} requests of ${ids.join(' or ')}${where} in the last ${windowMin}m, from ${ips} IP addresses and ${subs} APIM subscriptions`,
     );
   });
 });
