@@ -3,9 +3,11 @@
  * orders-api?", "triage 30m pls", leftover <at>mentions</at>), strict about anything that reaches KQL:
  * API and backend names must be plain tokens.
  */
-import type { Command, CommandKind, ParseContext, ParseOutcome } from './types';
+import type { Command, CommandKind, ParseContext, ParseOutcome, StatusClass } from './types';
 import { COMMAND_HELP } from './help';
+import { SIGNATURES } from '../signatures/catalog';
 import { defaultWindow, scanWindow } from './window';
+import { signaturePhrase } from './text';
 
 /** API ids and backend names as the recipes accept them; anything else never reaches KQL. */
 export const NAME_TOKEN = /^[A-Za-z0-9._-]{1,80}$/;
@@ -31,6 +33,15 @@ const API_LIKE = /^[a-z0-9][a-z0-9._-]*(?:[-_.]|api$)[a-z0-9._-]*$/;
 const TIME_WORDS = new Set(['since', 'between', 'until', 'till', 'after', 'before', 'at', '@']);
 
 const STATUS_TOKEN = /^([1-5]\d\d)s?$/;
+const CLASS_TOKEN = /^([45])xxs?$/;
+
+/** The signature ids in the words, removed from them ("callers of rate-limited"). */
+function takeSignatureIds(words: string[]): string[] {
+  const ids: string[] = [];
+  for (let i = words.length - 1; i >= 0; i--)
+    if (SIGNATURES.some((s) => s.id === words[i])) ids.unshift(...words.splice(i, 1));
+  return ids;
+}
 
 function cleanText(text: string): string {
   return text
@@ -166,6 +177,10 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
   }
   const statusAt = words.findIndex((w) => STATUS_TOKEN.test(w));
   if (statusAt >= 0) status = Number(STATUS_TOKEN.exec(words[statusAt])![1]);
+  const classWord = words.find((w) => CLASS_TOKEN.test(w));
+  const statusClass = classWord ? (`${CLASS_TOKEN.exec(classWord)![1]}xx` as StatusClass) : undefined;
+  // "why 5xx on shipping-api": the class is the question.
+  if (kind === 'why' && status === undefined && statusClass) kind = 'statusClass';
 
   if (kind === 'why' && status === undefined) {
     // "why is the breaker open": another command word names what they mean.
@@ -197,6 +212,10 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
       suggestions.slice(0, 3),
     );
   }
+
+  // Signature ids look like API names: take them out before the API is looked for.
+  const signatures = kind === 'callers' ? takeSignatureIds(words) : [];
+  if (kind === 'callers' && signatures.length === 0) signatures.push(...signaturePhrase(words.join(' ')));
 
   if (api === undefined && kind !== 'breaker') {
     // "why 401 orders-api", "401s orders api": the API is kept wherever it appears, with or without "on".
@@ -254,10 +273,22 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
       if (scan.at) command.at = scan.at;
       break;
     }
+    case 'statusClass':
+      command.statusClass = statusClass ?? '5xx';
+      break;
+    case 'callers':
+      if (signatures.length === 0)
+        return fail(
+          '"callers" needs the failure whose callers you want: a signature id such as subscription-key-invalid, or "with a bad key".',
+          ['callers of subscription-key-invalid', 'callers of rate-limited', 'triage'],
+        );
+      command.signatures = signatures;
+      break;
     case 'triage':
     case 'tls':
     case 'breakers':
     case 'apis':
+    case 'latency':
     case 'help':
       break;
   }

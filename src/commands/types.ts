@@ -8,7 +8,12 @@ export type CommandKind =
   | 'breakers' // tripped circuit breakers
   | 'breaker' // breakers drill-down: timeline before a trip of one backend
   | 'apis' // APIs seen in the window
+  | 'statusClass' // 5xx / 4xx [on <api>]: the failures of one status class, by who produced them
+  | 'latency' // latency [on <api>]: p50/p95/p99 of TotalTime, backend time vs gateway time
+  | 'callers' // callers of <signature> [on <api>]: caller IPs and APIM subscriptions behind one signature
   | 'help';
+
+export type StatusClass = '4xx' | '5xx';
 
 export interface CommandWindow {
   from: Date;
@@ -24,6 +29,10 @@ export interface Command {
   window: CommandWindow;
   api?: string;
   status?: number;
+  /** `5xx`, `4xx`: the status class of a statusClass command. */
+  statusClass?: StatusClass;
+  /** `callers of <signature>`: the signature ids whose callers are listed (a phrase like "bad key" names several). */
+  signatures?: string[];
   backend?: string;
   /** `breaker <backend> at <time>`: the trip time to look before. */
   at?: Date;

@@ -312,6 +312,9 @@ const TITLES: Record<Command['kind'], string> = {
   breakers: 'Circuit breakers',
   breaker: 'Breaker timeline',
   apis: 'APIs',
+  statusClass: 'Failures',
+  latency: 'Latency',
+  callers: 'Callers',
   help: 'Help',
 };
 
@@ -319,9 +322,13 @@ function titleOf(command: Command): string {
   const subject =
     command.kind === 'why'
       ? `Why ${command.status ?? ''}${command.api ? ` on ${command.api}` : ''}`
-      : command.kind === 'breaker'
-        ? `Breaker timeline: ${command.backend ?? ''}`
-        : `${TITLES[command.kind]}${command.api ? ` on ${command.api}` : ''}`;
+      : command.kind === 'statusClass'
+        ? `${command.statusClass ?? ''} responses${command.api ? ` on ${command.api}` : ''}`
+        : command.kind === 'callers'
+          ? `Callers: ${(command.signatures ?? []).join(', ')}${command.api ? ` on ${command.api}` : ''}`
+          : command.kind === 'breaker'
+            ? `Breaker timeline: ${command.backend ?? ''}`
+            : `${TITLES[command.kind]}${command.api ? ` on ${command.api}` : ''}`;
   return `${subject}, ${command.window.label}`;
 }
 
