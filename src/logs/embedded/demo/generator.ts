@@ -3,12 +3,12 @@ import type { Cell } from '../../../kql/types';
 import { cellTime } from '../../../kql/cells';
 import { physicalSchema, type SchemaId } from '../../../schema/physical';
 import { APIS, ordinaryRequest, type DemoEvent } from './catalog';
-import { SUPPRESSED, specialEvents, type SpecialEvent } from './incident';
+import { SCENARIOS, renameEvent, specialEvents, type DemoScenario, type SpecialEvent } from './incident';
 import { foreignRows } from './foreign';
 import { rowMapper } from './mapping';
 import { hash32, mulberry32, pickWeighted } from './random';
 
-export { DEMO_INCIDENT } from './incident';
+export { DEMO_INCIDENT, SCENARIOS } from './incident';
 export type { DemoEvent } from './catalog';
 
 export interface DemoOptions {
@@ -22,6 +22,8 @@ export interface DemoOptions {
   hours?: number;
   /** Background (ordinary) requests over the whole window; default 120,000 per 24 h, pro rata (keeps demo start-up near 1 s). */
   rowsTarget?: number;
+  /** Which tenant and incident: the demo's own (default), or a second workspace with other names and failures. */
+  scenario?: DemoScenario['id'];
 }
 
 export const DEFAULT_SEED = 42;
@@ -50,6 +52,7 @@ function resolve(opts: DemoOptions) {
     rowsTarget,
     seed: (opts.seed ?? DEFAULT_SEED) >>> 0,
     schema: opts.schema ?? 'resource-specific',
+    scenario: SCENARIOS[opts.scenario ?? 'contoso'],
   };
 }
 
@@ -58,10 +61,10 @@ function resolve(opts: DemoOptions) {
  * is held at a time, plus the few thousand incident/steady events.
  */
 export function* demoEvents(opts: DemoOptions): Generator<DemoEvent & { signature?: string }> {
-  const { now, hours, rowsTarget, seed } = resolve(opts);
+  const { now, hours, rowsTarget, seed, scenario } = resolve(opts);
   const start = now - Math.round(hours * 60) * MIN;
   const minutes = Math.round(hours * 60);
-  const special: SpecialEvent[] = specialEvents(seed, now, hours);
+  const special: SpecialEvent[] = specialEvents(seed, now, hours, scenario);
   let si = 0;
 
   // Expected per-minute volume follows the diurnal curve and sums to rowsTarget.
@@ -71,7 +74,7 @@ export function* demoEvents(opts: DemoOptions): Generator<DemoEvent & { signatur
 
   const rng = mulberry32(seed);
   const weights = APIS.map((a) => a.weight);
-  const suppressed = SUPPRESSED.map((s) => ({ apiId: s.apiId, from: now - s.startAgoMin * MIN }));
+  const suppressed = scenario.suppressed.map((s) => ({ apiId: s.apiId, from: now - s.startAgoMin * MIN }));
   let carry = 0;
   for (let m = 0; m < minutes; m++) {
     const t0 = start + m * MIN;
@@ -92,7 +95,7 @@ export function* demoEvents(opts: DemoOptions): Generator<DemoEvent & { signatur
       si++;
     }
     batch.sort((a, b) => a.time - b.time);
-    yield* batch;
+    for (const ev of batch) yield renameEvent(ev, scenario.rename);
   }
 }
 
