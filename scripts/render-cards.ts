@@ -37,10 +37,15 @@ import {
   startPlayground,
 } from '../test/support/playground/playground';
 import {
+  CARD_WIDTH,
   cardPageHtml,
   ChromiumMissingError,
+  DARK_PAGE,
   launchChromium,
+  LIGHT_PAGE,
+  PHONE_WIDTH,
   renderInPage,
+  TEAMS_DARK_HOST_CONFIG,
   TEAMS_HOST_CONFIG,
   type PageRenderResult,
 } from './lib/chromium';
@@ -62,8 +67,8 @@ export interface CardCase {
   about: string;
   /** 'demo': answered from the demo workspace; 'refused': from a Log Analytics that answers 403; 'running': the ack card. */
   source: 'demo' | 'refused' | 'running';
-  /** Click the first selectable row (the first finding) so its explanation shows in the picture. */
-  expandFirst?: boolean;
+  /** Also drawn collapsed and expanded, at 560 and 360 px, light and dark (name-<state>-<width>-<theme>.png). */
+  variants?: boolean;
 }
 
 export const CASES: CardCase[] = [
@@ -72,7 +77,7 @@ export const CASES: CardCase[] = [
     text: 'triage last 15m',
     about: 'Ranked failure signatures of the last 15 minutes.',
     source: 'demo',
-    expandFirst: true,
+    variants: true,
   },
   {
     name: 'running',
@@ -95,6 +100,7 @@ export const CASES: CardCase[] = [
     text: 'breaker shipping-backend',
     about: 'One breaker: the timeline of backend errors then 503s, and the verdict.',
     source: 'demo',
+    variants: true,
   },
   { name: 'apis', text: 'apis', about: 'APIs that sent traffic, with their failure rates.', source: 'demo' },
   { name: 'help', text: 'help', about: 'The command list.', source: 'demo' },
@@ -184,35 +190,74 @@ interface Shot {
   c: CardCase;
   bytes: number;
   render: PageRenderResult;
-  expanded: boolean;
   replyType: string;
   size: { width: number; height: number };
+  /** Variant pictures: file name and what they show. */
+  variants: { file: string; label: string; height: number }[];
 }
 
-async function shoot(page: Page, item: RenderedCard, outDir: string): Promise<Shot> {
-  const render = await page.evaluate(renderInPage, { card: item.card, hostConfig: TEAMS_HOST_CONFIG });
-  let expanded = false;
-  if (item.c.expandFirst) {
-    const row = page.locator('#frame .ac-selectable').first();
-    if ((await row.count()) > 0) {
-      await row.click();
-      expanded = true;
-    } else {
-      render.warnings.push('expandFirst: the card has no selectable row to open');
-    }
-  }
+/**
+ * Opens what a reader can open: the first finding's details, then every "Show …" toggle (more findings,
+ * tables, rows), but not the KQL.
+ */
+async function expandAll(page: Page): Promise<void> {
+  const row = page.locator('#frame .ac-selectable').first();
+  if ((await row.count()) > 0) await row.click();
+  const toggles = page.locator('#frame .ac-pushButton', { hasText: /^Show (?!KQL)/ });
+  for (let i = 0; i < (await toggles.count()); i++) await toggles.nth(i).click();
+}
+
+interface Look {
+  expanded: boolean;
+  width: number;
+  dark: boolean;
+}
+
+async function draw(page: Page, card: AdaptiveCard, look: Look): Promise<PageRenderResult> {
+  const render = await page.evaluate(renderInPage, {
+    card,
+    hostConfig: look.dark ? TEAMS_DARK_HOST_CONFIG : TEAMS_HOST_CONFIG,
+    width: look.width,
+    theme: look.dark ? DARK_PAGE : LIGHT_PAGE,
+  });
+  if (look.expanded) await expandAll(page);
+  return render;
+}
+
+async function snap(page: Page, file: string): Promise<{ width: number; height: number }> {
   const frame = page.locator('#frame');
-  const file = path.join(outDir, `${item.c.name}.png`);
   await frame.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
   const box = (await frame.boundingBox()) ?? { width: 0, height: 0 };
+  return { width: Math.round(box.width), height: Math.round(box.height) };
+}
+
+const LOOKS: Look[] = [false, true].flatMap((expanded) =>
+  [CARD_WIDTH, PHONE_WIDTH].flatMap((width) => [false, true].map((dark) => ({ expanded, width, dark }))),
+);
+
+async function shoot(page: Page, item: RenderedCard, outDir: string): Promise<Shot> {
+  const variants: Shot['variants'] = [];
+  if (item.c.variants) {
+    for (const look of LOOKS) {
+      const state = look.expanded ? 'expanded' : 'collapsed';
+      const theme = look.dark ? 'dark' : 'light';
+      const file = `${item.c.name}-${state}-${look.width}-${theme}.png`;
+      await draw(page, item.card, look);
+      const size = await snap(page, path.join(outDir, file));
+      variants.push({ file, label: `${state}, ${look.width} px, ${theme}`, height: size.height });
+    }
+  }
+  // The main picture: what a reader sees first (collapsed, 560 px, light).
+  const render = await draw(page, item.card, { expanded: false, width: CARD_WIDTH, dark: false });
+  const size = await snap(page, path.join(outDir, `${item.c.name}.png`));
   fs.writeFileSync(path.join(outDir, `${item.c.name}.txt`), `${cardToText(item.card).trimEnd()}\n`);
   return {
     c: item.c,
     bytes: cardBytes(item.card),
     render,
-    expanded,
     replyType: item.reply?.type ?? 'running',
-    size: { width: Math.round(box.width), height: Math.round(box.height) },
+    size,
+    variants,
   };
 }
 
@@ -223,7 +268,9 @@ function indexMarkdown(shots: Shot[], withPlayground: boolean): string {
     '',
     'Generated by `npm run render-cards` (scripts/render-cards.ts); do not edit by hand.',
     `Every card comes from the real pipeline on the embedded demo workspace with now = ${PINNED_NOW.toISOString()}, and is drawn by the`,
-    'Adaptive Cards JS renderer (adaptivecards 3.0.6) in headless Chromium with a Teams-like light host config, 560 px wide.',
+    'Adaptive Cards JS renderer (adaptivecards 3.0.6) in headless Chromium with a Teams-like light host config, 560 px wide,',
+    'every toggle closed (what a reader sees first). Triage and breaker cards are also drawn expanded, at 360 px (a phone)',
+    'and with a dark host config. `test/cards/budget.test.ts` holds every card to 25 KB and 1,400 px at 560 px.',
     'The JS renderer is not Teams: fonts, spacing and button styles are close, not identical. A Markdown subset',
     '(bold, italic, links, escapes, line breaks) is rendered as Teams does. Answer footers show a fixed query time',
     `(${FOOTER_QUERY_MS} ms) so pictures change only when a card does. Each \`.txt\` is the card's text in reading order`,
@@ -233,13 +280,12 @@ function indexMarkdown(shots: Shot[], withPlayground: boolean): string {
       ? `Chart elements (Chart.*) are a Teams extension the JS renderer does not know; these cards show their \`fallback\` instead: ${charts.join(', ')}.`
       : 'No card contains a Chart.* element (the renderer would show its `fallback`); sections are drawn as Tables.',
     '',
-    '| Card | Typed | Reply | JSON size | Picture | Notes |',
+    '| Card | Typed | Reply | JSON size | Picture (width×height) | Notes |',
     '|---|---|---|---|---|---|',
   ];
   for (const s of shots) {
     const notes = [
       s.c.about,
-      s.expanded ? 'First finding expanded.' : '',
       s.render.unknownTypes.length ? `Drawn from fallback: ${s.render.unknownTypes.join(', ')}.` : '',
       s.render.warnings.length ? `Renderer warnings: ${s.render.warnings.join('; ')}.` : '',
     ].filter(Boolean);
@@ -259,7 +305,13 @@ function indexMarkdown(shots: Shot[], withPlayground: boolean): string {
       '',
     );
   }
-  for (const s of shots) lines.push(`## ${s.c.name}: \`${s.c.text}\``, '', `![${s.c.name}](${s.c.name}.png)`, '');
+  for (const s of shots) {
+    lines.push(`## ${s.c.name}: \`${s.c.text}\``, '', `![${s.c.name}](${s.c.name}.png)`, '');
+    if (!s.variants.length) continue;
+    lines.push('| State, width, theme | Height | Picture |', '|---|---|---|');
+    for (const v of s.variants) lines.push(`| ${v.label} | ${v.height} px | [${v.file}](${v.file}) |`);
+    lines.push('');
+  }
   return lines.join('\n');
 }
 
@@ -360,7 +412,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       const shot = await shoot(page, item, outDir);
       shots.push(shot);
       const flags = [
-        shot.expanded ? 'expanded' : '',
+        ...shot.variants.map((v) => `${v.label}: ${v.height} px`),
         ...shot.render.unknownTypes.map((t) => `fallback:${t}`),
         ...shot.render.warnings,
       ].filter(Boolean);

@@ -105,7 +105,10 @@ function shrink(l: AnswerLimits, findings: number): AnswerLimits | null {
   if (l.kqlChars > 1500) return { ...l, kqlChars: 1500 };
   if (detailed > MIN_DETAILED) return { ...l, detailed: detailed - 1 };
   if (l.kqlChars > 400) return { ...l, kqlChars: 400 };
-  if (l.sectionRows > 0) return { ...l, sectionRows: Math.floor(l.sectionRows / 2) };
+  // A table of one or two rows says little: below three it goes whole, with a line saying so.
+  if (l.sectionRows > 5) return { ...l, sectionRows: Math.floor(l.sectionRows / 2) };
+  if (l.sectionRows > 3) return { ...l, sectionRows: 3 };
+  if (l.sectionRows > 0) return { ...l, sectionRows: 0 };
   if (brief > 0) return { ...l, detailed, brief: Math.floor(brief / 2) };
   if (detailed > 1) return { ...l, detailed: detailed - 1 };
   if (l.kqlChars > 200) return { ...l, kqlChars: 200 };

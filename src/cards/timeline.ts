@@ -72,24 +72,30 @@ function axisTitle(axis: TimeAxis): string {
   return `Time (${validZone(axis.timeZone) ?? 'UTC'})`;
 }
 
-/** Chart points at most: more x labels than this do not fit a 360–560 px card and read as "1… 1… 1…". */
-export const MAX_CHART_POINTS = 8;
-const NICE_MULTIPLES = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120, 240, 360, 720, 1440];
+/** Chart points at most: with more, the x labels of a chart in a 360–560 px card are cut to "14:…" (Agents Playground). */
+export const MAX_CHART_POINTS = 6;
+const MIN = 60_000;
+/** Bin sizes whose starts read as round clock times. */
+const NICE_SIZES = [1, 2, 3, 5, 10, 15, 20, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * MIN);
 
 /**
- * Merges consecutive bins so that at most MAX_CHART_POINTS remain: the smallest "nice" multiple of the bin
- * (2, 3, 4, 5, 6, 10 … bins) that fits. Values are summed; returns the merged bin starts and the new step.
+ * Merges consecutive bins so that at most MAX_CHART_POINTS remain: the smallest round bin size (1, 2, 3, 5, 10 …
+ * minutes) that is a multiple of the bin and fits. Values are summed; returns the merged bin starts and the new step.
  */
 export function coarsen<T extends Record<string, number>>(
   bins: { t: number; v: T }[],
   step: number,
 ): { bins: { t: number; v: T }[]; step: number } {
   if (bins.length <= MAX_CHART_POINTS || step <= 0) return { bins, step };
-  const span = bins[bins.length - 1].t - bins[0].t + step;
-  const k = NICE_MULTIPLES.find((m) => Math.ceil(span / (m * step)) <= MAX_CHART_POINTS) ?? Math.ceil(bins.length / 8);
-  const big = k * step;
-  // Aligned to the clock (14:16, 14:18 …), not to the first bin, so labels are round times.
-  const start = Math.floor(bins[0].t / big) * big;
+  const first = bins[0].t;
+  const last = bins[bins.length - 1].t;
+  // Aligned to the clock (14:15, 14:18 …), not to the first bin, so labels are round times.
+  const alignedStart = (size: number) => Math.floor(first / size) * size;
+  const points = (size: number) => Math.floor((last - alignedStart(size)) / size) + 1;
+  const big =
+    NICE_SIZES.find((size) => size > step && size % step === 0 && points(size) <= MAX_CHART_POINTS) ??
+    (Math.ceil(bins.length / MAX_CHART_POINTS) + 1) * step;
+  const start = alignedStart(big);
   const out = new Map<number, T>();
   for (const b of bins) {
     const t = start + Math.floor((b.t - start) / big) * big;

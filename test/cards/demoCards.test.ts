@@ -15,6 +15,7 @@ import {
   type AdaptiveCard,
 } from '../../src/cards';
 import { chartsOf, validateCard } from './validateCard';
+import { MAX_CHART_POINTS } from '../../src/cards/timeline';
 
 const NOW = new Date('2026-11-23T14:30:00Z');
 const { triage } = createTriage(loadConfig({ NODE_ENV: 'development' }), { now: NOW });
@@ -99,14 +100,14 @@ describe('demo cards at the bot budget', () => {
     expect(chart.type).toBe('Chart.Line');
     const series = chart.data as { legend: string; values: { x: string; y: number }[] }[];
     expect(series.map((s) => s.legend)).toEqual(['Failed requests', 'All requests']);
-    // At most 8 points, so every HH:mm label fits under its tick.
-    expect(series[0].values.length).toBeGreaterThanOrEqual(6);
-    expect(series[0].values.length).toBeLessThanOrEqual(8);
+    // At most MAX_CHART_POINTS points, so every HH:mm label fits under its tick.
+    expect(series[0].values.length).toBeGreaterThanOrEqual(4);
+    expect(series[0].values.length).toBeLessThanOrEqual(MAX_CHART_POINTS);
     expect(series[0].values[0].x).toMatch(/^\d\d:\d\d$/);
     const failed = series[0].values.reduce((s, v) => s + v.y, 0);
     expect(failed).toBe(a.findings.reduce((s, f) => s + f.count, 0));
     expect(cardToText({ body: [chart] })).toMatch(
-      /^Failed requests per 2 min: peak [\d,]+ at \d\d:\d\d \(of [\d,]+ requests\); [\d,]+ in \d+ bins/,
+      /^Failed requests per 3 min: peak [\d,]+ at \d\d:\d\d \(of [\d,]+ requests\); [\d,]+ in \d+ bins/,
     );
   });
 
@@ -171,9 +172,9 @@ describe('demo cards at the bot budget', () => {
     expect(cardToText({ body: [chart] })).toMatch(
       /^Backend 5xx per 30 s: [\d,]+ in all, peak \d+ at \d\d:\d\d:\d\d; gateway 503s \(breaker open\) from \d\d:\d\d:\d\d/,
     );
-    // The chart merges 30 s bins so that at most 8 labels share the axis; the table keeps every bin.
+    // The chart merges 30 s bins so that at most MAX_CHART_POINTS labels share the axis; the table keeps every bin.
     const bars = (chart.data as { values: { x: string; y: number }[] }[])[0].values;
-    expect(bars.length).toBeLessThanOrEqual(8);
+    expect(bars.length).toBeLessThanOrEqual(MAX_CHART_POINTS);
     expect(bars.reduce((sum, v) => sum + v.y, 0)).toBe(rows.slice(1).reduce((sum, r) => sum + Number(r[2]), 0));
   });
 
