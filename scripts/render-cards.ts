@@ -201,7 +201,7 @@ interface Shot {
  * tables, rows), but not the KQL.
  */
 async function expandAll(page: Page): Promise<void> {
-  const row = page.locator('#frame .ac-selectable').first();
+  const row = page.locator('#frame .ac-selectable:not(.ac-pushButton)').first();
   if ((await row.count()) > 0) await row.click();
   const toggles = page.locator('#frame .ac-pushButton', { hasText: /^Show (?!KQL)/ });
   for (let i = 0; i < (await toggles.count()); i++) await toggles.nth(i).click();
