@@ -11,8 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import * as os from 'node:os';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { BotReply } from '../src/answer';
 import { loadConfig } from '../src/config';
 import { createTriage, TriageService } from '../src/triage';
@@ -28,14 +27,8 @@ import { buildLogAnalyticsSource } from '../src/logs/logAnalytics/logAnalyticsSo
 import { LaService } from '../test/support/laService/server';
 import { SEED } from '../test/support/laService/seedErrors';
 import { StaticTokenCredential } from '../test/support/laService/fakeCredential';
-import { createServer } from '../src/server';
-import {
-  freePort,
-  playgroundConfig,
-  playgroundInstalled,
-  sendUserMessage,
-  startPlayground,
-} from '../test/support/playground/playground';
+import { playgroundInstalled } from '../test/support/playground/playground';
+import { shootPlayground } from './lib/playgroundShot';
 import {
   CARD_WIDTH,
   cardPageHtml,
@@ -315,62 +308,6 @@ function indexMarkdown(shots: Shot[], withPlayground: boolean): string {
   return lines.join('\n');
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/**
- * The triage answer as the Agents Playground's own web UI draws it (its bundled card renderer, its
- * narrower chat column), with the bot server in this process. The playground stamps messages with the
- * wall clock, so unlike the card pictures this one differs from run to run.
- */
-async function shootPlayground(browser: Browser, outDir: string): Promise<string> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-triage-render-'));
-  const config = loadConfig({ NODE_ENV: 'development', STATE_DIR: path.join(tmp, 'state') });
-  const { triage } = createTriage(config, { now: PINNED_NOW });
-  const silent = { info() {}, warn() {}, error() {} };
-  const bot = createServer({ config, triage, logger: silent, now: () => PINNED_NOW });
-  const { port: botPort } = await bot.listen(0, '127.0.0.1');
-  try {
-    const pg = await startPlayground({
-      botEndpoint: `http://127.0.0.1:${botPort}/api/messages`,
-      port: await freePort(),
-      logFile: path.join(tmp, 'playground.log'),
-    });
-    try {
-      const context = await browser.newContext({
-        viewport: { width: 1280, height: 2600 },
-        deviceScaleFactor: 1,
-        locale: 'en-US',
-        timezoneId: 'UTC',
-      });
-      // Its page asks a CDN for Segoe UI and an animation script: refused, it falls back to local fonts.
-      await context.route('**/*', (route) =>
-        LOOPBACK.has(new URL(route.request().url()).hostname) ? route.continue() : route.abort(),
-      );
-      const page = await context.newPage();
-      await page.goto(pg.uiUrl, { waitUntil: 'load' });
-      await page.getByText('Personal Chat').first().waitFor({ timeout: 30_000 });
-      const { personalChatId, currentUserId } = await playgroundConfig(pg.baseUrl);
-      await sendUserMessage(pg.baseUrl, personalChatId, currentUserId, 'triage last 15m');
-      // The running card is replaced in place; wait for the answer's footer, the last thing it draws.
-      await page.getByText('Asked by', { exact: false }).last().waitFor({ timeout: 60_000 });
-      const file = path.join(outDir, 'playground-triage.png');
-      // The answer's bubble with its sender line, not the whole (mostly empty) window.
-      const box = await page.locator('.ac-adaptiveCard').last().boundingBox();
-      const clip = box
-        ? { x: Math.max(0, box.x - 48), y: Math.max(0, box.y - 40), width: box.width + 96, height: box.height + 64 }
-        : undefined;
-      await page.screenshot({ path: file, clip, animations: 'disabled', caret: 'hide' });
-      await context.close();
-      return file;
-    } finally {
-      await pg.stop();
-    }
-  } finally {
-    await bot.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
 export async function main(argv = process.argv.slice(2)): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -422,7 +359,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     }
     if (!only && !values['no-playground']) {
       if (playgroundInstalled()) {
-        const file = await shootPlayground(browser, outDir);
+        const file = await shootPlayground(browser, outDir, PINNED_NOW);
         process.stdout.write(
           `${'playground-triage'.padEnd(26)} the triage answer in the Agents Playground UI -> ${path.basename(file)}\n`,
         );
