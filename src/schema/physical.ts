@@ -112,4 +112,3 @@ export function physicalSchema(id: SchemaId): PhysicalSchema {
 export function isSchemaId(v: unknown): v is SchemaId {
   return typeof v === 'string' && (SCHEMA_IDS as readonly string[]).includes(v);
 }
-
