@@ -6,6 +6,7 @@
 import type { Finding } from '../signatures/types';
 import { fmtInt, fmtPercent, utcClock } from './format';
 import { cardText, commandText, plainText } from './sanitize';
+import { count } from '../words';
 
 /** Findings drawn on the first screen; the rest wait behind "Show N more". */
 export const SHOWN_FINDINGS = 5;
@@ -150,6 +151,6 @@ export function findingsModel(findings: Finding[], limits: FindingLimits) {
     alsoSeen: cardText(clip(`Also seen, one request each: ${alsoSeen.join(' · ')}`, 300), 300),
     // Teams users have no CLI: say what is missing; "Show KQL" / "Full KQL" give the query that finds them all.
     hasHidden: hidden > 0,
-    hidden: hidden > 0 ? `and ${fmtInt(hidden)} more ${hidden === 1 ? 'signature' : 'signatures'} not shown` : '',
+    hidden: hidden > 0 ? `and ${count(hidden, 'more signature')} not shown` : '',
   };
 }

@@ -103,7 +103,7 @@ function sayOnce(c: Col, key: Col | undefined, multiDay: boolean): string[] | nu
   return sorted.map(([text, rows]) => {
     const which =
       key && rows.length <= 2 ? `: ${rows.map((i) => cellText(key.values[i], key.name, multiDay)).join(', ')}` : '';
-    return `${c.label} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'}${which}): ${text}`;
+    return `${c.label} (${count(rows.length, 'row')}${which}): ${text}`;
   });
 }
 
@@ -245,9 +245,7 @@ export function sectionModel(s: AnswerSection, o: SectionOptions) {
   const open = o.tableFirst && !chart.hasChart;
   const head = open ? rows.slice(0, TABLE_FIRST_ROWS) : rows;
   const tail = open ? rows.slice(TABLE_FIRST_ROWS) : [];
-  const toggleTitle = open
-    ? `Show ${fmtInt(tail.length)} more ${tail.length === 1 ? 'row' : 'rows'}`
-    : `Show table (${fmtInt(rows.length)} ${rows.length === 1 ? 'row' : 'rows'})`;
+  const toggleTitle = open ? `Show ${count(tail.length, 'more row')}` : `Show table (${count(rows.length, 'row')})`;
   return {
     title: cardText(s.title, 120),
     hasLead: lead.length > 0,

@@ -64,9 +64,7 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
     `Workspace ${a.source.workspace} (${a.source.kind === 'embedded' ? 'embedded engine' : 'Log Analytics'}), ${a.source.schema} schema`,
   );
   const rows = a.stats.rowsExamined !== undefined ? `${fmtInt(a.stats.rowsExamined)} rows examined · ` : '';
-  footer.push(
-    `${rows}query ${fmtDuration(a.stats.queryMs)} · ${a.stats.queries} ${a.stats.queries === 1 ? 'query' : 'queries'}`,
-  );
+  footer.push(`${rows}query ${fmtDuration(a.stats.queryMs)} · ${count(a.stats.queries, 'query', 'queries')}`);
   footer.push(
     `${a.requestedBy ? `Asked by ${a.requestedBy}` : 'Asked'} at ${utcClock(a.askedAt ? new Date(a.askedAt) : opts.now, true)} UTC: "${commandText(a.command.text)}"`,
   );
