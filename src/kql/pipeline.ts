@@ -10,7 +10,16 @@ import { NumVec } from './vectors';
 import { compileExpr } from './compile/expressions';
 import type { ScalarBinding } from './compile/context';
 import type { Env } from './operators/env';
-import { count, getschema, projectAway, projectOrExtend, projectRename, take, where } from './operators/basic';
+import {
+  count,
+  getschema,
+  projectAway,
+  projectOrExtend,
+  projectRename,
+  take,
+  takeCount,
+  where,
+} from './operators/basic';
 import { summarize } from './operators/summarize';
 import { sort, top } from './operators/sort';
 import { distinct, join } from './operators/tables';
@@ -86,7 +95,14 @@ export function evalTabular(node: SyntaxNode, st: EvalState): Relation {
       `'${textOf(source).slice(0, 60)}' is not supported as a query source by the embedded KQL engine (use a table name or a let view).`,
     );
   }
-  for (const op of ops) rel = apply(op, rel, env);
+  for (let k = 0; k < ops.length; k++) {
+    const op = ops[k];
+    const next = ops[k + 1];
+    // sort | take N: only the first N rows are ordered (the take then keeps them all)
+    if (kindOf(op) === 'SortOperator' && next && kindOf(next) === 'TakeOperator')
+      rel = sort(op, rel, env, takeCount(nodes(next)[0], rel, env));
+    else rel = apply(op, rel, env);
+  }
   return rel;
 }
 
