@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type { LogSourceConfig } from '../config';
 import { Workspace, runQuery } from '../kql';
 import { generateDemoTables } from '../logs/embedded/demo/generator';
-import { loadLogFile } from '../logs/embedded/files/loader';
+import { loadWorkspaceFile } from '../logs/embedded/files/snapshot';
 import { EmbeddedSource, type EmbeddedSourceOptions } from '../logs/embedded/embeddedSource';
 import { PooledEmbeddedSource } from '../logs/embedded/enginePool';
 import { buildLogAnalyticsSource } from '../logs/logAnalytics/logAnalyticsSource';
@@ -52,19 +52,19 @@ export function buildSource(config: LogSourceConfig, options: SourceOptions = {}
     return { source, description: `Azure Log Analytics, ${target}`, now: () => new Date() };
   }
 
-  const workspace = new Workspace();
   if (config.file) {
-    const table = loadLogFile(config.file, { table: config.fileTable });
-    workspace.addTable(table);
-    const anchor = options.now ?? latestTimeGenerated(workspace, table.name) ?? new Date();
+    // a columnar snapshot makes the second load of the same file (same path, size and mtime) instant
+    const { workspace, table } = loadWorkspaceFile(config.file, { table: config.fileTable });
+    const anchor = options.now ?? latestTimeGenerated(workspace, table) ?? new Date();
     const source = embedded(workspace, { name: basename(config.file), now: () => anchor }, options);
     return {
       source,
-      description: `exported log file ${config.file} as ${table.name} (${workspace.rowCount(table.name).toLocaleString('en-US')} rows), now = ${anchor.toISOString()}`,
+      description: `exported log file ${config.file} as ${table} (${workspace.rowCount(table).toLocaleString('en-US')} rows), now = ${anchor.toISOString()}`,
       now: () => anchor,
     };
   }
 
+  const workspace = new Workspace();
   const pinned = options.now;
   const start = pinned ?? new Date();
   for (const table of generateDemoTables({
