@@ -12,6 +12,7 @@ import { KqlError } from './errors';
 import { compareValues } from './values';
 import type { Compiled } from './compile/context';
 import { NumVec } from './vectors';
+import { scratchF64 } from './scratch';
 
 type Out = unknown[][];
 type AggImpl = (args: Compiled[], gids: Int32Array, G: number) => Out;
@@ -204,7 +205,7 @@ export function nearestRank(sorted: unknown[], p: number): unknown {
 
 /** Numeric values per row (NaN = null), or null when some value is not a number. */
 function numbersOf(arg: Compiled, n: number): Float64Array | null {
-  const vals = new Float64Array(n);
+  const vals = scratchF64('percentile', n); // reused: fresh multi-MB arrays per query trigger full GCs
   if (arg.source instanceof NumVec && arg.source.length === n) return arg.source.numbers(vals);
   const f = arg.fn;
   for (let i = 0; i < n; i++) {
@@ -239,7 +240,7 @@ function percentileImpl(): AggImpl {
     for (let i = 0; i < n; i++) if (vals[i] === vals[i]) start[gids[i] + 1]++;
     for (let g = 0; g < G; g++) start[g + 1] += start[g];
     const at = start.slice(0, G);
-    const bucketed = new Float64Array(start[G]);
+    const bucketed = scratchF64('percentileBuckets', start[G]);
     for (let i = 0; i < n; i++) {
       const v = vals[i];
       if (v === v) bucketed[at[gids[i]]++] = v;

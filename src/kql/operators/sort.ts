@@ -16,6 +16,7 @@ import { NumVec } from '../vectors';
 import { ctxFor, type Env } from './env';
 import { timeOrder } from '../storage';
 import { takeCount } from './basic';
+import { scratchF64 } from '../scratch';
 
 interface SortKey {
   /** Per row: the value or rank, already negated for desc; NaN = null. */
@@ -36,10 +37,11 @@ function ranksOf(distinct: unknown[]): Map<unknown, number> {
 }
 
 /** The key's values as numbers: straight from storage, dictionary ranks, or ranks of computed values. */
-function keyValues(c: Compiled, n: number): Float64Array {
+function keyValues(c: Compiled, n: number, slot: number): Float64Array {
   const src = c.source;
-  if (src instanceof NumVec) return src.numbers();
-  const out = new Float64Array(n);
+  // reused per key position: fresh multi-MB arrays on every query trigger full GCs
+  const out = scratchF64(`sort${slot}`, n);
+  if (src instanceof NumVec) return src.numbers(out);
   const codes = src?.codes?.();
   if (codes) {
     const rank = ranksOf(codes.dict);
@@ -71,7 +73,8 @@ function keyValues(c: Compiled, n: number): Float64Array {
 
 function sortKeys(exprs: SyntaxNode[], input: Relation, env: Env): SortKey[] {
   const ctx = ctxFor(input, env);
-  return exprs.map((e) => {
+  // compile every key before reading any: a subquery inside a key must not reuse a filled scratch buffer
+  const specs = exprs.map((e) => {
     let body = e;
     let desc = true;
     let nullsFirst: boolean | null = null;
@@ -87,9 +90,12 @@ function sortKeys(exprs: SyntaxNode[], input: Relation, env: Env): SortKey[] {
       if (words.includes('first')) nullsFirst = true;
       if (words.includes('last')) nullsFirst = false;
     }
-    const vals = keyValues(compileExpr(body, ctx), input.n);
+    return { c: compileExpr(body, ctx), desc, nullsFirst: nullsFirst ?? !desc };
+  });
+  return specs.map(({ c, desc, nullsFirst }, slot) => {
+    const vals = keyValues(c, input.n, slot);
     if (desc) for (let i = 0; i < vals.length; i++) vals[i] = -vals[i];
-    return { vals, nullsFirst: nullsFirst ?? !desc };
+    return { vals, nullsFirst };
   });
 }
 
