@@ -18,6 +18,7 @@ import { jsonLogger, type Logger, type Triage } from './bot/ports';
 import { loadConfig, loadDotEnv, type AppConfig } from './config';
 import { createTriage } from './triage';
 import { preloadParser } from './kql';
+import { defaultWorkerCount } from './logs/embedded/enginePool';
 
 export interface CreateServerOptions {
   /** Every setting, as loadConfig reads it from the environment. */
@@ -225,7 +226,7 @@ export async function main(
   try {
     if (env === process.env) loadDotEnv();
     const config = loadConfig(env);
-    const { triage, description } = createTriage(config);
+    const { triage, description } = createTriage(config, { engineWorkers: defaultWorkerCount() });
     // The demo's clock stops where its traffic ends, so "last 15m" keeps finding the incident.
     const app = createServer({ config, triage, logger, now: () => triage.clock() });
     const { url } = await app.listen(config.port);

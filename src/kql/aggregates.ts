@@ -12,6 +12,8 @@ import { KqlError } from './errors';
 import { compareValues } from './values';
 import type { Compiled } from './compile/context';
 import { MORE_AGGREGATES } from './functions/statistics';
+import { NumVec } from './vectors';
+import { scratchF64 } from './scratch';
 
 type Out = unknown[][];
 export type AggImpl = (args: Compiled[], gids: Int32Array, G: number) => Out;
@@ -139,38 +141,118 @@ function collectImpl(unique: boolean, withPred: boolean): AggImpl {
   };
 }
 
+/**
+ * dcount: each value becomes a small integer id (interned strings already have one, their dictionary
+ * code; other values get one from a single map), then (group, id) pairs are marked in a bitmap, or a
+ * set of numbers when groups x ids is large. No per-group sets of strings.
+ */
 function dcountImpl(withPred: boolean): AggImpl {
   return (args, gids, G) => {
     const f = args[0].fn;
     const p = withPred ? args[1].fn : null;
-    const sets = Array.from({ length: G }, () => new Set<unknown>());
-    for (let i = 0; i < gids.length; i++) {
-      if (p && p(i) !== true) continue;
-      const v = f(i);
-      if (v !== null) sets[gids[i]].add(typeof v === 'object' ? JSON.stringify(v) : v);
+    const n = gids.length;
+    const codes = args[0].source?.codes?.() ?? null;
+    let ids: Int32Array;
+    let card: number;
+    if (codes) {
+      ids = codes.array();
+      card = codes.cardinality;
+    } else {
+      ids = new Int32Array(n);
+      const idOf = new Map<unknown, number>();
+      for (let i = 0; i < n; i++) {
+        const v = f(i);
+        if (v === null || v === undefined) {
+          ids[i] = -1;
+          continue;
+        }
+        const key = typeof v === 'object' ? JSON.stringify(v) : v;
+        let id = idOf.get(key);
+        if (id === undefined) idOf.set(key, (id = idOf.size));
+        ids[i] = id;
+      }
+      card = idOf.size;
     }
-    return [sets.map((s) => s.size)];
+    const counts = new Float64Array(G);
+    const pairs = G * card;
+    const bitmap = pairs <= 1 << 26 ? new Uint8Array(pairs) : null;
+    const seen = bitmap ? null : new Set<number>();
+    for (let i = 0; i < n; i++) {
+      const id = ids[i];
+      if (id < 0 || (p && p(i) !== true)) continue;
+      const g = gids[i];
+      const pair = g * card + id;
+      if (bitmap) {
+        if (bitmap[pair]) continue;
+        bitmap[pair] = 1;
+      } else if (seen) {
+        if (seen.has(pair)) continue;
+        seen.add(pair);
+      }
+      counts[g]++;
+    }
+    return [Array.from(counts)];
   };
 }
 
-/** Nearest-rank percentile: the smallest value with at least p% of values at or below it. */
-export function nearestRank(sorted: unknown[], p: number): unknown {
-  if (sorted.length === 0) return null;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(sorted.length, rank) - 1];
+/** Nearest-rank percentile: index of the smallest value with at least p% of `len` values at or below it. */
+function rankIndex(len: number, p: number): number {
+  return Math.min(len, Math.max(1, Math.ceil((p / 100) * len))) - 1;
 }
 
+export function nearestRank(sorted: unknown[], p: number): unknown {
+  return sorted.length === 0 ? null : sorted[rankIndex(sorted.length, p)];
+}
+
+/** Numeric values per row (NaN = null), or null when some value is not a number. */
+function numbersOf(arg: Compiled, n: number): Float64Array | null {
+  const vals = scratchF64('percentile', n); // reused: fresh multi-MB arrays per query trigger full GCs
+  if (arg.source instanceof NumVec && arg.source.length === n) return arg.source.numbers(vals);
+  const f = arg.fn;
+  for (let i = 0; i < n; i++) {
+    const v = f(i);
+    if (typeof v === 'number') vals[i] = v;
+    else if (v === null || v === undefined) vals[i] = NaN;
+    else return null;
+  }
+  return vals;
+}
+
+/**
+ * percentile(s): numeric values are bucketed by group into one Float64Array (a counting sort on the
+ * group id), then each group's slice is sorted natively; other values fall back to boxed sorting.
+ */
 function percentileImpl(): AggImpl {
   return (args, gids, G) => {
-    const f = args[0].fn;
     const ps = args.slice(1).map((a) => Number(a.fn(0)));
-    const vals: unknown[][] = Array.from({ length: G }, () => []);
-    for (let i = 0; i < gids.length; i++) {
-      const v = f(i);
-      if (v !== null) vals[gids[i]].push(v);
+    const n = gids.length;
+    const vals = numbersOf(args[0], n);
+    if (!vals) {
+      const f = args[0].fn;
+      const boxed: unknown[][] = Array.from({ length: G }, () => []);
+      for (let i = 0; i < n; i++) {
+        const v = f(i);
+        if (v !== null) boxed[gids[i]].push(v);
+      }
+      for (const v of boxed) v.sort(compareValues);
+      return ps.map((p) => boxed.map((v) => nearestRank(v, p)));
     }
-    for (const v of vals) v.sort(compareValues);
-    return ps.map((p) => vals.map((v) => nearestRank(v, p)));
+    const start = new Int32Array(G + 1);
+    for (let i = 0; i < n; i++) if (vals[i] === vals[i]) start[gids[i] + 1]++;
+    for (let g = 0; g < G; g++) start[g + 1] += start[g];
+    const at = start.slice(0, G);
+    const bucketed = scratchF64('percentileBuckets', start[G]);
+    for (let i = 0; i < n; i++) {
+      const v = vals[i];
+      if (v === v) bucketed[at[gids[i]]++] = v;
+    }
+    const out = ps.map(() => new Array<unknown>(G).fill(null));
+    for (let g = 0; g < G; g++) {
+      const slice = bucketed.subarray(start[g], start[g + 1]).sort();
+      if (slice.length === 0) continue;
+      for (let k = 0; k < ps.length; k++) out[k][g] = slice[rankIndex(slice.length, ps[k])];
+    }
+    return out;
   };
 }
 

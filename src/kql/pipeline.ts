@@ -10,7 +10,16 @@ import { NumVec } from './vectors';
 import { compileExpr } from './compile/expressions';
 import type { ScalarBinding } from './compile/context';
 import type { Env } from './operators/env';
-import { count, getschema, projectAway, projectOrExtend, projectRename, take, where } from './operators/basic';
+import {
+  count,
+  getschema,
+  projectAway,
+  projectOrExtend,
+  projectRename,
+  take,
+  takeCount,
+  where,
+} from './operators/basic';
 import { summarize } from './operators/summarize';
 import { sort, top } from './operators/sort';
 import { distinct, join } from './operators/tables';
@@ -83,9 +92,14 @@ export function evalTabular(node: SyntaxNode, st: EvalState): Relation {
   } catch (e) {
     throw asKqlError(e).at(source.TextStart);
   }
-  for (const op of ops) {
+  for (let k = 0; k < ops.length; k++) {
+    const op = ops[k];
+    const next = ops[k + 1];
     try {
-      rel = apply(op, rel, env);
+      // sort | take N: only the first N rows are ordered (the take then keeps them all)
+      if (kindOf(op) === 'SortOperator' && next && kindOf(next) === 'TakeOperator')
+        rel = sort(op, rel, env, takeCount(nodes(next)[0], rel, env));
+      else rel = apply(op, rel, env);
     } catch (e) {
       throw asKqlError(e).at(op.TextStart); // an operator's failure points at the operator
     }

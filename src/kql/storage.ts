@@ -193,6 +193,11 @@ export class Workspace {
     return this.table(name).rowCount;
   }
 
+  /** @internal Put an already columnar table in place (images shared with worker threads). */
+  putTable(t: StoredTable): void {
+    this.tables.set(t.name, t);
+  }
+
   /** @internal engine access */
   table(name: string): StoredTable {
     const t = this.tables.get(name);

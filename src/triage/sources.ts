@@ -6,8 +6,9 @@ import { basename } from 'node:path';
 import type { LogSourceConfig } from '../config';
 import { Workspace, runQuery } from '../kql';
 import { generateDemoTables } from '../logs/embedded/demo/generator';
-import { loadLogFile } from '../logs/embedded/files/loader';
-import { EmbeddedSource } from '../logs/embedded/embeddedSource';
+import { loadWorkspaceFile } from '../logs/embedded/files/snapshot';
+import { EmbeddedSource, type EmbeddedSourceOptions } from '../logs/embedded/embeddedSource';
+import { PooledEmbeddedSource } from '../logs/embedded/enginePool';
 import { buildLogAnalyticsSource } from '../logs/logAnalytics/logAnalyticsSource';
 import type { LogSource } from '../logs/source/logSource';
 
@@ -21,6 +22,8 @@ export interface SourceOptions {
   retry?: { maxRetries: number; maxTotalMs: number };
   /** How error text names the bot's identity. */
   identityLabel?: string;
+  /** Run the embedded engine on this many worker threads (the server: never on the HTTP thread); 0 = in-process. */
+  engineWorkers?: number;
 }
 
 export interface BuiltSource {
@@ -49,19 +52,19 @@ export function buildSource(config: LogSourceConfig, options: SourceOptions = {}
     return { source, description: `Azure Log Analytics, ${target}`, now: () => new Date() };
   }
 
-  const workspace = new Workspace();
   if (config.file) {
-    const table = loadLogFile(config.file, { table: config.fileTable });
-    workspace.addTable(table);
-    const anchor = options.now ?? latestTimeGenerated(workspace, table.name) ?? new Date();
-    const source = new EmbeddedSource(workspace, { name: basename(config.file), now: () => anchor });
+    // a columnar snapshot makes the second load of the same file (same path, size and mtime) instant
+    const { workspace, table } = loadWorkspaceFile(config.file, { table: config.fileTable });
+    const anchor = options.now ?? latestTimeGenerated(workspace, table) ?? new Date();
+    const source = embedded(workspace, { name: basename(config.file), now: () => anchor }, options);
     return {
       source,
-      description: `exported log file ${config.file} as ${table.name} (${workspace.rowCount(table.name).toLocaleString('en-US')} rows), now = ${anchor.toISOString()}`,
+      description: `exported log file ${config.file} as ${table} (${workspace.rowCount(table).toLocaleString('en-US')} rows), now = ${anchor.toISOString()}`,
       now: () => anchor,
     };
   }
 
+  const workspace = new Workspace();
   const pinned = options.now;
   const start = pinned ?? new Date();
   for (const table of generateDemoTables({
@@ -76,10 +79,15 @@ export function buildSource(config: LogSourceConfig, options: SourceOptions = {}
   // The demo's traffic ends when it was generated; keep the clock there so "last 15m" always finds the incident.
   const clock = () => start;
   return {
-    source: new EmbeddedSource(workspace, { name: 'demo', now: clock }),
+    source: embedded(workspace, { name: 'demo', now: clock }, options),
     description: `embedded demo workspace (${config.demoSchema}, ${rows.toLocaleString('en-US')} rows, seed ${config.demoSeed}, traffic ending ${start.toISOString()})`,
     now: clock,
   };
+}
+
+function embedded(workspace: Workspace, opts: EmbeddedSourceOptions, options: SourceOptions): LogSource {
+  const workers = options.engineWorkers ?? 0;
+  return workers > 0 ? new PooledEmbeddedSource(workspace, { ...opts, workers }) : new EmbeddedSource(workspace, opts);
 }
 
 function latestTimeGenerated(workspace: Workspace, table: string): Date | undefined {

@@ -7,6 +7,7 @@
 import { loadConfig, type AppConfig } from '../../../src/config';
 import { createServer, type RunningServer } from '../../../src/server';
 import { createTriage, TriageService } from '../../../src/triage';
+import { defaultWorkerCount } from '../../../src/logs/embedded/enginePool';
 import { buildLogAnalyticsSource } from '../../../src/logs/logAnalytics/logAnalyticsSource';
 import { generateDemoTables } from '../../../src/logs/embedded/demo/generator';
 import type { Logger } from '../../../src/bot/ports';
@@ -144,7 +145,7 @@ export async function startBot(o: HarnessOptions): Promise<BotUnderLoad> {
     });
     triage = new TriageService({ source, answerTimeoutMs: config.answerTimeoutSeconds * 1000, identity });
   } else {
-    triage = createTriage(config).triage;
+    triage = createTriage(config, { engineWorkers: defaultWorkerCount() }).triage; // as the server runs it
   }
   const app = createServer({ config, triage, logger });
   const { port } = await app.listen(0, '127.0.0.1');

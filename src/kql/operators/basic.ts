@@ -110,9 +110,14 @@ export function projectRename(op: SyntaxNode, input: Relation): Relation {
 }
 
 /** take / limit: the first N rows (Kusto: an arbitrary N; here the first N in current order). */
+/** The row count of take/limit/top: a constant expression, at most the input's rows. */
+export function takeCount(countExpr: SyntaxNode, input: Relation, env: Env): number {
+  const c = compileExpr(countExpr, ctxFor(input, env));
+  return Math.max(0, Math.min(input.n, Number(c.fn(0) ?? 0)));
+}
+
 export function take(op: SyntaxNode, input: Relation, env: Env): Relation {
-  const c = compileExpr(nodes(op)[0], ctxFor(input, env));
-  const n = Math.max(0, Math.min(input.n, Number(c.fn(0) ?? 0)));
+  const n = takeCount(nodes(op)[0], input, env);
   if (n >= input.n) return input;
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
