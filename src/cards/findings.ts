@@ -46,7 +46,7 @@ function list(items: string[], max = 3): string {
 }
 
 /** "payments-api → payments-backend" (or "any API"). */
-export function apisAndBackends(f: Finding): string {
+function apisAndBackends(f: Finding): string {
   const apis = f.apis.length ? list(f.apis) : 'any API';
   return f.backends.length ? `${apis} → ${list(f.backends)}` : apis;
 }

@@ -28,7 +28,7 @@ export type AdaptiveCard = Record<string, unknown>;
  */
 export const CARD_BUDGET_BYTES = 25 * 1024;
 /** The bot signs each button's data after rendering (~100 bytes per button); this much of the budget is kept for it. */
-export const SIGNING_HEADROOM_BYTES = 4 * 1024;
+const SIGNING_HEADROOM_BYTES = 4 * 1024;
 /** What the bot (and the screenshots) render answers into, so signed cards still fit CARD_BUDGET_BYTES. */
 export const RENDER_BUDGET_BYTES = CARD_BUDGET_BYTES - SIGNING_HEADROOM_BYTES;
 /** Findings that keep their expandable details for as long as anything else can be trimmed instead. */
@@ -81,7 +81,7 @@ export function cardBytes(card: object): number {
 }
 
 /** Built without templates so it cannot fail the way a template can. */
-export function fallbackCard(title: string, text: string): AdaptiveCard {
+function fallbackCard(title: string, text: string): AdaptiveCard {
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',

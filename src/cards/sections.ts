@@ -17,7 +17,7 @@ import {
 } from './timeline';
 
 /** Headers people read; a column not listed keeps its own name. */
-export const COLUMN_LABELS: Record<string, string> = {
+const COLUMN_LABELS: Record<string, string> = {
   ResponseCode: 'Status',
   BackendResponseCode: 'Backend status',
   LastErrorReason: 'Reason',
@@ -41,15 +41,15 @@ export const COLUMN_LABELS: Record<string, string> = {
 const DROPPED = new Set(['SampleUrl']);
 /** Long text that, when the same in every row, is said once above the table instead. */
 const LONG_TEXT = new Set(['LastErrorMessage']);
-export const MAX_TABLE_COLUMNS = 5;
+const MAX_TABLE_COLUMNS = 5;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function columnLabel(name: string): string {
+function columnLabel(name: string): string {
   return COLUMN_LABELS[name] ?? name;
 }
 
 /** "14:29:55"; across midnight "11-23 14:29" so two days cannot be confused. */
-export function fmtTime(d: Date, multiDay: boolean): string {
+function fmtTime(d: Date, multiDay: boolean): string {
   return multiDay ? `${utcDate(d).slice(5)} ${utcClock(d)}` : utcClock(d, true);
 }
 
@@ -57,7 +57,7 @@ function asDate(c: Cell): Date | null {
   return c instanceof Date && !Number.isNaN(c.getTime()) ? c : null;
 }
 
-export function cellText(c: Cell, column: string, multiDay: boolean): string {
+function cellText(c: Cell, column: string, multiDay: boolean): string {
   if (c === null || c === undefined || c === '') return '–';
   const d = asDate(c);
   if (d) return fmtTime(d, multiDay);
@@ -156,7 +156,7 @@ function longestToken(text: string): number {
  * Relative widths from content: a column gets at least its longest unbreakable token (so "BackendConnectionFailure"
  * and IP addresses stay whole when they can) and some room for longer wrapped text; +2 for cell padding.
  */
-export function columnWeights(texts: string[][]): number[] {
+function columnWeights(texts: string[][]): number[] {
   return texts.map((colTexts) => {
     const token = colTexts.reduce((m, t) => Math.max(m, longestToken(t)), 0);
     const longest = colTexts.reduce((m, t) => Math.max(m, [...t].length), 0);
@@ -168,12 +168,12 @@ const isNumeric = (values: Cell[]): boolean =>
   values.some((v) => typeof v === 'number') && values.every((v) => v === null || typeof v === 'number');
 
 /** Rows a table shows before "Show N more rows" when it is the card's main content. */
-export const TABLE_FIRST_ROWS = 8;
+const TABLE_FIRST_ROWS = 8;
 /** Text longer than this in a column is prose (a message): it wraps; shorter names stay on one line, ellipsised. */
 const PROSE_CHARS = 40;
 
 /** Header + body rows, widths, alignment and wrapping in the shape cards/answer.json binds. */
-export function tableModel(shape: TableShape, maxRows: number) {
+function tableModel(shape: TableShape, maxRows: number) {
   const body = shape.rows.slice(0, maxRows);
   const texts = shape.labels.map((label, i) => [label, ...body.map((r) => r[i])]);
   const weights = columnWeights(texts);

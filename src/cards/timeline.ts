@@ -107,7 +107,7 @@ export function coarsen<T extends Record<string, number>>(
 }
 
 /** "30 s", "minute", "5 min", "hour", "2 h": the bin as the fallback sentence says it. */
-export function binPhrase(step: number): string {
+function binPhrase(step: number): string {
   if (step === 60_000) return 'minute';
   if (step === 3_600_000) return 'hour';
   if (step === 86_400_000) return 'day';
@@ -121,7 +121,7 @@ export function binPhrase(step: number): string {
  * Bin starts in time order with the empty bins between them filled in (a quiet bin is a zero, not a gap),
  * and the bin size inferred from the closest pair. At most `maxBins`: a gap too wide to fill is left as is.
  */
-export function binsOf(times: number[], maxBins = 40): { bins: number[]; step: number } {
+function binsOf(times: number[], maxBins = 40): { bins: number[]; step: number } {
   const sorted = [...new Set(times)].sort((a, b) => a - b);
   if (sorted.length < 2) return { bins: sorted, step: 0 };
   let step = Infinity;

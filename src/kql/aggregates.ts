@@ -200,7 +200,7 @@ function rankIndex(len: number, p: number): number {
   return Math.min(len, Math.max(1, Math.ceil((p / 100) * len))) - 1;
 }
 
-export function nearestRank(sorted: unknown[], p: number): unknown {
+function nearestRank(sorted: unknown[], p: number): unknown {
   return sorted.length === 0 ? null : sorted[rankIndex(sorted.length, p)];
 }
 
@@ -302,5 +302,3 @@ export function runAggregate(name: string, args: Compiled[], gids: Int32Array, G
     );
   return impl(args, gids, G);
 }
-
-export const AGGREGATE_NAMES = [...Object.keys(AGGREGATES), 'countif'].sort();

@@ -77,7 +77,7 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
 }
 
 /** Levenshtein distance, case-insensitive: enough to rank "did you mean" candidates. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const s = a.toLowerCase();
   const t = b.toLowerCase();
   let prev = Array.from({ length: t.length + 1 }, (_, j) => j);

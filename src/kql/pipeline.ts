@@ -36,7 +36,7 @@ import { lookup } from './operators/tables';
 import { bindArguments, type UserFunction } from './functions/user';
 
 /** Tabular lets: each body resolves names in the scope it was declared in (so `let T = T | ...` works). */
-export type Views = Map<string, { body: SyntaxNode; scope: Views }>;
+type Views = Map<string, { body: SyntaxNode; scope: Views }>;
 
 export interface EvalState {
   ws: Workspace;

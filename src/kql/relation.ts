@@ -25,9 +25,3 @@ export function takeRows(rel: Relation, idx: Int32Array): Relation {
     ingest: rel.ingest ? rel.ingest.take(idx, shared) : null,
   };
 }
-
-export function range(n: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  return out;
-}

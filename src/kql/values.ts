@@ -164,7 +164,7 @@ export function toText(v: unknown, type: KqlType | 'unknown'): string {
 }
 
 /** The value of a string literal token: "...", '...', @"verbatim", h"obfuscated". */
-export function parseStringLiteral(text: string): string {
+function parseStringLiteral(text: string): string {
   let t = text.trim();
   if (/^[hH][@"']/.test(t)) t = t.slice(1);
   if (t.startsWith('@')) {

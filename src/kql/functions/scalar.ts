@@ -200,9 +200,6 @@ const FUNCTIONS: Record<string, FunctionImpl> = {
 FUNCTIONS.iif = FUNCTIONS.iff;
 FUNCTIONS.pack = FUNCTIONS.bag_pack;
 
-/** Names the engine evaluates (for documentation and "unsupported" messages). */
-export const SCALAR_FUNCTION_NAMES = Object.keys(FUNCTIONS).concat(['column_ifexists', 'ingestion_time']).sort();
-
 export function callFunction(node: SyntaxNode, ctx: Ctx, compile: CompileFn): Compiled {
   const [nameNode, argList] = nodes(node);
   const name = simpleName(nameNode);

@@ -80,7 +80,7 @@ function numericValues(k: KeySpec, n: number): Float64Array | null {
 }
 
 /** Describe a by-expression: plain stored column, bin()/floor() of one with a constant step, or other. */
-export function keySpec(
+function keySpec(
   expr: SyntaxNode,
   c: Compiled,
   input: Relation,
