@@ -1,5 +1,5 @@
 import type { LogSource, TimeWindow } from '../logs/source/logSource';
-import { SharedWork } from '../sharedWork';
+import { SharedWork } from '../jointWork';
 import { isSchemaId, PHYSICAL_SCHEMAS, type SchemaId } from './physical';
 
 /**

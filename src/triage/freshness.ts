@@ -6,7 +6,7 @@
 import type { Freshness } from '../answer';
 import type { LogSource } from '../logs/source/logSource';
 import type { Cell } from '../kql/types';
-import { SharedWork } from '../sharedWork';
+import { SharedWork } from '../jointWork';
 
 /** Physical table names per schema: ingestion_time() must be read on the table itself, not through the view. */
 function freshnessKql(table: string): string {
