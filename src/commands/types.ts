@@ -31,6 +31,22 @@ export interface Command {
   text: string;
 }
 
+/** What people ask about: the commands above plus questions the bot understands but cannot answer yet. */
+export type Intent = CommandKind | 'statusClass' | 'latency' | 'callers' | 'changes' | 'compare';
+
+/** A request that was understood, with its slots, whether or not the bot has an answer for it. */
+export interface Understood {
+  intent: Intent;
+  window: CommandWindow;
+  api?: string;
+  status?: number;
+  /** "5xx", "4xx". */
+  statusClass?: string;
+  backend?: string;
+  /** Compare the window with the same window a day or a week before. */
+  baseline?: 'day' | 'week';
+}
+
 export type ParseOutcome =
   | { ok: true; command: Command }
   | {
@@ -39,6 +55,8 @@ export type ParseOutcome =
       error: string;
       /** Closest valid commands, as the user could type them. */
       suggestions: string[];
+      /** Set when the question was understood but has no answer yet (latency, callers, ...). */
+      understood?: Understood;
     };
 
 /** Context the parser needs that is not in the text. */
