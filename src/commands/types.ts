@@ -31,12 +31,15 @@ export interface Command {
   text: string;
 }
 
-/** What people ask about: the commands above plus questions the bot understands but cannot answer yet. */
-export type Intent = CommandKind | 'statusClass' | 'latency' | 'callers' | 'changes' | 'compare';
+/** Questions the bot understands but has no answer for yet. */
+export type PendingIntent = 'statusClass' | 'latency' | 'callers' | 'changes' | 'compare';
 
-/** A request that was understood, with its slots, whether or not the bot has an answer for it. */
+/** What people ask about: the commands above plus the pending questions. */
+export type Intent = CommandKind | PendingIntent;
+
+/** A pending question that was understood, with its slots, so it can be answered once the answer exists. */
 export interface Understood {
-  intent: Intent;
+  intent: PendingIntent;
   window: CommandWindow;
   api?: string;
   status?: number;
