@@ -103,7 +103,7 @@ export const FILLER = new Set(
     'is are am was were be been being do does did have has had get getting got see seeing seen show showing ' +
     'give run can could would will should tell the a an any all some of with on for to in at from about and or so ' +
     'too very much many lots lot right now rn currently just still again quick quickly asap urgent what whats which ' +
-    'who whos where when how hows requests request calls responses response tripped tripping open opened anything ' +
+    'who whos where when how hows requests request calls responses response trip trips tripped tripping open opened anything ' +
     'something someone somebody everything everyone more most top recent main biggest like kind http code codes ' +
     'status-codes rate same time today yesterday operations operation seems seem whats wat wut y r ur im me plse ' +
     'hmm um uh guys folks team hes shes they them their list seeing number numbers count counts come coming by ' +

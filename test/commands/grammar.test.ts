@@ -1,0 +1,114 @@
+import { understand } from '../../src/commands/grammar/understand';
+import { windowText } from '../../src/commands/grammar/suggest';
+import { stripEmoji, tokenize } from '../../src/commands/grammar/text';
+import type { ParseOutcome } from '../../src/commands/types';
+
+const now = new Date('2026-11-23T15:00:00Z');
+const parse = (text: string, timeZone?: string): ParseOutcome => understand(text, { now, timeZone });
+function failure(text: string): Extract<ParseOutcome, { ok: false }> {
+  const r = parse(text);
+  if (r.ok) throw new Error(`expected no command for ${JSON.stringify(text)}, got ${JSON.stringify(r.command)}`);
+  return r;
+}
+
+describe('questions understood but not answered yet', () => {
+  it.each([
+    ['latency on payments-api last 2h', 'latency'],
+    ['who is calling orders-api with a bad key', 'callers'],
+    ['what changed since 14:00', 'changes'],
+    ['triage last 1h vs last week', 'compare'],
+    ['5xx on shipping-api', 'statusClass'],
+  ])('%j says so and offers runnable commands that keep the API and window', (text, intent) => {
+    const r = failure(text);
+    expect(r.understood?.intent).toBe(intent);
+    expect(r.error).toMatch(/not available yet/);
+    expect(r.suggestions.length).toBeGreaterThanOrEqual(2);
+    for (const s of r.suggestions) {
+      const again = parse(s);
+      expect(again.ok).toBe(true);
+      if (!again.ok) continue;
+      // Whatever API and window the person named, the buttons keep.
+      if (r.understood?.api && again.command.kind !== 'breakers' && again.command.kind !== 'apis')
+        expect(again.command.api).toBe(r.understood.api);
+      expect(again.command.window.label).toBe(r.understood?.window.label);
+    }
+  });
+  it('a baseline is taken before the window, so "yesterday" is the comparison, not the window', () => {
+    const r = failure('how does the last hour compare with yesterday');
+    expect(r.understood).toMatchObject({ intent: 'compare', baseline: 'day' });
+    expect(r.understood?.window.label).toBe('last 1h');
+    expect(failure('errors vs the same time last week').understood?.baseline).toBe('week');
+  });
+  it('callers keep the status the person named', () => {
+    expect(failure('callers with 500 on orders-api').understood).toMatchObject({ status: 500, api: 'orders-api' });
+    expect(failure('which subscriptions use an invalid key').understood?.status).toBe(401);
+  });
+});
+
+describe('windows in suggestions', () => {
+  it.each([
+    ['triage', ''],
+    ['triage last 2h', ' last 2h'],
+    ['triage last 90 minutes', ' last 90m'],
+    ['triage since 09:30', ' since 09:30 utc'],
+    ['triage between 9:00 and 9:20', ' between 09:00 utc and 09:20 utc'],
+    ['triage yesterday', ' yesterday'],
+  ])('%j -> %j', (text, typed) => {
+    const r = parse(text);
+    if (!r.ok) throw new Error(r.error);
+    expect(windowText(r.command.window)).toBe(typed);
+  });
+  it("drops the Teams zone name, which the same person's next message reads again", () => {
+    const r = parse('triage since 15:30', 'Europe/Paris');
+    if (!r.ok) throw new Error(r.error);
+    expect(windowText(r.command.window)).toBe(' since 15:30');
+    const again = parse(`triage${windowText(r.command.window)}`, 'Europe/Paris');
+    expect(again.ok && again.command.window.from.toISOString()).toBe('2026-11-23T14:30:00.000Z');
+  });
+});
+
+describe('asking rather than guessing', () => {
+  it('an action the bot cannot take is refused with what it can do', () => {
+    const r = failure('restart payments-api');
+    expect(r.error).toMatch(/can't "restart"/);
+    expect(r.suggestions).toEqual(['triage on payments-api', 'help']);
+  });
+  it('a hint word alone offers candidates', () => {
+    expect(failure('keys').suggestions).toEqual(['401s', 'triage', 'help']);
+  });
+  it('a bare or definite breaker needs its backend; "a breaker" means any', () => {
+    expect(failure('is the breaker open').suggestions).toContain('breakers');
+    const any = parse('did a breaker trip');
+    expect(any.ok && any.command.kind).toBe('breakers');
+  });
+  it('unknown words get the closest commands', () => {
+    const r = failure('flibbertigibbet');
+    expect(r.error).toMatch(/flibbertigibbet/);
+    expect(r.suggestions).toEqual(['triage', 'help']);
+  });
+});
+
+describe('names and typing', () => {
+  it('keeps an API named without a preposition, anywhere in the sentence', () => {
+    for (const text of ['payments-api 500s', '500s payments-api', 'why 500 payments-api pls']) {
+      const r = parse(text);
+      expect(r.ok && [r.command.kind, r.command.api, r.command.status]).toEqual(['why', 'payments-api', 500]);
+    }
+  });
+  it('a plain word after "on" is an API name; "api" after it is part of the name', () => {
+    const r = parse('errors on the payments api');
+    expect(r.ok && [r.command.kind, r.command.api]).toEqual(['triage', 'payments']);
+  });
+  it('refuses names that could carry anything into a query', () => {
+    expect(failure("errors on orders'api").error).toMatch(/not a valid API name/);
+    expect(failure('breaker a|b').error).toMatch(/not a valid backend name/);
+  });
+  it('breaker: the backend, and an API after "on"', () => {
+    const r = parse('breaker shipping-backend on shipping-api');
+    expect(r.ok && [r.command.backend, r.command.api]).toEqual(['shipping-backend', 'shipping-api']);
+  });
+  it('emoji, curly apostrophes and typed @mentions are not words', () => {
+    expect(stripEmoji('🔥 whats 👍🏽 broken 🇫🇷')).toBe('whats broken');
+    expect(tokenize('@apim what’s up')).toEqual(['whats', 'up']);
+  });
+});
