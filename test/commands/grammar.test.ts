@@ -95,6 +95,21 @@ describe('names and typing', () => {
       expect(r.ok && [r.command.kind, r.command.api, r.command.status]).toEqual(['why', 'payments-api', 500]);
     }
   });
+  it('"is <name> down" names the API even without a dash', () => {
+    for (const text of ['is checkout down', 'why is checkout failing']) {
+      const r = parse(text);
+      expect(r.ok && [r.command.kind, r.command.api]).toEqual(['triage', 'checkout']);
+    }
+    const any = parse('did anything break overnight');
+    expect(any.ok && any.command.api).toBeUndefined();
+  });
+  it('"api" before a name labels it', () => {
+    const r = parse('errors on api orders-api');
+    expect(r.ok && [r.command.kind, r.command.api]).toEqual(['triage', 'orders-api']);
+  });
+  it('a second length is not dropped silently', () => {
+    expect(failure('triage 1h 30m').error).toMatch(/could not use "30m"/);
+  });
   it('a plain word after "on" is an API name; "api" after it is part of the name', () => {
     const r = parse('errors on the payments api');
     expect(r.ok && [r.command.kind, r.command.api]).toEqual(['triage', 'payments']);

@@ -48,6 +48,8 @@ const CLASS_TOKEN = /^([1-5])xx(?:s|'s)?$/;
 /** Names people give APIs and backends: a dash or a dot ("orders-api", "payments.corp.local"). */
 const NAME_LIKE = /^[a-z0-9][a-z0-9._-]*[-.][a-z0-9._-]*[a-z0-9]$/;
 
+const STATE_QUESTION = new Set(['is', 'are', 'was', 'isnt']);
+
 /** Forgiven typo: the strong intent words within one slip (two for words of 7+ letters). */
 function fuzzyCues(word: string): Cue[] {
   if (!/^[a-z]{2,}$/.test(word)) return [];
@@ -99,9 +101,12 @@ export function readTokens(tokens: string[]): Reading {
     if (tokens[j + 1] === 'api' && !NAME_LIKE.test(t)) used[j + 1] = true;
   }
 
+  const unknownAt: number[] = [];
   for (let i = 0; i < tokens.length; i++) {
     if (used[i]) continue;
     const t = tokens[i];
+    // "api orders-api": the word labels the name that follows.
+    if (t === 'api' && NAME_LIKE.test(tokens[i + 1] ?? '')) continue;
     const status = STATUS_TOKEN.exec(t);
     const cls = CLASS_TOKEN.exec(t);
     const cue = WORDS.get(t);
@@ -114,8 +119,17 @@ export function readTokens(tokens: string[]): Reading {
       const fuzzy = fuzzyCues(t);
       if (fuzzy.length === 1) r.cues.push({ cue: fuzzy[0], word: t, at: i });
       else if (fuzzy.length > 1) r.fuzzyTies.push(fuzzy);
-      else r.unknown.push(t);
+      else unknownAt.push(i);
     }
+  }
+  // "is checkout down", "why is checkout slow": the word between "is" and a state names the API.
+  const stateAt = new Set(
+    r.cues.filter((c) => c.cue.intent === 'triage' || c.cue.intent === 'latency').map((c) => c.at),
+  );
+  for (const i of unknownAt) {
+    if (r.names.length === 0 && STATE_QUESTION.has(tokens[i - 1]) && stateAt.has(i + 1))
+      r.names.push({ value: tokens[i], at: i, invalid: !NAME_TOKEN.test(tokens[i]) });
+    else r.unknown.push(tokens[i]);
   }
   for (const c of r.cues) {
     if (c.cue.status !== undefined) r.status ??= c.cue.status;

@@ -10,6 +10,7 @@ import { readTokens, type NameAt, type Reading } from './slots';
 import { resolveIntent } from './intents';
 import { closestCommands, exampleOf, notYet } from './suggest';
 
+const SECOND_LENGTH = /^\d+(?:\.\d+)?(?:m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/;
 const TIME_WORDS = new Set(['since', 'between', 'until', 'till', 'after', 'before', 'at', '@']);
 const BASELINE_DAY = 'yesterday|a day ago|the day before|(?:the )?previous day|last day';
 const BASELINE_WEEK = 'last week|a week ago|the week before|(?:the )?previous week';
@@ -63,6 +64,14 @@ export function understand(text: string, ctx: ParseContext): ParseOutcome {
   if (scan.error) return fail(scan.error, ['triage last 15m', 'triage since 14:30', 'triage between 14:00 and 14:30']);
   const window = scan.window ?? defaultWindow(ctx.now);
   const r = readTokens(tokenize(scan.rest));
+  // Only one window is read; a second length ("1h 30m") must not be dropped without a word.
+  const extra = r.unknown.find((t) => SECOND_LENGTH.test(t));
+  if (extra && scan.window) {
+    return fail(`I read the window as "${window.label}" and could not use "${extra}" as well: give one window.`, [
+      'triage last 90m',
+      'triage since 14:30',
+    ]);
+  }
   if (r.tokens.length === 0) return { ok: true, command: { text: cleaned, kind: 'help', window } };
 
   const resolved = resolveIntent(r, baseline !== undefined);
