@@ -73,6 +73,12 @@ describe('asking rather than guessing', () => {
     expect(r.error).toMatch(/can't "restart"/);
     expect(r.suggestions).toEqual(['triage on payments-api', 'help']);
   });
+  it('a typo as close to two commands offers both', () => {
+    // "breake": one slip from "breaker" and from "break" (triage).
+    const r = failure('breake');
+    expect(r.error).toMatch(/Did you mean/);
+    expect(r.suggestions).toEqual(expect.arrayContaining(['breaker shipping-backend', 'triage']));
+  });
   it('a hint word alone offers candidates', () => {
     expect(failure('keys').suggestions).toEqual(['401s', 'triage', 'help']);
   });
