@@ -113,6 +113,9 @@ describe('names and typing', () => {
     const r = parse('errors on api orders-api');
     expect(r.ok && [r.command.kind, r.command.api]).toEqual(['triage', 'orders-api']);
   });
+  it('suggestions repeat the command word, not the typo', () => {
+    expect(failure('trige since 9').suggestions).toEqual(['triage since 14:30', 'triage last 30m']);
+  });
   it('a second length is not dropped silently', () => {
     expect(failure('triage 1h 30m').error).toMatch(/could not use "30m"/);
   });

@@ -8,6 +8,7 @@ import { defaultWindow, scanWindow } from '../window';
 import { cleanText, NAME_TOKEN, stripEmoji, tokenize } from './text';
 import { readTokens, type NameAt, type Reading } from './slots';
 import { resolveIntent } from './intents';
+import { WORDS } from './lexicon';
 import { closestCommands, exampleOf, notYet } from './suggest';
 
 const SECOND_LENGTH = /^\d+(?:\.\d+)?(?:m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/;
@@ -54,6 +55,14 @@ function oneUnnamedBreaker(r: Reading): boolean {
   return r.tokens[at - 1] === 'the' || r.tokens.length === 1;
 }
 
+/** The word to repeat in a suggestion: as typed when it is a real word, never a typo. */
+function commandWord(intent: Intent, r: Reading): string {
+  const typed = r.cues.find((c) => c.cue.intent === intent && WORDS.has(c.word))?.word;
+  if (typed) return typed;
+  if (intent === 'statusClass') return r.statusClass ?? '5xx';
+  return isPending(intent) ? intent : exampleOf(intent).split(' ')[0];
+}
+
 export function understand(text: string, ctx: ParseContext): ParseOutcome {
   const cleaned = cleanText(text ?? '');
   if (!cleaned) return { ok: true, command: { text: cleaned, kind: 'help', window: defaultWindow(ctx.now) } };
@@ -94,7 +103,7 @@ export function understand(text: string, ctx: ParseContext): ParseOutcome {
 
   const { api, backend } = splitNames(r.names, intent);
   if (api?.invalid) return badName('API', api.value, 'why 500 on payments-api');
-  const typedKind = r.cues.find((c) => c.cue.intent === intent)?.word ?? intent;
+  const typedKind = commandWord(intent, r);
 
   // A time word whose time could not be read must not silently fall back to the default window.
   const dangling = r.tokens.find((w) => TIME_WORDS.has(w) && (intent === 'breaker' || (w !== 'at' && w !== '@')));
