@@ -11,9 +11,10 @@
 import { KqlError } from './errors';
 import { compareValues } from './values';
 import type { Compiled } from './compile/context';
+import { MORE_AGGREGATES } from './functions/statistics';
 
 type Out = unknown[][];
-type AggImpl = (args: Compiled[], gids: Int32Array, G: number) => Out;
+export type AggImpl = (args: Compiled[], gids: Int32Array, G: number) => Out;
 
 const empty = (v: unknown) => v === null || v === '';
 
@@ -195,6 +196,7 @@ const AGGREGATES: Record<string, AggImpl> = {
   dcountif: dcountImpl(true),
   percentile: percentileImpl(),
   percentiles: percentileImpl(),
+  ...MORE_AGGREGATES,
 };
 
 export function isAggregateName(name: string): boolean {
@@ -205,7 +207,9 @@ export function isAggregateName(name: string): boolean {
 export function runAggregate(name: string, args: Compiled[], gids: Int32Array, G: number): Out {
   if (name === 'countif') return countImpl(args[0])(args, gids, G);
   if (name === 'count' && args.length === 1) {
+    // count(predicate) counts the rows where it is true, as countif(); count(x) the rows where x is not null
     const a = args[0];
+    if (a.type === 'bool') return countImpl(a)(args, gids, G);
     return countImpl({ fn: (i) => a.fn(i) !== null, type: 'bool', constant: false })([], gids, G);
   }
   const impl = AGGREGATES[name];

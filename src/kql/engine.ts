@@ -1,7 +1,8 @@
 /** runQuery: parse with Kusto's parser, report its errors as KqlError, evaluate statements. */
-import { KqlError, closestNames, lineAndColumn } from './errors';
+import { KqlError, asKqlError, closestNames, lineAndColumn } from './errors';
+import { declareFunction } from './functions/user';
 import { parseAndAnalyze, type Diagnostic } from './kusto';
-import { forEachNode, kindOf, nodes, simpleName, tableColumns, textOf, type SyntaxNode } from './syntax';
+import { children, forEachNode, kindOf, nodes, simpleName, tableColumns, textOf, type SyntaxNode } from './syntax';
 import type { Workspace } from './storage';
 import type { Cell, ResultTable } from './types';
 import { toCell } from './values';
@@ -19,6 +20,9 @@ export interface QueryResult {
   rowsExamined: number;
 }
 
+/** Semantic diagnostics about names (unknown column, table, function...) as opposed to types. */
+const NAME_MESSAGE = /does not refer to any known|unknown (table|column|function|database|cluster)|not found/i;
+
 function diagnosticError(kind: 'syntax' | 'semantic', d: Diagnostic, text: string, suggestions?: string[]): KqlError {
   const { line, column } = lineAndColumn(text, d.start);
   const hint =
@@ -30,6 +34,8 @@ function diagnosticError(kind: 'syntax' | 'semantic', d: Diagnostic, text: strin
       code: d.code,
       line,
       column,
+      offset: d.start,
+      ...(kind === 'semantic' ? { reason: NAME_MESSAGE.test(d.message) ? 'unknown-name' : 'type' } : {}),
       ...(suggestions ? { suggestions } : {}),
     },
   );
@@ -47,6 +53,35 @@ function knownNames(root: SyntaxNode, ws: Workspace): string[] {
   return [...names];
 }
 
+/** The innermost node covering a text offset. */
+function nodeAt(root: SyntaxNode, offset: number): SyntaxNode[] {
+  const path: SyntaxNode[] = [];
+  let n: SyntaxNode | null = root;
+  while (n) {
+    path.push(n);
+    let next: SyntaxNode | null = null;
+    for (const c of children(n)) {
+      if (!c.IsToken && offset >= c.TextStart && offset < c.TextStart + c.Width) next = c;
+    }
+    n = next;
+  }
+  return path;
+}
+
+/**
+ * The analyzer types count()'s argument as a predicate (KS107 "A value of type bool expected") for
+ * count(Column), which Log Analytics runs (Microsoft's own samples: `summarize count(CorrelationId)`),
+ * counting the rows where the value is not null. That diagnostic is not an error here.
+ */
+function isCountOfValue(root: SyntaxNode, d: Diagnostic): boolean {
+  if (d.code !== 'KS107') return false;
+  const path = nodeAt(root, d.start);
+  const call = path.findLast((n) => kindOf(n) === 'FunctionCallExpression');
+  if (!call) return false;
+  const name = nodes(call)[0];
+  return kindOf(name) === 'NameReference' && simpleName(name) === 'count' && nodes(call)[1] !== undefined;
+}
+
 function toTable(name: string, rel: Relation): ResultTable {
   const readers = rel.cols.map((c) => c.reader());
   const types = rel.schema.map((c) => c.type);
@@ -59,9 +94,7 @@ export function runQuery(ws: Workspace, kql: string, opts: RunOptions): QueryRes
   try {
     return run(ws, kql, opts);
   } catch (e) {
-    if (e instanceof KqlError) throw e;
-    // e.g. an invalid regular expression in extract(): report it, never a raw stack
-    throw new KqlError('runtime', `The query failed while running: ${e instanceof Error ? e.message : String(e)}`);
+    throw asKqlError(e).located(kql);
   }
 }
 
@@ -70,13 +103,14 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
     throw new KqlError(
       'syntax',
       'The query is empty. Example: GatewayLogs | where TimeGenerated > ago(15m) | summarize count() by ApiId',
+      { offset: 0 },
     );
   const now = opts?.now instanceof Date ? opts.now.getTime() : NaN;
   if (Number.isNaN(now)) throw new KqlError('runtime', 'runQuery needs opts.now (a valid Date) for now() and ago().');
   const shapes = ws.tableNames().map((n) => ({ name: n, columns: ws.schemaOf(n) }));
   const parsed = parseAndAnalyze(kql, shapes);
   if (parsed.syntaxErrors.length) throw diagnosticError('syntax', parsed.syntaxErrors[0], kql);
-  const semantic = parsed.diagnostics.find((d) => d.severity === 'Error');
+  const semantic = parsed.diagnostics.find((d) => d.severity === 'Error' && !isCountOfValue(parsed.root, d));
   if (semantic) {
     let suggestions: string[] | undefined;
     const m = /The name '([^']+)'/.exec(semantic.message);
@@ -87,40 +121,52 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
   const unresolved = parsed.diagnostics
     .filter((d) => d.code === 'KS205')
     .map((d) => ({ at: d.start, name: kql.substr(d.start, d.length) }));
-  const st: EvalState = { ws, views: new Map(), scalars: new Map(), now, rowsExamined: 0, unresolved };
+  const st: EvalState = {
+    ws,
+    views: new Map(),
+    scalars: new Map(),
+    functions: new Map(),
+    now,
+    rowsExamined: 0,
+    unresolved,
+  };
   const tables: ResultTable[] = [];
   for (const stmt of nodes(parsed.root)) {
-    const k = kindOf(stmt);
-    if (k === 'LetStatement') {
-      const [decl, value] = nodes(stmt);
-      const name = simpleName(decl);
-      if (kindOf(value) === 'FunctionDeclaration')
+    try {
+      const k = kindOf(stmt);
+      if (k === 'LetStatement') {
+        const [decl, value] = nodes(stmt);
+        const name = simpleName(decl);
+        if (kindOf(value) === 'FunctionDeclaration') {
+          st.views.delete(name);
+          st.functions.set(name, declareFunction(name, value));
+        } else if (tableColumns(value)) st.views.set(name, { body: value, scope: new Map(st.views) });
+        else {
+          st.views.delete(name);
+          st.scalars.set(name, evalScalar(value, st));
+        }
+      } else if (k === 'ExpressionStatement') {
+        const expr = nodes(stmt)[0];
+        if (!tableColumns(expr))
+          throw new KqlError(
+            'unsupported',
+            `The statement '${textOf(stmt).slice(0, 60)}' is not a tabular query; to see a scalar value, use print (e.g. print x = 1 + 1).`,
+          );
+        const rel = evalTabular(expr, st);
+        tables.push(toTable(tables.length === 0 ? 'PrimaryResult' : `Table_${tables.length}`, rel));
+      } else if (k !== 'EndOfTextToken') {
         throw new KqlError(
           'unsupported',
-          `let '${name}' declares a function; user-defined functions are not supported by the embedded KQL engine.`,
+          `The statement '${textOf(stmt).slice(0, 60)}' (${k}) is not supported by the embedded KQL engine.`,
         );
-      if (tableColumns(value)) st.views.set(name, { body: value, scope: new Map(st.views) });
-      else {
-        st.views.delete(name);
-        st.scalars.set(name, evalScalar(value, st));
       }
-    } else if (k === 'ExpressionStatement') {
-      const expr = nodes(stmt)[0];
-      if (!tableColumns(expr))
-        throw new KqlError(
-          'unsupported',
-          `The statement '${textOf(stmt).slice(0, 60)}' is not a tabular query; the embedded engine answers tabular queries (use print? not supported).`,
-        );
-      const rel = evalTabular(expr, st);
-      tables.push(toTable(tables.length === 0 ? 'PrimaryResult' : `Table_${tables.length}`, rel));
-    } else if (k !== 'EndOfTextToken') {
-      throw new KqlError(
-        'unsupported',
-        `The statement '${textOf(stmt).slice(0, 60)}' (${k}) is not supported by the embedded KQL engine.`,
-      );
+    } catch (e) {
+      throw asKqlError(e).at(stmt.TextStart);
     }
   }
   if (tables.length === 0)
-    throw new KqlError('semantic', 'The query has no tabular expression to return (only let statements).');
+    throw new KqlError('semantic', 'The query has no tabular expression to return (only let statements).', {
+      offset: kql.length,
+    });
   return { tables, rowsExamined: st.rowsExamined };
 }

@@ -1,11 +1,17 @@
 /** The one error type the engine throws: callers branch on `kind`, users read `message`. */
 export type KqlErrorKind = 'syntax' | 'semantic' | 'unsupported' | 'runtime';
 
+/** What a semantic error is about: a name the workspace does not have, or values of the wrong type. */
+export type SemanticReason = 'unknown-name' | 'type';
+
 export interface KqlErrorDetails {
   code?: string;
   line?: number;
   column?: number;
   suggestions?: string[];
+  /** Character offset in the query; runQuery turns it into line and column. */
+  offset?: number;
+  reason?: SemanticReason;
 }
 
 export class KqlError extends Error {
@@ -14,6 +20,8 @@ export class KqlError extends Error {
   readonly line?: number;
   readonly column?: number;
   readonly suggestions?: string[];
+  readonly offset?: number;
+  readonly reason?: SemanticReason;
 
   constructor(kind: KqlErrorKind, message: string, details: KqlErrorDetails = {}) {
     super(message);
@@ -23,7 +31,36 @@ export class KqlError extends Error {
     if (details.line !== undefined) this.line = details.line;
     if (details.column !== undefined) this.column = details.column;
     if (details.suggestions !== undefined) this.suggestions = details.suggestions;
+    if (details.offset !== undefined) this.offset = details.offset;
+    if (details.reason !== undefined) this.reason = details.reason;
   }
+
+  private get details(): KqlErrorDetails {
+    return {
+      ...(this.code !== undefined ? { code: this.code } : {}),
+      ...(this.suggestions !== undefined ? { suggestions: this.suggestions } : {}),
+      ...(this.reason !== undefined ? { reason: this.reason } : {}),
+    };
+  }
+
+  /** This error pointing at `offset`, unless it already knows where it is. */
+  at(offset: number): KqlError {
+    if (this.offset !== undefined || this.line !== undefined) return this;
+    return new KqlError(this.kind, this.message, { ...this.details, offset });
+  }
+
+  /** This error with the line and column of its offset in `text`. */
+  located(text: string): KqlError {
+    if (this.line !== undefined || this.offset === undefined) return this;
+    const { line, column } = lineAndColumn(text, this.offset);
+    return new KqlError(this.kind, this.message, { ...this.details, offset: this.offset, line, column });
+  }
+}
+
+/** Any failure as a KqlError: an invalid regular expression, say, is reported, never a raw stack. */
+export function asKqlError(e: unknown): KqlError {
+  if (e instanceof KqlError) return e;
+  return new KqlError('runtime', `The query failed while running: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 /** 1-based line and column of a character offset, the way editors show it. */

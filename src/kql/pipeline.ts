@@ -2,7 +2,7 @@
  * Tabular evaluation: flattens `source | op | op ...` (inlining tabular lets used as views), pushes
  * leading TimeGenerated predicates down to the table's time index, then runs the operators.
  */
-import { KqlError } from './errors';
+import { KqlError, asKqlError } from './errors';
 import { kindOf, nodes, simpleName, symbolKind, textOf, tokens, type SyntaxNode } from './syntax';
 import type { Relation } from './relation';
 import type { Workspace } from './storage';
@@ -16,6 +16,15 @@ import { sort, top } from './operators/sort';
 import { distinct, join } from './operators/tables';
 import { union } from './operators/union';
 import { timeWindow } from './pushdown';
+import { mvExpandOp } from './operators/expand';
+import { makeSeriesOp } from './operators/series';
+import { parseOp } from './operators/parse';
+import { datatable, print, range } from './operators/sources';
+import { topNestedOp } from './operators/topnested';
+import { evaluate, projectReorder } from './operators/reshape';
+import { mvApply } from './operators/apply';
+import { lookup } from './operators/tables';
+import { bindArguments, type UserFunction } from './functions/user';
 
 /** Tabular lets: each body resolves names in the scope it was declared in (so `let T = T | ...` works). */
 export type Views = Map<string, { body: SyntaxNode; scope: Views }>;
@@ -26,6 +35,8 @@ export interface EvalState {
   scalars: Map<string, ScalarBinding>;
   now: number;
   rowsExamined: number;
+  /** User-defined functions declared by `let` so far. */
+  functions: Map<string, UserFunction>;
   /** Analyzer warnings KS205 (a fuzzy-union leg names no existing table): offset and name. */
   unresolved?: { at: number; name: string }[];
 }
@@ -63,8 +74,27 @@ export function evalTabular(node: SyntaxNode, st: EvalState): Relation {
       const to = from + n.Width;
       return (st.unresolved ?? []).filter((u) => u.at >= from && u.at < to);
     },
+    functions: st.functions,
+    applyOps: (list, input) => list.reduce((rel, op) => apply(op, rel, env), input),
   };
   let rel: Relation;
+  try {
+    rel = evalSource(source, ops, st, env);
+  } catch (e) {
+    throw asKqlError(e).at(source.TextStart);
+  }
+  for (const op of ops) {
+    try {
+      rel = apply(op, rel, env);
+    } catch (e) {
+      throw asKqlError(e).at(op.TextStart); // an operator's failure points at the operator
+    }
+  }
+  return rel;
+}
+
+/** The rows a pipe starts from: a table (read through the time index), a union, a source operator, a call. */
+function evalSource(source: SyntaxNode, ops: SyntaxNode[], st: EvalState, env: Env): Relation {
   const sk = kindOf(source);
   if (sk === 'NameReference') {
     const name = simpleName(source);
@@ -73,21 +103,28 @@ export function evalTabular(node: SyntaxNode, st: EvalState): Relation {
       throw new KqlError(
         'semantic',
         `'${name}' is not a table in this workspace${kindName && kindName !== 'Table' ? ` (it is a ${kindName.toLowerCase()})` : ''}. Tables: ${st.ws.tableNames().join(', ')}.`,
+        { reason: 'unknown-name' },
       );
     }
-    rel = scan(name, ops, st);
+    return scan(name, ops, st);
   } else if (sk === 'UnionOperator') {
-    rel = union(source, null, env);
+    return union(source, null, env);
   } else if (sk === 'MaterializeExpression') {
-    rel = evalTabular(nodes(source)[0], st); // materialize() only caches; the rows are the same
+    return evalTabular(nodes(source)[0], st); // materialize() only caches; the rows are the same
+  } else if (sk === 'PrintOperator') {
+    return print(source, env);
+  } else if (sk === 'DataTableExpression') {
+    return datatable(source, env);
+  } else if (sk === 'RangeOperator') {
+    return range(source, env);
+  } else if (sk === 'FunctionCallExpression' && st.functions.has(simpleName(nodes(source)[0]))) {
+    return callTabularFunction(source, st);
   } else {
     throw new KqlError(
       'unsupported',
       `'${textOf(source).slice(0, 60)}' is not supported as a query source by the embedded KQL engine (use a table name or a let view).`,
     );
   }
-  for (const op of ops) rel = apply(op, rel, env);
-  return rel;
 }
 
 /** Read a base table, only the rows whose TimeGenerated can satisfy the leading time predicates. */
@@ -139,19 +176,61 @@ function apply(op: SyntaxNode, rel: Relation, env: Env): Relation {
     case 'GetSchemaOperator':
       return getschema(rel);
     case 'RenderOperator':
+    case 'AsOperator': // names the rows for later reference; the rows are unchanged
       return rel; // charts are a client concern; the data is the answer
+    case 'SerializeOperator':
+      return nodes(op).length ? projectOrExtend(op, rel, env, true) : rel; // rows already have an order
+    case 'MvExpandOperator':
+      return mvExpandOp(op, rel, env);
+    case 'MvApplyOperator':
+      return mvApply(op, rel, env);
+    case 'MakeSeriesOperator':
+      return makeSeriesOp(op, rel, env);
+    case 'ParseOperator':
+      return parseOp(op, rel, env, false);
+    case 'ParseWhereOperator':
+      return parseOp(op, rel, env, true);
+    case 'TopNestedOperator':
+      return topNestedOp(op, rel, env);
+    case 'ProjectReorderOperator':
+      return projectReorder(op, rel);
+    case 'EvaluateOperator':
+      return evaluate(op, rel, env);
+    case 'LookupOperator':
+      return lookup(op, rel, env);
     default:
       throw new KqlError(
         'unsupported',
-        `The query operator '${operatorName(op)}' is not supported by the embedded KQL engine. Supported: where, project, project-away, project-rename, extend, summarize, order/sort, take/limit, top, distinct, count, union, join, getschema, render.`,
+        `The query operator '${operatorName(op)}' is not supported by the embedded KQL engine. Supported: where, project, project-away, project-rename, project-reorder, extend, summarize, order/sort, take/limit, top, top-nested, distinct, count, union, join, lookup, mv-expand, mv-apply, make-series, parse, parse-where, serialize, as, evaluate (bag_unpack, pivot), getschema, render.`,
       );
   }
+}
+
+/** A tabular user function as a source: its body with the arguments bound as constants. */
+function callTabularFunction(call: SyntaxNode, st: EvalState): Relation {
+  const [nameNode, list] = nodes(call);
+  const f = st.functions.get(simpleName(nameNode)) as UserFunction;
+  const bound = bindArguments(f, list ? nodes(list) : [], (a) => evalScalar(a, st));
+  const scalars = new Map(st.scalars);
+  for (const [k, v] of bound) scalars.set(k, v);
+  const views = new Map(st.views);
+  for (const k of bound.keys()) views.delete(k);
+  const inner: EvalState = { ...st, scalars, views };
+  const rel = evalTabular(f.body, inner);
+  st.rowsExamined = inner.rowsExamined;
+  return rel;
 }
 
 /** Evaluate a constant scalar expression (let x = ...). */
 export function evalScalar(node: SyntaxNode, st: EvalState): ScalarBinding {
   const empty: Relation = { schema: [], cols: [], n: 0, ingest: null };
-  const c = compileExpr(node, { rel: empty, scalars: st.scalars, now: st.now, evalTabular: (n) => evalTabular(n, st) });
+  const c = compileExpr(node, {
+    rel: empty,
+    scalars: st.scalars,
+    now: st.now,
+    evalTabular: (n) => evalTabular(n, st),
+    functions: st.functions,
+  });
   if (!c.constant)
     throw new KqlError('unsupported', `let value '${textOf(node)}' must be a constant in the embedded KQL engine.`);
   return { value: c.fn(0), type: c.type };

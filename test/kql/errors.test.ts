@@ -60,17 +60,22 @@ describe('errors', () => {
   });
 
   test.each([
-    ['T | mv-expand Errors', 'mv-expand'],
-    ['T | parse Name with a "-" b', 'parse'],
-    ['T | make-series count() on TimeGenerated step 1h', 'make-series'],
-    ['T | extend x = base64_encode_tostring(Name)', 'base64_encode_tostring'],
-    ['T | summarize stdev(Ratio)', 'stdev'],
-    ['T | join kind=fullouter (Owners) on Code', 'fullouter'],
-    ['print 1', 'print'],
-  ])('unsupported: %s names %s', (q, what) => {
+    ['T | evaluate autocluster()', 'autocluster', 1, 5],
+    ["T\n| extend g = geo_info_from_ip_address('20.53.203.50')", 'geo_info_from_ip_address', 2, 14],
+    ['T | sample 2', 'sample', 1, 5],
+    ['T | summarize hll(Name)', 'hll', 1, 15],
+    ['T | extend h = parse_user_agent(Name, "browser")', 'parse_user_agent', 1, 16],
+  ])('unsupported: %s names %s, at its line and column', (q, what, line, column) => {
     const e = errorOf(q);
     expect(e.kind).toBe('unsupported');
     expect(e.message).toContain(what);
+    expect([e.line, e.column]).toEqual([line, column]);
+  });
+
+  test('semantic errors say whether a name is unknown or a type does not fit', () => {
+    expect(errorOf('T | where Cod > 1').reason).toBe('unknown-name');
+    expect(errorOf('T | where Name > now()').reason).toBe('type');
+    expect(errorOf('Nope | take 1').reason).toBe('unknown-name');
   });
 
   test('runQuery needs a clock and a query', () => {

@@ -3,6 +3,7 @@ import type { KqlType } from '../types';
 import type { Relation } from '../relation';
 import type { SyntaxNode } from '../syntax';
 import type { Reader, Vec } from '../vectors';
+import type { UserFunction } from '../functions/user';
 
 export type ExprType = KqlType | 'unknown';
 
@@ -24,6 +25,12 @@ export interface Ctx {
   rel: Relation;
   scalars: Map<string, ScalarBinding>;
   now: number;
+  /** User-defined functions (`let f = (x:long) { ... }`) in scope. */
+  functions?: Map<string, UserFunction>;
+  /** A user function's parameters while its body compiles: they shadow columns and lets. */
+  locals?: Map<string, Compiled>;
+  /** Subexpressions already computed elsewhere (summarize's aggregate calls), by source position. */
+  replaced?: Map<string, Compiled>;
   /** Runs a tabular subquery (for toscalar()); absent where subqueries are not allowed. */
   evalTabular?: (node: SyntaxNode) => Relation;
 }

@@ -25,6 +25,32 @@ const LITERALS = new Set([
   'NullLiteralExpression',
 ]);
 
+/** Kusto's dynamic literals may quote strings with ' (and escape with \); JSON only with ". */
+function dynamicToJson(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      const end = closing(text, i, '"');
+      out += text.slice(i, end + 1);
+      i = end;
+    } else if (ch === "'") {
+      const end = closing(text, i, "'");
+      out += JSON.stringify(text.slice(i + 1, end).replace(/\\(.)/g, '$1'));
+      i = end;
+    } else out += ch;
+  }
+  return out;
+}
+
+function closing(text: string, from: number, quote: string): number {
+  for (let j = from + 1; j < text.length; j++) {
+    if (text[j] === '\\') j++;
+    else if (text[j] === quote) return j;
+  }
+  return text.length - 1;
+}
+
 function fold(c: Compiled): Compiled {
   // evaluate row-independent subtrees once
   return c.constant ? constant(c.fn(0), c.type) : c;
@@ -37,6 +63,8 @@ export function compileExpr(node: SyntaxNode, ctx: Ctx): Compiled {
 /** Reference to a column of the input, or to a scalar `let`. */
 function compileName(node: SyntaxNode, ctx: Ctx): Compiled {
   const name = simpleName(node);
+  const local = ctx.locals?.get(name);
+  if (local) return local;
   const sk = symbolKind(node);
   if (sk !== 'Column') {
     const bound = ctx.scalars.get(name);
@@ -74,7 +102,14 @@ function compileList(listNode: SyntaxNode, ctx: Ctx): unknown[] {
   return out;
 }
 
+/** The key of a node in `ctx.replaced`: its place in the query text. */
+export function positionKey(node: SyntaxNode): string {
+  return `${node.TextStart}:${node.Width}`;
+}
+
 function compileInner(node: SyntaxNode, ctx: Ctx): Compiled {
+  const done = ctx.replaced?.get(positionKey(node));
+  if (done) return done;
   const kind = kindOf(node);
   const type = scalarType(node);
   if (LITERALS.has(kind)) return constant(parseLiteral(kind, textOf(node)), type);
@@ -91,7 +126,7 @@ function compileInner(node: SyntaxNode, ctx: Ctx): Compiled {
         .trim();
       let v: unknown;
       try {
-        v = text === 'null' ? null : JSON.parse(text);
+        v = text === 'null' ? null : JSON.parse(dynamicToJson(text));
       } catch {
         notSupported(`The dynamic literal '${textOf(node)}'`);
       }

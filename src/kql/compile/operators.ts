@@ -114,7 +114,8 @@ export function arithmetic(kind: string, l: Compiled, r: Compiled, resultType: E
     case 'DivideExpression':
       return integral ? num((x, y) => (y === 0 ? null : Math.trunc(x / y))) : num((x, y) => x / y);
     case 'ModuloExpression':
-      return num((x, y) => (y === 0 ? null : x % y));
+      // Kusto's modulo is never negative: 0 <= N % D < abs(D) (numerical operators page)
+      return num((x, y) => (y === 0 ? null : (((x % y) + Math.abs(y)) % Math.abs(y)) + 0));
     default:
       return null;
   }

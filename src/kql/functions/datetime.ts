@@ -40,12 +40,6 @@ export const DATETIME_FUNCTIONS: Record<string, FunctionImpl> = {
       const x = d.fn(i);
       return typeof x === 'number' ? offsetDays(Math.floor(x / DAY) * DAY, off?.fn(i)) : null;
     },
-  endofday:
-    ([d, off]) =>
-    (i) => {
-      const x = d.fn(i);
-      return typeof x === 'number' ? offsetDays(Math.floor(x / DAY) * DAY, off?.fn(i)) + DAY - 0.0001 : null;
-    },
   startofhour:
     ([d]) =>
     (i) => {

@@ -7,7 +7,15 @@ import { constant, type Compiled, type Ctx, type ExprType } from '../compile/con
 import { parseJson, parseUrl } from './dynamic';
 import { DATETIME_FUNCTIONS } from './datetime';
 import { CONVERSION_FUNCTIONS } from './conversions';
+import { MATH_FUNCTIONS } from './math';
+import { CALENDAR_FUNCTIONS } from './calendar';
+import { TEXT_FUNCTIONS } from './text';
+import { ARRAY_FUNCTIONS } from './arrays';
+import { IPV4_FUNCTIONS } from './ipv4';
+import { WINDOW_FUNCTIONS } from './window';
+import { SERIES_FUNCTIONS } from './series';
 import { isAggregateName } from '../aggregates';
+import { callUserFunction } from './user';
 
 export type CompileFn = (node: SyntaxNode, ctx: Ctx) => Compiled;
 type Reader = (i: number) => unknown;
@@ -181,6 +189,13 @@ const FUNCTIONS: Record<string, FunctionImpl> = {
   ...LOGIC_FUNCTIONS,
   ...DATETIME_FUNCTIONS,
   ...CONVERSION_FUNCTIONS,
+  ...MATH_FUNCTIONS,
+  ...CALENDAR_FUNCTIONS,
+  ...TEXT_FUNCTIONS,
+  ...ARRAY_FUNCTIONS,
+  ...IPV4_FUNCTIONS,
+  ...WINDOW_FUNCTIONS,
+  ...SERIES_FUNCTIONS,
 };
 FUNCTIONS.iif = FUNCTIONS.iff;
 FUNCTIONS.pack = FUNCTIONS.bag_pack;
@@ -205,6 +220,8 @@ export function callFunction(node: SyntaxNode, ctx: Ctx, compile: CompileFn): Co
     const r = v.reader();
     return { fn: r, type: 'datetime', constant: false };
   }
+  const user = ctx.functions?.get(name);
+  if (user) return callUserFunction(user, argNodes, ctx, compile);
   const impl = FUNCTIONS[name];
   if (!impl) {
     if (isAggregateName(name)) {
@@ -216,6 +233,7 @@ export function callFunction(node: SyntaxNode, ctx: Ctx, compile: CompileFn): Co
     throw new KqlError(
       'unsupported',
       `The function '${name}()' is not supported by the embedded KQL engine (in '${textOf(node)}').`,
+      { offset: node.TextStart },
     );
   }
   if (kindOf(nameNode) !== 'NameReference' && kindOf(nameNode) !== 'BracketedName') {
@@ -224,5 +242,7 @@ export function callFunction(node: SyntaxNode, ctx: Ctx, compile: CompileFn): Co
   const args = argNodes.map((a) => compile(a, ctx));
   const fn = impl(args, type, ctx);
   const passthrough = args.length > 0 && fn === args[0].fn && args[0].source;
-  return { fn, type, constant: args.every((a) => a.constant), ...(passthrough ? { source: args[0].source } : {}) };
+  // window functions read other rows: never constant, even without arguments
+  const fixed = !(name in WINDOW_FUNCTIONS) && args.every((a) => a.constant);
+  return { fn, type, constant: fixed, ...(passthrough ? { source: args[0].source } : {}) };
 }

@@ -6,6 +6,7 @@ import { kindOf, nodes, tableColumns, textOf, type SyntaxNode } from '../syntax'
 import { KqlError } from '../errors';
 import { ArrayVec, type Vec } from '../vectors';
 import type { Compiled } from '../compile/context';
+import type { UserFunction } from '../functions/user';
 
 export interface Env {
   scalars: Map<string, ScalarBinding>;
@@ -17,10 +18,14 @@ export interface Env {
   tableNames: () => string[];
   /** Names in this subtree the analyzer could not resolve as fuzzy-union tables (its KS205 warnings). */
   unresolvedNames: (node: SyntaxNode) => { at: number; name: string }[];
+  /** User-defined functions in scope. */
+  functions: Map<string, UserFunction>;
+  /** Run piped operators (mv-apply's subquery) over a relation. */
+  applyOps: (ops: SyntaxNode[], rel: Relation) => Relation;
 }
 
 export function ctxFor(rel: Relation, env: Env): Ctx {
-  return { rel, scalars: env.scalars, now: env.now, evalTabular: env.evalTabular };
+  return { rel, scalars: env.scalars, now: env.now, evalTabular: env.evalTabular, functions: env.functions };
 }
 
 /** The output schema Kusto's analyzer inferred for an operator: names and types match the service. */

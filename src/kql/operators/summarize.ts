@@ -4,14 +4,14 @@
  * first occurrence.
  */
 import { KqlError } from '../errors';
-import { kindOf, nodes, simpleName, textOf, type SyntaxNode } from '../syntax';
-import { compileExpr } from '../compile/expressions';
+import { kindOf, nodes, scalarType, simpleName, textOf, type SyntaxNode } from '../syntax';
+import { compileExpr, positionKey } from '../compile/expressions';
 import { isAggregateName, runAggregate } from '../aggregates';
 import { colIndex, type Relation } from '../relation';
 import { ArrayVec, NumVec, type Vec } from '../vectors';
 import { scratchF64, scratchI32 } from '../scratch';
 import { ctxFor, outputSchema, type Env } from './env';
-import type { Compiled } from '../compile/context';
+import type { Compiled, Ctx } from '../compile/context';
 
 const DENSE_LIMIT = 1 << 22;
 
@@ -197,6 +197,34 @@ interface AggCall {
   args: Compiled[];
 }
 
+/** One output column of summarize: a plain aggregate call, or an expression over aggregate calls. */
+type AggColumn = { call: AggCall } | { body: SyntaxNode; inner: { node: SyntaxNode; call: AggCall }[] };
+
+function isAggregateCall(n: SyntaxNode): boolean {
+  return kindOf(n) === 'FunctionCallExpression' && isAggregateName(simpleName(nodes(n)[0]));
+}
+
+/** The aggregate calls inside an expression (not looking inside them). */
+function aggregateCalls(n: SyntaxNode): SyntaxNode[] {
+  if (isAggregateCall(n)) return [n];
+  return nodes(n).flatMap(aggregateCalls);
+}
+
+/** The values of one column per group. */
+function aggregateColumn(c: AggColumn, gids: Int32Array, G: number, ctx: Ctx): unknown[][] {
+  if ('call' in c) return runAggregate(c.call.name, c.call.args, gids, G);
+  // each inner call becomes a per-group column; the expression then runs once per group
+  const replaced = new Map<string, Compiled>();
+  for (const { node, call } of c.inner) {
+    const [values] = runAggregate(call.name, call.args, gids, G);
+    const type = scalarType(node);
+    replaced.set(positionKey(node), { fn: (g) => values[g], type, constant: false });
+  }
+  const groups: Relation = { schema: [], cols: [], n: G, ingest: null };
+  const expr = compileExpr(c.body, { ...ctx, rel: groups, replaced });
+  return [Array.from({ length: G }, (_, g) => expr.fn(g))];
+}
+
 /** Columns `*` stands for in arg_max(x, *): all input columns but x and the plain by-columns. */
 function starColumns(input: Relation, first: SyntaxNode, byExprs: SyntaxNode[]): string[] {
   const exclude = new Set<string>();
@@ -214,15 +242,8 @@ export function summarize(op: SyntaxNode, input: Relation, env: Env): Relation {
   const ctx = ctxFor(input, env);
   const keys = byExprs.map((e) => compileExpr(e, ctx));
 
-  const calls: AggCall[] = aggExprs.map((e) => {
-    const call = kindOf(e) === 'SimpleNamedExpression' ? nodes(e)[1] : e;
-    const fname = kindOf(call) === 'FunctionCallExpression' ? simpleName(nodes(call)[0]) : '';
-    if (!fname || !isAggregateName(fname)) {
-      throw new KqlError(
-        'unsupported',
-        `The summarize aggregate '${textOf(e)}' is not supported by the embedded KQL engine: use a single aggregate call per column (e.g. count(), max(x)) and compute on it with extend.`,
-      );
-    }
+  const compileCall = (call: SyntaxNode): AggCall => {
+    const fname = simpleName(nodes(call)[0]);
     const argNodes = nodes(call)[1] ? nodes(nodes(call)[1]) : [];
     const args: Compiled[] = [];
     for (const a of argNodes) {
@@ -234,13 +255,20 @@ export function summarize(op: SyntaxNode, input: Relation, env: Env): Relation {
       } else args.push(compileExpr(a, ctx));
     }
     return { name: fname, args };
+  };
+  // a column is one aggregate call, or an expression over aggregate calls (and constants)
+  const columns: AggColumn[] = aggExprs.map((e) => {
+    const body = kindOf(e) === 'SimpleNamedExpression' ? nodes(e)[1] : e;
+    if (isAggregateCall(body)) return { call: compileCall(body) };
+    const inner = aggregateCalls(body);
+    return { body, inner: inner.map((n) => ({ node: n, call: compileCall(n) })) };
   });
 
   const specs = byExprs.map((e, j) => keySpec(e, keys[j], input, ctx, j));
   const { gids, G, first } = groupRows(specs, input.n);
   const out: unknown[][] = keys.map((k) => first.map((r) => (input.n === 0 ? null : k.fn(r))));
   const empty = input.n === 0 && keys.length > 0;
-  for (const c of calls) out.push(...(empty ? [] : runAggregate(c.name, c.args, gids, G)));
+  if (!empty) for (const c of columns) out.push(...aggregateColumn(c, gids, G, ctx));
   if (empty) return { schema, cols: schema.map(() => new ArrayVec([])), n: 0, ingest: null };
   if (out.length !== schema.length) {
     throw new KqlError(

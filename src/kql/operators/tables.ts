@@ -44,12 +44,9 @@ const JOIN_KINDS = new Set([
   'leftantisemi',
   'rightantisemi',
 ]);
-const SUPPORTED_JOINS = new Set(['innerunique', 'inner', 'leftouter', 'leftanti', 'leftsemi', 'anti', 'leftantisemi']);
-
-/** join: innerunique (the default: left side de-duplicated on the key), inner, leftouter, leftsemi, leftanti. */
-export function join(op: SyntaxNode, left: Relation, env: Env): Relation {
-  const schema = outputSchema(op);
-  let kind = 'innerunique';
+/** join's parameters, right side and key pairs (`on Col` or `$left.A == $right.B`). */
+function readJoin(op: SyntaxNode, defaultKind: string) {
+  let kind = defaultKind;
   let rightNode: SyntaxNode | null = null;
   let onClause: SyntaxNode | null = null;
   for (const part of nodes(op)) {
@@ -70,13 +67,7 @@ export function join(op: SyntaxNode, left: Relation, env: Env): Relation {
     else rightNode = part;
   }
   if (!JOIN_KINDS.has(kind)) throw new KqlError('semantic', `Unknown join kind '${kind}'.`);
-  if (!SUPPORTED_JOINS.has(kind))
-    throw new KqlError(
-      'unsupported',
-      `join kind=${kind} is not supported by the embedded KQL engine; supported: innerunique (default), inner, leftouter, leftsemi, leftanti.`,
-    );
   if (!rightNode || !onClause) throw new KqlError('syntax', `join needs a right-hand table and an 'on' clause.`);
-  const right = env.evalTabular(rightNode);
   const pairs: [string, string][] = nodes(onClause).map((e) => {
     if (kindOf(e) === 'NameReference') return [simpleName(e), simpleName(e)];
     if (kindOf(e) === 'EqualExpression') {
@@ -91,6 +82,11 @@ export function join(op: SyntaxNode, left: Relation, env: Env): Relation {
       `join condition '${textOf(e)}' is not supported: use column names or $left.A == $right.B.`,
     );
   });
+  return { kind, rightNode, pairs };
+}
+
+/** Row pairs of a join; -1 stands for the missing side of an outer row. */
+function matchRows(kind: string, left: Relation, right: Relation, pairs: [string, string][]) {
   const keyOf = (rel: Relation, names: string[]) => {
     const readers = names.map((n) => {
       const at = colIndex(rel, n);
@@ -116,7 +112,9 @@ export function join(op: SyntaxNode, left: Relation, env: Env): Relation {
   }
   const li: number[] = [];
   const ri: number[] = [];
+  const rightMatched = new Uint8Array(right.n);
   const seenLeft = new Set<string>();
+  const leftOnly = kind === 'leftsemi' || kind === 'leftanti' || kind === 'anti' || kind === 'leftantisemi';
   for (let i = 0; i < left.n; i++) {
     const k = lk(i);
     if (kind === 'innerunique') {
@@ -126,35 +124,82 @@ export function join(op: SyntaxNode, left: Relation, env: Env): Relation {
     const matches = index.get(k);
     if (kind === 'leftsemi') {
       if (matches) li.push(i);
-    } else if (kind === 'leftanti' || kind === 'anti' || kind === 'leftantisemi') {
+    } else if (leftOnly) {
       if (!matches) li.push(i);
     } else if (matches) {
       for (const j of matches) {
         li.push(i);
         ri.push(j);
+        rightMatched[j] = 1;
       }
-    } else if (kind === 'leftouter') {
+    } else if (kind === 'leftouter' || kind === 'fullouter') {
       li.push(i);
       ri.push(-1);
     }
   }
-  const L = takeRows(left, Int32Array.from(li));
-  if (kind === 'leftsemi' || kind.includes('anti')) return { ...L, schema, ingest: null };
-  const rightCols = right.cols.map((c) => {
-    const r = c.reader();
-    return new ArrayVec(ri.map((j) => (j < 0 ? null : r(j))));
-  });
-  const cols = [...L.cols, ...rightCols];
+  if (kind === 'rightouter' || kind === 'fullouter')
+    for (let j = 0; j < right.n; j++)
+      if (!rightMatched[j]) {
+        li.push(-1);
+        ri.push(j);
+      }
+  return { li, ri };
+}
+
+/** Values of `rel`'s column at rows idx (-1 gives null; strings are never null in KQL, so ""). */
+function column(rel: Relation, at: number, idx: number[], type: string) {
+  const r = rel.cols[at].reader();
+  const blank = type === 'string' ? '' : null;
+  return new ArrayVec(idx.map((j) => (j < 0 ? blank : r(j))));
+}
+
+/** join: innerunique (the default: left side de-duplicated on the key), inner, left/right/full outer, semi, anti. */
+export function join(op: SyntaxNode, left: Relation, env: Env): Relation {
+  const schema = outputSchema(op);
+  const { kind, rightNode, pairs } = readJoin(op, 'innerunique');
+  const right = env.evalTabular(rightNode);
+  // right-side semi/anti joins need every right row's match status: an inner pass over all pairs
+  const probe = kind === 'rightsemi' || kind === 'rightanti' || kind === 'rightantisemi' ? 'inner' : kind;
+  const m = matchRows(probe, left, right, pairs);
+  if (probe !== kind) {
+    const matched = new Set(m.ri);
+    const want = kind === 'rightsemi';
+    const rows: number[] = [];
+    for (let j = 0; j < right.n; j++) if (matched.has(j) === want) rows.push(j);
+    return { ...takeRows(right, Int32Array.from(rows)), schema, ingest: null };
+  }
+  if (kind === 'leftsemi' || kind.includes('anti'))
+    return { ...takeRows(left, Int32Array.from(m.li)), schema, ingest: null };
+  const outer = m.li.includes(-1);
+  const cols = [
+    ...left.cols.map((c, k) => (outer ? column(left, k, m.li, left.schema[k].type) : c.take(Int32Array.from(m.li)))),
+    ...right.cols.map((_, k) => column(right, k, m.ri, right.schema[k].type)),
+  ];
   if (cols.length !== schema.length)
     throw new KqlError(
       'unsupported',
       `The join '${textOf(op)}' produces a column layout the embedded engine cannot reproduce.`,
     );
-  // strings are never null in KQL: unmatched right string cells are empty
-  const fixed = cols.map((c, idx) =>
-    schema[idx].type === 'string' && idx >= L.cols.length
-      ? new ArrayVec((c as ArrayVec).values.map((v) => v ?? ''))
-      : c,
-  );
-  return { schema, cols: fixed, n: li.length, ingest: null };
+  return { schema, cols, n: m.li.length, ingest: null };
+}
+
+/**
+ * lookup: a join that extends each left row with the right side's non-key columns (kind=leftouter,
+ * the default, keeps unmatched left rows; kind=inner drops them).
+ */
+export function lookup(op: SyntaxNode, left: Relation, env: Env): Relation {
+  const schema = outputSchema(op);
+  const { kind, rightNode, pairs } = readJoin(op, 'leftouter');
+  if (kind !== 'leftouter' && kind !== 'inner')
+    throw new KqlError('semantic', `lookup supports kind=leftouter (the default) and kind=inner, not '${kind}'.`);
+  const right = env.evalTabular(rightNode);
+  const m = matchRows(kind, left, right, pairs);
+  const cols = schema.map((c, k) => {
+    if (k < left.schema.length) {
+      const at = colIndex(left, c.name);
+      return left.cols[at].take(Int32Array.from(m.li));
+    }
+    return column(right, colIndex(right, c.name), m.ri, c.type);
+  });
+  return { schema, cols, n: m.li.length, ingest: null };
 }

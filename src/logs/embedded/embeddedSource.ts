@@ -37,7 +37,9 @@ export class EmbeddedSource implements LogSource {
         stats: { elapsedMs: performance.now() - started, rowsExamined: out.rowsExamined },
       });
     } catch (err) {
-      return Promise.reject(explainEngineError(err, this.info.workspace));
+      return Promise.reject(
+        explainEngineError(err, this.info.workspace, { kql: request.kql, tables: this.workspace.tableNames() }),
+      );
     }
   }
 }
@@ -49,8 +51,21 @@ const KIND_CODES: Record<KqlError['kind'], string> = {
   runtime: 'RuntimeError',
 };
 
+/** What the session that ran the query offers: a recipe's normalized GatewayLogs view, or raw tables. */
+export interface EngineSession {
+  kql: string;
+  tables: string[];
+}
+
+/** Where to look for the right names: the view a recipe defines, else the tables this workspace has. */
+function namesHint(session: EngineSession | undefined): string {
+  if (!session || /\blet\s+GatewayLogs\s*=/.test(session.kql))
+    return 'Check the names against the normalized GatewayLogs view (or the physical table the query reads).';
+  return `Check the names against the tables of this workspace (${session.tables.join(', ')}) and their columns; \`<table> | getschema\` lists them.`;
+}
+
 /** Engine failures in the same words as the service's, with line/column so the recipe can be fixed. */
-export function explainEngineError(err: unknown, workspace: string): LogSourceError {
+export function explainEngineError(err: unknown, workspace: string, session?: EngineSession): LogSourceError {
   if (err instanceof LogSourceError) return err;
   if (!(err instanceof KqlError)) {
     return new LogSourceError(
@@ -68,20 +83,28 @@ export function explainEngineError(err: unknown, workspace: string): LogSourceEr
   const at =
     err.line !== undefined ? ` (line ${err.line}${err.column !== undefined ? `, column ${err.column}` : ''})` : '';
   const hints = err.suggestions?.length ? [`Did you mean: ${err.suggestions.join(', ')}?`] : [];
+  const typeError = err.kind === 'semantic' && err.reason === 'type';
   const byKind: Record<KqlError['kind'], { title: string; cause: string; fix: string[] }> = {
     syntax: {
       title: 'The query could not be parsed',
       cause: 'The KQL text is malformed (a typo, stray punctuation or an unclosed bracket).',
       fix: [...hints, 'Fix the query at the position shown; Log Analytics would reject it the same way.'],
     },
-    semantic: {
-      title: 'The query names something the workspace does not have',
-      cause: `A table, column or function in the query does not exist in workspace ${workspace}, or types do not match.`,
-      fix: [
-        ...hints,
-        'Check the names against the normalized GatewayLogs view (or the physical table the query reads).',
-      ],
-    },
+    semantic: typeError
+      ? {
+          title: 'The query combines values of types that do not fit',
+          cause:
+            'An operator or function received a value of a type it does not take (for example a string compared with a datetime); Log Analytics rejects it the same way.',
+          fix: [
+            ...hints,
+            'Convert the value first (tostring(), tolong(), todouble(), todatetime()) or compare it with a value of its own type.',
+          ],
+        }
+      : {
+          title: 'The query names something the workspace does not have',
+          cause: `A table, column or function in the query does not exist in workspace ${workspace}.`,
+          fix: [...hints, namesHint(session)],
+        },
     unsupported: {
       title: 'The embedded engine does not support this query',
       cause:

@@ -120,3 +120,19 @@ test('the decorators wrap the embedded source too', async () => {
   expect(a.tables[0].rows).toEqual([[5]]);
   expect(b.stats.cached).toBe(true);
 });
+
+test('a raw query is pointed at the workspace tables; a recipe over the GatewayLogs view at the view', async () => {
+  const src = new EmbeddedSource(workspace(), { name: 'unit', now: () => now });
+  const fail = (kql: string) =>
+    src.query({ kql, timespan: window }).catch((x: unknown) => x) as Promise<LogSourceError>;
+  const raw = await fail('ApiManagementGatewayLogs | where ResponseCod == 500');
+  expect(raw.title).toBe('The query names something the workspace does not have');
+  expect(raw.fix.join(' ')).toContain('ApiManagementGatewayLogs');
+  expect(raw.fix.join(' ')).not.toContain('GatewayLogs view');
+  const recipe = await fail('let GatewayLogs = ApiManagementGatewayLogs;\nGatewayLogs | where ResponseCod == 500');
+  expect(recipe.fix.join(' ')).toContain('GatewayLogs view');
+  const typed = await fail('ApiManagementGatewayLogs | where ApiId > now()');
+  expect(typed.title).toBe('The query combines values of types that do not fit');
+  const unsupported = await fail('ApiManagementGatewayLogs\n| evaluate autocluster()');
+  expect(unsupported.what).toContain('(line 2, column 3)');
+});
