@@ -44,10 +44,14 @@ export interface Answer {
   kql: string;
   /** Things the user must know: clamped window, partial data, logs behind, no gateway logs. */
   notes: string[];
+  /** Commands offered as buttons (the APIs a misspelled name may mean); each parses and runs as shown. */
+  suggestions?: string[];
   source: SourceInfo;
   freshness?: Freshness;
   stats: { rowsExamined?: number; queryMs: number; queries: number };
   requestedBy?: string;
+  /** When it was asked, by the wall clock (ISO): not the log clock, which a demo or a loaded file pins. */
+  askedAt?: string;
 }
 
 /** Help, or a parse error with suggestions. */

@@ -48,7 +48,12 @@ export function fmtWindow(from: Date, to: Date, timeZone?: string): string {
     ? `${utcDate(from)} ${utcClock(from)}–${utcClock(to)} UTC`
     : `${utcDate(from)} ${utcClock(from)} – ${utcDate(to)} ${utcClock(to)} UTC`;
   const zone = validZone(timeZone);
-  return zone ? `${utc} (${zoneClock(from, zone)}–${zoneClock(to, zone)} ${zone})` : utc;
+  if (!zone) return utc;
+  const zoneDate = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(d);
+  // Across a local midnight the local times alone would read as a tiny or empty range: say the dates too.
+  return zoneDate(from) === zoneDate(to)
+    ? `${utc} (${zoneClock(from, zone)}–${zoneClock(to, zone)} ${zone})`
+    : `${utc} (${zoneDate(from)} ${zoneClock(from, zone)} – ${zoneDate(to)} ${zoneClock(to, zone)} ${zone})`;
 }
 
 /** "last 15m" -> "last 15 min", "last 2h" -> "last 2 hours". */

@@ -72,6 +72,8 @@ function seen(f: Finding): string {
   const a = new Date(f.firstSeen);
   const b = new Date(f.lastSeen);
   if (Number.isNaN(a.getTime()) || Number.isNaN(b.getTime())) return '–';
+  // One moment is not a range ("14:29:55 – 14:29:55").
+  if (utcClock(a, true) === utcClock(b, true)) return `${utcClock(a, true)} UTC`;
   return `${utcClock(a, true)} – ${utcClock(b, true)} UTC`;
 }
 
@@ -110,6 +112,7 @@ function findingModel(f: Finding, index: number) {
     { name: 'Callers', value: fmtInt(f.callers) },
   ];
   if (f.sampleUrl) facts.push({ name: 'Sample URL', value: cardText(f.sampleUrl, 200) });
+  if (f.related?.length) facts.push({ name: 'Related', value: cardText(f.related.join(' '), 300) });
   const next = f.next ? commandText(f.next) : '';
   return {
     ...findingRow(f, index),
@@ -154,7 +157,7 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
     `${rows}query ${fmtDuration(a.stats.queryMs)} · ${a.stats.queries} ${a.stats.queries === 1 ? 'query' : 'queries'}`,
   );
   footer.push(
-    `${a.requestedBy ? `Asked by ${a.requestedBy}` : 'Asked'} at ${utcClock(opts.now, true)} UTC: "${commandText(a.command.text)}"`,
+    `${a.requestedBy ? `Asked by ${a.requestedBy}` : 'Asked'} at ${utcClock(a.askedAt ? new Date(a.askedAt) : opts.now, true)} UTC: "${commandText(a.command.text)}"`,
   );
   // Teams users have no CLI: say what is missing; "Show KQL" / "Full KQL" give the query that finds them all.
   const more = hidden > 0 ? `and ${fmtInt(hidden)} more ${hidden === 1 ? 'signature' : 'signatures'} not shown` : '';
@@ -168,9 +171,11 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
     verdict: cardText(a.verdict ?? '', 400),
     hasNotes: notes.length > 0,
     notes: notes.slice(0, 6).map((n) => ({ text: cardText(n, 300) })),
+    hasSuggestions: (a.suggestions?.length ?? 0) > 0,
+    suggestions: (a.suggestions ?? []).slice(0, 5).map((s) => ({ title: plainText(s, 60), command: commandText(s) })),
     hasFindings: a.findings.length > 0,
     // Only when nothing else on the card speaks: a verdict or section rows already say what was found.
-    showNoFindings: a.findings.length === 0 && !sectionRows && !a.verdict,
+    showNoFindings: a.findings.length === 0 && !sectionRows && !a.verdict && !a.suggestions?.length,
     noFindings: 'No failures matched in this window.',
     findings: [...detailed.map(findingModel), ...brief.map((f, i) => findingRow(f, detailed.length + i))],
     hasMore: more.length > 0,
@@ -231,7 +236,7 @@ export function helpModel(h: HelpAnswer) {
       hasExamples: c.examples.length > 0,
       examples: cardText(`e.g. ${c.examples.slice(0, 3).join(' · ')}`, 300),
     })),
-    footer: 'Mention me with a command, for example: @APIM Triage triage last 15m',
+    footer: 'Mention me with a command, for example: @APIM Triage "triage last 15m"',
   };
 }
 

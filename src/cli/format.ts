@@ -75,6 +75,7 @@ export function replyToText(reply: BotReply): string {
   const w = reply.command.window;
   out.push(`${reply.title}`, `${w.from.toISOString()} .. ${w.to.toISOString()} (${w.label})`, '', reply.summary);
   for (const note of reply.notes) out.push(`! ${note}`);
+  if (reply.suggestions?.length) out.push(`Try: ${reply.suggestions.join(' | ')}`);
   if (reply.verdict) out.push('', `Verdict: ${reply.verdict}`);
   for (const f of reply.findings) {
     out.push(

@@ -119,6 +119,7 @@ function replyJson(reply: BotReply, card: object) {
       sections: reply.sections.map((s) => ({ title: s.title, ...tableToJson(s.table) })),
       verdict: reply.verdict ?? null,
       notes: reply.notes,
+      suggestions: reply.suggestions ?? [],
       kql: reply.kql,
       source: reply.source,
       freshness: reply.freshness ?? null,

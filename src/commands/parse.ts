@@ -22,6 +22,12 @@ const FILLER = new Set(
   ).split(' '),
 );
 
+/** The word people add after an API's name ("orders api"), which the name itself ends with ("orders-api"). */
+const API_WORDS = new Set(['api', 'apis']);
+
+/** A leftover word that names an API without "on": it looks like one ("orders-api", "orders_api", "legacy.api"). */
+const API_LIKE = /^[a-z0-9][a-z0-9._-]*(?:[-_.]|api$)[a-z0-9._-]*$/;
+
 const TIME_WORDS = new Set(['since', 'between', 'until', 'till', 'after', 'before', 'at', '@']);
 
 const STATUS_TOKEN = /^([1-5]\d\d)s?$/;
@@ -70,27 +76,9 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** Closest known APIs to a name the workspace does not have ("did you mean"). Best first, at most 3. */
-export function suggestApi(name: string, known: string[]): string[] {
-  const n = name.toLowerCase();
-  const scored: { api: string; d: number }[] = [];
-  for (const api of new Set(known)) {
-    const k = api.toLowerCase();
-    if (k === n) return [api];
-    let d = editDistance(n, k);
-    // "orders" for "orders-api": a prefix or substring is a strong hint even when the distance is large.
-    if (k.startsWith(n) || n.startsWith(k) || (n.length >= 4 && k.includes(n))) d = Math.min(d, 1);
-    if (d <= Math.max(2, Math.floor(n.length / 3))) scored.push({ api, d });
-  }
-  return scored
-    .sort((x, y) => x.d - y.d || x.api.localeCompare(y.api))
-    .slice(0, 3)
-    .map((s) => s.api);
-}
-
-/** Typed forms of the closest commands to an unknown word, best first. */
-function suggestCommands(words: string[]): string[] {
-  const best = new Map<CommandKind, number>();
+/** Close command words for unknown ones, best first: which typed word to replace with which command word. */
+function closeCommandWords(words: string[]): { typed: string; word: string; kind: CommandKind }[] {
+  const best = new Map<CommandKind, { typed: string; word: string; d: number }>();
   for (const w of words) {
     if (w.length < 2) continue;
     for (const h of COMMAND_HELP) {
@@ -98,14 +86,31 @@ function suggestCommands(words: string[]): string[] {
         if (cw.length < 3) continue;
         const d = editDistance(w, cw);
         const limit = Math.max(1, Math.floor(cw.length / 3));
-        if (d <= limit && d < (best.get(h.kind) ?? Infinity)) best.set(h.kind, d);
+        if (d <= limit && d < (best.get(h.kind)?.d ?? Infinity)) best.set(h.kind, { typed: w, word: cw, d });
       }
     }
   }
-  const ranked = [...best.entries()].sort((a, b) => a[1] - b[1]).map(([k]) => k);
-  const out = ranked.map((k) => COMMAND_HELP.find((h) => h.kind === k)!.examples[0]);
-  for (const fallback of ['triage', 'help']) if (out.length < 3 && !out.includes(fallback)) out.push(fallback);
-  return out.slice(0, 3);
+  return [...best.entries()].sort((a, b) => a[1].d - b[1].d).map(([kind, v]) => ({ kind, ...v }));
+}
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `text` with the first whole-word `from` (any case) replaced: the user's own command, corrected. */
+function replaceWord(text: string, from: string, to: string): string {
+  return text.replace(new RegExp(`(^|\\s)${escapeRe(from)}(?=\\s|$)`, 'i'), `$1${to}`);
+}
+
+/** An API named without "on": a word shaped like an API id, or any word followed by "api". */
+function apiWithoutOn(words: string[], kindAt: number): { name: string; at: number; length: number } | undefined {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (i === kindAt || WORD_TO_KIND.has(w) || FILLER.has(w) || API_WORDS.has(w)) continue;
+    if (STATUS_TOKEN.test(w) || TIME_WORDS.has(w)) continue;
+    if (API_WORDS.has(words[i + 1] ?? '') && !API_WORDS.has(w))
+      return { name: `${w}-${words[i + 1]}`, at: i, length: 2 };
+    if (API_LIKE.test(w)) return { name: w, at: i, length: 1 };
+  }
+  return undefined;
 }
 
 function fail(error: string, suggestions: string[]): ParseOutcome {
@@ -124,8 +129,11 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
   const base = { text: cleaned };
   if (!cleaned) return { ok: true, command: { ...base, kind: 'help', window: defaultWindow(ctx.now) } };
 
+  // Offered commands must work when pressed: keep only those that parse here and now.
+  const workable = (texts: string[]): string[] => [...new Set(texts)].filter((t) => parseCommand(t, ctx).ok);
   const scan = scanWindow(cleaned.toLowerCase().replace(/[?!,;]+(\s|$)/g, ' '), ctx.now, ctx.timeZone);
-  if (scan.error) return fail(scan.error, ['triage last 15m', 'triage since 14:30', 'triage between 14:00 and 14:30']);
+  if (scan.error)
+    return fail(scan.error, workable(['triage last 15m', 'triage since 14:30', 'triage between 14:00 and 14:30']));
 
   const tokens = scan.rest
     .split(' ')
@@ -136,7 +144,9 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if ((t === 'on' || t === 'for' || t === 'against') && i + 1 < tokens.length && api === undefined) {
-      const candidate = tokens[++i];
+      let candidate = tokens[++i];
+      // "orders api": the space stands for the hyphen of "orders-api".
+      if (API_WORDS.has(tokens[i + 1] ?? '') && !API_WORDS.has(candidate)) candidate += `-${tokens[++i]}`;
       if (!NAME_TOKEN.test(candidate)) return badName('API', candidate, 'why 500 on payments-api');
       api = candidate;
       continue;
@@ -176,10 +186,26 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
   if (kind === undefined) {
     const unknown = words.filter((w) => !FILLER.has(w));
     const shown = (unknown.length ? unknown : words).slice(0, 3).join(' ');
+    // The user's own text with the misspelled word corrected ("trige 15m" -> "triage 15m"), else the command's example.
+    const corrected = closeCommandWords(unknown.length ? unknown : words).flatMap((c) => [
+      replaceWord(cleaned, c.typed, c.word),
+      COMMAND_HELP.find((h) => h.kind === c.kind)!.examples[0],
+    ]);
+    const suggestions = workable([...corrected, 'triage', 'help']);
     return fail(
       shown ? `I don't know the command "${shown}".` : 'I could not find a command in that message.',
-      suggestCommands(unknown.length ? unknown : words),
+      suggestions.slice(0, 3),
     );
+  }
+
+  if (api === undefined && kind !== 'breaker') {
+    // "why 401 orders-api", "401s orders api": the API is kept wherever it appears, with or without "on".
+    const named = apiWithoutOn(words, kindAt);
+    if (named) {
+      if (!NAME_TOKEN.test(named.name)) return badName('API', named.name, 'why 500 on payments-api');
+      api = named.name;
+      words.splice(named.at, named.length);
+    }
   }
 
   // A time word whose time could not be read must not silently fall back to the default window.
@@ -187,7 +213,11 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
   if (dangling && kind !== 'help') {
     return fail(
       `I could not read the time after "${dangling}": use HH:MM (e.g. "since 14:30"), "between 14:00 and 14:30", or a length like "30m".`,
-      [`${words[kindAt] ?? kind} since 14:30`, `${words[kindAt] ?? kind} last 30m`],
+      workable(
+        ['since 14:30', 'last 30m'].map((w) =>
+          cleaned.replace(new RegExp(`(^|\\s)${escapeRe(dangling)}(\\s+\\S+)?(?=\\s|$)`, 'i'), `$1${w}`),
+        ),
+      ),
     );
   }
   const window = scan.window ?? defaultWindow(ctx.now);
@@ -197,7 +227,7 @@ export function parseCommand(text: string, ctx: ParseContext): ParseOutcome {
   if (scan.at && kind !== 'breaker') {
     return fail(
       '"at <time>" only applies to "breaker <backend> at <time>"; for other commands use "since 14:30" or "between 14:00 and 14:30".',
-      [`${words[kindAt] ?? kind} since 14:30`],
+      workable([cleaned.replace(/(^|\s)(?:at|@)(?=\s)/i, '$1since')]),
     );
   }
 

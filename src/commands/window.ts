@@ -95,12 +95,13 @@ function resolveTime(
   }
   if (hour > 23 || minute > 59) return { error: `"${expr}" is not a valid time of day: use HH:MM, e.g. 14:30.` };
   const today = localParts(now, tz);
-  let date = localToUtc({ ...today, hour, minute }, tz);
-  // Shortly after midnight, "since 23:30" means yesterday evening, not tomorrow's.
-  if (date.getTime() > now.getTime() && today.hour < 6 && hour >= 18) {
-    date = localToUtc({ ...addDays(today, -1), hour, minute }, tz);
-  }
-  return { date, hadDate: false };
+  return { date: localToUtc({ ...today, hour, minute }, tz), hadDate: false };
+}
+
+/** The same wall-clock time one day earlier, in the zone it was read in. */
+function dayBefore(d: Date, tz: string): Date {
+  const p = localParts(d, tz);
+  return localToUtc({ ...addDays(p, -1), hour: p.hour, minute: p.minute }, tz);
 }
 
 function label(d: Date, zone: Zone, forceUtc: boolean): string {
@@ -133,6 +134,8 @@ function finish(
   if (to.getTime() - from.getTime() > MAX_WINDOW_MS) {
     from = new Date(to.getTime() - MAX_WINDOW_MS);
     notes.push(`Clamped to the last 7 days before the window end: the bot looks at most 7 days back per question.`);
+    // The label says the window that is looked at, not the one asked for ("last 99999d" -> "last 7d").
+    if (labelText.startsWith('last ')) labelText = `last ${formatDuration(MAX_WINDOW_MS)}`;
   }
   const window: CommandWindow = { from, to, label: labelText };
   if (notes.length) window.note = notes.join(' ');
@@ -163,11 +166,34 @@ export function scanWindow(text: string, now: Date, timeZone?: string): WindowSc
     if (m) rest = rest.slice(0, m.index) + ' ' + rest.slice(m.index + m[0].length);
     return m;
   };
-  const readTime = (expr: string, utc: string | undefined): Date | string => {
+  /**
+   * A time of day the clock has not reached yet today is about the past: the most recent one, yesterday's,
+   * said in a note. `after` (the start of a range) keeps an end time on or after its start.
+   */
+  const readTime = (expr: string, utc: string | undefined, after?: Date): Date | string => {
     const r = resolveTime(expr.trim(), Boolean(utc), zone, now);
     if (r === null) return `"${expr.trim()}" is not a time I can read: use HH:MM (e.g. 14:30) or an ISO time.`;
     if ('error' in r) return r.error;
-    return r.date;
+    if (r.hadDate) return r.date;
+    const tz = utc ? 'UTC' : zone.tz;
+    let date = r.date;
+    if (after) {
+      // The end is read on the start's day; "between 23:00 and 01:00" crosses midnight, while
+      // "between 14:30 and 14:00" stays the wrong way round (and is refused as such).
+      const end = localParts(date, tz);
+      date = localToUtc({ ...localParts(after, tz), hour: end.hour, minute: end.minute }, tz);
+      if (date.getTime() <= after.getTime() && after.getTime() - date.getTime() > 12 * 3_600_000)
+        date = localToUtc({ ...addDays(localParts(after, tz), 1), hour: end.hour, minute: end.minute }, tz);
+      return date;
+    }
+    if (date.getTime() >= now.getTime()) {
+      date = dayBefore(date, tz);
+      const shown = label(date, zone, Boolean(utc));
+      notes.push(
+        `${shown} has not come yet today, so this is yesterday's ${shown} (${date.toISOString().slice(0, 10)}).`,
+      );
+    }
+    return date;
   };
 
   // breaker <backend> at <time>
@@ -189,8 +215,8 @@ export function scanWindow(text: string, now: Date, timeZone?: string): WindowSc
   );
   if (between) {
     const a = readTime(between[1], between[2] ?? between[4]);
-    const b = readTime(between[3], between[4] ?? between[2]);
     if (typeof a === 'string') return { ...out, error: a };
+    const b = readTime(between[3], between[4] ?? between[2], a);
     if (typeof b === 'string') return { ...out, error: b };
     const utc = Boolean(between[2] ?? between[4]);
     result = finish(a, b, `${label(a, zone, utc)} – ${label(b, zone, utc)}`, now, notes);

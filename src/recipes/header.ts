@@ -46,7 +46,7 @@ export interface RecipeHeader {
 export class RecipeFormatError extends Error {}
 
 /** The placeholders the planner knows how to fill; a recipe may use no other. */
-export const KNOWN_PLACEHOLDERS: readonly string[] = ['$classifier'];
+export const KNOWN_PLACEHOLDERS: readonly string[] = ['$classifier', '$causeApi'];
 
 const FIELDS = ['id', 'title', 'answers', 'parameters', 'uses', 'rows', 'sections'] as const;
 type Field = (typeof FIELDS)[number];

@@ -7,6 +7,8 @@ import type { AnswerSection } from '../answer';
 import type { Command } from '../commands/types';
 import type { Cell, ResultTable } from '../kql/types';
 import { formatDuration } from '../commands/time';
+import { windowText } from '../commands/text';
+import { defaultWindow } from '../commands/window';
 import { signatureById } from '../signatures/catalog';
 import { rankFindings, type SignatureAggregate } from '../signatures/rank';
 import { redactSecrets } from '../signatures/redact';
@@ -25,6 +27,8 @@ export interface Interpretation {
   verdict?: string;
   summary: string;
   notes: string[];
+  /** APIs with requests in the window (finding recipes only): tells an unknown API name from a quiet one. */
+  apisSeen?: string[];
 }
 
 type Row = Record<string, Cell>;
@@ -69,10 +73,58 @@ function list(c: Cell | undefined): string[] {
   return [...new Set(v.filter((x) => x !== null && x !== undefined && x !== '').map((x) => String(x)))].sort();
 }
 
+const n = (x: number): string => x.toLocaleString('en-US');
+
+/** "1 request", "2,674 requests": a count with its noun in the right number. */
+export function count(x: number, noun: string, plural = `${noun}s`): string {
+  return `${n(x)} ${x === 1 ? noun : plural}`;
+}
+
+/** What the failing requests of a findings recipe are, for a count of them: "requests answered 500". */
+function failuresOf(recipe: string, command: Command, x: number): string {
+  const req = x === 1 ? 'request' : 'requests';
+  switch (recipe) {
+    case 'why':
+    case 'auth401':
+      return `${req} answered ${command.status ?? 401}`;
+    case 'tls':
+      return `backend TLS or connect ${x === 1 ? 'failure' : 'failures'}`;
+    case 'breakers':
+      return `${req} short-circuited by a breaker`;
+    default:
+      return `failed ${req}`;
+  }
+}
+
+/** The headline of a findings answer: how many findings, how many failures, out of how many requests. */
+function findingsSummary(
+  recipe: string,
+  command: Command,
+  findings: number,
+  total: number,
+  requests: number,
+  where: string,
+): string {
+  const window = `in the ${command.window.label}`;
+  if (findings > 0)
+    return `${count(findings, 'finding')}, ${n(total)} ${failuresOf(recipe, command, total)}${where} ${window} (${count(requests, 'request')})`;
+  if (requests === 0) return `No gateway requests logged${where} ${window}`;
+  return `No ${failuresOf(recipe, command, 0)}${where} ${window} (${count(requests, 'request')})`;
+}
+
+/** An empty window in a workspace that has gateway logs (the schema probe found them, or they were configured). */
+export const QUIET_WINDOW =
+  'No gateway requests were logged in this window, though the workspace has gateway logs: logs arrive 3-10 minutes late, so try a longer window (e.g. "last 1h").';
+
 /** A backend as people name it: the id, or the host of a BackendUrl (path and query dropped, so no secrets). */
 export function backendName(value: string): string {
   const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#:]+)/i.exec(value);
   return m ? m[1] : redactSecrets(value);
+}
+
+/** What makes two finding rows the same cause: the recipes' grouping columns (see causeApiKql). */
+function causeKey(r: Row): string {
+  return [str(r.Signature), str(r.ResponseCode), str(r.BackendResponseCode), str(r.CauseApi)].join('|');
 }
 
 /** Findings rows (Kind finding/previous/api) -> ranked findings plus API totals. */
@@ -86,8 +138,7 @@ function findingsFrom(
   const current: Row[] = [];
   for (const r of rows) {
     const kind = str(r.Kind);
-    if (kind === 'previous')
-      previous.set(str(r.Signature), (previous.get(str(r.Signature)) ?? 0) + (num(r.PreviousCount) ?? 0));
+    if (kind === 'previous') previous.set(causeKey(r), (previous.get(causeKey(r)) ?? 0) + (num(r.PreviousCount) ?? 0));
     else if (kind === 'api') {
       apiTotals[str(r.ApiId)] = (apiTotals[str(r.ApiId)] ?? 0) + (num(r.Requests) ?? 0);
       apiFailures[str(r.ApiId)] = (apiFailures[str(r.ApiId)] ?? 0) + (num(r.Failures) ?? 0);
@@ -96,11 +147,12 @@ function findingsFrom(
   const aggs: SignatureAggregate[] = current.map((r) => ({
     signature: signatureById(str(r.Signature)),
     count: num(r.Count) ?? 0,
-    previousCount: previous.get(str(r.Signature)) ?? 0,
+    previousCount: previous.get(causeKey(r)) ?? 0,
     responseCode: num(r.ResponseCode),
     backendResponseCode: num(r.BackendResponseCode),
-    errorReason: str(r.LastErrorReason),
-    errorSource: str(r.LastErrorSource),
+    // Every reason and source of the group, not the latest row's: the finding is labelled by all its rows.
+    errorReason: list(r.Reasons).join(', '),
+    errorSource: list(r.Sources).join(', '),
     sampleMessage: str(r.LastErrorMessage),
     sampleUrl: str(r.Url) || undefined,
     apis: list(r.Apis),
@@ -109,7 +161,39 @@ function findingsFrom(
     firstSeen: iso(r.FirstSeen),
     lastSeen: iso(r.TimeGenerated ?? r.LastSeen),
   }));
-  return { findings: rankFindings(aggs, { apiTotals, windowLength }), apiTotals, apiFailures };
+  const findings = rankFindings(aggs, { apiTotals, windowLength });
+  linkBreakers(findings);
+  return { findings, apiTotals, apiFailures };
+}
+
+const hm = (isoTime: string): string => isoTime.slice(11, 16);
+
+/**
+ * A breaker opens because its backend failed: link each open breaker to the backend failures on the same
+ * backend that began before it, both ways, so the card tells the story instead of two unrelated lines.
+ */
+function linkBreakers(findings: Finding[]): void {
+  for (const breaker of findings.filter((f) => f.signature === 'circuit-breaker-open')) {
+    const causes = findings.filter(
+      (f) =>
+        f !== breaker &&
+        (f.fault === 'backend' || f.fault === 'network') &&
+        (f.responseCode ?? 0) >= 500 &&
+        f.firstSeen !== '' &&
+        f.firstSeen <= breaker.firstSeen &&
+        f.backends.some((b) => breaker.backends.includes(b)),
+    );
+    for (const cause of causes) {
+      const backend = cause.backends.find((b) => breaker.backends.includes(b))!;
+      const codes = cause.backendResponseCode !== null ? `backend ${cause.backendResponseCode}s` : 'failures';
+      (breaker.related ??= []).push(
+        `Follows #${cause.rank}: ${n(cause.count)} ${codes} on ${backend} from ${hm(cause.firstSeen)} UTC tripped this breaker.`,
+      );
+      (cause.related ??= []).push(
+        `These ${codes} tripped the circuit breaker on ${backend}: see #${breaker.rank}, open from ${hm(breaker.firstSeen)} UTC.`,
+      );
+    }
+  }
 }
 
 /** Section rows: the declared columns, strings redacted, sorted for reading. */
@@ -151,7 +235,6 @@ function sectionFrom(
 }
 
 const FINDING_RECIPES = new Set(['triage', 'why', 'tls', 'auth401', 'breakers']);
-const n = (x: number): string => x.toLocaleString('en-US');
 
 export function interpret(
   command: Command,
@@ -170,28 +253,20 @@ export function interpret(
   let findings: Finding[] = [];
   let verdict: string | undefined;
   let summary = '';
+  let apisSeen: string[] | undefined;
 
   if (FINDING_RECIPES.has(r.name)) {
     const f = findingsFrom(rows, windowLength);
     findings = f.findings;
+    // A next step from a card about another window than the default looks at that same window.
+    if (command.window.label !== defaultWindow(command.window.to).label)
+      for (const x of findings) if (x.next) x.next = `${x.next} ${windowText(command)}`;
     const total = findings.reduce((s, x) => s + x.count, 0);
     const requests = Object.values(f.apiTotals).reduce((s, x) => s + x, 0);
-    if (command.api && !Object.keys(f.apiTotals).some((a) => a.toLowerCase() === command.api!.toLowerCase())) {
-      notes.push(`No requests for API "${command.api}" in the window: check the name with "apis".`);
-    }
-    const what =
-      r.name === 'why'
-        ? `${command.status} responses`
-        : r.name === 'auth401'
-          ? '401s'
-          : r.name === 'tls'
-            ? 'backend TLS/connect failures'
-            : r.name === 'breakers'
-              ? 'circuit-breaker 503s'
-              : 'failed requests';
-    summary = findings.length
-      ? `${findings.length} signature${findings.length === 1 ? '' : 's'}, ${n(total)} ${what}${where} in the ${command.window.label} (${n(requests)} requests)`
-      : `No ${what}${where} in the ${command.window.label} (${n(requests)} requests)`;
+    apisSeen = Object.keys(f.apiTotals);
+    summary = findingsSummary(r.name, command, findings.length, total, requests, where);
+    // No requests at all is not an all-clear: the window is quiet, or its logs have not arrived yet.
+    if (requests === 0) notes.push(QUIET_WINDOW);
     if (r.name === 'why')
       verdict = whyVerdict(
         command.status ?? 0,
@@ -204,12 +279,9 @@ export function interpret(
     const requests = rows.reduce((s, x) => s + (num(x.Requests) ?? 0), 0);
     const failures = rows.reduce((s, x) => s + (num(x.Failures) ?? 0), 0);
     summary = rows.length
-      ? `${rows.length} APIs, ${n(requests)} requests, ${n(failures)} failed in the ${command.window.label}`
+      ? `${count(rows.length, 'API')}, ${count(requests, 'request')}, ${n(failures)} failed in the ${command.window.label}`
       : `No gateway requests logged in the ${command.window.label}`;
-    if (!rows.length)
-      notes.push(
-        'No GatewayLogs rows in the window: check that the APIM diagnostic setting sends GatewayLogs to this workspace, and remember logs arrive 3-10 minutes late.',
-      );
+    if (!rows.length) notes.push(QUIET_WINDOW);
   } else if (r.name === 'breaker') {
     const b = breakerVerdict(command, rows, opts.timeZone);
     verdict = b.verdict;
@@ -217,5 +289,5 @@ export function interpret(
   }
 
   const sections = r.sections.map((s) => sectionFrom(s, table, rows, hasKind));
-  return { findings, sections, ...(verdict ? { verdict } : {}), summary, notes };
+  return { findings, sections, ...(verdict ? { verdict } : {}), summary, notes, ...(apisSeen ? { apisSeen } : {}) };
 }

@@ -6,7 +6,7 @@
 import type { Command, CommandKind } from '../commands/types';
 import type { TimeWindow } from '../logs/source/logSource';
 import { NAME_TOKEN } from '../commands/parse';
-import { classifierKql } from '../signatures/classify';
+import { causeApiKql, classifierKql } from '../signatures/classify';
 import { getRecipe, type Recipe } from './catalog';
 import { kqlBool, kqlDatetime, kqlLong, kqlString, kqlTimespan } from './literals';
 
@@ -111,11 +111,12 @@ export function parameterLets(recipe: Recipe, values: Record<string, ParamValue>
     .join('\n');
 }
 
-/** Recipe body with the classifier placeholder filled in. */
+/** Recipe body with the classifier (and the cause-API grouping expression built on it) filled in. */
 export function renderBody(recipe: Recipe): string {
   if (!recipe.usesClassifier) return recipe.body;
+  const body = recipe.body.split('$causeApi').join(causeApiKql());
   // Indent the case(...) arms under the line that uses it, so the shown KQL stays readable.
-  return recipe.body
+  return body
     .split('\n')
     .map((line) => {
       if (!line.includes('$classifier')) return line;

@@ -100,12 +100,15 @@ export function whyVerdict(status: number, producerRows: Row[]): string | undefi
         .map(([s]) => s);
       return `${pct(e.count, total)} ${producer}${top.length && producer !== 'backend' ? ` (${top.join(', ')})` : ''}`;
     });
-  const lead = [...by.entries()].sort((a, b) => b[1].count - a[1].count)[0][0];
+  const [lead, leadEntry] = [...by.entries()].sort((a, b) => b[1].count - a[1].count)[0];
+  // "most of them" only when it is most: a single producer made all of them.
+  const share = leadEntry.count === total ? 'all' : 'most';
   const meaning =
     lead === 'backend'
-      ? 'the backend produced most of them (ResponseCode = BackendResponseCode): look at the backend first.'
+      ? `the backend produced ${share} of them (ResponseCode = BackendResponseCode): look at the backend first.`
       : lead === 'client'
-        ? 'most were clients going away before the answer.'
-        : 'the gateway produced most of them itself, so the backend never said this: read the findings below.';
-  return `Who produced the ${total.toLocaleString('en-US')} ${status}s: ${parts.join(', ')} — ${meaning}`;
+        ? `${share === 'all' ? 'all' : 'most'} were clients going away before the answer.`
+        : `the gateway produced ${share} of them itself, so the backend never said this: read the findings below.`;
+  const requests = `${total.toLocaleString('en-US')} ${total === 1 ? 'request' : 'requests'}`;
+  return `Who produced the ${status}s (${requests}): ${parts.join(', ')} — ${meaning}`;
 }

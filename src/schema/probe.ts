@@ -1,8 +1,18 @@
 import type { LogSource, TimeWindow } from '../logs/source/logSource';
 import { isSchemaId, PHYSICAL_SCHEMAS, type SchemaId } from './physical';
 
-/** Result of asking a workspace which gateway-log shape it holds. */
-export type ProbeResult = { schema: SchemaId } | { schema: null; explanation: string; fix: string[] };
+/**
+ * Result of asking a workspace which gateway-log shape it holds. `partial`: Log Analytics answered only in
+ * part, so "none found" is not known to be true (never cached, never told as "no gateway logs").
+ */
+export type ProbeResult =
+  { schema: SchemaId; partial?: boolean } | { schema: null; explanation: string; fix: string[]; partial?: boolean };
+
+/**
+ * How far back the probe looks when the asked window has no gateway rows, to tell "no logs in this window"
+ * (the recipe then says so) from "no gateway logs in this workspace" (Log Analytics keeps 30 days by default).
+ */
+export const WORKSPACE_LOOKBACK_MS = 30 * 86_400_000;
 
 /** Preference when a workspace has more than one (mid-migration): resource-specific first. */
 const PREFERENCE: SchemaId[] = ['resource-specific', 'azure-diagnostics', 'azure-diagnostics-seed'];
@@ -46,11 +56,16 @@ export function noGatewayLogs(
   workspace: string,
   window: TimeWindow,
 ): { schema: null; explanation: string; fix: string[] } {
+  const days = Math.round((window.to.getTime() - window.from.getTime()) / 86_400_000);
+  const span =
+    days >= 1
+      ? `in the ${days} days to ${window.to.toISOString()}`
+      : `between ${window.from.toISOString()} and ${window.to.toISOString()}`;
   return {
     schema: null,
     explanation:
-      `No API Management gateway logs found in workspace "${workspace}" between ${window.from.toISOString()} and ` +
-      `${window.to.toISOString()}: neither ApiManagementGatewayLogs nor AzureDiagnostics (Category "GatewayLogs") has rows. ` +
+      `No API Management gateway logs found in workspace "${workspace}" ${span}: neither ApiManagementGatewayLogs ` +
+      'nor AzureDiagnostics (Category "GatewayLogs") has rows. ' +
       'Most often the APIM diagnostic setting does not route GatewayLogs to this workspace.',
     fix: [
       'Check where the logs go: az monitor diagnostic-settings list --resource <APIM resource id>',
@@ -83,39 +98,61 @@ function isMissingColumn(e: unknown): boolean {
   );
 }
 
-/** Runs the probe against a source. Query errors other than "no such tables" propagate to the caller. */
+/** Which schemas have gateway rows in one window, and whether Log Analytics answered in full. */
+async function schemasWithRows(
+  source: LogSource,
+  window: TimeWindow,
+  signal: AbortSignal | undefined,
+): Promise<{ found: Set<string>; partial: boolean }> {
+  let partial = false;
+  const schemasIn = async (kql: string): Promise<Set<string>> => {
+    const res = await source.query({ kql, timespan: window, signal });
+    if (res.partialError) partial = true;
+    const t = res.tables[0];
+    const col = t ? t.columns.findIndex((c) => c.name === 'Schema') : -1;
+    return new Set(col >= 0 ? t.rows.map((r) => r[col]).filter((v): v is string => typeof v === 'string') : []);
+  };
+  try {
+    return { found: await schemasIn(probeQuery(window)), partial };
+  } catch (e) {
+    if (isMissingTables(e)) return { found: new Set(), partial };
+    if (!isFuzzyUnsupported(e)) throw e;
+  }
+  // A source without fuzzy unions (the embedded engine): one branch at a time, in preference order.
+  for (const b of probeBranches(window)) {
+    let found: Set<string>;
+    try {
+      found = await schemasIn(b.kql);
+    } catch (err) {
+      if (isMissingTables(err) || isMissingColumn(err)) continue;
+      throw err;
+    }
+    if (found.size) return { found, partial };
+  }
+  return { found: new Set(), partial };
+}
+
+/**
+ * Runs the probe against a source: the asked window first; when it has no gateway rows, the workspace's
+ * last 30 days, so a quiet window is not told "no gateway logs in this workspace" (the recipe then runs and
+ * says the window is empty). Query errors other than "no such tables" propagate to the caller.
+ */
 export async function probeSchema(
   source: LogSource,
   window: TimeWindow,
   opts: { schemaOverride?: SchemaId; signal?: AbortSignal } = {},
 ): Promise<ProbeResult> {
   if (opts.schemaOverride) return { schema: opts.schemaOverride };
-  const schemasIn = async (kql: string): Promise<Set<string>> => {
-    const res = await source.query({ kql, timespan: window, signal: opts.signal });
-    const t = res.tables[0];
-    const col = t ? t.columns.findIndex((c) => c.name === 'Schema') : -1;
-    return new Set(col >= 0 ? t.rows.map((r) => r[col]).filter((v): v is string => typeof v === 'string') : []);
-  };
-  let found: Set<string>;
-  try {
-    found = await schemasIn(probeQuery(window));
-  } catch (e) {
-    if (isMissingTables(e)) return noGatewayLogs(source.info.workspace, window);
-    if (!isFuzzyUnsupported(e)) throw e;
-    // A source without fuzzy unions (the embedded engine): one branch at a time, in preference order.
-    found = new Set();
-    for (const b of probeBranches(window)) {
-      try {
-        found = await schemasIn(b.kql);
-      } catch (err) {
-        if (isMissingTables(err) || isMissingColumn(err)) continue;
-        throw err;
-      }
-      if (found.size) break;
-    }
+  const wide = { from: new Date(window.to.getTime() - WORKSPACE_LOOKBACK_MS), to: window.to };
+  let partial = false;
+  for (const w of window.from.getTime() > wide.from.getTime() ? [window, wide] : [window]) {
+    const r = await schemasWithRows(source, w, opts.signal);
+    partial ||= r.partial;
+    const schema = PREFERENCE.find((s) => r.found.has(s));
+    if (schema) return partial ? { schema, partial } : { schema };
   }
-  const schema = PREFERENCE.find((s) => found.has(s));
-  return schema ? { schema } : noGatewayLogs(source.info.workspace, window);
+  const none = noGatewayLogs(source.info.workspace, wide);
+  return partial ? { ...none, partial } : none;
 }
 
 export interface SchemaProbeCacheOptions {
@@ -129,8 +166,9 @@ export interface SchemaProbeCacheOptions {
 }
 
 /**
- * Probe results per workspace with a TTL. Concurrent callers for the same workspace share one probe;
- * failed probes are not cached.
+ * Probe results with a TTL, keyed on what each depends on: a schema found is a fact about the workspace; "no
+ * gateway logs" is a fact about the workspace up to the window's end, so another window probes again.
+ * Concurrent callers for the same key share one probe; failed and partial probes are not cached.
  */
 export class SchemaProbeCache {
   private readonly entries = new Map<string, { at: number; result: Promise<ProbeResult>; settled?: ProbeResult }>();
@@ -149,25 +187,34 @@ export class SchemaProbeCache {
     this.clock = opts.clock ?? Date.now;
   }
 
+  private fresh(key: string, now: number): Promise<ProbeResult> | undefined {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    // An in-flight probe is shared; a settled one is reused until its TTL runs out.
+    const ttl = hit.settled?.schema === null ? this.negativeTtlMs : this.ttlMs;
+    return !hit.settled || now - hit.at < ttl ? hit.result : undefined;
+  }
+
   async get(source: LogSource, window: TimeWindow): Promise<ProbeResult> {
     if (this.opts.schemaOverride) return { schema: this.opts.schemaOverride };
-    const key = `${source.info.kind}:${source.info.workspace}`;
+    const workspaceKey = `${source.info.kind}:${source.info.workspace}`;
+    const windowKey = `${workspaceKey}|${window.from.toISOString()}|${window.to.toISOString()}`;
     const now = this.clock();
-    const hit = this.entries.get(key);
-    if (hit) {
-      // An in-flight probe is shared; a settled one is reused until its TTL runs out.
-      const ttl = hit.settled?.schema === null ? this.negativeTtlMs : this.ttlMs;
-      if (!hit.settled || now - hit.at < ttl) return hit.result;
-    }
+    const cached = this.fresh(workspaceKey, now) ?? this.fresh(windowKey, now);
+    if (cached) return cached;
     const result = probeSchema(source, window);
+    // Until it settles, the probe is shared by callers with the same window.
     const entry: { at: number; result: Promise<ProbeResult>; settled?: ProbeResult } = { at: now, result };
-    this.entries.set(key, entry);
+    this.entries.set(windowKey, entry);
     result.then(
       (r) => {
+        if (this.entries.get(windowKey) === entry) this.entries.delete(windowKey);
+        if (r.partial) return;
         entry.settled = r;
+        this.entries.set(r.schema === null ? windowKey : workspaceKey, entry);
       },
       () => {
-        if (this.entries.get(key) === entry) this.entries.delete(key);
+        if (this.entries.get(windowKey) === entry) this.entries.delete(windowKey);
       },
     );
     return result;
@@ -175,6 +222,7 @@ export class SchemaProbeCache {
 
   invalidate(workspace?: string): void {
     if (workspace === undefined) this.entries.clear();
-    else for (const k of [...this.entries.keys()]) if (k.endsWith(`:${workspace}`)) this.entries.delete(k);
+    else
+      for (const k of [...this.entries.keys()]) if (k.split('|')[0].endsWith(`:${workspace}`)) this.entries.delete(k);
   }
 }

@@ -77,3 +77,22 @@ export function classifierKql(): string {
   }
   return `case(\n${arms.join(',\n')},\n    ${kqlString(UNCLASSIFIED_ID)})`;
 }
+
+/**
+ * Whether the API tells two causes of one signature apart. A backend, a policy or a gateway setting belongs
+ * to an API, so the same signature on two APIs is two things to fix; a client fault (missing key, expired
+ * token) is the caller's, whichever API it calls.
+ */
+export function apiDistinguishes(sig: Signature): boolean {
+  return sig.fault !== 'client';
+}
+
+/**
+ * KQL for the CauseApi grouping column, given a Signature column: the ApiId where the API tells causes apart
+ * (apiDistinguishes), "" otherwise. Recipes group findings by Signature, ResponseCode, BackendResponseCode and
+ * CauseApi, so a finding is one cause and its status codes are those of every row, not of a sample row.
+ */
+export function causeApiKql(): string {
+  const ids = SIGNATURES.filter(apiDistinguishes).map((s) => kqlString(s.id));
+  return `iff(Signature in (${ids.join(', ')}), ApiId, "")`;
+}

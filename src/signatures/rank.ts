@@ -1,7 +1,11 @@
 /**
- * Ranking: share of the affected APIs' traffic, new/growing against the previous
- * window of equal length, breadth (APIs, backends, callers) and severity give a score; the `why`
- * phrases say which of these put a finding where it is.
+ * The ranking rule, as the README states it:
+ *   A finding scores 10 × its severity (1–5), plus up to 30 for its share of the affected API's traffic, up to
+ *   25 for being new or 20 for growing against the previous window of equal length (both scaled down below
+ *   about 50 requests; −10 if shrinking), up to 10 for its volume, and 5 if the team can fix it (any fault but
+ *   the client's).
+ *   Findings are listed highest score first, the larger count first on a tie, and each one's reason names
+ *   these terms.
  */
 import type { Finding, Signature } from './types';
 import { redactSecrets } from './redact';
@@ -52,13 +56,31 @@ export function shareOf(count: number, apis: string[], apiTotals: Record<string,
 
 const pct = (x: number): string =>
   x >= 0.995 ? '100%' : x >= 0.1 ? `${Math.round(x * 100)}%` : x >= 0.001 ? `${(x * 100).toFixed(1)}%` : '<0.1%';
-const listNames = (names: string[]): string =>
-  names.length <= 2 ? names.join(', ') : `${names.slice(0, 2).join(', ')} +${names.length - 2}`;
+/** "orders-api requests", "a, b and 3 more APIs' requests". */
+const requestsOf = (apis: string[]): string =>
+  apis.length <= 2
+    ? `${apis.join(', ')} requests`
+    : `${apis.slice(0, 2).join(', ')} and ${apis.length - 2} more ${apis.length === 3 ? "API's" : "APIs'"} requests`;
+
+/** The team can act on anything but a client fault: the gateway, its policies, the backend and the network are theirs. */
+export function teamCanFix(sig: Signature): boolean {
+  return sig.fault !== 'client';
+}
+
+const FAULT_WORDS: Record<Signature['fault'], string> = {
+  client: 'client fault: the callers must fix it',
+  'gateway-config': 'gateway configuration: your team can fix it',
+  policy: 'APIM policy: your team can fix it',
+  backend: 'backend: your team can fix it',
+  network: 'network path to the backend: your team can fix it',
+};
+
+/** Bonus for a finding the team can fix (see the rule at the top of this file). */
+export const FIXABLE_BONUS = 5;
 
 /**
- * Score = severity (0-50) + share (0-30) + trend (new 25, growing up to 20, both scaled down for a handful of
- * requests; shrinking -10) + breadth (0-15) + volume (log-scaled, 0-10). Severity leads because a 5-severity outage at 2% share still outranks
- * background noise; trend and share then separate the incident from what happens every day.
+ * The rule at the top of this file, term by term; `why` gets one phrase per term, in the order of the rule:
+ * severity, share, trend, volume, who can fix it.
  */
 export function scoreAggregate(
   agg: SignatureAggregate,
@@ -68,9 +90,10 @@ export function scoreAggregate(
   const { trend, ratio } = trendOf(agg.count, agg.previousCount);
   const why: string[] = [];
   let score = agg.signature.severity * 10;
+  why.push(`severity ${agg.signature.severity}/5`);
 
   score += share * 30;
-  if (agg.apis.length > 0 && share > 0) why.push(`${pct(share)} of ${listNames(agg.apis)} requests`);
+  if (agg.apis.length > 0 && share > 0) why.push(`${pct(share)} of ${requestsOf(agg.apis)}`);
 
   // A single new event is not an incident: trend bonuses grow with volume and are full from ~50 requests.
   const volume = Math.min(1, Math.log10(1 + agg.count) / Math.log10(51));
@@ -89,17 +112,11 @@ export function scoreAggregate(
     why.push(`steady: ${agg.previousCount} in the previous ${ctx.windowLength}`);
   }
 
-  const breadth =
-    Math.min(6, (agg.apis.length - 1) * 2) +
-    Math.min(4, Math.max(0, agg.backends.length - 1) * 2) +
-    Math.min(5, Math.log2(1 + agg.callers));
-  score += Math.max(0, breadth);
-  if (agg.apis.length > 1) why.push(`${agg.apis.length} APIs`);
-  if (agg.backends.length > 1) why.push(`${agg.backends.length} backends`);
-  if (agg.callers > 0) why.push(`${agg.callers} caller${agg.callers === 1 ? '' : 's'}`);
-
   score += Math.min(10, 2 * Math.log10(1 + agg.count));
-  if (agg.signature.severity >= 4) why.push(`severity ${agg.signature.severity}/5`);
+  why.push(`${agg.count.toLocaleString('en-US')} ${agg.count === 1 ? 'request' : 'requests'}`);
+
+  if (teamCanFix(agg.signature)) score += FIXABLE_BONUS;
+  why.push(FAULT_WORDS[agg.signature.fault]);
   return { share, score: Math.round(score * 10) / 10, why };
 }
 

@@ -68,4 +68,6 @@ export interface Finding {
   score: number;
   /** Why it ranks where it does, in short phrases ("42% of orders-api requests", "new in this window"). */
   why: string[];
+  /** Other findings of the same story ("these backend 500s tripped the breaker, see #2"); absent when none. */
+  related?: string[];
 }

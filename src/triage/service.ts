@@ -4,12 +4,14 @@
  *   parse -> probe schema (cached) -> plan recipe KQL -> LogSource.query -> interpret (classify, rank) -> Answer
  * Every failure on the way becomes an ErrorAnswer that explains itself; nothing here throws at the caller.
  */
-import type { Answer, ErrorAnswer, HelpAnswer } from '../answer';
+import type { Answer, ErrorAnswer, Freshness, HelpAnswer } from '../answer';
 import type { Command, ParseContext, ParseOutcome } from '../commands/types';
-import { parseCommand, suggestApi } from '../commands/parse';
+import { parseCommand } from '../commands/parse';
+import { resolveApi } from '../commands/apiNames';
+import { commandText } from '../commands/text';
 import { helpCommands } from '../commands/help';
-import { planQuery } from '../recipes/plan';
-import { interpret } from '../recipes/interpret';
+import { planQuery, type PlannedQuery } from '../recipes/plan';
+import { interpret, type Interpretation } from '../recipes/interpret';
 import { preludeFor } from '../schema/prelude';
 import { PHYSICAL_SCHEMAS, type SchemaId } from '../schema/physical';
 import { SchemaProbeCache } from '../schema/probe';
@@ -112,9 +114,21 @@ export class TriageService {
     onKql: (kql: string) => void,
   ): Promise<Answer | ErrorAnswer> {
     const started = Date.now();
-    const command = alignToMinute(asked);
-    const now = this.now();
+    let command = alignToMinute(asked);
     const probed = await this.probe.get(this.source, { from: command.window.from, to: command.window.to });
+    if (probed.schema === null && probed.partial) {
+      // Not knowing is not the same as "no logs": say Log Analytics answered in part, and that a retry helps.
+      return {
+        type: 'error',
+        command,
+        code: 'PartialResults',
+        title: 'Log Analytics answered only in part',
+        what: 'While the bot checked which gateway log tables this workspace has, Log Analytics returned partial results, so it cannot tell whether gateway logs are there.',
+        cause: 'The workspace or Log Analytics is busy, or a query limit was reached on part of the data.',
+        fix: ['Try again in a minute.', 'If it keeps happening, set the schema override so the bot skips this check.'],
+        retryable: true,
+      };
+    }
     if (probed.schema === null) {
       return {
         type: 'error',
@@ -129,40 +143,43 @@ export class TriageService {
       };
     }
     const schema = probed.schema;
-    const plan = planQuery(command, preludeFor(schema));
-    onKql(plan.kql);
-
-    const table = PHYSICAL_SCHEMAS[schema].table;
-    const [result, freshness] = await Promise.all([
-      this.source.query({ kql: plan.kql, timespan: plan.timespan, signal }),
-      this.freshness.get(this.source, table, now),
-    ]);
+    let run = await this.runRecipe(command, schema, ctx, signal, onKql);
     let queries = 1;
-    const out = interpret(command, plan.recipe, result.tables, { timeZone: ctx.timeZone });
-    const notes = [...out.notes];
-    if (command.window.note) notes.unshift(command.window.note);
+    const nameNotes: string[] = [];
+    if (
+      command.api &&
+      run.out.apisSeen &&
+      !run.out.apisSeen.some((a) => a.toLowerCase() === command.api!.toLowerCase())
+    ) {
+      // No traffic under that name: resolve it the way a person would, against the APIs the window has.
+      const known = await this.knownApis(command, schema, signal);
+      queries += 1;
+      if (known === undefined) {
+        nameNotes.push(`No requests for API "${command.api}" in this window: check the name with "apis".`);
+      } else {
+        const resolved = resolveApi(command.api, known);
+        if (resolved.kind === 'unknown')
+          return this.unknownApiAnswer(command, resolved.candidates, known, run, schema, queries, started, ctx);
+        const typed = command.api;
+        command = { ...command, api: resolved.api };
+        run = await this.runRecipe(command, schema, ctx, signal, onKql);
+        queries += 1;
+        nameNotes.push(`Showing ${resolved.api}; you typed ${typed}.`);
+      }
+    }
+    const { plan, result, out } = run;
+    const notes = [...nameNotes, ...out.notes];
+    if (probed.partial)
+      notes.push(
+        'Log Analytics returned partial results while the bot checked the log tables; the answer may be incomplete.',
+      );
     addPartialNote(result, notes);
+    const freshness = await run.freshness;
     if (freshness && new Date(freshness.completeTo) < command.window.to) {
       const missing = Math.round((command.window.to.getTime() - new Date(freshness.completeTo).getTime()) / 60000);
       if (missing >= 1) {
         notes.push(
           `Logs are complete to ${hhmm(freshness.completeTo)} UTC, about ${freshness.lagMinutes} min behind: the newest ${missing} min of the window may be missing.`,
-        );
-      }
-    }
-    if (command.api && out.findings.length === 0 && out.sections.every((s) => s.table.rows.length === 0)) {
-      // Nothing for that API: maybe it is misspelled. One extra query, only on an empty answer.
-      const known = await this.knownApis(command, schema, signal);
-      queries += 1;
-      if (known && !known.includes(command.api)) {
-        const close = suggestApi(command.api, known);
-        // This note says more than the recipe's generic "no requests for API" line: keep one of the two.
-        for (let i = notes.length - 1; i >= 0; i--)
-          if (notes[i].startsWith(`No requests for API "${command.api}"`)) notes.splice(i, 1);
-        notes.push(
-          close.length > 0
-            ? `No API called "${command.api}" sent traffic in this window. Did you mean ${close.map((c) => `"${c}"`).join(' or ')}?`
-            : `No API called "${command.api}" sent traffic in this window. APIs seen: ${known.slice(0, 10).join(', ')}.`,
         );
       }
     }
@@ -180,6 +197,62 @@ export class TriageService {
       freshness,
       stats: { rowsExamined: result.stats.rowsExamined, queryMs: Date.now() - started, queries },
       requestedBy: ctx.requestedBy,
+      askedAt: new Date(started).toISOString(),
+    };
+  }
+
+  /** Plans and runs the command's recipe, with the freshness check alongside, and reads the result. */
+  private async runRecipe(
+    command: Command,
+    schema: SchemaId,
+    ctx: RunContext,
+    signal: AbortSignal,
+    onKql: (kql: string) => void,
+  ): Promise<RecipeRun> {
+    const plan = planQuery(command, preludeFor(schema));
+    onKql(plan.kql);
+    const table = PHYSICAL_SCHEMAS[schema].table;
+    const freshness = this.freshness.get(this.source, table, this.now());
+    const result = await this.source.query({ kql: plan.kql, timespan: plan.timespan, signal });
+    const out = interpret(command, plan.recipe, result.tables, { timeZone: ctx.timeZone });
+    return { plan, result, out, freshness };
+  }
+
+  /**
+   * The name matches no API of the window, or several equally: say exactly that, with the candidates (or the
+   * busiest APIs) as commands to press, instead of an empty answer that reads like an all-clear.
+   */
+  private async unknownApiAnswer(
+    command: Command,
+    candidates: string[],
+    known: string[],
+    run: RecipeRun,
+    schema: SchemaId,
+    queries: number,
+    started: number,
+    ctx: RunContext,
+  ): Promise<Answer> {
+    const offered = candidates.length > 0 ? candidates : known.slice(0, 5);
+    const notes = [...(command.window.note ? [command.window.note] : [])];
+    if (candidates.length > 1) notes.push(`Several APIs are close to "${command.api}": pick one below.`);
+    else if (candidates.length === 1) notes.push(`Did you mean ${candidates[0]}? Press it below.`);
+    else if (known.length === 0) notes.push('No API sent traffic in this window.');
+    else notes.push(`APIs with traffic in this window: ${known.slice(0, 10).join(', ')}.`);
+    return {
+      type: 'answer',
+      command,
+      title: titleOf(command),
+      summary: `No API named "${command.api}" sent traffic in the ${command.window.label}.`,
+      findings: [],
+      sections: [],
+      kql: run.plan.kql,
+      notes,
+      suggestions: offered.map((api) => commandText({ ...command, api })),
+      source: { kind: this.source.info.kind, workspace: this.source.info.workspace, schema },
+      freshness: await run.freshness,
+      stats: { rowsExamined: run.result.stats.rowsExamined, queryMs: Date.now() - started, queries },
+      requestedBy: ctx.requestedBy,
+      askedAt: new Date(started).toISOString(),
     };
   }
 
@@ -198,6 +271,13 @@ export class TriageService {
       return undefined;
     }
   }
+}
+
+interface RecipeRun {
+  plan: PlannedQuery;
+  result: QueryResult;
+  out: Interpretation;
+  freshness: Promise<Freshness | undefined>;
 }
 
 /**

@@ -178,7 +178,7 @@ describe('deadlines and failures', () => {
     const card = cardOf(await connector.waitForUpdate(running.id))!;
     const text = cardToText(card);
     expect(text).toContain('The bot may not read this workspace');
-    expect(text).toContain(`Grant Log Analytics Reader to the bot's identity ${IDENTITY} on workspace ${WORKSPACE}.`);
+    expect(text).toContain(`Grant Log Analytics Reader to the bot's identity (${IDENTITY}) on workspace ${WORKSPACE}.`);
     // Retrying cannot help until someone grants the role, so there is no "Try again"; nothing was retried.
     expect(actionsOf(card).map((a) => a.verb)).not.toContain('refresh');
     expect(svc.requests.map((r) => r.status)).toEqual([403]);

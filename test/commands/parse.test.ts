@@ -1,4 +1,5 @@
-import { parseCommand, suggestApi, editDistance } from '../../src/commands/parse';
+import { parseCommand, editDistance } from '../../src/commands/parse';
+import { resolveApi } from '../../src/commands/apiNames';
 import type { Command, ParseOutcome } from '../../src/commands/types';
 
 const now = new Date('2026-11-23T15:00:00Z');
@@ -141,14 +142,49 @@ describe('windows', () => {
   });
 });
 
+describe('times of day not reached yet today mean the most recent one', () => {
+  const now = new Date('2026-11-23T09:00:00Z');
+  const ok = (text: string) => {
+    const r = parseCommand(text, { now });
+    if (!r.ok) throw new Error(r.error);
+    return r.command;
+  };
+  it('"since 14:30" before 14:30 is since yesterday 14:30, with a note', () => {
+    const c = ok('triage since 14:30');
+    expect(c.window.from.toISOString()).toBe('2026-11-22T14:30:00.000Z');
+    expect(c.window.to).toEqual(now);
+    expect(c.window.note).toBe("14:30 UTC has not come yet today, so this is yesterday's 14:30 UTC (2026-11-22).");
+  });
+  it("a range before its start time today is yesterday's range; across midnight it ends the next day", () => {
+    const c = ok('triage between 14:00 and 14:30');
+    expect([c.window.from.toISOString(), c.window.to.toISOString()]).toEqual([
+      '2026-11-22T14:00:00.000Z',
+      '2026-11-22T14:30:00.000Z',
+    ]);
+    const night = ok('triage between 23:00 and 01:00');
+    expect([night.window.from.toISOString(), night.window.to.toISOString()]).toEqual([
+      '2026-11-22T23:00:00.000Z',
+      '2026-11-23T01:00:00.000Z',
+    ]);
+  });
+  it("in the user's zone, and for a breaker trip time", () => {
+    const c = ok('triage since 11:00');
+    expect(c.window.from.toISOString()).toBe('2026-11-22T11:00:00.000Z');
+    const r = parseCommand('breaker shipping-backend at 10:15', { now, timeZone: 'Europe/Berlin' });
+    if (!r.ok) throw new Error(r.error);
+    // 10:15 in Berlin is 09:15 UTC, after now: yesterday's.
+    expect(r.command.at!.toISOString()).toBe('2026-11-22T09:15:00.000Z');
+  });
+});
+
 describe('errors', () => {
   it.each([
-    ['triage since 16:00', /later than now/],
+    ['triage since 2026-11-23T16:00Z', /later than now/],
     ['triage between 14:30 and 14:00', /ends before it starts/],
     ['triage 0m', /positive/],
     ['triage -5m', /positive|not a usable/],
     ['triage since 25:00', /not a valid time/],
-    ['breaker shipping-backend at 16:00', /future/],
+    ['breaker shipping-backend at 2026-11-23T16:00Z', /future/],
     ['why', /needs a status code/],
     ['breaker', /needs a backend/],
     ['triage at 14:00', /only applies to "breaker/],
@@ -165,7 +201,10 @@ describe('errors', () => {
     expect(r.suggestions.length).toBeGreaterThan(0);
   });
   it('unknown command suggests the closest commands', () => {
-    expect(bad('triag 15m').suggestions[0]).toBe('triage');
+    // The user's own command, corrected: the window (and API) they typed are kept.
+    expect(bad('triag 15m').suggestions[0]).toBe('triage 15m');
+    expect(bad('trige 15m on payments-api').suggestions[0]).toBe('triage 15m on payments-api');
+    expect(bad('brekers last 1h').suggestions[0]).toBe('breakers last 1h');
     expect(bad('breakrs').suggestions[0]).toMatch(/^breakers?/);
     expect(bad('hlep').suggestions).toContain('help');
     const r = bad('deploy the thing');
@@ -174,7 +213,7 @@ describe('errors', () => {
   });
 });
 
-describe('suggestApi / editDistance', () => {
+describe('resolveApi / editDistance', () => {
   const known = [
     'orders-api',
     'payments-api',
@@ -184,14 +223,55 @@ describe('suggestApi / editDistance', () => {
     'catalog-api',
     'legacy-api',
   ];
-  it('finds near misses and prefixes', () => {
-    expect(suggestApi('order-api', known)[0]).toBe('orders-api');
-    expect(suggestApi('payments', known)[0]).toBe('payments-api');
-    expect(suggestApi('PAYMENTS-API', known)).toEqual(['payments-api']);
-    expect(suggestApi('zzzzzz', known)).toEqual([]);
+  it.each([
+    ['payments', 'payments-api'],
+    ['PAYMENTS-API', 'payments-api'],
+    ['Payments_API', 'payments-api'],
+    ['order-api', 'orders-api'],
+    ['paymnts-api', 'payments-api'],
+    ['invnetory', 'inventory-api'],
+    ['custmrs-api', 'customers-api'],
+  ])('"%s" is %s', (typed, api) => {
+    expect(resolveApi(typed, known)).toMatchObject({ kind: 'match', api });
+  });
+  it('an exact name is exact; case alone is not', () => {
+    expect(resolveApi('orders-api', known)).toEqual({ kind: 'match', api: 'orders-api', exact: true });
+    expect(resolveApi('Orders-API', known)).toEqual({ kind: 'match', api: 'orders-api', exact: false });
+  });
+  it('none or several close: no guess, candidates to offer', () => {
+    expect(resolveApi('zzzzzz', known)).toEqual({ kind: 'unknown', candidates: [] });
+    expect(resolveApi('pay', known)).toEqual({ kind: 'unknown', candidates: ['payments-api'] });
+    expect(resolveApi('order', ['orders-api', 'border-api'])).toEqual({
+      kind: 'unknown',
+      candidates: ['border-api', 'orders-api'],
+    });
   });
   it('counts a transposition as one edit', () => {
     expect(editDistance('triaeg', 'triage')).toBe(1);
     expect(editDistance('', 'abc')).toBe(3);
+  });
+});
+
+describe('the API is kept wherever it appears', () => {
+  const now = new Date('2026-11-23T14:30:00Z');
+  it.each([
+    ['why 401 orders-api', 'why', 'orders-api'],
+    ['401s for orders api', 'auth401', 'orders-api'],
+    ['why are we seeing 401s for orders api', 'why', 'orders-api'],
+    ['why 500 on payments api last 30m', 'why', 'payments-api'],
+    ['triage payments_api', 'triage', 'payments_api'],
+    ['why 401 orders api', 'why', 'orders-api'],
+    ['tls on paymnts-api', 'tls', 'paymnts-api'],
+  ])('%s', (text, kind, api) => {
+    const r = parseCommand(text, { now });
+    if (!r.ok) throw new Error(r.error);
+    expect(r.command).toMatchObject({ kind, api });
+  });
+  it('plain words are not taken for an API', () => {
+    for (const text of ['triage pls', 'look at breakers', 'triage api', 'breaker shipping-backend']) {
+      const r = parseCommand(text, { now });
+      if (!r.ok) throw new Error(r.error);
+      expect(r.command.api).toBeUndefined();
+    }
   });
 });

@@ -65,7 +65,7 @@ describe.each(SCHEMA_IDS)('demo workspace, %s schema', (schema) => {
     });
     expect(payments).toContain(tls.backends[0]);
     expect(tls.why).toContain('new: 0 in the previous 15m');
-    expect(tls.why[0]).toMatch(/^\d+% of payments-api requests$/);
+    expect(tls.why).toContainEqual(expect.stringMatching(/^\d+% of payments-api requests$/));
     expect(tls.sampleMessage).toBe(DEMO_INCIDENT.tls.message);
     expect(tls.next).toBe('tls on payments-api');
     const breaker = answer.findings[1];
@@ -94,14 +94,16 @@ describe.each(SCHEMA_IDS)('demo workspace, %s schema', (schema) => {
       expect(f.sampleUrl ?? '').not.toMatch(SECRET);
       expect(f.sampleMessage).not.toMatch(SECRET);
     }
-    expect(answer.summary).toMatch(/signatures, [\d,]+ failed requests in the last 15m/);
+    expect(answer.summary).toMatch(/findings, [\d,]+ failed requests in the last 15m/);
   });
 
   it('why 500 on payments-api: the gateway produced them, not the backend', () => {
     const { answer, command } = ask(schema, 'why are we getting 500s on payments-api?');
     expect(command).toMatchObject({ kind: 'why', status: 500, api: 'payments-api' });
     expect(answer.findings[0]).toMatchObject({ signature: 'backend-tls-rejected', count: DEMO_INCIDENT.tls.count });
-    expect(answer.verdict).toMatch(/^Who produced the [\d,]+ 500s: 100% gateway to backend \(forward-request\)/);
+    expect(answer.verdict).toMatch(
+      /^Who produced the 500s \([\d,]+ requests\): 100% gateway to backend \(forward-request\)/,
+    );
     expect(answer.sections[0].table.rows[0]).toEqual([
       'gateway to backend',
       'forward-request',

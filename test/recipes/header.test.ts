@@ -103,7 +103,7 @@ test.each([
       '// uses: $classifier (the signature catalog compiled to case(...) by the planner)',
       '// uses: $backends (a list)',
     ),
-    'header field "uses": $backends is not a placeholder the planner fills (known: $classifier)',
+    'header field "uses": $backends is not a placeholder the planner fills (known: $classifier, $causeApi)',
   ],
   [
     'a chart over a column the section does not have',

@@ -60,6 +60,7 @@ const f = (sig: string, count: number, apis: string[], backends: string[], url: 
   null,
   null,
 ];
+// A previous-window row matches a finding on the whole cause key (signature and status codes).
 const prev = (sig: string, n: number) => [
   sig,
   null,
@@ -68,7 +69,7 @@ const prev = (sig: string, n: number) => [
   null,
   null,
   null,
-  null,
+  500,
   null,
   null,
   null,
@@ -131,13 +132,14 @@ describe('interpret: findings recipes', () => {
     expect(out.findings[1].sampleUrl).toBe('https://gw/orders?subscription-key=[REDACTED]');
     expect(out.findings[0].share).toBeCloseTo(0.6);
     expect(out.findings[1].why).toContain('steady: 40 in the previous 15m');
-    expect(out.summary).toBe('2 signatures, 340 failed requests on nosuch-api in the last 15m (1,100 requests)');
-    expect(out.notes.join(' ')).toMatch(/No requests for API "nosuch-api"/);
+    expect(out.summary).toBe('2 findings, 340 failed requests on nosuch-api in the last 15m (1,100 requests)');
+    // Which APIs had traffic, so the orchestrator can tell an unknown name from a quiet API.
+    expect(out.apisSeen).toEqual(['payments-api', 'orders-api']);
   });
   it('no failures: a plain summary, and a verdict for tls/breakers', () => {
     const out = interpret(cmd('breakers'), 'breakers', [table(FINDING_COLS, [api('orders-api', 10)])]);
     expect(out.findings).toEqual([]);
-    expect(out.summary).toBe('No circuit-breaker 503s in the last 15m (10 requests)');
+    expect(out.summary).toBe('No requests short-circuited by a breaker in the last 15m (10 requests)');
     expect(out.verdict).toBe('No tripped circuit breakers in the window.');
     expect(out.sections[0].table.rows).toEqual([]);
   });
@@ -148,7 +150,7 @@ describe('interpret: findings recipes', () => {
   it('apis with no rows says logs may be missing', () => {
     const out = interpret(cmd('apis'), 'apis', [table([{ name: 'ApiId', type: 'string' }], [])]);
     expect(out.summary).toBe('No gateway requests logged in the last 15m');
-    expect(out.notes.join(' ')).toMatch(/diagnostic setting/);
+    expect(out.notes.join(' ')).toMatch(/logs arrive 3-10 minutes late, so try a longer window/);
   });
 });
 
@@ -214,7 +216,7 @@ describe('verdicts', () => {
       { Producer: 'gateway to backend', LastErrorSource: 'forward-request', Requests: 75 },
     ]);
     expect(v).toBe(
-      'Who produced the 100 503s: 75% gateway to backend (forward-request), 25% backend — the gateway produced most of them itself, so the backend never said this: read the findings below.',
+      'Who produced the 503s (100 requests): 75% gateway to backend (forward-request), 25% backend — the gateway produced most of them itself, so the backend never said this: read the findings below.',
     );
     expect(whyVerdict(404, [])).toBe('No 404 responses in the window.');
   });

@@ -112,15 +112,58 @@ test('the cache probes once per workspace within the TTL, shares in-flight probe
   t = 1000;
   await cache.get(a, window);
   expect(probes(a)).toBe(2);
-  // Negative answers are kept for a shorter time.
+  // Negative answers are kept for a shorter time; each costs two probes (the window, then the workspace's 30 days).
   const empty = sourceOver(new Workspace(), 'ws-empty');
   await cache.get(empty, window);
   t = 1050;
   await cache.get(empty, window);
-  expect(probes(empty)).toBe(1);
+  expect(probes(empty)).toBe(2);
   t = 1100;
   await cache.get(empty, window);
+  expect(probes(empty)).toBe(4);
+});
+
+test('"no gateway logs" is cached for its window only: another window probes again', async () => {
+  const cache = new SchemaProbeCache({ clock: () => 0 });
+  const empty = sourceOver(new Workspace(), 'ws-empty');
+  const quarter = { from: new Date(now.getTime() - 15 * 60_000), to: now };
+  await expect(cache.get(empty, quarter)).resolves.toMatchObject({ schema: null });
+  await cache.get(empty, quarter);
   expect(probes(empty)).toBe(2);
+  await expect(cache.get(empty, window)).resolves.toMatchObject({ schema: null });
+  expect(probes(empty)).toBe(4);
+});
+
+test('a quiet window in a workspace with gateway logs finds the schema; none in 30 days is "no gateway logs"', async () => {
+  const src = sourceOver(demoWorkspace('resource-specific'));
+  // The demo's hour ends at `now`; two hours later, the last 15 minutes are quiet.
+  const quiet = { from: new Date(now.getTime() + 105 * 60_000), to: new Date(now.getTime() + 120 * 60_000) };
+  await expect(probeSchema(src, quiet)).resolves.toEqual({ schema: 'resource-specific' });
+  const later = { from: new Date(now.getTime() + 40 * 86_400_000), to: new Date(now.getTime() + 41 * 86_400_000) };
+  const r = await probeSchema(src, later);
+  expect(r.schema).toBeNull();
+  if (r.schema === null) expect(r.explanation).toMatch(/in the 30 days to /);
+});
+
+test('a partial answer during the probe is not "no gateway logs", and is not cached', async () => {
+  let partial = true;
+  const src: LogSource = {
+    info: { kind: 'log-analytics', workspace: 'busy' },
+    query() {
+      const rows = partial ? [] : [['resource-specific']];
+      return Promise.resolve({
+        tables: [{ name: 'PrimaryResult', columns: [{ name: 'Schema', type: 'string' }], rows }],
+        stats: { elapsedMs: 1 },
+        ...(partial
+          ? { partialError: { code: 'PartialError', message: 'Query exceeded a limit on part of the data' } }
+          : {}),
+      });
+    },
+  };
+  const cache = new SchemaProbeCache();
+  await expect(cache.get(src, window)).resolves.toMatchObject({ schema: null, partial: true });
+  partial = false;
+  await expect(cache.get(src, window)).resolves.toEqual({ schema: 'resource-specific' });
 });
 
 test('a failed probe is not cached', async () => {

@@ -41,11 +41,13 @@ test('triage: ranked findings, the exact KQL, the schema and how far behind the 
   expect(a.stats.rowsExamined).toBeGreaterThan(0);
 });
 
-test('an API name the workspace has not seen gets "did you mean" from the APIs it has, once', async () => {
+test('a near-miss API name answers for the one API it means, and says so', async () => {
   const a = (await ask('why 401 on ordres-api')) as Answer;
-  const notes = a.notes.filter((n) => n.includes('ordres-api'));
-  expect(notes).toEqual(['No API called "ordres-api" sent traffic in this window. Did you mean "orders-api"?']);
-  expect(a.stats.queries).toBe(2);
+  expect(a.command.api).toBe('orders-api');
+  expect(a.notes.filter((n) => n.includes('ordres-api'))).toEqual(['Showing orders-api; you typed ordres-api.']);
+  expect(a.findings.map((f) => f.signature)).toContain('subscription-not-found');
+  // The recipe, the API list, the recipe again for the API meant.
+  expect(a.stats.queries).toBe(3);
 });
 
 test('a workspace without gateway logs is explained, with how to route them', async () => {

@@ -32,6 +32,13 @@ export function explainSourceError(err: unknown, ctx: ExplainContext): LogSource
 const RBAC_DELAY =
   'New role assignments can take up to an hour to take effect; a 403 right after granting is expected.';
 
+/** "the bot's identity (managed identity 1234…)", or the label itself when it already says whose it is. */
+function theIdentity(who: string): string {
+  return /^the\b/i.test(who) ? who : `the bot's identity (${who})`;
+}
+
+const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
 function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
   const ws = ctx.workspace;
   const who = ctx.identity;
@@ -176,9 +183,9 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
       retryable: false,
       title: 'The bot may not read this workspace',
       what: apiMsg,
-      cause: `The bot's identity ${who} has no read role on ${ws}.`,
+      cause: `${capitalise(theIdentity(who))} has no read role on ${ws}.`,
       fix: [
-        `Grant Log Analytics Reader to the bot's identity ${who} on workspace ${ws}.`,
+        `Grant Log Analytics Reader to ${theIdentity(who)} on workspace ${ws}.`,
         RBAC_DELAY,
         'Check that LOG_ANALYTICS_WORKSPACE_ID is the workspace (customer) id of the workspace that receives the APIM gateway logs.',
       ],

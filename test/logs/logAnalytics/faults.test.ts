@@ -111,7 +111,7 @@ test('403 InvalidAuthenticationTokenAudience points at the endpoint/scope pairin
 test('403 InsufficientAccessError: grant Log Analytics Reader to the identity on the workspace', async () => {
   const e = await failure(SEED.insufficientAccess);
   expect([e.code, e.status, e.retryable]).toEqual(['InsufficientAccessError', 403, false]);
-  expect(e.fix[0]).toBe(`Grant Log Analytics Reader to the bot's identity ${IDENTITY} on workspace ${WS}.`);
+  expect(e.fix[0]).toBe(`Grant Log Analytics Reader to the bot's identity (${IDENTITY}) on workspace ${WS}.`);
   expect(e.fix[1]).toMatch(/up to an hour/);
 });
 

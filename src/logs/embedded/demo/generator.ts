@@ -3,12 +3,14 @@ import type { Cell } from '../../../kql/types';
 import { cellTime } from '../../../kql/cells';
 import { physicalSchema, type SchemaId } from '../../../schema/physical';
 import { APIS, ordinaryRequest, type DemoEvent } from './catalog';
-import { SUPPRESSED, specialEvents, type SpecialEvent } from './incident';
+import { specialEvents, type SpecialEvent } from './incident';
+import { SCENARIOS, renameEvent, type DemoScenario } from './scenarios';
 import { foreignRows } from './foreign';
 import { rowMapper } from './mapping';
 import { hash32, mulberry32, pickWeighted } from './random';
 
 export { DEMO_INCIDENT } from './incident';
+export { SCENARIOS } from './scenarios';
 export type { DemoEvent } from './catalog';
 
 export interface DemoOptions {
@@ -22,6 +24,8 @@ export interface DemoOptions {
   hours?: number;
   /** Background (ordinary) requests over the whole window; default 120,000 per 24 h, pro rata (keeps demo start-up near 1 s). */
   rowsTarget?: number;
+  /** Which tenant and incident: the demo's own (default), or a second workspace with other names and failures. */
+  scenario?: DemoScenario['id'];
 }
 
 export const DEFAULT_SEED = 42;
@@ -50,6 +54,7 @@ function resolve(opts: DemoOptions) {
     rowsTarget,
     seed: (opts.seed ?? DEFAULT_SEED) >>> 0,
     schema: opts.schema ?? 'resource-specific',
+    scenario: SCENARIOS[opts.scenario ?? 'contoso'],
   };
 }
 
@@ -58,10 +63,10 @@ function resolve(opts: DemoOptions) {
  * is held at a time, plus the few thousand incident/steady events.
  */
 export function* demoEvents(opts: DemoOptions): Generator<DemoEvent & { signature?: string }> {
-  const { now, hours, rowsTarget, seed } = resolve(opts);
+  const { now, hours, rowsTarget, seed, scenario } = resolve(opts);
   const start = now - Math.round(hours * 60) * MIN;
   const minutes = Math.round(hours * 60);
-  const special: SpecialEvent[] = specialEvents(seed, now, hours);
+  const special: SpecialEvent[] = specialEvents(seed, now, hours, scenario.incident);
   let si = 0;
 
   // Expected per-minute volume follows the diurnal curve and sums to rowsTarget.
@@ -71,7 +76,7 @@ export function* demoEvents(opts: DemoOptions): Generator<DemoEvent & { signatur
 
   const rng = mulberry32(seed);
   const weights = APIS.map((a) => a.weight);
-  const suppressed = SUPPRESSED.map((s) => ({ apiId: s.apiId, from: now - s.startAgoMin * MIN }));
+  const suppressed = scenario.suppressed.map((s) => ({ apiId: s.apiId, from: now - s.startAgoMin * MIN }));
   let carry = 0;
   for (let m = 0; m < minutes; m++) {
     const t0 = start + m * MIN;
@@ -92,7 +97,7 @@ export function* demoEvents(opts: DemoOptions): Generator<DemoEvent & { signatur
       si++;
     }
     batch.sort((a, b) => a.time - b.time);
-    yield* batch;
+    for (const ev of batch) yield renameEvent(ev, scenario.rename);
   }
 }
 

@@ -35,7 +35,7 @@ export const MESSAGES = {
 /** Callers dedicated to the incident (fixed, so the "2 subscriptions from 3 IPs" story is stable). */
 const incidentRng = mulberry32(0x1ac1de47);
 const MISSCOPED_SUBS = [guid(incidentRng), guid(incidentRng)];
-const MISSCOPED_CALLERS: Caller[] = [
+export const MISSCOPED_CALLERS: Caller[] = [
   { ip: '198.51.100.23', subscriptionId: MISSCOPED_SUBS[0], productId: 'starter', region: 'East US' },
   { ip: '198.51.100.24', subscriptionId: MISSCOPED_SUBS[0], productId: 'starter', region: 'East US' },
   { ip: '192.0.2.145', subscriptionId: MISSCOPED_SUBS[1], productId: 'mobile-app', region: 'West Europe' },
@@ -48,7 +48,8 @@ const BLOCKED_CALLER: Caller = {
   region: 'East US',
 };
 
-interface Stream {
+/** One failure stream of an incident: what it is, when, how many, and how each request is built. */
+export interface Stream {
   signature: string;
   /** Window as minutes before `now`: [startAgo, endAgo). */
   startAgoMin: number;
@@ -59,10 +60,10 @@ interface Stream {
   build(rng: Rng, time: number): DemoEvent;
 }
 
-const apiReq = (rng: Rng, api: string, time: number, caller?: Caller) =>
+export const apiReq = (rng: Rng, api: string, time: number, caller?: Caller) =>
   ordinaryRequest(rng, API_BY_ID[api], time, caller);
 
-const INCIDENT_STREAMS: Stream[] = [
+export const INCIDENT_STREAMS: Stream[] = [
   {
     signature: 'backend-tls-rejected',
     startAgoMin: 12.5,
@@ -476,12 +477,6 @@ const SHAPES: Record<string, SignatureShape> = {
   },
 };
 
-/** Where the incident suppresses ordinary traffic (those requests are the failures instead). */
-export const SUPPRESSED: { apiId: string; startAgoMin: number }[] = [
-  { apiId: 'payments-api', startAgoMin: 12.5 },
-  { apiId: 'shipping-api', startAgoMin: 9 },
-];
-
 export interface SpecialEvent {
   signature: string;
   event: DemoEvent;
@@ -491,11 +486,16 @@ export interface SpecialEvent {
  * Every incident and steady event, time-ordered. Small (a few thousand) regardless of volume; the
  * generator merges it with the streamed background minute by minute.
  */
-export function specialEvents(seed: number, now: number, hours: number): SpecialEvent[] {
+export function specialEvents(
+  seed: number,
+  now: number,
+  hours: number,
+  incident: Stream[] = INCIDENT_STREAMS,
+): SpecialEvent[] {
   const out: SpecialEvent[] = [];
   const start = now - hours * 60 * MIN;
   const all: Stream[] = [
-    ...INCIDENT_STREAMS,
+    ...incident,
     ...STEADY_STREAMS.map((s) => ({
       ...s,
       startAgoMin: hours * 60,
