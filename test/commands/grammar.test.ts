@@ -1,5 +1,4 @@
 import { understand } from '../../src/commands/grammar/understand';
-import { windowText } from '../../src/commands/grammar/suggest';
 import { stripEmoji, tokenize } from '../../src/commands/grammar/text';
 import type { ParseOutcome } from '../../src/commands/types';
 
@@ -45,24 +44,17 @@ describe('questions understood but not answered yet', () => {
   });
 });
 
-describe('windows in suggestions', () => {
-  it.each([
-    ['triage', ''],
-    ['triage last 2h', ' last 2h'],
-    ['triage last 90 minutes', ' last 90m'],
-    ['triage since 09:30', ' since 09:30 utc'],
-    ['triage between 9:00 and 9:20', ' between 09:00 utc and 09:20 utc'],
-    ['triage yesterday', ' yesterday'],
-  ])('%j -> %j', (text, typed) => {
-    const r = parse(text);
-    if (!r.ok) throw new Error(r.error);
-    expect(windowText(r.command.window)).toBe(typed);
+describe('suggestions for questions not answerable yet', () => {
+  it('keep the window as typed, or say it with exact instants', () => {
+    expect(failure('latency last 2h').suggestions[0]).toBe('why 504 last 2h');
+    expect(failure('latency since 09:30').suggestions[0]).toBe('why 504 since 09:30 UTC');
+    const y = failure('latency yesterday').suggestions[0];
+    expect(y).toBe('why 504 between 2026-11-22T00:00:00.000Z and 2026-11-23T00:00:00.000Z');
   });
-  it("drops the Teams zone name, which the same person's next message reads again", () => {
-    const r = parse('triage since 15:30', 'Europe/Paris');
-    if (!r.ok) throw new Error(r.error);
-    expect(windowText(r.command.window)).toBe(' since 15:30');
-    const again = parse(`triage${windowText(r.command.window)}`, 'Europe/Paris');
+  it('are read again in the zone of the person asking', () => {
+    const r = understand('what changed since 15:30', { now, timeZone: 'Europe/Paris' });
+    if (r.ok) throw new Error('expected a pending answer');
+    const again = understand(r.suggestions[0], { now, timeZone: 'Europe/Paris' });
     expect(again.ok && again.command.window.from.toISOString()).toBe('2026-11-23T14:30:00.000Z');
   });
 });
@@ -113,19 +105,28 @@ describe('names and typing', () => {
     const r = parse('errors on api orders-api');
     expect(r.ok && [r.command.kind, r.command.api]).toEqual(['triage', 'orders-api']);
   });
-  it('suggestions repeat the command word, not the typo', () => {
-    expect(failure('trige since 9').suggestions).toEqual(['triage since 14:30', 'triage last 30m']);
+  it("a time that cannot be read gets the person's own text, mended", () => {
+    expect(failure('trige since 9').suggestions).toEqual(['trige since 14:30', 'trige last 30m']);
+  });
+  it('a word too far from any command gets the text corrected, then the example', () => {
+    expect(failure('triqqe 15m on payments-api').suggestions).toEqual(['triage 15m on payments-api', 'triage', 'help']);
   });
   it('a second length is not dropped silently', () => {
     expect(failure('triage 1h 30m').error).toMatch(/could not use "30m"/);
   });
-  it('a plain word after "on" is an API name; "api" after it is part of the name', () => {
+  it('a plain word after "on" is an API name; "api" after it stands for "-api"', () => {
     const r = parse('errors on the payments api');
-    expect(r.ok && [r.command.kind, r.command.api]).toEqual(['triage', 'payments']);
+    expect(r.ok && [r.command.kind, r.command.api]).toEqual(['triage', 'payments-api']);
+    const inventory = parse('rate limiting on inventory');
+    expect(inventory.ok && inventory.command.api).toBe('inventory');
   });
   it('refuses names that could carry anything into a query', () => {
     expect(failure("errors on orders'api").error).toMatch(/not a valid API name/);
     expect(failure('breaker a|b').error).toMatch(/not a valid backend name/);
+  });
+  it('a word right after "breaker" is the backend, even one the lexicon knows as a hint', () => {
+    const r = parse('breaker key');
+    expect(r.ok && [r.command.kind, r.command.backend]).toEqual(['breaker', 'key']);
   });
   it('breaker: the backend, and an API after "on"', () => {
     const r = parse('breaker shipping-backend on shipping-api');

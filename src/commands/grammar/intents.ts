@@ -48,7 +48,8 @@ export function resolveIntent(r: Reading, baseline: boolean): Resolution {
       return { kind: 'intent', intent, weakOnly: false };
     }
     const cues = cuesFor(step);
-    if (step === 'triage' && cues.length === 0 && r.names.length > 0)
+    // A name alone is a triage of it ("payments-api?"); a name beside a word we do not know is not guessed at.
+    if (step === 'triage' && cues.length === 0 && r.names.length > 0 && r.unknown.length === 0)
       return { kind: 'intent', intent: 'triage', weakOnly: false };
     if (cues.length === 0) continue;
     const strongElsewhere = r.cues.some((c) => !c.cue.weak && c.cue.intent !== undefined);

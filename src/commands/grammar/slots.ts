@@ -45,8 +45,10 @@ export interface Reading {
 
 const STATUS_TOKEN = /^([1-5]\d\d)(?:s|z|'s)?$/;
 const CLASS_TOKEN = /^([1-5])xx(?:s|'s)?$/;
-/** Names people give APIs and backends: a dash or a dot ("orders-api", "payments.corp.local"). */
-const NAME_LIKE = /^[a-z0-9][a-z0-9._-]*[-.][a-z0-9._-]*[a-z0-9]$/;
+/** Names people give APIs and backends: a dash, dot or underscore ("orders-api", "payments.corp.local"), or "...api". */
+const NAME_LIKE = /^[a-z0-9][a-z0-9._-]*(?:[-_.]|api$)[a-z0-9._-]*$/;
+/** The word people add after an API's name ("orders api"), which the name itself ends with ("orders-api"). */
+const API_WORDS = new Set(['api', 'apis']);
 
 const STATE_QUESTION = new Set(['is', 'are', 'was', 'isnt']);
 
@@ -65,6 +67,14 @@ function fuzzyCues(word: string): Cue[] {
     if (!found.some((c) => c.intent === cue.intent)) found.push(cue);
   }
   return found;
+}
+
+/** "orders api": the space stands for the hyphen of "orders-api"; the "api" is then part of the name, not a command. */
+function joinApiWord(tokens: string[], at: number, used: boolean[]): string {
+  const next = tokens[at + 1];
+  if (next === undefined || !API_WORDS.has(next) || used[at + 1] || NAME_LIKE.test(tokens[at])) return tokens[at];
+  used[at + 1] = true;
+  return `${tokens[at]}-${next}`;
 }
 
 function isKnown(t: string): boolean {
@@ -96,9 +106,8 @@ export function readTokens(tokens: string[]): Reading {
     const t = tokens[j];
     if (t === undefined || used[j] || isKnown(t) || STATUS_TOKEN.test(t) || CLASS_TOKEN.test(t)) continue;
     used[j] = true;
-    r.names.push({ value: t, at: j, after: tokens[i], invalid: !NAME_TOKEN.test(t) });
-    // "on the payments api": the trailing "api" belongs to the name, not to the "apis" command.
-    if (tokens[j + 1] === 'api' && !NAME_LIKE.test(t)) used[j + 1] = true;
+    const value = joinApiWord(tokens, j, used);
+    r.names.push({ value, at: j, after: tokens[i], invalid: !NAME_TOKEN.test(value) });
   }
 
   const unknownAt: number[] = [];
@@ -115,7 +124,10 @@ export function readTokens(tokens: string[]): Reading {
     else if (cue) r.cues.push({ cue, word: t, at: i });
     else if (FILLER.has(t) || DETERMINERS.has(t) || NAME_PREPOSITIONS.has(t) || t === r.action) continue;
     else if (NAME_LIKE.test(t)) r.names.push({ value: t, at: i, invalid: !NAME_TOKEN.test(t) });
-    else {
+    else if (API_WORDS.has(tokens[i + 1] ?? '') && !used[i + 1]) {
+      const value = joinApiWord(tokens, i, used);
+      r.names.push({ value, at: i, invalid: !NAME_TOKEN.test(value) });
+    } else {
       const fuzzy = fuzzyCues(t);
       if (fuzzy.length === 1) r.cues.push({ cue: fuzzy[0], word: t, at: i });
       else if (fuzzy.length > 1) r.fuzzyTies.push(fuzzy);

@@ -9,7 +9,7 @@ import { cleanText, NAME_TOKEN, stripEmoji, tokenize } from './text';
 import { readTokens, type NameAt, type Reading } from './slots';
 import { resolveIntent } from './intents';
 import { WORDS } from './lexicon';
-import { closestCommands, exampleOf, notYet } from './suggest';
+import { closestCommands, exampleOf, notYet, replaceWord, timeFixes } from './suggest';
 
 const SECOND_LENGTH = /^\d+(?:\.\d+)?(?:m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/;
 const TIME_WORDS = new Set(['since', 'between', 'until', 'till', 'after', 'before', 'at', '@']);
@@ -49,6 +49,15 @@ function splitNames(names: NameAt[], intent: Intent): { api?: NameAt; backend?: 
   return { backend, api: names.find((n) => n !== backend) };
 }
 
+/** "breaker key": a word the bot does not know, or only a hint word, right after "breaker" is the backend's name. */
+function wordAfterBreaker(r: Reading): string | undefined {
+  const at = r.cues.find((c) => c.cue.intent === 'breaker')?.at;
+  if (at === undefined || r.tokens[at + 1] === undefined) return r.unknown[0];
+  const next = r.tokens[at + 1];
+  const cue = r.cues.find((c) => c.at === at + 1);
+  return r.unknown.includes(next) || cue?.cue.weak ? next : r.unknown[0];
+}
+
 /** "the breaker" or a bare "breaker" means one backend the person did not name; "a breaker" means any. */
 function oneUnnamedBreaker(r: Reading): boolean {
   const at = r.cues.find((c) => c.cue.intent === 'breaker')?.at ?? -1;
@@ -64,22 +73,29 @@ function commandWord(intent: Intent, r: Reading): string {
 }
 
 export function understand(text: string, ctx: ParseContext): ParseOutcome {
+  // Offered commands must work when pressed: keep only those that parse here and now (checked one level deep).
+  const workable = (texts: string[]): string[] => [...new Set(texts)].filter((t) => read(t, ctx, (x) => x).ok);
+  return read(text, ctx, workable);
+}
+
+function read(text: string, ctx: ParseContext, workable: (texts: string[]) => string[]): ParseOutcome {
   const cleaned = cleanText(text ?? '');
   if (!cleaned) return { ok: true, command: { text: cleaned, kind: 'help', window: defaultWindow(ctx.now) } };
 
   const lowered = stripEmoji(cleaned.toLowerCase()).replace(/[?!,;]+(\s|$)/g, ' ');
   const { text: withoutBaseline, baseline } = takeBaseline(lowered);
   const scan = scanWindow(withoutBaseline, ctx.now, ctx.timeZone);
-  if (scan.error) return fail(scan.error, ['triage last 15m', 'triage since 14:30', 'triage between 14:00 and 14:30']);
+  if (scan.error)
+    return fail(scan.error, workable(['triage last 15m', 'triage since 14:30', 'triage between 14:00 and 14:30']));
   const window = scan.window ?? defaultWindow(ctx.now);
   const r = readTokens(tokenize(scan.rest));
   // Only one window is read; a second length ("1h 30m") must not be dropped without a word.
   const extra = r.unknown.find((t) => SECOND_LENGTH.test(t));
   if (extra && scan.window) {
-    return fail(`I read the window as "${window.label}" and could not use "${extra}" as well: give one window.`, [
-      'triage last 90m',
-      'triage since 14:30',
-    ]);
+    return fail(
+      `I read the window as "${window.label}" and could not use "${extra}" as well: give one window.`,
+      workable([replaceWord(cleaned, extra, '').trim(), 'triage last 90m']),
+    );
   }
   if (r.tokens.length === 0) return { ok: true, command: { text: cleaned, kind: 'help', window } };
 
@@ -95,7 +111,7 @@ export function understand(text: string, ctx: ParseContext): ParseOutcome {
     const shown = r.unknown.slice(0, 3).join(' ');
     return fail(
       shown ? `I don't know the command "${shown}".` : 'I could not find a command in that message.',
-      closestCommands(r.unknown),
+      workable(closestCommands(r.unknown, cleaned)).slice(0, 3),
     );
   }
   const intent = resolved.intent;
@@ -110,13 +126,13 @@ export function understand(text: string, ctx: ParseContext): ParseOutcome {
   if (dangling && intent !== 'help') {
     return fail(
       `I could not read the time after "${dangling}": use HH:MM (e.g. "since 14:30"), "between 14:00 and 14:30", or a length like "30m".`,
-      [`${typedKind} since 14:30`, `${typedKind} last 30m`],
+      workable([...timeFixes(cleaned, dangling), `${typedKind} since 14:30`]).slice(0, 2),
     );
   }
   if (scan.at && intent !== 'breaker') {
     return fail(
       '"at <time>" only applies to "breaker <backend> at <time>"; for other commands use "since 14:30" or "between 14:00 and 14:30".',
-      [`${typedKind} since 14:30`],
+      workable([cleaned.replace(/(^|\s)(?:at|@)(?=\s)/i, '$1since'), `${typedKind} since 14:30`]).slice(0, 1),
     );
   }
 
@@ -128,7 +144,7 @@ export function understand(text: string, ctx: ParseContext): ParseOutcome {
     if (intent === 'callers' && slots.status !== undefined) understood.status = slots.status;
     if (intent === 'compare') understood.baseline = baseline ?? 'day';
     const { error, suggestions } = notYet(understood);
-    return fail(error, suggestions, understood);
+    return fail(error, workable(suggestions), understood);
   }
 
   const command: Command = { text: cleaned, kind: intent, window };
@@ -148,8 +164,8 @@ export function understand(text: string, ctx: ParseContext): ParseOutcome {
       command.status = 401;
       break;
     case 'breaker': {
-      const name =
-        backend ?? (r.unknown.length ? { value: r.unknown[0], invalid: !NAME_TOKEN.test(r.unknown[0]) } : undefined);
+      const plain = backend === undefined ? wordAfterBreaker(r) : undefined;
+      const name = backend ?? (plain === undefined ? undefined : { value: plain, invalid: !NAME_TOKEN.test(plain) });
       if (name === undefined) {
         if (!oneUnnamedBreaker(r)) return { ok: true, command: { ...command, kind: 'breakers' } };
         return fail('"breaker" needs a backend: the backend id or the end of its URL host.', [
