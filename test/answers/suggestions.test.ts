@@ -14,21 +14,27 @@ import type { Answer } from '../../src/answer';
 
 jest.setTimeout(300_000);
 
-/** Text the bot does not understand as typed; each failure comes with suggestions. */
+/** Text the bot does not understand as typed, or understands but cannot answer yet; each comes with suggestions. */
 const MISTYPED = [
-  'trige 15m',
-  'trige 15m on payments-api',
+  'triqqe 15m',
+  'triqqe 15m on payments-api',
   'triage since 25:99',
   'triage since 9',
-  'brekers last 1h',
-  'breakr shipping-backend',
+  'brqqkrs last 1h',
+  'brqqkr shipping-backend',
   'why',
   'why since 14:30',
   'breaker',
   'triage at 14:00',
   "why 500 on orders'api",
   'why 700',
-  'hlep',
+  'hqqp',
+  'latency on payments-api last 30m',
+  'who is calling orders-api with a bad key',
+  'what changed since 14:00',
+  'triage last 1h vs last week',
+  '5xx on shipping-api',
+  'keys',
   'deploy the thing',
   '401s between 14:30 and 14:00',
 ];
