@@ -97,6 +97,33 @@ export const CASES: CardCase[] = [
     source: 'demo',
   },
   { name: 'apis', text: 'apis', about: 'APIs that sent traffic, with their failure rates.', source: 'demo' },
+  {
+    name: '5xx',
+    text: '5xx',
+    about: 'The 5xx responses ranked like triage, and who produced them (gateway, policy, backend, client).',
+    source: 'demo',
+    expandFirst: true,
+  },
+  { name: 'why-5xx-shipping-api', text: 'why 5xx on shipping-api', about: "One API's 5xx responses.", source: 'demo' },
+  {
+    name: 'latency',
+    text: 'latency',
+    about:
+      'p50/p95/p99 by API and operation, backend time vs gateway time, and the change against the previous window.',
+    source: 'demo',
+  },
+  {
+    name: 'latency-shipping-api',
+    text: 'slow requests on shipping-api',
+    about: 'Latency of one API whose backend is slow.',
+    source: 'demo',
+  },
+  {
+    name: 'callers-bad-key',
+    text: 'who is calling orders-api with a bad key',
+    about: 'The caller IPs and APIM subscriptions and products behind the key failures on one API.',
+    source: 'demo',
+  },
   { name: 'help', text: 'help', about: 'The command list.', source: 'demo' },
   {
     name: 'unknown-command',

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { accessPolicyFromSettings, AccessSettingsError, type AccessPolicy } from './bot/access';
 import { signingKeyProblem } from './bot/actionData';
+import { ANSWER_TIMEOUT_MS, QUERY_TIMEOUT_MS } from './timeouts';
 
 const SCHEMA_IDS = ['resource-specific', 'azure-diagnostics', 'azure-diagnostics-seed'] as const;
 
@@ -93,10 +94,11 @@ const settingsShape = z.object({
   AZURE_TENANT_ID: optionalText,
   AZURE_CLIENT_SECRET: optionalText,
   SCHEMA_OVERRIDE: z.enum(SCHEMA_IDS).optional(),
-  QUERY_TIMEOUT_SECONDS: intSetting(5, 600, 60),
-  ANSWER_TIMEOUT_SECONDS: intSetting(5, 600, 45),
+  QUERY_TIMEOUT_SECONDS: intSetting(5, 600, QUERY_TIMEOUT_MS / 1000),
+  ANSWER_TIMEOUT_SECONDS: intSetting(5, 600, ANSWER_TIMEOUT_MS / 1000),
   QUERY_CACHE_TTL_SECONDS: intSetting(0, 3600, 60),
   MAX_CONCURRENT_QUERIES: intSetting(1, 5, 5),
+  INSTANCE_COUNT: intSetting(1, 5, 1),
   QUERY_QUEUE_LIMIT: intSetting(0, 1000, 50),
   QUERY_RETRY_MAX: intSetting(0, 10, 3),
   QUERY_RETRY_BUDGET_SECONDS: intSetting(0, 300, 20),
@@ -130,6 +132,21 @@ const envSchema = settingsShape.superRefine((env, ctx) => {
   }
   if (env.LOG_FILE && !existsSync(env.LOG_FILE)) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['LOG_FILE'], message: `file not found: ${env.LOG_FILE}` });
+  }
+  if (env.INSTANCE_COUNT > env.MAX_CONCURRENT_QUERIES) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['INSTANCE_COUNT'],
+      message: `is ${env.INSTANCE_COUNT} but MAX_CONCURRENT_QUERIES is ${env.MAX_CONCURRENT_QUERIES}: every instance needs at least one query slot of the workspace's limit`,
+    });
+  }
+  if (env.INSTANCE_COUNT > 1 && !env.STATE_BLOB_CONNECTION_STRING) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['INSTANCE_COUNT'],
+      message:
+        'is more than 1, so pins must be shared: set STATE_BLOB_CONNECTION_STRING and STATE_BLOB_CONTAINER (files under STATE_DIR belong to one instance)',
+    });
   }
   if (Boolean(env.STATE_BLOB_CONNECTION_STRING) !== Boolean(env.STATE_BLOB_CONTAINER)) {
     ctx.addIssue({
@@ -209,7 +226,10 @@ export interface AppConfig {
   queryTimeoutSeconds: number;
   answerTimeoutSeconds: number;
   cacheTtlMs: number;
+  /** This instance's share of MAX_CONCURRENT_QUERIES: the workspace's limit divided among INSTANCE_COUNT instances. */
   maxConcurrentQueries: number;
+  /** Instances serving the bot at once (INSTANCE_COUNT); they share the query limit and the pins. */
+  instanceCount: number;
   /** Commands waiting for a query slot before new ones are refused (QueueFull). */
   queryQueueLimit: number;
   retry: { maxRetries: number; maxTotalMs: number };
@@ -302,7 +322,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queryTimeoutSeconds: e.QUERY_TIMEOUT_SECONDS,
     answerTimeoutSeconds: e.ANSWER_TIMEOUT_SECONDS,
     cacheTtlMs: e.QUERY_CACHE_TTL_SECONDS * 1000,
-    maxConcurrentQueries: e.MAX_CONCURRENT_QUERIES,
+    // Log Analytics counts concurrent queries per identity, and every instance runs as the same identity.
+    maxConcurrentQueries: Math.floor(e.MAX_CONCURRENT_QUERIES / e.INSTANCE_COUNT),
+    instanceCount: e.INSTANCE_COUNT,
     queryQueueLimit: e.QUERY_QUEUE_LIMIT,
     retry: { maxRetries: e.QUERY_RETRY_MAX, maxTotalMs: e.QUERY_RETRY_BUDGET_SECONDS * 1000 },
     stateDir: e.STATE_DIR ?? '.data',

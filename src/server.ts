@@ -9,9 +9,11 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext
 import { TriageBot, describe, type TriageBotOptions } from './bot/triageBot';
 import { signingKey } from './bot/actionData';
 import { StrictStatusAuthentication } from './bot/strictAuth';
-import { adapterDeliver, PinManager, pinRender } from './bot/pins';
+import { adapterDeliver, claimHoldFor, PinManager, pinRender } from './bot/pins';
 import { createStorage, describeStorage } from './bot/state';
 import { RateLimiter } from './bot/rateLimit';
+import { readActivity } from './bot/activityRequest';
+import { botWaitMs } from './timeouts';
 import { jsonLogger, type Logger, type Triage } from './bot/ports';
 import { loadConfig, loadDotEnv, type AppConfig } from './config';
 import { createTriage } from './triage';
@@ -32,6 +34,8 @@ export interface CreateServerOptions {
   audit?: TriageBotOptions['audit'];
   /** The wall clock pins are scheduled on (tests move it forward instead of waiting minutes). */
   pinClock?: () => number;
+  /** Starts the pins' timers; tests pass one that runs at their clock's pace. Default setTimeout. */
+  pinTimer?: (fn: () => void, delayMs: number) => NodeJS.Timeout;
 }
 
 export interface RunningServer {
@@ -101,11 +105,13 @@ export function createServer(opts: CreateServerOptions): RunningServer {
   };
 
   // The triage gives up at ANSWER_TIMEOUT_SECONDS and says so; the bot's own deadline is the backstop.
-  const answerTimeoutMs = opts.answerTimeoutMs ?? config.answerTimeoutSeconds * 1000 + 5000;
+  const answerTimeoutMs = opts.answerTimeoutMs ?? botWaitMs(config.answerTimeoutSeconds * 1000);
   const stateConfig = { stateDir: config.stateDir, blob: config.stateBlob };
   const pins: PinManager = new PinManager({
     storage: createStorage(stateConfig),
     clock: opts.pinClock,
+    setTimer: opts.pinTimer,
+    claimHoldMs: claimHoldFor(answerTimeoutMs),
     deliver: adapterDeliver(adapter, appId),
     logger,
     render: pinRender({
@@ -141,7 +147,7 @@ export function createServer(opts: CreateServerOptions): RunningServer {
   const startedAt = Date.now();
 
   const server = restify.createServer({ name: 'apim-triage' });
-  server.use(restify.plugins.bodyParser({ mapParams: false }));
+  // No body parser: /api/messages reads its own body, bounded while reading and after the token check.
   let draining = false;
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
     if (draining) {
@@ -150,6 +156,14 @@ export function createServer(opts: CreateServerOptions): RunningServer {
       res.send(503, { error: 'shutting down' });
       return;
     }
+    const read = await readActivity(req, { requireBearer: Boolean(appId) });
+    if (!read.ok) {
+      // The rest of a refused body is never read: close the connection rather than drain it.
+      res.header('Connection', 'close');
+      res.send(read.status, { error: read.message });
+      return;
+    }
+    (req as restify.Request & { body: unknown }).body = read.activity;
     await adapter.process(req, res, (ctx) => bot.run(ctx));
   });
   server.get('/healthz', (_req: restify.Request, res: restify.Response, next: restify.Next) => {

@@ -4,7 +4,7 @@
  * field goes through the redactor and a length cap, so a key pasted into chat cannot reach the log.
  */
 import { createHash } from 'node:crypto';
-import { redactSecrets } from '../signatures/redact';
+import { redactSecrets, truncate } from '../redact';
 import type { ConversationType, TeamsContext } from './teamsContext';
 
 type AuditEvent = 'command' | 'action' | 'refused' | 'rate-limited';
@@ -45,19 +45,16 @@ export type Redactor = (text: string) => string;
 export interface AuditLogOptions {
   /** Where lines go; default process.stdout. */
   sink?: AuditSink;
-  /** Free-text redaction; default the shared redactSecrets plus a bearer-token pass. */
+  /** Extra free-text redaction, applied after the shared redactor (never instead of it). */
   redact?: Redactor;
   /** Cap for the command text after redaction. Default 200. */
   maxTextLength?: number;
   now?: () => Date;
 }
 
-/** Belt and braces on top of the shared redactor: bare "Bearer x" and long key-like runs. */
-const BEARER = /\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
-const KEYLIKE = /\b[A-Fa-f0-9]{32,}\b|\b(?=[A-Za-z0-9+_-]*\d)(?=[A-Za-z0-9+_-]*[A-Za-z])[A-Za-z0-9+_-]{40,}={0,2}/g;
-
+/** People paste keys into chat with nothing naming them, so bare key-like runs are redacted too. */
 function defaultRedactor(text: string): string {
-  return redactSecrets(text).replace(BEARER, '$1[redacted]').replace(KEYLIKE, '[redacted]');
+  return redactSecrets(text, { bareKeys: true });
 }
 
 export function kqlHash(kql: string): string {
@@ -129,8 +126,6 @@ export class AuditLog {
   private text(v: string | undefined, max: number): string | undefined {
     if (v === undefined) return undefined;
     // Redact before capping, so a cut can never leave the front half of a secret unredacted.
-    let s = this.redact(v).replace(/\p{Cc}/gu, ' ');
-    if (s.length > max) s = s.slice(0, Math.max(0, max - 1)) + '…';
-    return s;
+    return truncate(this.redact(v).replace(/\p{Cc}/gu, ' '), max);
   }
 }

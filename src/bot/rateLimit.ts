@@ -16,7 +16,18 @@ export interface RateLimitOptions {
 }
 
 export type RateDecision =
-  { ok: true } | { ok: false; retryAfterSeconds: number; scope: 'user' | 'conversation'; message: string };
+  | { ok: true }
+  | {
+      ok: false;
+      retryAfterSeconds: number;
+      scope: 'user' | 'conversation';
+      message: string;
+      /**
+       * True for the first refusal of a window only: the caller posts `message` once, then stays silent until
+       * the limit lifts (posting a refusal per message is itself a flood, and Teams throttles the bot for it).
+       */
+      notify: boolean;
+    };
 
 interface Bucket {
   tokens: number;
@@ -75,6 +86,8 @@ export class RateLimiter {
   private readonly maxBuckets: number;
   private readonly now: () => number;
   private calls = 0;
+  /** Scope + key -> when its standing refusal lifts; while it stands, further refusals are silent. */
+  private readonly notices = new Map<string, number>();
 
   constructor(options: RateLimitOptions = {}) {
     const perUser = positive(options.perUserPerMinute ?? 6, 'perUserPerMinute');
@@ -97,11 +110,13 @@ export class RateLimiter {
     const convKey = (who.conversationId ?? 'unknown-conversation').split(';messageid=')[0];
 
     if (this.users.peek(userKey, now) < 1) {
-      const retryAfterSeconds = Math.max(1, Math.ceil(this.users.msUntilOneToken(userKey, now) / 1000));
+      const waitMs = this.users.msUntilOneToken(userKey, now);
+      const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
       return {
         ok: false,
         scope: 'user',
         retryAfterSeconds,
+        notify: this.firstNotice(`user\u0000${userKey}`, now, waitMs),
         message:
           `You've sent ${this.users.capacity} commands in the last minute, which is my limit per person ` +
           `(it keeps the log queries fast for everyone). Try again in ${retryAfterSeconds} s; ` +
@@ -109,11 +124,13 @@ export class RateLimiter {
       };
     }
     if (this.conversations.peek(convKey, now) < 1) {
-      const retryAfterSeconds = Math.max(1, Math.ceil(this.conversations.msUntilOneToken(convKey, now) / 1000));
+      const waitMs = this.conversations.msUntilOneToken(convKey, now);
+      const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
       return {
         ok: false,
         scope: 'conversation',
         retryAfterSeconds,
+        notify: this.firstNotice(`conversation\u0000${convKey}`, now, waitMs),
         message:
           `This conversation has run ${this.conversations.capacity} commands in the last minute, which is my limit ` +
           `per chat or channel (it keeps the thread readable and within Teams' limits). Try again in ${retryAfterSeconds} s.`,
@@ -129,6 +146,20 @@ export class RateLimiter {
     return this.users.size + this.conversations.size;
   }
 
+  /** True when no notice for `key` is still standing; records this one until the limit lifts. */
+  private firstNotice(key: string, now: number, waitMs: number): boolean {
+    const until = this.notices.get(key);
+    if (until !== undefined && until > now) return false;
+    this.notices.delete(key);
+    this.notices.set(key, now + waitMs);
+    return true;
+  }
+
+  /** Refusal windows remembered (tests: bounded like the buckets). */
+  get noticeCount(): number {
+    return this.notices.size;
+  }
+
   private housekeeping(now: number): void {
     // Sweeping costs O(buckets); doing it every 256 calls or when over budget keeps take() O(1) amortised.
     this.calls = (this.calls + 1) % 256;
@@ -136,6 +167,12 @@ export class RateLimiter {
     if (this.calls === 0 || over) {
       this.users.sweep(now);
       this.conversations.sweep(now);
+      for (const [key, until] of this.notices) if (until <= now) this.notices.delete(key);
+    }
+    // Oldest notices first (insertion order); forgetting one at worst repeats a notice.
+    for (const key of this.notices.keys()) {
+      if (this.notices.size < this.maxBuckets) break;
+      this.notices.delete(key);
     }
     if (this.users.size + this.conversations.size >= this.maxBuckets) {
       const half = Math.max(1, Math.floor(this.maxBuckets / 2) - 1);
@@ -150,18 +187,34 @@ function positive(n: number, name: string): number {
   return n;
 }
 
-export type InputCheck = { ok: true; text: string } | { ok: false; length: number; max: number; message: string };
+export type InputCheck =
+  | { ok: true; text: string }
+  | {
+      ok: false;
+      /** Characters counted, up to `max * 2 + 1`: past that the exact figure does not matter and costs a pass. */
+      length: number;
+      max: number;
+      message: string;
+    };
 
-/** Commands are short; a long paste is a mistake (or an attempt to make the bot echo a lot). Default 500. */
+/**
+ * Commands are short; a long paste is a mistake (or an attempt to make the bot echo a lot). Default 500.
+ * Constant work whatever the input's size: UTF-16 units never undercount characters, so a short string
+ * passes on its `.length`, and a long one is counted only as far as needed to say how long it is.
+ */
 export function checkInputLength(text: string, max = 500): InputCheck {
-  const length = [...text].length;
+  if (text.length <= max) return { ok: true, text };
+  const cap = max * 2;
+  let length = 0;
+  for (const _ of text) if (++length > cap) break;
   if (length <= max) return { ok: true, text };
+  const shown = length > cap ? `more than ${cap}` : String(length);
   return {
     ok: false,
     length,
     max,
     message:
-      `That message is ${length} characters long; commands are at most ${max}. ` +
+      `That message is ${shown} characters long; commands are at most ${max}. ` +
       'Try a short command such as "triage last 15m" or "why 401 on orders-api", or type "help" to see them all.',
   };
 }

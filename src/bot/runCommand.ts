@@ -1,7 +1,7 @@
 /** Runs one command with a deadline and turns every failure into an ErrorAnswer a person can act on. */
 import type { Answer, ErrorAnswer } from '../answer';
 import type { Command } from '../commands/types';
-import { redactSecrets } from '../cards/sanitize';
+import { errorText } from '../redact';
 import type { Logger, Triage } from './ports';
 
 class DeadlineExceeded extends Error {
@@ -114,7 +114,7 @@ export async function runWithDeadline(
     opts.logger.error('command failed', {
       command: command.text,
       reference: opts.reference,
-      error: redactSecrets(err instanceof Error ? `${err.name}: ${err.message}` : String(err)),
+      error: errorText(err),
     });
     return unexpectedAnswer(command, opts.reference);
   } finally {

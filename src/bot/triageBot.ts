@@ -20,7 +20,8 @@ import {
   RENDER_BUDGET_BYTES,
   type AdaptiveCard,
 } from '../cards';
-import { redactSecrets } from '../cards/sanitize';
+import { errorText } from '../redact';
+import { botWaitMs } from '../timeouts';
 import type { PortalTarget } from '../cards/portalLink';
 import { commandTextOf, parseActionData, requesterOf, timeZoneOf, type ActionVerb } from './activity';
 import { decide, openAccessPolicy, refusalMessage, type AccessPolicy } from './access';
@@ -65,7 +66,7 @@ export interface TriageBotOptions {
   appId: string;
   logger?: Logger;
   now?: () => Date;
-  /** Give up on an answer after this long (default 120 s; Log Analytics itself allows 3 min). */
+  /** Give up on an answer after this long (default: botWaitMs() in src/timeouts.ts). */
   answerTimeoutMs?: number;
   /** How long a card action may wait for an answer before it returns "running" and finishes out of band. */
   invokeWaitMs?: number;
@@ -131,7 +132,7 @@ export class TriageBot extends TeamsActivityHandler {
     this.appId = opts.appId;
     this.logger = opts.logger ?? silentLogger;
     this.now = opts.now ?? (() => new Date());
-    this.answerTimeoutMs = opts.answerTimeoutMs ?? 120_000;
+    this.answerTimeoutMs = opts.answerTimeoutMs ?? botWaitMs();
     this.invokeWaitMs = opts.invokeWaitMs ?? 8_000;
     this.portal = opts.portal;
     this.access = opts.access ?? openAccessPolicy();
@@ -194,8 +195,11 @@ export class TriageBot extends TeamsActivityHandler {
     return refusalMessage(decision);
   }
 
-  /** Spends one command from the user's and conversation's budget; the message to show when over it. */
-  private overLimit(asker: Asker, command: Command): string | undefined {
+  /**
+   * Spends one command from the user's and conversation's budget; when over it, the refusal (whose
+   * `notify` says whether this is the window's first, the only one posted to the conversation).
+   */
+  private overLimit(asker: Asker, command: Command): { message: string; notify: boolean } | undefined {
     const d = this.limiter.take({
       userId: asker.teams.userAadObjectId ?? asker.name,
       conversationId: asker.teams.conversationId,
@@ -207,9 +211,9 @@ export class TriageBot extends TeamsActivityHandler {
       kind: command.kind,
       text: command.text,
       outcome: 'rate-limited',
-      detail: d.message,
+      detail: d.notify ? d.message : `silent (notice already given): ${d.message}`,
     });
-    return d.message;
+    return d;
   }
 
   private sign(card: AdaptiveCard): AdaptiveCard {
@@ -332,7 +336,7 @@ export class TriageBot extends TeamsActivityHandler {
   ): Promise<false | { cardId?: string }> {
     const limited = this.overLimit(asker, command);
     if (limited) {
-      await ctx.sendActivity(limited);
+      if (limited.notify) await ctx.sendActivity(limited.message);
       return false;
     }
     await ctx.sendActivity({ type: 'typing' });
@@ -496,7 +500,7 @@ export class TriageBot extends TeamsActivityHandler {
     const cached = this.kqlByCommand.get(command.text);
     if (cached !== undefined) return { kind: 'card', card: renderKqlCard(`KQL for "${command.text}"`, cached) };
     const limited = this.overLimit(asker, command);
-    if (limited) return { kind: 'text', text: limited };
+    if (limited) return limitedReply(limited);
     const work = this.execute(command, asker, ctx.activity.id ?? 'unknown');
     const reply = await this.within(work, waitMs);
     if (!reply) {
@@ -522,7 +526,7 @@ export class TriageBot extends TeamsActivityHandler {
       return { kind: 'started', note: started ? `Refreshing "${command.text}".` : 'Not run: see the message below.' };
     }
     const limited = this.overLimit(asker, command);
-    if (limited) return { kind: 'text', text: limited };
+    if (limited) return limitedReply(limited);
     const ref = TurnContext.getConversationReference(ctx.activity);
     const work = this.execute(command, asker, ctx.activity.id ?? 'unknown');
     const reply = await this.within(work, waitMs);
@@ -569,7 +573,15 @@ export class TriageBot extends TeamsActivityHandler {
   }
 }
 
+/**
+ * A refused card action: the refusal for the person who pressed. After the window's first notice it is
+ * only the invoke's private note ("started" posts nothing), so Action.Submit cannot flood the conversation.
+ */
+function limitedReply(limited: { message: string; notify: boolean }): ActionReply {
+  return limited.notify ? { kind: 'text', text: limited.message } : { kind: 'started', note: limited.message };
+}
+
 /** Error text for logs: name and message only (stacks can carry request data), secrets redacted. */
 export function describe(err: unknown): string {
-  return redactSecrets(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 500);
+  return errorText(err, 500);
 }

@@ -17,6 +17,6 @@ export {
   type TemplateName,
 } from './render';
 export { answerModel, errorModel, helpModel, runningModel, DEFAULT_LIMITS, type AnswerLimits } from './viewModel';
-export { cardText, plainText, redactSecrets, commandText } from './sanitize';
+export { cardText, plainText, commandText } from './sanitize';
 export { cardToText } from './text';
 export { sectionModel, columnLabel, columnWeights, COLUMN_LABELS, MAX_TABLE_COLUMNS } from './sections';

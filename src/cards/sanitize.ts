@@ -3,35 +3,7 @@
  * Redaction normally happens upstream; it is repeated here because a card is the last place a leaked
  * key could still be stopped, and it is cheap.
  */
-
-const SECRET_QUERY_KEYS = [
-  'subscription-key',
-  'sig',
-  'code',
-  'access_token',
-  'api-key',
-  'apikey',
-  'key',
-  'token',
-  'client_secret',
-  'password',
-];
-const QUERY_SECRET = new RegExp(`([?&;](?:${SECRET_QUERY_KEYS.map(escapeRe).join('|')})=)[^&#\\s"']*`, 'gi');
-const HEADER_SECRET =
-  /((?:ocp-apim-subscription-key|authorization|x-api-key)\s*[:=]\s*)(?:bearer\s+|basic\s+)?[^\s,;"']+/gi;
-/** Three base64url segments starting with a JSON header ("eyJ"): a JWT anywhere in a string. */
-const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-export function redactSecrets(text: string): string {
-  return text
-    .replace(JWT, '(redacted-jwt)')
-    .replace(QUERY_SECRET, '$1(redacted)')
-    .replace(HEADER_SECRET, '$1(redacted)');
-}
+import { redactSecrets, truncate } from '../redact';
 
 /**
  * Text for a TextBlock (which Teams renders as Markdown): redact, drop control characters, neutralise
@@ -69,8 +41,7 @@ export function plainText(value: unknown, maxLength = 400): string {
   s = s.replace(/\$\{/g, '$\u200b{');
   // A literal "<at>" is how Teams marks mentions; never let log text look like one.
   s = s.replace(/<(\/?)at>/gi, '‹$1at›');
-  if (s.length > maxLength) s = s.slice(0, Math.max(0, maxLength - 1)) + '…';
-  return s;
+  return truncate(s, maxLength);
 }
 
 /** Command text placed in Action.Execute data: single line, bounded, no markup. */

@@ -7,6 +7,7 @@ import type { AnswerSection } from '../answer';
 import type { Cell } from '../kql/types';
 import { fmtInt, utcClock, utcDate } from './format';
 import { cardText } from './sanitize';
+import { count } from '../words';
 import {
   pivotBreakerTimeline,
   isBreakerTimeline,
@@ -227,7 +228,7 @@ export function sectionModel(s: AnswerSection, maxRows: number) {
     header: table?.header ?? [],
     rows: table?.rows ?? [],
     hasMoreRows: hidden > 0,
-    moreRows: hidden > 0 ? `and ${fmtInt(hidden)} more rows not shown` : '',
+    moreRows: hidden > 0 ? `and ${count(hidden, 'more row')} not shown` : '',
     hasEmpty: !table && !chart.hasChart,
     empty: 'No rows in this window.',
     ...chart,

@@ -165,8 +165,11 @@ export function failuresTimeline(s: AnswerSection, multiDay: boolean): ChartMode
   const peak = points.reduce((best, p) => (p.y > best.y ? p : best), points[0]);
   const total = points.reduce((sum, p) => sum + p.y, 0);
   const of = iReq >= 0 ? ` (of ${fmtInt(peak.requests)} requests)` : '';
-  const fallback =
-    total > 0
+  // A percentile of durations (P95, BackendP95) is not a count: it has a unit and never adds up across bins.
+  const duration = /P\d\d$/.test(s.chart!.y);
+  const fallback = duration
+    ? `${yName} per ${per}: peak ${fmtInt(peak.y)} ms at ${peak.x}; lowest ${fmtInt(Math.min(...points.map((p) => p.y)))} ms, over ${points.length} bins from ${points[0].x} to ${points[points.length - 1].x}.`
+    : total > 0
       ? `${yName} per ${per}: peak ${fmtInt(peak.y)} at ${peak.x}${of}; ${fmtInt(total)} in ${points.length} bins from ${points[0].x} to ${points[points.length - 1].x}.`
       : `No ${yName.toLowerCase()} in the window.`;
   return {
@@ -174,7 +177,7 @@ export function failuresTimeline(s: AnswerSection, multiDay: boolean): ChartMode
     chartType: 'Chart.Line',
     chartTitle: `${yName} per ${per}`,
     xTitle: 'Time (UTC)',
-    yTitle: 'Requests',
+    yTitle: duration ? 'ms' : 'Requests',
     series,
     chartFallback: cardText(fallback, 300),
   };

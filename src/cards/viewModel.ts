@@ -8,6 +8,7 @@ import type { Command } from '../commands/types';
 import type { Finding } from '../signatures/types';
 import { fmtDuration, fmtFreshness, fmtInt, fmtPercent, fmtWindow, humanWindowLabel, utcClock } from './format';
 import { cardText, commandText, plainText } from './sanitize';
+import { count } from '../words';
 import { sectionModel } from './sections';
 import { portalQueryLink, type PortalTarget } from './portalLink';
 
@@ -160,7 +161,7 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
     `${a.requestedBy ? `Asked by ${a.requestedBy}` : 'Asked'} at ${utcClock(a.askedAt ? new Date(a.askedAt) : opts.now, true)} UTC: "${commandText(a.command.text)}"`,
   );
   // Teams users have no CLI: say what is missing; "Show KQL" / "Full KQL" give the query that finds them all.
-  const more = hidden > 0 ? `and ${fmtInt(hidden)} more ${hidden === 1 ? 'signature' : 'signatures'} not shown` : '';
+  const more = hidden > 0 ? `and ${count(hidden, 'more signature')} not shown` : '';
   const sections = a.sections.map((s) => sectionModel(s, limits.sectionRows));
   const sectionRows = a.sections.some((s) => s.table.rows.length > 0);
   return {

@@ -5,6 +5,7 @@
 import type { BotReply } from '../answer';
 import type { Cell, ColumnSchema, ResultTable } from '../kql/types';
 import { formatTimespan } from '../kql/values';
+import { count } from '../words';
 
 /** KQL's own timespan text ("00:15:00", "1.02:03:04.5000000"), as the Log Analytics API returns timespans. */
 export { formatTimespan };
@@ -50,7 +51,7 @@ export function tableToText(table: ResultTable, maxCell = 60): string {
     line(header),
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...body.map(line),
-    `(${table.rows.length} row${table.rows.length === 1 ? '' : 's'})`,
+    `(${count(table.rows.length, 'row')})`,
   ].join('\n');
 }
 
@@ -80,7 +81,7 @@ export function replyToText(reply: BotReply): string {
   for (const f of reply.findings) {
     out.push(
       '',
-      `#${f.rank} ${f.title}  [${f.signature}]  ${f.count.toLocaleString('en-US')} request${f.count === 1 ? '' : 's'}` +
+      `#${f.rank} ${f.title}  [${f.signature}]  ${count(f.count, 'request')}` +
         `${f.responseCode !== null ? `, HTTP ${f.responseCode}` : ''}, fault: ${f.fault}`,
       `   APIs: ${f.apis.join(', ') || '-'}   backends: ${f.backends.join(', ') || '-'}   ${f.firstSeen} .. ${f.lastSeen}`,
       `   Why ranked here: ${f.why.join('; ')}`,
@@ -88,7 +89,7 @@ export function replyToText(reply: BotReply): string {
     );
     if (f.sampleMessage) out.push(`   Message: ${f.sampleMessage.replace(/\s*\n\s*/g, ' / ')}`);
     if (f.fix.length > 0)
-      out.push(`   Fix: ${f.fix[0]}${f.fix.length > 1 ? ` (+${f.fix.length - 1} more steps)` : ''}`);
+      out.push(`   Fix: ${f.fix[0]}${f.fix.length > 1 ? ` (+${count(f.fix.length - 1, 'more step')})` : ''}`);
     out.push(`   Next: ${f.next}`);
   }
   for (const s of reply.sections) out.push('', s.title, tableToText(s.table));

@@ -169,9 +169,11 @@ async function kql(query: string, options: CliOptions): Promise<number> {
 }
 
 export async function main(argv = process.argv.slice(2)): Promise<number> {
+  let json = false;
   try {
     loadDotEnv();
     const { verb, text, options } = parseCli(argv);
+    json = options.json;
     return verb === 'ask' ? await ask(text, options) : await kql(text, options);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -180,6 +182,18 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     }
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
+      // A script reading --json output gets the error in the same shape as every other failure.
+      if (json) {
+        const fix = ['Correct the settings listed (environment or .env); .env.sample describes every setting.'];
+        const body = {
+          code: 'ConfigError',
+          title: 'The settings are not valid',
+          message: error.message,
+          problems: error.problems,
+          fix,
+        };
+        process.stdout.write(`${JSON.stringify({ error: body })}\n`);
+      }
       return 2;
     }
     // Argument errors from node:util and file errors are the user's to fix: say what, not where in our code.

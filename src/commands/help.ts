@@ -63,6 +63,31 @@ export const COMMAND_HELP: CommandHelp[] = [
     examples: ['apis', 'apis last 1h'],
   },
   {
+    kind: 'statusClass',
+    usage: '5xx | 4xx [on <api>] [window]',
+    description:
+      'The failures of one status class, ranked like triage, and who produced them: the gateway itself, a policy, the backend (it answered that status), or the client.',
+    examples: ['5xx', '4xx on orders-api last 1h', 'why 5xx on shipping-api'],
+  },
+  {
+    kind: 'latency',
+    usage: 'latency [on <api>] [window]',
+    description:
+      'p50/p95/p99 of total time by API and operation, split into backend time and gateway time (total minus backend: policies and client transfer), the slowest operations, and the change against the previous window.',
+    examples: ['latency', 'latency on payments-api last 1h', 'slow requests on shipping-api'],
+  },
+  {
+    kind: 'callers',
+    usage: 'callers of <signature> [on <api>] [window]',
+    description:
+      'The caller IPs and the APIM subscriptions and products behind one failure signature, so their owners can be contacted.',
+    examples: [
+      'callers of subscription-key-invalid',
+      'who is calling orders-api with a bad key',
+      'callers of rate-limited on inventory-api',
+    ],
+  },
+  {
     kind: 'help',
     usage: 'help',
     description:

@@ -4,6 +4,31 @@
  */
 import type { Command } from './types';
 
+/** Plain phrases for a group of signatures, as people ask "who is calling X with a bad key". */
+export const SIGNATURE_PHRASES: { phrase: string; pattern: RegExp; ids: string[] }[] = [
+  {
+    phrase: 'with a bad key',
+    pattern: /\b(?:bad|wrong|invalid|expired) (?:subscription )?keys?\b/,
+    ids: ['subscription-key-invalid', 'subscription-not-found'],
+  },
+  {
+    phrase: 'without a key',
+    pattern: /\b(?:no|missing|without a) (?:subscription )?keys?\b/,
+    ids: ['subscription-key-missing'],
+  },
+];
+
+/** The signature ids a plain phrase in the text names; none when it names none. */
+export function signaturePhrase(text: string): string[] {
+  return [...(SIGNATURE_PHRASES.find((p) => p.pattern.test(text))?.ids ?? [])];
+}
+
+/** "of rate-limited", or the phrase that names the group ("with a bad key"). */
+function signaturesText(ids: readonly string[]): string {
+  const phrase = SIGNATURE_PHRASES.find((p) => p.ids.length === ids.length && p.ids.every((id) => ids.includes(id)));
+  return phrase ? phrase.phrase : `of ${ids.join(' ')}`;
+}
+
 /** The window as typed: "last 15m" and "since 14:30 UTC" are; anything else is said with exact instants. */
 export function windowText(command: Command): string {
   const label = command.window.label;
@@ -21,12 +46,17 @@ export function commandText(command: Command): string {
       return `401s${on} ${window}`;
     case 'breaker':
       return `breaker ${command.backend ?? ''}${command.at ? ` at ${command.at.toISOString()}` : ''} ${window}`;
+    case 'statusClass':
+      return `${command.statusClass ?? '5xx'}${on} ${window}`;
+    case 'callers':
+      return `callers ${signaturesText(command.signatures ?? [])}${on} ${window}`;
     case 'help':
       return 'help';
     case 'triage':
     case 'tls':
     case 'breakers':
     case 'apis':
+    case 'latency':
       return `${command.kind}${on} ${window}`;
   }
 }

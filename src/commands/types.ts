@@ -8,7 +8,12 @@ export type CommandKind =
   | 'breakers' // tripped circuit breakers
   | 'breaker' // breakers drill-down: timeline before a trip of one backend
   | 'apis' // APIs seen in the window
+  | 'statusClass' // 5xx / 4xx [on <api>]: the failures of one status class, by who produced them
+  | 'latency' // latency [on <api>]: p50/p95/p99 of TotalTime, backend time vs gateway time
+  | 'callers' // callers of <signature> [on <api>]: caller IPs and APIM subscriptions behind one signature
   | 'help';
+
+export type StatusClass = '4xx' | '5xx';
 
 export interface CommandWindow {
   from: Date;
@@ -24,6 +29,10 @@ export interface Command {
   window: CommandWindow;
   api?: string;
   status?: number;
+  /** `5xx`, `4xx`: the status class of a statusClass command. */
+  statusClass?: StatusClass;
+  /** `callers of <signature>`: the signature ids whose callers are listed (a phrase like "bad key" names several). */
+  signatures?: string[];
   backend?: string;
   /** `breaker <backend> at <time>`: the trip time to look before. */
   at?: Date;
@@ -32,7 +41,7 @@ export interface Command {
 }
 
 /** Questions the bot understands but has no answer for yet. */
-export type PendingIntent = 'statusClass' | 'latency' | 'callers' | 'changes' | 'compare';
+export type PendingIntent = 'changes' | 'compare';
 
 /** What people ask about: the commands above plus the pending questions. */
 export type Intent = CommandKind | PendingIntent;
@@ -42,10 +51,6 @@ export interface Understood {
   intent: PendingIntent;
   window: CommandWindow;
   api?: string;
-  status?: number;
-  /** "5xx", "4xx". */
-  statusClass?: string;
-  backend?: string;
   /** Compare the window with the same window a day or a week before. */
   baseline?: 'day' | 'week';
 }
@@ -58,7 +63,7 @@ export type ParseOutcome =
       error: string;
       /** Closest valid commands, as the user could type them. */
       suggestions: string[];
-      /** Set when the question was understood but has no answer yet (latency, callers, ...). */
+      /** Set when the question was understood but has no answer yet (changes, compare). */
       understood?: Understood;
     };
 

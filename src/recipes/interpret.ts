@@ -11,10 +11,13 @@ import { windowText } from '../commands/text';
 import { defaultWindow } from '../commands/window';
 import { signatureById } from '../signatures/catalog';
 import { rankFindings, type SignatureAggregate } from '../signatures/rank';
-import { redactSecrets } from '../signatures/redact';
+import { redactSecrets } from '../redact';
 import type { Finding } from '../signatures/types';
 import { getRecipe, type Recipe } from './catalog';
 import { breakerVerdict, whyVerdict } from './verdicts';
+import { count } from '../words';
+import { readLatency } from './latency';
+import { readCallers } from './callers';
 
 export interface InterpretOptions {
   /** IANA zone for times in verdicts and summaries (UTC otherwise). */
@@ -75,11 +78,6 @@ function list(c: Cell | undefined): string[] {
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
-/** "1 request", "2,674 requests": a count with its noun in the right number. */
-export function count(x: number, noun: string, plural = `${noun}s`): string {
-  return `${n(x)} ${x === 1 ? noun : plural}`;
-}
-
 /** What the failing requests of a findings recipe are, for a count of them: "requests answered 500". */
 function failuresOf(recipe: string, command: Command, x: number): string {
   const req = x === 1 ? 'request' : 'requests';
@@ -87,6 +85,8 @@ function failuresOf(recipe: string, command: Command, x: number): string {
     case 'why':
     case 'auth401':
       return `${req} answered ${command.status ?? 401}`;
+    case 'statusclass':
+      return `${req} answered ${command.statusClass ?? '5xx'}`;
     case 'tls':
       return `backend TLS or connect ${x === 1 ? 'failure' : 'failures'}`;
     case 'breakers':
@@ -234,7 +234,7 @@ function sectionFrom(
   return section;
 }
 
-const FINDING_RECIPES = new Set(['triage', 'why', 'tls', 'auth401', 'breakers']);
+const FINDING_RECIPES = new Set(['triage', 'why', 'tls', 'auth401', 'breakers', 'statusclass']);
 
 export function interpret(
   command: Command,
@@ -272,6 +272,11 @@ export function interpret(
         command.status ?? 0,
         rows.filter((x) => str(x.Kind) === 'producers'),
       );
+    if (r.name === 'statusclass')
+      verdict = whyVerdict(
+        command.statusClass ?? '5xx',
+        rows.filter((x) => str(x.Kind) === 'producers'),
+      );
     if (r.name === 'breakers' && findings.length === 0) verdict = 'No tripped circuit breakers in the window.';
     if (r.name === 'tls' && findings.length === 0)
       verdict = 'No backend TLS rejections, connect timeouts or handshake failures in the window.';
@@ -282,6 +287,18 @@ export function interpret(
       ? `${count(rows.length, 'API')}, ${count(requests, 'request')}, ${n(failures)} failed in the ${command.window.label}`
       : `No gateway requests logged in the ${command.window.label}`;
     if (!rows.length) notes.push(QUIET_WINDOW);
+  } else if (r.name === 'latency') {
+    const l = readLatency(command, rows, windowLength);
+    summary = l.summary;
+    verdict = l.verdict;
+    apisSeen = l.apisSeen;
+    if (!l.verdict) notes.push(QUIET_WINDOW);
+  } else if (r.name === 'callers') {
+    const c = readCallers(command, rows);
+    summary = c.summary;
+    verdict = c.verdict;
+    apisSeen = c.apisSeen;
+    if (c.apisSeen.length === 0) notes.push(QUIET_WINDOW);
   } else if (r.name === 'breaker') {
     const b = breakerVerdict(command, rows, opts.timeZone);
     verdict = b.verdict;

@@ -3,7 +3,7 @@
  * parameters as `let` statements with escaped literals, then the recipe body. User text only ever
  * enters as a literal produced by src/recipes/literals.ts.
  */
-import type { Command, CommandKind } from '../commands/types';
+import type { Command, CommandKind, StatusClass } from '../commands/types';
 import type { TimeWindow } from '../logs/source/logSource';
 import { NAME_TOKEN } from '../commands/parse';
 import { causeApiKql, classifierKql } from '../signatures/classify';
@@ -18,6 +18,9 @@ export const RECIPE_FOR: Record<Exclude<CommandKind, 'help'>, string> = {
   breakers: 'breakers',
   breaker: 'breaker',
   apis: 'apis',
+  statusClass: 'statusclass',
+  latency: 'latency',
+  callers: 'callers',
 };
 
 /** The breaker recipe looks this far back from the trip: long enough to hold the failures that tripped it. */
@@ -53,6 +56,11 @@ export function chartBinMs(windowMs: number): number {
   return NICE_BINS_MS.find((b) => b >= target) ?? Math.ceil(target / 86_400_000) * 86_400_000;
 }
 
+/** The lowest status of a class: 500 for "5xx". */
+export function classLow(statusClass: StatusClass): number {
+  return Number(statusClass[0]) * 100;
+}
+
 /** Every parameter any recipe may declare, computed from the command. */
 export function parameterValues(command: Command): { values: Record<string, ParamValue>; timespan: TimeWindow } {
   const from = command.window.from;
@@ -79,7 +87,15 @@ export function parameterValues(command: Command): { values: Record<string, Para
     _bin: { type: 'timespan', value: chartBinMs(len) },
   };
   if (command.status !== undefined) values._status = { type: 'long', value: command.status };
-  const timespanFrom = command.kind === 'breaker' ? lookFrom : command.kind === 'apis' ? from : prevFrom;
+  if (command.statusClass !== undefined) values._classLow = { type: 'long', value: classLow(command.statusClass) };
+  if (command.signatures !== undefined) {
+    const bad = command.signatures.find((s) => !NAME_TOKEN.test(s));
+    if (bad !== undefined) throw new PlanError(`"${bad}" is not a valid signature id`);
+    values._signatures = { type: 'string', value: `,${command.signatures.join(',')},` };
+  }
+  // apis and callers look at the current window only; the others compare it with the previous one.
+  const timespanFrom =
+    command.kind === 'breaker' ? lookFrom : command.kind === 'apis' || command.kind === 'callers' ? from : prevFrom;
   return { values, timespan: { from: timespanFrom, to } };
 }
 

@@ -76,8 +76,9 @@ export function breakerVerdict(command: Command, rows: Row[], timeZone?: string)
   return { verdict, summary, tripTime: trip, before: { requests, backendFailures } };
 }
 
-/** "why <status>": who produced it, largest producer first. */
-export function whyVerdict(status: number, producerRows: Row[]): string | undefined {
+/** "why <status>" or "5xx": who produced them, largest producer first. */
+export function whyVerdict(status: number | string, producerRows: Row[]): string | undefined {
+  const what = typeof status === 'number' ? `${status}s` : `${status} responses`;
   const by = new Map<string, { count: number; sources: Map<string, number> }>();
   let total = 0;
   for (const r of producerRows) {
@@ -110,5 +111,5 @@ export function whyVerdict(status: number, producerRows: Row[]): string | undefi
         ? `${share === 'all' ? 'all' : 'most'} were clients going away before the answer.`
         : `the gateway produced ${share} of them itself, so the backend never said this: read the findings below.`;
   const requests = `${total.toLocaleString('en-US')} ${total === 1 ? 'request' : 'requests'}`;
-  return `Who produced the ${status}s (${requests}): ${parts.join(', ')} — ${meaning}`;
+  return `Who produced the ${what} (${requests}): ${parts.join(', ')} — ${meaning}`;
 }

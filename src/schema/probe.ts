@@ -1,4 +1,5 @@
 import type { LogSource, TimeWindow } from '../logs/source/logSource';
+import { SharedWork } from '../sharedWork';
 import { isSchemaId, PHYSICAL_SCHEMAS, type SchemaId } from './physical';
 
 /**
@@ -155,6 +156,12 @@ export async function probeSchema(
   return partial ? { ...none, partial } : none;
 }
 
+interface ProbeEntry {
+  at: number;
+  work: SharedWork<ProbeResult>;
+  settled?: ProbeResult;
+}
+
 export interface SchemaProbeCacheOptions {
   /** How long a detected schema is trusted; default 1 hour. */
   ttlMs?: number;
@@ -171,7 +178,7 @@ export interface SchemaProbeCacheOptions {
  * Concurrent callers for the same key share one probe; failed and partial probes are not cached.
  */
 export class SchemaProbeCache {
-  private readonly entries = new Map<string, { at: number; result: Promise<ProbeResult>; settled?: ProbeResult }>();
+  private readonly entries = new Map<string, ProbeEntry>();
   private readonly ttlMs: number;
   private readonly negativeTtlMs: number;
   private readonly clock: () => number;
@@ -187,26 +194,31 @@ export class SchemaProbeCache {
     this.clock = opts.clock ?? Date.now;
   }
 
-  private fresh(key: string, now: number): Promise<ProbeResult> | undefined {
+  private fresh(key: string, now: number, signal: AbortSignal | undefined): Promise<ProbeResult> | undefined {
     const hit = this.entries.get(key);
     if (!hit) return undefined;
-    // An in-flight probe is shared; a settled one is reused until its TTL runs out.
-    const ttl = hit.settled?.schema === null ? this.negativeTtlMs : this.ttlMs;
-    return !hit.settled || now - hit.at < ttl ? hit.result : undefined;
+    // A settled probe is reused until its TTL runs out; an in-flight one is joined unless it was abandoned.
+    if (!hit.settled) return hit.work.abandoned ? undefined : hit.work.join(signal);
+    const ttl = hit.settled.schema === null ? this.negativeTtlMs : this.ttlMs;
+    return now - hit.at < ttl ? Promise.resolve(hit.settled) : undefined;
   }
 
-  async get(source: LogSource, window: TimeWindow): Promise<ProbeResult> {
+  /**
+   * The workspace's schema. An in-flight probe takes its callers' signals: when every command waiting on
+   * it has been cancelled, the probe is cancelled too (and is not remembered).
+   */
+  async get(source: LogSource, window: TimeWindow, signal?: AbortSignal): Promise<ProbeResult> {
     if (this.opts.schemaOverride) return { schema: this.opts.schemaOverride };
     const workspaceKey = `${source.info.kind}:${source.info.workspace}`;
     const windowKey = `${workspaceKey}|${window.from.toISOString()}|${window.to.toISOString()}`;
     const now = this.clock();
-    const cached = this.fresh(workspaceKey, now) ?? this.fresh(windowKey, now);
+    const cached = this.fresh(workspaceKey, now, signal) ?? this.fresh(windowKey, now, signal);
     if (cached) return cached;
-    const result = probeSchema(source, window);
+    const work = new SharedWork((s) => probeSchema(source, window, { signal: s }));
     // Until it settles, the probe is shared by callers with the same window.
-    const entry: { at: number; result: Promise<ProbeResult>; settled?: ProbeResult } = { at: now, result };
+    const entry: ProbeEntry = { at: now, work };
     this.entries.set(windowKey, entry);
-    result.then(
+    work.outcome.then(
       (r) => {
         if (this.entries.get(windowKey) === entry) this.entries.delete(windowKey);
         if (r.partial) return;
@@ -217,7 +229,7 @@ export class SchemaProbeCache {
         if (this.entries.get(windowKey) === entry) this.entries.delete(windowKey);
       },
     );
-    return result;
+    return work.join(signal);
   }
 
   invalidate(workspace?: string): void {

@@ -8,7 +8,7 @@
  *   these terms.
  */
 import type { Finding, Signature } from './types';
-import { redactSecrets } from './redact';
+import { redactSecrets } from '../redact';
 
 /** One signature's numbers for the window, as the recipes return them. */
 /** One signature's counts as a recipe returns them: the Finding fields that come from the data. */

@@ -6,6 +6,7 @@
 import type { Freshness } from '../answer';
 import type { LogSource } from '../logs/source/logSource';
 import type { Cell } from '../kql/types';
+import { SharedWork } from '../sharedWork';
 
 /** Physical table names per schema: ingestion_time() must be read on the table itself, not through the view. */
 export function freshnessKql(table: string): string {
@@ -34,29 +35,42 @@ export function readFreshness(rows: Cell[][], columns: string[], now: Date): Fre
 }
 
 export class FreshnessCache {
-  private readonly entries = new Map<string, { at: number; value: Promise<Freshness | undefined> }>();
+  private readonly entries = new Map<string, { at: number; work: SharedWork<Freshness | undefined> }>();
 
   constructor(private readonly ttlMs = 60_000) {}
 
-  get(source: LogSource, table: string, now: Date): Promise<Freshness | undefined> {
+  /**
+   * Shared by the commands asking at once, and cancelled when all of them are. Freshness is a courtesy:
+   * a failure here resolves to undefined and must never cost the user the answer itself.
+   */
+  get(source: LogSource, table: string, now: Date, signal?: AbortSignal): Promise<Freshness | undefined> {
     const key = `${source.info.workspace}|${table}`;
     const hit = this.entries.get(key);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value;
-    const value = source
-      .query({ kql: freshnessKql(table), timespan: { from: new Date(now.getTime() - 3_600_000), to: now } })
-      .then((r) => {
-        const t = r.tables[0];
-        return t
-          ? readFreshness(
-              t.rows,
-              t.columns.map((c) => c.name),
-              now,
-            )
-          : undefined;
-      })
-      // Freshness is a courtesy: a failure here must never cost the user the answer itself.
-      .catch(() => undefined);
-    this.entries.set(key, { at: Date.now(), value });
-    return value;
+    if (hit && !hit.work.abandoned && Date.now() - hit.at < this.ttlMs)
+      return hit.work.join(signal).catch(() => undefined);
+    const work = new SharedWork((s) =>
+      source
+        .query({
+          kql: freshnessKql(table),
+          timespan: { from: new Date(now.getTime() - 3_600_000), to: now },
+          signal: s,
+          optional: true,
+        })
+        .then((r) => {
+          const t = r.tables[0];
+          return t
+            ? readFreshness(
+                t.rows,
+                t.columns.map((c) => c.name),
+                now,
+              )
+            : undefined;
+        })
+        // A failure is remembered for the TTL like an answer (asking again at once would only add load);
+        // a cancelled query is not: the entry is abandoned and the next command asks afresh.
+        .catch(() => undefined),
+    );
+    this.entries.set(key, { at: Date.now(), work });
+    return work.join(signal).catch(() => undefined);
   }
 }

@@ -18,6 +18,7 @@ import { SchemaProbeCache } from '../schema/probe';
 import type { LogSource, QueryResult } from '../logs/source/logSource';
 import { toErrorAnswer } from '../logs/source/errors';
 import { explainSourceError } from '../logs/logAnalytics/explain';
+import { ANSWER_TIMEOUT_MS } from '../timeouts';
 import { FreshnessCache } from './freshness';
 
 export interface TriageOptions {
@@ -47,7 +48,7 @@ export class TriageService {
 
   constructor(private readonly options: TriageOptions) {
     this.now = options.now ?? (() => new Date());
-    this.answerTimeoutMs = options.answerTimeoutMs ?? 45_000;
+    this.answerTimeoutMs = options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS;
     this.probe = new SchemaProbeCache({ schemaOverride: options.schemaOverride });
   }
 
@@ -115,7 +116,7 @@ export class TriageService {
   ): Promise<Answer | ErrorAnswer> {
     const started = Date.now();
     let command = alignToMinute(asked);
-    const probed = await this.probe.get(this.source, { from: command.window.from, to: command.window.to });
+    const probed = await this.probe.get(this.source, { from: command.window.from, to: command.window.to }, signal);
     if (probed.schema === null && probed.partial) {
       // Not knowing is not the same as "no logs": say Log Analytics answered in part, and that a retry helps.
       return {
@@ -212,7 +213,7 @@ export class TriageService {
     const plan = planQuery(command, preludeFor(schema));
     onKql(plan.kql);
     const table = PHYSICAL_SCHEMAS[schema].table;
-    const freshness = this.freshness.get(this.source, table, this.now());
+    const freshness = this.freshness.get(this.source, table, this.now(), signal);
     const result = await this.source.query({ kql: plan.kql, timespan: plan.timespan, signal });
     const out = interpret(command, plan.recipe, result.tables, { timeZone: ctx.timeZone });
     return { plan, result, out, freshness };
@@ -311,6 +312,9 @@ const TITLES: Record<Command['kind'], string> = {
   breakers: 'Circuit breakers',
   breaker: 'Breaker timeline',
   apis: 'APIs',
+  statusClass: 'Failures',
+  latency: 'Latency',
+  callers: 'Callers',
   help: 'Help',
 };
 
@@ -318,9 +322,13 @@ function titleOf(command: Command): string {
   const subject =
     command.kind === 'why'
       ? `Why ${command.status ?? ''}${command.api ? ` on ${command.api}` : ''}`
-      : command.kind === 'breaker'
-        ? `Breaker timeline: ${command.backend ?? ''}`
-        : `${TITLES[command.kind]}${command.api ? ` on ${command.api}` : ''}`;
+      : command.kind === 'statusClass'
+        ? `${command.statusClass ?? ''} responses${command.api ? ` on ${command.api}` : ''}`
+        : command.kind === 'callers'
+          ? `Callers: ${(command.signatures ?? []).join(', ')}${command.api ? ` on ${command.api}` : ''}`
+          : command.kind === 'breaker'
+            ? `Breaker timeline: ${command.backend ?? ''}`
+            : `${TITLES[command.kind]}${command.api ? ` on ${command.api}` : ''}`;
   return `${subject}, ${command.window.label}`;
 }
 

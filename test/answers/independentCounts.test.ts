@@ -4,85 +4,8 @@
  * plain TypeScript over the generated events, with the generator's own label of what each failure is. The
  * engine, the recipes and the classifier are not used to compute the expectation.
  */
-import { Workspace } from '../../src/kql';
-import {
-  demoEvents,
-  generateDemoTables,
-  type DemoEvent,
-  type DemoOptions,
-} from '../../src/logs/embedded/demo/generator';
-import { EmbeddedSource } from '../../src/logs/embedded/embeddedSource';
-import { TriageService } from '../../src/triage';
-import type { Answer } from '../../src/answer';
-
-const NOW = new Date('2026-11-23T14:30:00Z');
-const MIN = 60_000;
-
-/** Signatures that are the caller's fault: one cause whichever API is called (every other is per API). */
-const CLIENT_FAULTS = new Set([
-  'client-disconnected',
-  'subscription-key-missing',
-  'subscription-key-invalid',
-  'jwt-invalid',
-  'operation-not-found',
-]);
-
-type Event = DemoEvent & { signature?: string };
-
-interface Expected {
-  count: number;
-  previousCount: number;
-  responseCode: number;
-  backendResponseCode: number | null;
-  apis: Set<string>;
-  backends: Set<string>;
-}
-
-/** What the generator made each failure: its label, or (ordinary traffic) the backend's own 4xx passed on. */
-function labelOf(e: Event): string | undefined {
-  if (e.signature) return e.signature;
-  return e.responseCode >= 400 ? 'backend-error' : undefined;
-}
-
-function backendOf(e: Event): string | undefined {
-  if (e.backendId) return e.backendId;
-  if (e.backendUrl) return new URL(e.backendUrl).hostname;
-  return undefined;
-}
-
-function keyOf(signature: string, responseCode: number | null, backendResponseCode: number | null, api: string) {
-  return `${signature}|${responseCode}|${backendResponseCode ?? ''}|${CLIENT_FAULTS.has(signature) ? '' : api}`;
-}
-
-function expectedFindings(events: Event[], windowMin: number, include: (e: Event) => boolean): Map<string, Expected> {
-  const to = NOW.getTime();
-  const from = to - windowMin * MIN;
-  const prevFrom = from - windowMin * MIN;
-  const out = new Map<string, Expected>();
-  for (const e of events) {
-    const signature = labelOf(e);
-    if (!signature || !include(e) || e.time < prevFrom || e.time > to) continue;
-    const key = keyOf(signature, e.responseCode, e.backendResponseCode, e.apiId);
-    const entry = out.get(key) ?? {
-      count: 0,
-      previousCount: 0,
-      responseCode: e.responseCode,
-      backendResponseCode: e.backendResponseCode,
-      apis: new Set<string>(),
-      backends: new Set<string>(),
-    };
-    if (e.time < from) entry.previousCount++;
-    else {
-      entry.count++;
-      entry.apis.add(e.apiId);
-      const backend = backendOf(e);
-      if (backend) entry.backends.add(backend);
-    }
-    out.set(key, entry);
-  }
-  for (const [k, v] of out) if (v.count === 0) out.delete(k);
-  return out;
-}
+import type { DemoOptions } from '../../src/logs/embedded/demo/generator';
+import { NOW, answerOf, demoService, expectedFindings, keyOf, type Event } from './demoCounts';
 
 const triageFailure = (e: Event) => e.responseCode >= 400 || e.lastErrorReason !== '';
 
@@ -98,19 +21,10 @@ describe.each<DemoOptions['scenario']>(['contoso', 'fabrikam'])(
   'findings equal an independent count (%s)',
   (scenario) => {
     const opts: DemoOptions = { now: NOW, hours: 1.5, scenario };
-    const events: Event[] = [...demoEvents(opts)];
-    const ws = new Workspace();
-    for (const t of generateDemoTables(opts)) ws.addTable(t);
-    const service = new TriageService({
-      source: new EmbeddedSource(ws, { name: scenario, now: () => NOW }),
-      now: () => NOW,
-    });
+    const { service, events } = demoService(opts);
 
     it.each(CASES)('$text', async ({ text, windowMin, include }) => {
-      const parsed = service.parse(text);
-      if (!parsed.ok) throw new Error(parsed.error);
-      const answer = (await service.run(parsed.command)) as Answer;
-      expect(answer.type).toBe('answer');
+      const answer = await answerOf(service, text);
       const expected = expectedFindings(events, windowMin, include);
       const got = new Map(
         answer.findings.map((f) => [
@@ -132,9 +46,7 @@ describe.each<DemoOptions['scenario']>(['contoso', 'fabrikam'])(
     });
 
     it('the backend 500s that tripped a breaker are their own finding, and the two are linked', async () => {
-      const parsed = service.parse('triage last 15m');
-      if (!parsed.ok) throw new Error(parsed.error);
-      const answer = (await service.run(parsed.command)) as Answer;
+      const answer = await answerOf(service, 'triage last 15m');
       const backend = scenario === 'fabrikam' ? 'bookings-svc' : 'shipping-backend';
       const breaker = answer.findings.find((f) => f.signature === 'circuit-breaker-open')!;
       const burst = answer.findings.find(

@@ -29,18 +29,28 @@ const MISTYPED = [
   "why 500 on orders'api",
   'why 700',
   'hqqp',
-  'latency on payments-api last 30m',
-  'who is calling orders-api with a bad key',
+  'who is calling orders-api',
+  'callers with 500 on orders-api',
   'what changed since 14:00',
   'triage last 1h vs last week',
-  '5xx on shipping-api',
   'keys',
   'deploy the thing',
   '401s between 14:30 and 14:00',
 ];
 
 /** Commands whose answers offer more commands (next steps, fixes to run, API buttons). */
-const ANSWERS = ['triage last 1h', 'why 500', '401s', 'tls', 'breakers', 'why 500 on pay', 'triage on zzzzzz'];
+const ANSWERS = [
+  'triage last 1h',
+  'why 500',
+  '401s',
+  'tls',
+  'breakers',
+  'why 500 on pay',
+  'triage on zzzzzz',
+  '5xx on shipping-api',
+  'latency on payments-api last 30m',
+  'who is calling orders-api with a bad key',
+];
 
 async function offeredBy(service: TriageService): Promise<Map<string, string>> {
   const offered = new Map<string, string>(); // command -> where it was offered

@@ -11,6 +11,7 @@ import { TriageService } from '../../src/triage';
 import { COMMAND_HELP } from '../../src/commands/help';
 import { cardToText, renderReply } from '../../src/cards';
 import type { BotReply } from '../../src/answer';
+import { replyToText } from '../../src/cli/format';
 
 jest.setTimeout(300_000);
 
@@ -47,7 +48,10 @@ const COMMANDS = [
 const PROBLEMS: [string, RegExp][] = [
   ['a phrase said twice', /\b(the \w+'s)\s.*\b\1\s/i],
   ['doubled word', /(?<![\w.:-])([\w][\w-]*)\s+\1(?![\w-])/i],
-  ['one with a plural noun', /(?<![\d.,:-])1 (requests|findings|signatures|callers|APIs|rows|queries|failures)\b/],
+  [
+    'one with a plural noun',
+    /(?<![\d.,:-])1 (?:more )?(requests|findings|signatures|callers|APIs|rows|queries|failures|steps)\b/,
+  ],
   [
     'a count with a singular noun',
     /(?<![\d.,:-])(?:0|[2-9]|\d{2,}|\d{1,3}(?:,\d{3})+) (request|finding|signature|caller|row|query|failure)\b/,
@@ -84,6 +88,19 @@ async function cards(): Promise<{ label: string; text: string }[]> {
         text: cardToText(renderReply(shown, { now: NOW, timeZone })),
       });
     }
+  // The command line prints the same replies as text; its prose must read as well as the cards. Its result
+  // tables are data (a status beside the same backend status is not a doubled word), so their rows are left out.
+  const tableRow = /^[^\s#].*\S {2,}\S.*\S {2,}\S/;
+  for (const { label, reply } of replies) {
+    const text = replyToText(reply.type === 'answer' ? { ...reply, kql: '' } : reply);
+    out.push({
+      label: `${label} (CLI)`,
+      text: text
+        .split('\n')
+        .filter((l) => !tableRow.test(l))
+        .join('\n'),
+    });
+  }
   return out;
 }
 
@@ -108,6 +125,7 @@ it('the patterns catch the glitches seen on real cards', () => {
     "Grant Log Analytics Reader to the bot's identity the bot's managed identity on workspace w.",
     '2026-11-16 14:20 – 2026-11-23 14:20 UTC (14:20–14:20 Europe/Berlin)',
     '1 requests',
+    'Fix: Run "401s on orders-api". (+1 more steps)',
   ];
   for (const line of seen) expect(PROBLEMS.some(([, re]) => re.test(line))).toBe(true);
 });

@@ -161,11 +161,12 @@ describe('deadlines and failures', () => {
     expect(text).toContain('Try a shorter window');
     expect(ran(bot)).toEqual([expect.objectContaining({ outcome: 'timeout', errorCode: 'Timeout' })]);
 
-    // The bot aborted the run: once the service lets the held schema probe through, the orchestrator only
-    // sends its signal-less freshness query; the recipe query itself is never sent.
+    // The bot aborted the run, and with it every query of the command: once the service lets the held schema
+    // probe through, nothing follows it (no recipe query, no freshness query).
     svc.release();
-    await svc.waitFor((r) => isFreshnessQuery(r) && r.status !== undefined);
-    expect(svc.requests.filter(isRecipeQuery)).toEqual([]);
+    await svc.waitFor((r) => isProbeQuery(r) && r.status !== undefined);
+    await bot.app.bot.idle();
+    expect(svc.requests.filter((r) => isRecipeQuery(r) || isFreshnessQuery(r))).toEqual([]);
   });
 
   test("a 403 from Log Analytics is explained as the bot's missing read role, with no pointless retry", async () => {

@@ -1,18 +1,19 @@
-import { cardText, plainText, redactSecrets, commandText } from '../../src/cards/sanitize';
+import { cardText, plainText, commandText } from '../../src/cards/sanitize';
+import { redactSecrets } from '../../src/redact';
 import { fmtFreshness, fmtWindow, humanWindowLabel } from '../../src/cards/format';
 
 describe('redaction', () => {
   test.each([
     [
       'https://a/x?subscription-key=0123456789abcdef0123456789abcdef&b=1',
-      'https://a/x?subscription-key=(redacted)&b=1',
+      'https://a/x?subscription-key=[REDACTED]&b=1',
     ],
-    ['https://a/blob?sv=2020&sig=AbC%2Fdef%3D', 'https://a/blob?sv=2020&sig=(redacted)'],
-    ['https://f.azurewebsites.net/api/x?code=abc123==', 'https://f.azurewebsites.net/api/x?code=(redacted)'],
-    ['/cb?access_token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcdefghij', '/cb?access_token=(redacted)'],
-    ['Ocp-Apim-Subscription-Key: 0123456789abcdef', 'Ocp-Apim-Subscription-Key: (redacted)'],
-    ['Authorization: Bearer abc.def.ghi', 'Authorization: (redacted)'],
-    ['token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-part_x in text', 'token (redacted-jwt) in text'],
+    ['https://a/blob?sv=2020&sig=AbC%2Fdef%3D', 'https://a/blob?sv=2020&sig=[REDACTED]'],
+    ['https://f.azurewebsites.net/api/x?code=abc123==', 'https://f.azurewebsites.net/api/x?code=[REDACTED]'],
+    ['/cb?access_token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcdefghij', '/cb?access_token=[REDACTED]'],
+    ['Ocp-Apim-Subscription-Key: 0123456789abcdef', 'Ocp-Apim-Subscription-Key: [REDACTED]'],
+    ['Authorization: Bearer abc.def.ghi', 'Authorization: Bearer [REDACTED]'],
+    ['token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-part_x in text', 'token [REDACTED] in text'],
   ])('%s', (input, expected) => expect(redactSecrets(input)).toBe(expected));
 
   test('leaves ordinary text alone', () => {

@@ -12,11 +12,9 @@ function failure(text: string): Extract<ParseOutcome, { ok: false }> {
 
 describe('questions understood but not answered yet', () => {
   it.each([
-    ['latency on payments-api last 2h', 'latency'],
-    ['who is calling orders-api with a bad key', 'callers'],
     ['what changed since 14:00', 'changes'],
+    ['what changed on orders-api last 2h', 'changes'],
     ['triage last 1h vs last week', 'compare'],
-    ['5xx on shipping-api', 'statusClass'],
   ])('%j says so and offers runnable commands that keep the API and window', (text, intent) => {
     const r = failure(text);
     expect(r.understood?.intent).toBe(intent);
@@ -38,18 +36,58 @@ describe('questions understood but not answered yet', () => {
     expect(r.understood?.window.label).toBe('last 1h');
     expect(failure('errors vs the same time last week').understood?.baseline).toBe('week');
   });
-  it('callers keep the status the person named', () => {
-    expect(failure('callers with 500 on orders-api').understood).toMatchObject({ status: 500, api: 'orders-api' });
-    expect(failure('which subscriptions use an invalid key').understood?.status).toBe(401);
+});
+
+describe('the status class, latency and callers answers', () => {
+  const command = (text: string) => {
+    const r = parse(text);
+    if (!r.ok) throw new Error(`expected a command for ${JSON.stringify(text)}, got ${r.error}`);
+    return r.command;
+  };
+  it('"5xx on shipping-api" and "why 4xx" ask for one status class', () => {
+    expect(command('5xx on shipping-api')).toMatchObject({
+      kind: 'statusClass',
+      statusClass: '5xx',
+      api: 'shipping-api',
+    });
+    expect(command('why 4xx')).toMatchObject({ kind: 'statusClass', statusClass: '4xx' });
+  });
+  it('"latency on payments-api last 2h" keeps the API and the window', () => {
+    const c = command('latency on payments-api last 2h');
+    expect(c).toMatchObject({ kind: 'latency', api: 'payments-api' });
+    expect(c.window.label).toBe('last 2h');
+  });
+  it('callers name their failure by signature id or by a phrase, and the API apart from it', () => {
+    expect(command('callers of rate-limited on inventory-api')).toMatchObject({
+      kind: 'callers',
+      signatures: ['rate-limited'],
+      api: 'inventory-api',
+    });
+    const bad = command('who is calling orders-api with a bad key');
+    expect(bad).toMatchObject({
+      api: 'orders-api',
+      signatures: ['subscription-key-invalid', 'subscription-not-found'],
+    });
+    expect(command('callers of subscription-key-missing').api).toBeUndefined();
+  });
+  it('callers of no named failure are asked for one rather than guessed', () => {
+    for (const text of ['callers with 500 on orders-api', 'who is calling orders-api', 'top callers']) {
+      const r = failure(text);
+      expect(r.error).toMatch(/needs the failure/);
+      expect(r.suggestions).toContain('callers of rate-limited');
+    }
+  });
+  it('an invalid API name next to a signature is refused', () => {
+    expect(failure('callers of rate-limited on orders$api').error).toMatch(/not a valid API name/);
   });
 });
 
 describe('suggestions for questions not answerable yet', () => {
   it('keep the window as typed, or say it with exact instants', () => {
-    expect(failure('latency last 2h').suggestions[0]).toBe('why 504 last 2h');
-    expect(failure('latency since 09:30').suggestions[0]).toBe('why 504 since 09:30 UTC');
-    const y = failure('latency yesterday').suggestions[0];
-    expect(y).toBe('why 504 between 2026-11-22T00:00:00.000Z and 2026-11-23T00:00:00.000Z');
+    expect(failure('what changed last 2h').suggestions[0]).toBe('triage last 2h');
+    expect(failure('what changed since 09:30').suggestions[0]).toBe('triage since 09:30 UTC');
+    const y = failure('what changed yesterday').suggestions[0];
+    expect(y).toBe('triage between 2026-11-22T00:00:00.000Z and 2026-11-23T00:00:00.000Z');
   });
   it('are read again in the zone of the person asking', () => {
     const r = understand('what changed since 15:30', { now, timeZone: 'Europe/Paris' });

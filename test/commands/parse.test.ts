@@ -38,6 +38,22 @@ describe('commands and phrasings', () => {
     ['401', { kind: 'auth401', status: 401 }],
     ['401s on orders-api!', { kind: 'auth401', status: 401, api: 'orders-api' }],
     ['breakers', { kind: 'breakers' }],
+    ['5xx', { kind: 'statusClass', statusClass: '5xx' }],
+    ['4xx on orders-api last 1h', { kind: 'statusClass', statusClass: '4xx', api: 'orders-api' }],
+    ['why 5xx on shipping-api', { kind: 'statusClass', statusClass: '5xx', api: 'shipping-api' }],
+    ['any 5xxs on payments-api?', { kind: 'statusClass', statusClass: '5xx', api: 'payments-api' }],
+    ['latency', { kind: 'latency' }],
+    ['latency on payments-api last 1h', { kind: 'latency', api: 'payments-api' }],
+    ['slow requests on payments-api', { kind: 'latency', api: 'payments-api' }],
+    [
+      'callers of subscription-key-invalid on orders-api',
+      { kind: 'callers', signatures: ['subscription-key-invalid'], api: 'orders-api' },
+    ],
+    [
+      'who is calling orders-api with a bad key',
+      { kind: 'callers', signatures: ['subscription-key-invalid', 'subscription-not-found'], api: 'orders-api' },
+    ],
+    ['callers of rate-limited', { kind: 'callers', signatures: ['rate-limited'] }],
     ['any breakers tripped?', { kind: 'breakers' }],
     ['can you look at the breakers', { kind: 'breakers' }],
     ['breaker shipping-backend', { kind: 'breaker', backend: 'shipping-backend' }],
@@ -52,6 +68,10 @@ describe('commands and phrasings', () => {
   it.each(cases.filter(([t]) => t !== 'why is the breaker open'))('%j', (text, expected) => {
     expect(ok(text)).toMatchObject(expected);
   });
+  it('"callers" without a failure to look for asks for one', () => {
+    expect(bad('callers on orders-api').error).toMatch(/needs the failure/);
+  });
+
   it('keeps the typed text (mentions stripped) for audit', () => {
     expect(ok('<at>APIM Triage</at>  triage 30m').text).toBe('triage 30m');
   });

@@ -102,4 +102,18 @@ describe('loadConfig', () => {
       expect((e as Error).message).toContain('.env.sample');
     }
   });
+
+  test('INSTANCE_COUNT shares the workspace query limit among instances and needs shared state', () => {
+    const blob = { STATE_BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true', STATE_BLOB_CONTAINER: 'pins' };
+    expect(loadConfig({}).maxConcurrentQueries).toBe(5);
+    const three = loadConfig({ ...blob, INSTANCE_COUNT: '3' });
+    expect(three.instanceCount).toBe(3);
+    // 5 per identity, 3 instances: 1 each (3 in flight at most), never 5 each (15).
+    expect(three.maxConcurrentQueries).toBe(1);
+    expect(loadConfig({ ...blob, INSTANCE_COUNT: '2', MAX_CONCURRENT_QUERIES: '4' }).maxConcurrentQueries).toBe(2);
+    expect(problems({ ...blob, INSTANCE_COUNT: '4', MAX_CONCURRENT_QUERIES: '3' }).join('\n')).toMatch(
+      /INSTANCE_COUNT.*at least one query slot/,
+    );
+    expect(problems({ INSTANCE_COUNT: '2' }).join('\n')).toMatch(/INSTANCE_COUNT.*STATE_BLOB_CONNECTION_STRING/);
+  });
 });

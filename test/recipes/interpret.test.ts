@@ -229,7 +229,19 @@ describe('verdicts', () => {
 describe('help content', () => {
   it('covers every command with usage, description and parseable examples', () => {
     const kinds = new Set(COMMAND_HELP.map((h) => h.kind));
-    expect([...kinds].sort()).toEqual(['apis', 'auth401', 'breaker', 'breakers', 'help', 'tls', 'triage', 'why']);
+    expect([...kinds].sort()).toEqual([
+      'apis',
+      'auth401',
+      'breaker',
+      'breakers',
+      'callers',
+      'help',
+      'latency',
+      'statusClass',
+      'tls',
+      'triage',
+      'why',
+    ]);
     for (const h of COMMAND_HELP) {
       for (const ex of h.examples) {
         const r = parseCommand(ex, { now });

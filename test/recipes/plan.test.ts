@@ -30,7 +30,18 @@ const ALL_COMMANDS = [
 describe('recipe files', () => {
   it('loads every recipe with a header, parameters and a body', () => {
     const all = recipes();
-    expect([...all.keys()].sort()).toEqual(['apis', 'auth401', 'breaker', 'breakers', 'tls', 'triage', 'why']);
+    expect([...all.keys()].sort()).toEqual([
+      'apis',
+      'auth401',
+      'breaker',
+      'breakers',
+      'callers',
+      'latency',
+      'statusclass',
+      'tls',
+      'triage',
+      'why',
+    ]);
     for (const r of all.values()) {
       expect(path.basename(r.file)).toBe(`${r.name}.kql`);
       expect(r.title.length).toBeGreaterThan(5);

@@ -83,5 +83,66 @@ describe('checkInputLength', () => {
       );
     // Counts characters, not UTF-16 units.
     expect(checkInputLength('🚨'.repeat(10), 10).ok).toBe(true);
+    expect(checkInputLength('🚨'.repeat(11), 10)).toMatchObject({ ok: false, length: 11 });
+  });
+
+  it('does constant work on a huge message: it never walks (or copies) the whole string', () => {
+    const huge = 'x'.repeat(10_000_000);
+    const original = String.prototype[Symbol.iterator];
+    let steps = 0;
+    const counting = function* (this: string): Generator<string, undefined, undefined> {
+      for (const c of original.call(this)) {
+        steps++;
+        yield c;
+      }
+      return undefined;
+    };
+    String.prototype[Symbol.iterator] = counting;
+    let result: ReturnType<typeof checkInputLength>;
+    try {
+      result = checkInputLength(huge);
+    } finally {
+      String.prototype[Symbol.iterator] = original;
+    }
+    expect(steps).toBeLessThanOrEqual(1001);
+    expect(result).toMatchObject({ ok: false, max: 500 });
+    if (!result.ok)
+      expect(result.message).toMatch(/^That message is more than 1000 characters long; commands are at most 500\./);
+  });
+});
+
+describe('refusal notices', () => {
+  it('the first refusal of a window notifies; the rest are silent until the limit lifts', () => {
+    const c = clock();
+    const rl = new RateLimiter({ perUserPerMinute: 6, now: c.now });
+    for (let i = 0; i < 6; i++) rl.take({ userId: 'u', conversationId: 'c' });
+    const first = rl.take({ userId: 'u', conversationId: 'c' });
+    expect(first).toMatchObject({ ok: false, notify: true, retryAfterSeconds: 10 });
+    c.advance(5_000);
+    expect(rl.take({ userId: 'u', conversationId: 'c' })).toMatchObject({ ok: false, notify: false });
+    // Another user is refused separately (here by nothing: they still have budget).
+    expect(rl.take({ userId: 'v', conversationId: 'c' }).ok).toBe(true);
+    c.advance(5_000); // one token back: the window is over
+    expect(rl.take({ userId: 'u', conversationId: 'c' }).ok).toBe(true);
+    expect(rl.take({ userId: 'u', conversationId: 'c' })).toMatchObject({ ok: false, notify: true });
+  });
+
+  it('a conversation-wide refusal is announced once per window too', () => {
+    const c = clock();
+    const rl = new RateLimiter({ perConversationPerMinute: 2, now: c.now });
+    rl.take({ userId: 'a', conversationId: 'busy' });
+    rl.take({ userId: 'b', conversationId: 'busy' });
+    expect(rl.take({ userId: 'c', conversationId: 'busy' })).toMatchObject({ scope: 'conversation', notify: true });
+    expect(rl.take({ userId: 'd', conversationId: 'busy' })).toMatchObject({ scope: 'conversation', notify: false });
+  });
+
+  it('keeps the notices it remembers bounded', () => {
+    const c = clock();
+    const rl = new RateLimiter({ perUserPerMinute: 1, maxBuckets: 50, now: c.now });
+    for (let i = 0; i < 1000; i++) {
+      rl.take({ userId: `u${i}`, conversationId: `c${i}` });
+      rl.take({ userId: `u${i}`, conversationId: `c${i}` });
+    }
+    expect(rl.noticeCount).toBeLessThanOrEqual(50);
   });
 });

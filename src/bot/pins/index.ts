@@ -1,3 +1,3 @@
 export { parsePinCommand, isPinText } from './pinCommand';
-export { PinManager, PinLimitError } from './pinManager';
+export { PinManager, PinLimitError, claimHoldFor } from './pinManager';
 export { adapterDeliver, liveFooter, pinRender, withFooter, pinnedText, pinListText, unpinnedText } from './liveCard';

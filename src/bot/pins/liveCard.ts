@@ -3,6 +3,7 @@ import type { ConversationReference, TurnContext } from 'botbuilder';
 import { cardAttachment, type AdaptiveCard } from '../../cards/render';
 import { hhmm, isValidTimeZone } from '../../commands/time';
 import type { BotReply } from '../../answer';
+import { botWaitMs } from '../../timeouts';
 import { runWithDeadline } from '../runCommand';
 import { silentLogger, type Logger, type Triage } from '../ports';
 import type { Deliver, PinPhase, RenderPin } from './pinManager';
@@ -100,7 +101,7 @@ export interface PinRenderDeps {
   clock?: () => number;
   /** Real time for the footer, when `clock` is pinned (default: `clock`). */
   wallClock?: () => number;
-  /** Give up on one refresh after this long (default 120 s). */
+  /** Give up on one refresh after this long (default: botWaitMs() in src/timeouts.ts). */
   timeoutMs?: number;
   logger?: Logger;
 }
@@ -121,7 +122,7 @@ export function pinRender(deps: PinRenderDeps): RenderPin {
           requestedBy: pin.pinnedBy,
           workspaceId: pin.workspaceId,
           timeZone: pin.timeZone,
-          timeoutMs: deps.timeoutMs ?? 120_000,
+          timeoutMs: deps.timeoutMs ?? botWaitMs(),
           logger,
           reference: `pin:${pin.activityId}`,
         })

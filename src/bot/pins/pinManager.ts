@@ -5,8 +5,11 @@
  * concurrent queries per user; Teams ~7 sends/s per conversation). State lives in botbuilder Storage so
  * a restarted bot resumes its pins (files by default, Azure Blob when several instances share them).
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { ConversationReference, Storage } from 'botbuilder';
-import { redactSecrets } from '../../cards/sanitize';
+import { errorText } from '../../redact';
+import { botWaitMs } from '../../timeouts';
 import { silentLogger, type Logger } from '../ports';
 import { PinStore, baseConversationId, type PinRecord } from './pinStore';
 
@@ -32,6 +35,29 @@ export interface PinManagerOptions {
   maxPinsPerConversation?: number;
   /** Transient delivery failures in a row before a pin is dropped (default 5). */
   maxFailures?: number;
+  /** This instance's name in pin claims (default: host, process id and a random suffix). */
+  instanceId?: string;
+  /** How long a claim on a refresh holds when its instance dies before finishing (default 80 s). */
+  claimHoldMs?: number;
+  /** How often to look for pins made by other instances, or left by one that stopped (default 60 s; 0: never). */
+  rescanMs?: number;
+  /** Starts a timer; tests pass one that runs with their clock. Default setTimeout. */
+  setTimer?: (fn: () => void, delayMs: number) => NodeJS.Timeout;
+}
+
+/** Time allowed for delivering a refreshed card (with Teams' retries) on top of the answer's wait. */
+const CLAIM_DELIVERY_MS = 30_000;
+
+/** How long a refresh claim holds: longer than one refresh may take, or a slow refresh would be taken over. */
+export function claimHoldFor(refreshWaitMs: number = botWaitMs()): number {
+  return refreshWaitMs + CLAIM_DELIVERY_MS;
+}
+
+/** Instances' clocks differ a little: a refresh may be taken this much before it is due. */
+const CLOCK_SKEW_MS = 2_000;
+
+function defaultInstanceId(): string {
+  return `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
 }
 
 export type PinInput = Omit<PinRecord, 'pinnedAt' | 'lastRefreshAt'>;
@@ -71,6 +97,12 @@ export class PinManager {
   private readonly random: () => number;
   private readonly maxPins: number;
   private readonly maxFailures: number;
+  /** Names this instance in claims, so several instances sharing storage refresh each pin once. */
+  readonly instanceId: string;
+  private readonly claimHoldMs: number;
+  private readonly rescanMs: number;
+  private readonly setTimer: (fn: () => void, delayMs: number) => NodeJS.Timeout;
+  private rescanTimer?: NodeJS.Timeout;
   private readonly slots = new Map<string, Slot>();
   private active = 0;
   private readonly queue: (() => void)[] = [];
@@ -89,6 +121,10 @@ export class PinManager {
     this.random = opts.random ?? Math.random;
     this.maxPins = opts.maxPinsPerConversation ?? 5;
     this.maxFailures = opts.maxFailures ?? 5;
+    this.instanceId = opts.instanceId ?? defaultInstanceId();
+    this.claimHoldMs = Math.max(1_000, opts.claimHoldMs ?? claimHoldFor());
+    this.rescanMs = Math.max(0, opts.rescanMs ?? 60_000);
+    this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
   }
 
   /** Persists the pin and schedules its refreshes; re-pinning the same card replaces its settings. */
@@ -162,9 +198,32 @@ export class PinManager {
     this.logger.info('pins forgotten: bot removed', { conversationId: base, conversations: affected.size });
   }
 
-  /** Start-up: schedules every stored pin; expired ones get their final "ended" update now. */
+  /**
+   * Start-up: schedules every stored pin (expired ones get their final "ended" update now), then looks
+   * again every `rescanMs` for pins other instances made. Every instance schedules every pin; the claim
+   * taken when a timer fires decides which one refreshes it.
+   */
   async resume(): Promise<number> {
     this.stopped = false;
+    const count = await this.discover();
+    if (count > 0) this.logger.info('pins resumed', { count });
+    this.armRescan();
+    return count;
+  }
+
+  private armRescan(): void {
+    if (this.stopped || this.rescanMs === 0 || this.rescanTimer) return;
+    this.rescanTimer = this.setTimer(() => {
+      this.rescanTimer = undefined;
+      void this.discover()
+        .catch((err) => this.logger.warn('could not look for new pins', { error: errorText(err, 300) }))
+        .finally(() => this.armRescan());
+    }, this.rescanMs);
+    this.rescanTimer.unref?.();
+  }
+
+  /** Schedules stored pins this instance does not know yet; returns how many. */
+  private async discover(): Promise<number> {
     let count = 0;
     const now = this.clock();
     for (const conversationId of await this.store.conversations()) {
@@ -175,7 +234,6 @@ export class PinManager {
         count++;
       }
     }
-    if (count > 0) this.logger.info('pins resumed', { count });
     return count;
   }
 
@@ -185,6 +243,8 @@ export class PinManager {
    */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopped = true;
+    if (this.rescanTimer) clearTimeout(this.rescanTimer);
+    this.rescanTimer = undefined;
     const running: Promise<void>[] = [];
     for (const slot of this.slots.values()) {
       if (slot.timer) clearTimeout(slot.timer);
@@ -236,7 +296,7 @@ export class PinManager {
     if (this.stopped || slot.removed) return;
     const jitter = at >= slot.pin.untilMs ? 0 : Math.floor(this.random() * this.jitterMs);
     const delay = Math.max(0, at - this.clock()) + jitter;
-    slot.timer = setTimeout(() => {
+    slot.timer = this.setTimer(() => {
       slot.timer = undefined;
       slot.running = this.fire(slot).finally(() => {
         slot.running = undefined;
@@ -250,18 +310,25 @@ export class PinManager {
     await this.acquire();
     try {
       if (slot.removed || this.stopped) return;
-      // Storage is the truth: another instance (or a restart) may have unpinned or changed this pin.
-      const stored = (await this.store.pinsOf(slot.pin.conversationId)).find(
-        (p) => p.activityId === slot.pin.activityId,
-      );
-      if (!stored) {
+      // Storage is the truth: another instance may have refreshed, unpinned or changed this pin, or be
+      // refreshing it right now. The claim makes this instance the only one refreshing it this period.
+      const claim = await this.store.claim({
+        conversationId: slot.pin.conversationId,
+        activityId: slot.pin.activityId,
+        by: this.instanceId,
+        now: this.clock(),
+        holdMs: this.claimHoldMs,
+        skewMs: CLOCK_SKEW_MS,
+      });
+      if (claim.kind === 'gone') {
         this.drop(slot.pin.conversationId, slot.pin.activityId);
         return;
       }
-      slot.pin = {
-        ...stored,
-        lastRefreshAt: Math.max(stored.lastRefreshAt ?? 0, slot.pin.lastRefreshAt ?? 0) || undefined,
-      };
+      if (claim.kind === 'later') {
+        this.arm(slot, claim.at);
+        return;
+      }
+      slot.pin = claim.pin;
       const pin = slot.pin;
       const ended = this.clock() >= pin.untilMs;
       try {
@@ -286,7 +353,7 @@ export class PinManager {
           activityId: pin.activityId,
           status,
           failures: slot.failures,
-          error: errorText(err),
+          error: errorText(err, 300),
         });
         if (slot.failures >= this.maxFailures && !ended) {
           this.logger.warn('pin dropped after repeated failures', {
@@ -305,7 +372,7 @@ export class PinManager {
       const now = this.clock();
       pin.lastRefreshAt = now;
       await this.persistRefresh(pin).catch((err) =>
-        this.logger.warn('could not record pin refresh', { error: errorText(err) }),
+        this.logger.warn('could not record pin refresh', { error: errorText(err, 300) }),
       );
       this.arm(slot, Math.min(now + pin.everyMs, pin.untilMs));
     } finally {
@@ -313,9 +380,15 @@ export class PinManager {
     }
   }
 
+  /** Records the refresh and lets go of this instance's claim, so the next period is anyone's. */
   private async persistRefresh(pin: PinRecord): Promise<void> {
     await this.store.update(pin.conversationId, (pins) =>
-      pins.map((p) => (p.activityId === pin.activityId ? { ...p, lastRefreshAt: pin.lastRefreshAt } : p)),
+      pins.map((p) => {
+        if (p.activityId !== pin.activityId) return p;
+        const { claim, ...rest } = p;
+        const kept = claim && claim.by !== this.instanceId ? { claim } : {};
+        return { ...rest, ...kept, lastRefreshAt: pin.lastRefreshAt };
+      }),
     );
   }
 
@@ -325,7 +398,7 @@ export class PinManager {
     await this.store
       .update(conversationId, (pins) => pins.filter((p) => p.activityId !== activityId))
       .catch((err) =>
-        this.logger.error('could not remove pin from storage', { conversationId, error: errorText(err) }),
+        this.logger.error('could not remove pin from storage', { conversationId, error: errorText(err, 300) }),
       );
   }
 
@@ -357,8 +430,4 @@ export class PinManager {
     const next = this.queue.shift();
     if (next) next();
   }
-}
-
-function errorText(err: unknown): string {
-  return redactSecrets(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 300);
 }

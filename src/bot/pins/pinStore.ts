@@ -5,6 +5,7 @@
  * instances sharing blob storage do not lose each other's pins.
  */
 import type { ConversationReference, Storage } from 'botbuilder';
+import { NEW_ITEM_ETAG } from '../state';
 
 export interface PinRecord {
   conversationId: string;
@@ -25,6 +26,28 @@ export interface PinRecord {
   workspaceId?: string;
   /** channelData.team.id of a channel pin: removing the bot from the team ends all its channels' pins. */
   teamId?: string;
+  /** The instance refreshing this pin right now, and until when its claim holds (then anyone may take it). */
+  claim?: { by: string; until: number };
+}
+
+/** What an instance may do with a pin whose refresh timer fired. */
+export type ClaimOutcome =
+  | { kind: 'claimed'; pin: PinRecord }
+  /** Refreshed by someone else this period, or being refreshed now: look again at `at`. */
+  | { kind: 'later'; at: number }
+  /** Unpinned (or ended) meanwhile. */
+  | { kind: 'gone' };
+
+export interface ClaimRequest {
+  conversationId: string;
+  activityId: string;
+  /** This instance's id. */
+  by: string;
+  now: number;
+  /** How long the claim holds if this instance dies before finishing. */
+  holdMs: number;
+  /** How early a refresh may be taken (clocks of instances differ a little). */
+  skewMs: number;
 }
 
 /** A channel thread id ("19:x@thread.tacv2;messageid=123") without its thread part: pins belong to the channel. */
@@ -75,13 +98,37 @@ export class PinStore {
       if (pins.length === 0) {
         if (item) await this.storage.delete([key]);
       } else {
-        // No stored item: "*" would overwrite a concurrent creation; a fresh write is the best Storage offers.
-        await this.storage.write({ [key]: { pins, eTag: item?.eTag ?? '*' } });
+        // No stored item: create it only if it still does not exist, so a concurrent first pin is never lost.
+        await this.storage.write({ [key]: { pins, eTag: item?.eTag ?? NEW_ITEM_ETAG } });
       }
       return pins;
     });
     await this.updateIndex(conversationId, next.length > 0);
     return next;
+  }
+
+  /**
+   * Takes the right to refresh a pin for this period: only when it is due (nobody refreshed it this period)
+   * and nobody else holds a live claim. The claim is an eTag-guarded write, so of several instances
+   * firing at once exactly one gets it; a claim left by an instance that died expires after `holdMs`.
+   */
+  async claim(req: ClaimRequest): Promise<ClaimOutcome> {
+    const key = conversationKey(req.conversationId);
+    return this.retry(async () => {
+      const items = await this.storage.read([key]);
+      const item = items[key] as { pins?: PinRecord[]; eTag?: string } | undefined;
+      const pins = Array.isArray(item?.pins) ? item.pins.filter(isPinRecord) : [];
+      const pin = pins.find((p) => p.activityId === req.activityId);
+      if (!item || !pin) return { kind: 'gone' };
+      const due = Math.min((pin.lastRefreshAt ?? pin.pinnedAt) + pin.everyMs, pin.untilMs);
+      if (req.now < due - req.skewMs) return { kind: 'later', at: due };
+      if (pin.claim && pin.claim.by !== req.by && pin.claim.until > req.now)
+        return { kind: 'later', at: pin.claim.until };
+      const claimed: PinRecord = { ...pin, claim: { by: req.by, until: req.now + req.holdMs } };
+      const next = pins.map((p) => (p.activityId === req.activityId ? claimed : p));
+      await this.storage.write({ [key]: { pins: next, eTag: item.eTag ?? NEW_ITEM_ETAG } });
+      return { kind: 'claimed', pin: claimed };
+    });
   }
 
   async remove(conversationId: string): Promise<void> {
@@ -97,7 +144,7 @@ export class PinStore {
       const has = list.includes(conversationId);
       if (has === present) return;
       const conversations = present ? [...list, conversationId] : list.filter((c) => c !== conversationId);
-      await this.storage.write({ [INDEX_KEY]: { conversations, eTag: item?.eTag ?? '*' } });
+      await this.storage.write({ [INDEX_KEY]: { conversations, eTag: item?.eTag ?? NEW_ITEM_ETAG } });
     });
   }
 

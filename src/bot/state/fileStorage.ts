@@ -1,8 +1,9 @@
 /**
  * botbuilder `Storage` over JSON files: one file per key under a directory, so pinned cards and
  * conversation references survive a restart without any Azure resource.
- * eTags: a write with no eTag or "*" wins; any other eTag must match the stored one, and fails when the
- * item has been deleted since it was read (as with Azure Blob storage's conditional writes).
+ * eTags: a write with no eTag or "*" wins; NEW_ITEM_ETAG succeeds only while the item does not exist; any
+ * other eTag must match the stored one, and fails when the item has been deleted since it was read (as with
+ * Azure Blob storage's conditional writes).
  * Read-compare-write is serialised per key inside this process; files are replaced atomically
  * (temp file + rename) so a crash never leaves half a JSON document.
  */
@@ -27,6 +28,12 @@ export function fileNameForKey(key: string): string {
   if (encoded.length <= 200) return encoded + SUFFIX;
   return `${encoded.slice(0, 150)}~${createHash('sha256').update(key).digest('hex')}${SUFFIX}`;
 }
+
+/**
+ * The eTag to write with when the item was absent when read: the write succeeds only if it still is, so
+ * two instances creating the same item at once cannot overwrite each other ("*" would).
+ */
+export const NEW_ITEM_ETAG = 'new-item';
 
 export class EtagConflictError extends Error {
   constructor(readonly key: string) {
@@ -67,7 +74,9 @@ export class FileStorage implements Storage {
         const item = { ...(value as Record<string, unknown>) };
         const wanted = item.eTag as string | undefined;
         delete item.eTag;
-        if (wanted && wanted !== '*') {
+        if (wanted === NEW_ITEM_ETAG) {
+          if (await this.load(key)) throw new EtagConflictError(key);
+        } else if (wanted && wanted !== '*') {
           const old = await this.load(key);
           // A specific eTag means "the version I read": if that item was deleted since, the write must not
           // resurrect it (Azure Blob answers 412 there too; MemoryStorage would let it through).

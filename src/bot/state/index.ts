@@ -1,9 +1,9 @@
 /** Where bot state lives: JSON files under STATE_DIR by default, Azure Blob storage when configured. */
 import type { Storage } from 'botbuilder';
-import { BlobsStorage } from 'botbuilder-azure-blobs';
+import { BlobStorage } from './blobStorage';
 import { FileStorage } from './fileStorage';
 
-export { FileStorage, EtagConflictError, fileNameForKey } from './fileStorage';
+export { FileStorage, EtagConflictError, fileNameForKey, NEW_ITEM_ETAG } from './fileStorage';
 
 export interface StateConfig {
   stateDir: string;
@@ -19,7 +19,7 @@ export function createStorage(config: StateConfig): Storage {
         'Blob state needs both STATE_BLOB_CONNECTION_STRING and STATE_BLOB_CONTAINER (or neither, for files under STATE_DIR).',
       );
     }
-    return new BlobsStorage(connectionString, container);
+    return new BlobStorage(connectionString, container);
   }
   return new FileStorage(config.stateDir);
 }

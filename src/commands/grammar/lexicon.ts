@@ -3,14 +3,14 @@
  * and the words that carry no meaning for the bot. The grammar (slots.ts, intents.ts) only reads these
  * tables, so a new synonym is one line here.
  */
-import type { Intent } from '../types';
+import type { Intent, StatusClass } from '../types';
 
 /** What one word or phrase says about the request. A weak cue only hints: alone, it makes the bot ask. */
 export interface Cue {
   intent?: Intent;
   weak?: boolean;
   status?: number;
-  statusClass?: string;
+  statusClass?: StatusClass;
   /** A greeting: help, when nothing else was asked. */
   greeting?: boolean;
 }

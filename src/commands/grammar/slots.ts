@@ -13,6 +13,7 @@ import {
   WORDS,
 } from './lexicon';
 import { editDistance, NAME_TOKEN } from './text';
+import type { StatusClass } from '../types';
 
 export interface CueAt {
   cue: Cue;
@@ -34,7 +35,7 @@ export interface Reading {
   cues: CueAt[];
   names: NameAt[];
   status?: number;
-  statusClass?: string;
+  statusClass?: StatusClass;
   /** Words the lexicon does not know and that are not names. */
   unknown: string[];
   /** A typo that is equally close to words of different intents. */
@@ -44,7 +45,7 @@ export interface Reading {
 }
 
 const STATUS_TOKEN = /^([1-5]\d\d)(?:s|z|'s)?$/;
-const CLASS_TOKEN = /^([1-5])xx(?:s|'s)?$/;
+const CLASS_TOKEN = /^([45])xx(?:s|'s)?$/;
 /** Names people give APIs and backends: a dash, dot or underscore ("orders-api", "payments.corp.local"), or "...api". */
 const NAME_LIKE = /^[a-z0-9][a-z0-9._-]*(?:[-_.]|api$)[a-z0-9._-]*$/;
 /** The word people add after an API's name ("orders api"), which the name itself ends with ("orders-api"). */
@@ -120,7 +121,7 @@ export function readTokens(tokens: string[]): Reading {
     const cls = CLASS_TOKEN.exec(t);
     const cue = WORDS.get(t);
     if (status) r.status ??= Number(status[1]);
-    else if (cls) r.statusClass ??= `${cls[1]}xx`;
+    else if (cls) r.statusClass ??= cls[1] === '4' ? '4xx' : '5xx';
     else if (cue) r.cues.push({ cue, word: t, at: i });
     else if (FILLER.has(t) || DETERMINERS.has(t) || NAME_PREPOSITIONS.has(t) || t === r.action) continue;
     else if (NAME_LIKE.test(t)) r.names.push({ value: t, at: i, invalid: !NAME_TOKEN.test(t) });

@@ -22,25 +22,6 @@ export function notYet(u: Understood): { error: string; suggestions: string[] } 
   const triage: Offer = { kind: 'triage' };
   const offer = (error: string, offers: Offer[]) => ({ error, suggestions: offers.map((o) => typed(u, o)) });
   switch (u.intent) {
-    case 'statusClass':
-      return offer(
-        `An answer for a whole status class (${u.statusClass ?? '5xx'}) is not available yet; these answers cover part of it:`,
-        u.statusClass === '4xx'
-          ? [{ kind: 'auth401' }, { kind: 'why', status: 429 }, triage]
-          : [{ kind: 'why', status: 500 }, { kind: 'why', status: 503 }, triage],
-      );
-    case 'latency':
-      return offer(
-        'Latency answers (p50/p95/p99, backend time against gateway time) are not available yet. The closest answers today:',
-        [{ kind: 'why', status: 504 }, triage, { kind: 'breakers', withApi: false }],
-      );
-    case 'callers':
-      return offer(
-        'A list of the callers (IPs, subscriptions) behind a failure is not available yet. The closest answers today:',
-        u.status === 401 || u.status === undefined
-          ? [{ kind: 'auth401' }, { kind: 'why', status: 401 }, triage]
-          : [{ kind: 'why', status: u.status }, { kind: 'auth401' }, triage],
-      );
     case 'changes':
       return offer(
         'What changed (Azure Activity log writes to the API Management instance) is not available yet. Triage shows what started failing and when:',

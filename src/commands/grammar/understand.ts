@@ -9,6 +9,8 @@ import { cleanText, NAME_TOKEN, stripEmoji, tokenize } from './text';
 import { readTokens, type NameAt, type Reading } from './slots';
 import { resolveIntent } from './intents';
 import { WORDS } from './lexicon';
+import { SIGNATURES } from '../../signatures/catalog';
+import { signaturePhrase } from '../text';
 import { closestCommands, exampleOf, notYet, replaceWord, timeFixes } from './suggest';
 
 const SECOND_LENGTH = /^\d+(?:\.\d+)?(?:m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/;
@@ -20,7 +22,7 @@ const BASELINE = `(?:the )?(?:same (?:time|window|period) )?(${BASELINE_DAY}|${B
 const BASELINE_DIRECT = new RegExp(`\\b(?:vs\\.?|versus|compared? (?:to|with|against)|than) ${BASELINE}\\b`);
 const BASELINE_AFTER_COMPARE = new RegExp(`\\b(?:with|to|against) ${BASELINE}\\b`);
 
-const PENDING = new Set<Intent>(['statusClass', 'latency', 'callers', 'changes', 'compare']);
+const PENDING = new Set<Intent>(['changes', 'compare']);
 const isPending = (i: Intent): i is PendingIntent => PENDING.has(i);
 
 function fail(error: string, suggestions: string[], understood?: Understood): ParseOutcome {
@@ -140,8 +142,6 @@ function read(text: string, ctx: ParseContext, workable: (texts: string[]) => st
   if (isPending(intent)) {
     const understood: Understood = { intent, window };
     if (slots.api !== undefined) understood.api = slots.api;
-    if (intent === 'statusClass') understood.statusClass = slots.statusClass;
-    if (intent === 'callers' && slots.status !== undefined) understood.status = slots.status;
     if (intent === 'compare') understood.baseline = baseline ?? 'day';
     const { error, suggestions } = notYet(understood);
     return fail(error, workable(suggestions), understood);
@@ -178,10 +178,30 @@ function read(text: string, ctx: ParseContext, workable: (texts: string[]) => st
       if (scan.at) command.at = scan.at;
       break;
     }
+    case 'statusClass':
+      command.statusClass = slots.statusClass ?? '5xx';
+      break;
+    case 'callers': {
+      // Signature ids look like API names ("callers of rate-limited"): they name the failure, not the API.
+      const ids = r.tokens.filter((t) => SIGNATURES.some((sig) => sig.id === t));
+      const signatures = ids.length ? [...new Set(ids)] : signaturePhrase(lowered);
+      if (signatures.length === 0)
+        return fail(
+          '"callers" needs the failure whose callers you want: a signature id such as subscription-key-invalid, or "with a bad key".',
+          ['callers of subscription-key-invalid', 'callers of rate-limited', 'triage'],
+        );
+      command.signatures = signatures;
+      const apiName = r.names.find((n) => !ids.includes(n.value));
+      if (apiName?.invalid) return badName('API', apiName.value, 'callers of rate-limited on inventory-api');
+      if (apiName) command.api = apiName.value;
+      else delete command.api;
+      break;
+    }
     case 'triage':
     case 'tls':
     case 'breakers':
     case 'apis':
+    case 'latency':
     case 'help':
       break;
   }

@@ -18,8 +18,7 @@ import { pick } from './basic';
 import { ctxFor, outputSchema, type Env } from './env';
 import type { KqlType } from '../types';
 
-type ParsePart =
-  { kind: 'star' } | { kind: 'text'; text: string } | { kind: 'column'; name: string; type: KqlType };
+type ParsePart = { kind: 'star' } | { kind: 'text'; text: string } | { kind: 'column'; name: string; type: KqlType };
 type ParseMode = 'simple' | 'regex' | 'relaxed';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -3,10 +3,55 @@
  * raw response body (the SDK drops fields such as innererror.line), an Entra ID token error, or a Node
  * network error. explain.ts turns these facts into advice.
  */
+import { redactSecrets } from '../../redact';
+
+/** Who a bearer token says the caller is: what an administrator needs to grant it a role. */
+export interface TokenIdentity {
+  clientId?: string;
+  objectId?: string;
+  tenantId?: string;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The ids in an access token's claims (appid/azp, oid, tid), read without verifying the token: they only
+ * name the identity in an explanation, and only values shaped like GUIDs are kept.
+ */
+export function identityFromToken(authorization: string | undefined): TokenIdentity | undefined {
+  const m = /^Bearer\s+[\w-]+\.([\w-]+)\.[\w-]*$/i.exec(authorization ?? '');
+  if (!m) return undefined;
+  let claims: Record<string, unknown>;
+  try {
+    claims = JSON.parse(Buffer.from(m[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const guid = (v: unknown) => (typeof v === 'string' && GUID.test(v) ? v : undefined);
+  const found: TokenIdentity = {
+    clientId: guid(claims.appid) ?? guid(claims.azp),
+    objectId: guid(claims.oid),
+    tenantId: guid(claims.tid),
+  };
+  return found.clientId || found.objectId ? found : undefined;
+}
+
+/** "<label> (client id …, object id … in tenant …)": the configured label plus the ids the token carried. */
+export function nameIdentity(label: string, token: TokenIdentity | undefined): string {
+  if (!token) return label;
+  const ids = [
+    token.clientId && `client id ${token.clientId}`,
+    token.objectId && `object id ${token.objectId}`,
+    token.tenantId && `tenant ${token.tenantId}`,
+  ].filter(Boolean);
+  return `${label} (${ids.join(', ')})`;
+}
 
 /** What the HTTP layer saw for the failed call (recorded by a pipeline policy, see logAnalyticsSource). */
 export interface RecordedResponse {
   status: number;
+  /** The ids the request's access token carried (never the token), for naming the identity. */
+  token?: TokenIdentity;
   /** Raw body text (capped); the SDK drops fields such as innererror.line, so we read it ourselves. */
   body?: string;
   retryAfter?: string;
@@ -20,14 +65,8 @@ export interface ExplainContext {
   response?: RecordedResponse;
   /** The bot's own answer time limit, for explaining a cancellation. */
   timeoutSeconds?: number;
-}
-
-const JWT = /eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g;
-const SECRET_PARAM = /\b(bearer\s+|access_token=|client_secret=|refresh_token=|code=|sig=|key=|token=)[^\s&"',]+/gi;
-
-/** Removes tokens and secrets from service text before it reaches a card or a log. */
-export function scrub(text: string): string {
-  return text.replace(JWT, '[redacted token]').replace(SECRET_PARAM, (_m, p: string) => `${p}[redacted]`);
+  /** The managed identity endpoint this host announces (IDENTITY_ENDPOINT or MSI_ENDPOINT), when it has one. */
+  identityEndpoint?: string;
 }
 
 export interface OneApiError {
@@ -140,5 +179,5 @@ export function innerDetail(api: OneApiError | undefined): {
     if (typeof node.pos === 'number') pos = node.pos;
     node = node.innererror;
   }
-  return { text: scrub(text), line, pos, code };
+  return { text: redactSecrets(text), line, pos, code };
 }

@@ -4,7 +4,8 @@
  * and TLS faults, and cancellation. Anything a source throws ends up here as one LogSourceError.
  */
 import { LogSourceError, type LogSourceErrorInit } from '../source/errors';
-import { gather, innerDetail, scrub, type ExplainContext, type Facts } from './errorFacts';
+import { redactSecrets, truncate } from '../../redact';
+import { gather, innerDetail, type ExplainContext, type Facts } from './errorFacts';
 
 const TLS_CODES =
   /^(CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_|ERR_TLS_|ERR_SSL_|ERR_OSSL_)/;
@@ -44,7 +45,7 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
   const who = ctx.identity;
   const api = f.api;
   const apiCode = api?.code;
-  const apiMsg = scrub(api?.message ?? '');
+  const apiMsg = redactSecrets(api?.message ?? '');
 
   if (f.name === 'AbortError' || f.errCode === 'ABORT_ERR') {
     return {
@@ -57,12 +58,27 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
     };
   }
   if (f.name === 'CredentialUnavailableError' || f.name === 'AggregateAuthenticationError') {
+    if (ctx.identityEndpoint) {
+      // The host has a managed identity: advising to enable one would send the reader the wrong way.
+      return {
+        code: 'IdentityEndpointFailed',
+        retryable: true,
+        title: "The host's managed identity endpoint did not give the bot a token",
+        what: `No token for ${who} from the managed identity endpoint ${ctx.identityEndpoint}.`,
+        cause: truncate(redactSecrets(f.message), 400) || 'The endpoint refused or did not answer.',
+        fix: [
+          `The managed identity is configured (the host sets ${ctx.identityEndpoint}), but its endpoint refused or failed: run the command again in a minute; if it persists, restart the app, which restarts the platform's identity endpoint.`,
+          'If the identity is user-assigned, check that AZURE_CLIENT_ID is the client id of an identity assigned to this app.',
+        ],
+      };
+    }
     return {
       code: 'CredentialUnavailable',
       retryable: false,
       title: 'The bot has no Azure credential',
       what: `No credential could sign in as ${who}.`,
-      cause: scrub(f.message).slice(0, 400) || 'None of the configured sign-in methods is available on this host.',
+      cause:
+        truncate(redactSecrets(f.message), 400) || 'None of the configured sign-in methods is available on this host.',
       fix: [
         "On Azure, enable a managed identity on the bot's host and set AZURE_CLIENT_ID if it is user-assigned.",
         'Elsewhere, set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for an app registration, or run `az login` for local use.',
@@ -104,7 +120,9 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
             ? 'The KQL text is malformed (a typo, stray punctuation or an unclosed bracket).'
             : `The query names a table, column or function that workspace ${ws} does not have (the gateway logs may use another schema).`,
         fix: [
-          'Check the recipe text at the position shown; run it with `apim-triage kql` to see the same error locally.',
+          where
+            ? `Check the recipe text at line ${inner.line}${inner.pos !== undefined ? `, position ${inner.pos}` : ''}; run it with \`apim-triage kql\` to see the same error locally.`
+            : 'Run the query with `apim-triage kql` to see where it fails; the service did not say.',
           'If a column is unknown, check which gateway-log schema the workspace has (resource-specific or AzureDiagnostics) and set the schema override.',
         ],
       };
@@ -169,7 +187,7 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
         status: s,
         retryable: false,
         title: "The bot's app is not authorized on this workspace",
-        what: scrub(innerDetail(api).text || apiMsg),
+        what: redactSecrets(innerDetail(api).text || apiMsg),
         cause: `The service principal ${who} has no role on ${ws} (or the workspace only accepts resource-context access).`,
         fix: [
           `Grant Log Analytics Reader (or Monitoring Reader) to ${who} on workspace ${ws}, or on the APIM resource and set APIM_RESOURCE_ID to query in resource context.`,
@@ -283,7 +301,7 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
       status: s,
       retryable: false,
       title: `Log Analytics refused the request (HTTP ${s})`,
-      what: apiMsg || scrub(f.message),
+      what: apiMsg || redactSecrets(f.message),
       cause: 'An error the bot has no specific explanation for.',
       fix: ["Check the bot's Log Analytics settings; the service message above says what it objected to."],
     };
@@ -294,7 +312,7 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
       code: 'TlsError',
       retryable: false,
       title: 'The bot does not trust the Log Analytics certificate',
-      what: `${code ? `${code}: ` : ''}${scrub(f.message)}`,
+      what: `${code ? `${code}: ` : ''}${redactSecrets(f.message)}`,
       cause:
         'Something between the bot and Azure presents a certificate the bot does not trust (a TLS-inspecting proxy, or a wrong endpoint).',
       fix: [
@@ -308,7 +326,7 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
       code: 'EndpointNotFound',
       retryable: false,
       title: 'The Log Analytics endpoint does not resolve',
-      what: scrub(f.message),
+      what: redactSecrets(f.message),
       cause: 'DNS has no address for the endpoint host: a typo in LOG_ANALYTICS_ENDPOINT or no DNS from the bot host.',
       fix: ['Check LOG_ANALYTICS_ENDPOINT (default https://api.loganalytics.io/v1) and that the host can resolve it.'],
     };
@@ -318,10 +336,10 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
       code: 'NetworkError',
       retryable: true,
       title: 'The bot could not reach Log Analytics',
-      what: `${code ? `${code}: ` : ''}${scrub(f.message)}`,
+      what: `${code ? `${code}: ` : ''}${redactSecrets(f.message)}`,
       cause: 'The connection failed or dropped (firewall, proxy, outbound rules or a transient network fault).',
       fix: [
-        'Run the command again; if it keeps failing, check outbound HTTPS (443) from the bot host to the Log Analytics endpoint.',
+        `Run the command again; if it keeps failing, check that the bot host may open connections to ${portOf(f.message)} of the Log Analytics endpoint (outbound rules, proxy).`,
       ],
     };
   }
@@ -329,10 +347,16 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
     code: 'UnexpectedError',
     retryable: false,
     title: 'The log query failed unexpectedly',
-    what: scrub(f.message).slice(0, 400),
+    what: truncate(redactSecrets(f.message), 400),
     cause: 'An error the bot does not recognise.',
     fix: ['Run the command again; if it persists, report it with the time and command shown on this card.'],
   };
+}
+
+/** "port 8443" from "connect ECONNREFUSED 127.0.0.1:8443"; the HTTPS port when the message names none. */
+function portOf(message: string): string {
+  const m = /(?:\d{1,3}(?:\.\d{1,3}){3}|\]|[a-z0-9-]+(?:\.[a-z0-9-]+)+):(\d{1,5})\b/i.exec(message);
+  return `port ${m ? m[1] : '443'}${m ? '' : ' (HTTPS)'}`;
 }
 
 function explainGrant(
@@ -341,7 +365,7 @@ function explainGrant(
   who: string,
   status?: number,
 ): LogSourceErrorInit {
-  const desc = scrub(g.description).slice(0, 400);
+  const desc = truncate(redactSecrets(g.description), 400);
   const has = (c: number) => g.codes.includes(c) || new RegExp(`AADSTS${c}\\b`).test(desc);
   const base = { status, retryable: false as const };
   if (has(7000215) || has(7000222)) {

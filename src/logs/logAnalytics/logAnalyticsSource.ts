@@ -15,7 +15,8 @@ import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Cell, ColumnSchema, KqlType, ResultTable } from '../../kql/types';
 import type { LogSource, QueryRequest, QueryResult } from '../source/logSource';
 import { explainSourceError } from './explain';
-import type { RecordedResponse } from './errorFacts';
+import { identityFromToken, nameIdentity, type RecordedResponse } from './errorFacts';
+import { QUERY_TIMEOUT_MS } from '../../timeouts';
 import { abortedError } from '../resilience/retry';
 import {
   withCache,
@@ -56,6 +57,11 @@ export function createCredential(opts: CredentialOption | TokenCredential): Toke
   if ('managedIdentityClientId' in opts)
     return new ManagedIdentityCredential({ clientId: opts.managedIdentityClientId });
   return new ClientSecretCredential(opts.tenantId, opts.clientId, opts.clientSecret);
+}
+
+/** Where App Service / Functions (IDENTITY_ENDPOINT) or older hosts (MSI_ENDPOINT) serve managed identity tokens. */
+function managedIdentityEndpoint(): string | undefined {
+  return process.env.IDENTITY_ENDPOINT || process.env.MSI_ENDPOINT || undefined;
 }
 
 /** Who the bot is, for error text. Client ids are not secrets; the secret never appears. */
@@ -126,6 +132,10 @@ export class LogAnalyticsSource implements LogSource {
           if (response.status >= 300 || !response.bodyAsText) rec.body = response.bodyAsText?.slice(0, BODY_CAP);
           const ra = response.headers.get('retry-after');
           if (ra) rec.retryAfter = ra;
+          // Refused: say exactly which identity was refused (the label alone may be "DefaultAzureCredential").
+          if (response.status === 401 || response.status === 403) {
+            rec.token = identityFromToken(request.headers.get('authorization'));
+          }
           this.seen.set(id, rec);
         }
         return response;
@@ -141,7 +151,7 @@ export class LogAnalyticsSource implements LogSource {
     if (request.signal) this.signals.set(id, request.signal);
     const timespan = { startTime: request.timespan.from, endTime: request.timespan.to };
     const options = {
-      serverTimeoutInSeconds: this.opts.serverTimeoutSeconds ?? 60,
+      serverTimeoutInSeconds: this.opts.serverTimeoutSeconds ?? QUERY_TIMEOUT_MS / 1000,
       includeQueryStatistics: true,
       requestOptions: { headers: { [REQUEST_ID]: id } },
     };
@@ -155,7 +165,8 @@ export class LogAnalyticsSource implements LogSource {
       const rec = this.seen.get(id);
       throw explainSourceError(err, {
         workspace: this.info.workspace,
-        identity: this.identity,
+        identity: nameIdentity(this.identity, rec?.token),
+        identityEndpoint: managedIdentityEndpoint(),
         ...(rec && rec.status !== 0 ? { response: rec } : {}),
       });
     } finally {

@@ -71,7 +71,7 @@ export function withRetry(source: LogSource, options: RetryOptions = {}): LogSou
             err instanceof LogSourceError
               ? err
               : explainSourceError(err, { workspace: source.info.workspace, identity: 'the bot' });
-          if (!isRetryableCode(e.code) || attempt >= maxRetries || request.signal?.aborted) throw e;
+          if (request.optional || !isRetryableCode(e.code) || attempt >= maxRetries || request.signal?.aborted) throw e;
           const backoff = Math.floor(random() * Math.min(cap, base * 2 ** attempt));
           const delayMs = e.retryAfterMs ?? backoff;
           if (now() - start + delayMs > maxTotalMs) throw e;

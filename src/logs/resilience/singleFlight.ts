@@ -29,7 +29,7 @@ export function withSingleFlight(source: LogSource): LogSource & { readonly inFl
       if (!flight) {
         // The upstream call gets its own signal, aborted only when every waiter has given up.
         const controller = new AbortController();
-        const promise = source.query({ kql: request.kql, timespan: request.timespan, signal: controller.signal });
+        const promise = source.query({ ...request, signal: controller.signal });
         const made: Flight = { promise, waiters: 0, controller };
         flight = made;
         flights.set(key, made);

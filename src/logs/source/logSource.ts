@@ -13,6 +13,11 @@ export interface QueryRequest {
   timespan: TimeWindow;
   /** Cancels the query (the bot gives up on very slow answers). */
   signal?: AbortSignal;
+  /**
+   * A courtesy the answer can do without (the freshness note): never retried, so a throttled or failing
+   * workspace is not sent more requests for it.
+   */
+  optional?: boolean;
 }
 
 export interface QueryStats {

@@ -151,7 +151,7 @@ describe('createStorage', () => {
         container: 'bot-state',
       },
     });
-    expect(s.constructor.name).toBe('BlobsStorage');
+    expect(s.constructor.name).toBe('BlobStorage');
   });
   test('half a blob configuration is refused', () => {
     expect(() => createStorage({ stateDir: dir, blob: { connectionString: '', container: 'x' } })).toThrow(

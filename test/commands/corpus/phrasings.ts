@@ -2,9 +2,10 @@
  * How on-call people ask, and the command each phrasing must produce. Read with the clock at
  * 2026-11-23 15:00 UTC and no Teams time zone, so every window label below is in UTC.
  *
- * `kind` is a command the bot answers today, one it understands but cannot answer yet (statusClass,
- * latency, callers, changes, compare), "ask" (the parser must offer two or three candidate commands
- * instead of guessing) or "none" (no command: the help card with suggestions).
+ * `kind` is a command the bot answers today, one it understands but cannot answer yet (changes,
+ * compare), "ask" (the parser must offer two or three candidate commands instead of guessing) or "none"
+ * (no command: the help card with suggestions). A `callers` entry without `signatures` names no failure:
+ * the parser must ask for one ("callers of <signature>") instead of answering.
  * Unset slots must stay unset, and an unset window means the default "last 15m".
  */
 export type ExpectedKind =
@@ -29,6 +30,8 @@ export interface Expected {
   api?: string;
   status?: number;
   statusClass?: string;
+  /** For "callers": the failure signature ids whose callers are listed. */
+  signatures?: string[];
   backend?: string;
   /** The window label, e.g. "last 1h", "since 09:00 UTC". */
   window?: string;
@@ -55,7 +58,10 @@ export const PHRASINGS: [string, Expected][] = [
   ['top errors since 9am', e('triage', { window: 'since 09:00 UTC' })],
   ['show me errors for orders-api', e('triage', { api: 'orders-api' })],
   ['errors on catalog-api last 24h', e('triage', { api: 'catalog-api', window: 'last 1d' })],
-  ['who is calling orders-api with a bad key', e('callers', { api: 'orders-api', status: 401 })],
+  [
+    'who is calling orders-api with a bad key',
+    e('callers', { api: 'orders-api', signatures: ['subscription-key-invalid', 'subscription-not-found'] }),
+  ],
   ['rate limiting on inventory', e('why', { status: 429, api: 'inventory' })],
   ['latency', e('latency')],
   ['slow requests on payments-api', e('latency', { api: 'payments-api' })],
@@ -352,7 +358,9 @@ export const PHRASINGS: [string, Expected][] = [
   ['latency pls 🐢', e('latency')],
   ['how fast is customers-api', e('latency', { api: 'customers-api' })],
 
-  // Callers.
+  // Callers. Expectations updated when the callers answer landed: it lists the callers of failure signatures,
+  // so a phrase like "bad key" names its signatures, and a question that names no failure (only an API or a
+  // status) must be asked which failure it means rather than guessed.
   ['who is calling orders-api', e('callers', { api: 'orders-api' })],
   ['callers of payments-api', e('callers', { api: 'payments-api' })],
   ['who is sending the 401s on orders-api', e('callers', { status: 401, api: 'orders-api' })],
@@ -360,8 +368,14 @@ export const PHRASINGS: [string, Expected][] = [
   ['which clients call catalog-api', e('callers', { api: 'catalog-api' })],
   ['top callers', e('callers')],
   ['top callers last hour', e('callers', { window: 'last 1h' })],
-  ['which subscriptions use a bad key', e('callers', { status: 401 })],
-  ['who is using an invalid key on payments-api', e('callers', { status: 401, api: 'payments-api' })],
+  [
+    'which subscriptions use a bad key',
+    e('callers', { signatures: ['subscription-key-invalid', 'subscription-not-found'] }),
+  ],
+  [
+    'who is using an invalid key on payments-api',
+    e('callers', { api: 'payments-api', signatures: ['subscription-key-invalid', 'subscription-not-found'] }),
+  ],
   ['callers with 500 on orders-api', e('callers', { status: 500, api: 'orders-api' })],
   ['which ips are hitting shipping-api', e('callers', { api: 'shipping-api' })],
   ['who is hammering orders-api', e('callers', { api: 'orders-api' })],

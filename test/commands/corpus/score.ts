@@ -4,7 +4,19 @@ import { PHRASINGS, type Expected } from './phrasings';
 
 export const CORPUS_NOW = new Date('2026-11-23T15:00:00Z');
 const DEFAULT_LABEL = 'last 15m';
-const ANSWERED = new Set(['triage', 'why', 'tls', 'auth401', 'breakers', 'breaker', 'apis', 'help']);
+const ANSWERED = new Set([
+  'triage',
+  'why',
+  'tls',
+  'auth401',
+  'breakers',
+  'breaker',
+  'apis',
+  'statusClass',
+  'latency',
+  'callers',
+  'help',
+]);
 
 /** FNV-1a, 32 bit: a fixed rule, chosen before the grammar was written, that holds out a fifth of the corpus. */
 export function fnv1a(text: string): number {
@@ -21,6 +33,7 @@ interface Slots {
   api?: string;
   status?: number;
   statusClass?: string;
+  signatures?: string[];
   backend?: string;
   baseline?: string;
   window: { label: string };
@@ -31,6 +44,7 @@ function slotsMatch(got: Slots, want: Expected): boolean {
     got.api === want.api &&
     got.status === want.status &&
     got.statusClass === want.statusClass &&
+    (got.signatures ?? []).join(' ') === (want.signatures ?? []).join(' ') &&
     got.backend === want.backend &&
     got.baseline === want.baseline &&
     got.window.label === (want.window ?? DEFAULT_LABEL)
@@ -40,6 +54,9 @@ function slotsMatch(got: Slots, want: Expected): boolean {
 /** True when the outcome is what the corpus says the phrasing must produce. */
 export function matches(r: ParseOutcome, want: Expected): boolean {
   if (want.kind === 'help') return r.ok && r.command.kind === 'help';
+  // Callers of no named failure: the parser asks which failure, offering "callers of <signature>".
+  if (want.kind === 'callers' && want.signatures === undefined)
+    return !r.ok && !r.understood && r.suggestions.some((s) => s.startsWith('callers of '));
   if (ANSWERED.has(want.kind)) return r.ok && r.command.kind === want.kind && slotsMatch(r.command, want);
   if (r.ok) return false;
   if (want.kind === 'ask') {

@@ -1,0 +1,33 @@
+/**
+ * One person sending 200 commands at once: the bot runs what the per-user budget allows and posts one
+ * "try again in N s" notice per refusal window, not one per message (a notice per message is itself a
+ * flood, and Teams throttles the bot for it). When the window ends is covered in test/trust/rateLimit.test.ts.
+ */
+import { post, teamsMessage } from '../support/connector/teamsActivity';
+import { embeddedTriage } from './support/realTriage';
+import type { CapturedCall } from '../support/connector/captureConnector';
+import { closeAll, ran, startBot } from './support/harness';
+
+const isNotice = (c: CapturedCall) => typeof c.body.text === 'string' && /try again in \d+ s/i.test(c.body.text);
+
+jest.setTimeout(180_000);
+afterEach(closeAll);
+
+test('200 messages in a row from one user get one refusal notice, not 199', async () => {
+  // One command a minute: the 199 that follow the first all fall in the first refusal's window.
+  const bot = await startBot(embeddedTriage(), {
+    env: { RATE_LIMIT_USER_PER_MINUTE: '1', RATE_LIMIT_CONVERSATION_PER_MINUTE: '6000' },
+  });
+  const { connector, url, app } = bot;
+  for (let i = 0; i < 200; i++) {
+    const res = await post(url, teamsMessage('apis', connector.serviceUrl));
+    expect(res.status).toBe(200);
+  }
+  await app.bot.idle();
+  expect(ran(bot)).toHaveLength(1);
+  expect(connector.sent.filter(isNotice)).toHaveLength(1);
+  // Every refusal is still in the audit log, the silent ones marked as such.
+  const limited = bot.audit.filter((r) => r.event === 'rate-limited');
+  expect(limited).toHaveLength(199);
+  expect(limited.filter((r) => !r.detail?.startsWith('silent'))).toHaveLength(1);
+});

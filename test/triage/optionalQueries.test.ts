@@ -1,0 +1,50 @@
+/**
+ * The freshness note is a courtesy: against a throttling workspace its query is sent once and never
+ * retried, while the recipe query (the answer itself) is retried as usual.
+ */
+import { buildLogAnalyticsSource } from '../../src/logs/logAnalytics/logAnalyticsSource';
+import { TriageService } from '../../src/triage';
+import type { LaService } from '../support/laService/server';
+import { StaticTokenCredential } from '../support/laService/fakeCredential';
+import {
+  IDENTITY,
+  NOW,
+  WORKSPACE,
+  isFreshnessQuery,
+  isRecipeQuery,
+  startLogAnalytics,
+} from '../bot/support/realTriage';
+
+jest.setTimeout(60_000);
+
+let svc: LaService;
+beforeAll(async () => {
+  svc = await startLogAnalytics();
+});
+afterAll(() => svc?.close());
+
+test('under 429 the recipe query is retried and the freshness query is not', async () => {
+  const source = buildLogAnalyticsSource({
+    workspaceId: WORKSPACE,
+    endpoint: svc.endpoint,
+    credential: new StaticTokenCredential(),
+    caCertificates: svc.ca,
+    identityLabel: IDENTITY,
+    cacheTtlMs: 0,
+    retry: { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 20 },
+  });
+  // The schema is known, so the command sends exactly two queries: the recipe and the freshness query.
+  const triage = new TriageService({ source, now: () => NOW, identity: IDENTITY, schemaOverride: 'resource-specific' });
+  svc.inject({
+    status: 429,
+    headers: { 'retry-after': '0' },
+    body: { error: { code: 'ThrottledError', message: 'Too many requests' } },
+    times: 100,
+  });
+  const parsed = triage.parse('triage last 15m');
+  if (!parsed.ok) throw new Error(parsed.error);
+  const answer = await triage.run(parsed.command);
+  expect(answer.type).toBe('error');
+  expect(svc.requests.filter(isRecipeQuery)).toHaveLength(4); // the first try and 3 retries
+  expect(svc.requests.filter(isFreshnessQuery)).toHaveLength(1);
+});
