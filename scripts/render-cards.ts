@@ -11,8 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import * as os from 'node:os';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { BotReply } from '../src/answer';
 import { loadConfig } from '../src/config';
 import { createTriage, TriageService } from '../src/triage';
@@ -28,19 +27,18 @@ import { buildLogAnalyticsSource } from '../src/logs/logAnalytics/logAnalyticsSo
 import { LaService } from '../test/support/laService/server';
 import { SEED } from '../test/support/laService/seedErrors';
 import { StaticTokenCredential } from '../test/support/laService/fakeCredential';
-import { createServer } from '../src/server';
+import { playgroundInstalled } from '../test/support/playground/playground';
+import { shootPlayground } from './lib/playgroundShot';
 import {
-  freePort,
-  playgroundConfig,
-  playgroundInstalled,
-  sendUserMessage,
-  startPlayground,
-} from '../test/support/playground/playground';
-import {
+  CARD_WIDTH,
   cardPageHtml,
   ChromiumMissingError,
+  DARK_PAGE,
   launchChromium,
+  LIGHT_PAGE,
+  PHONE_WIDTH,
   renderInPage,
+  TEAMS_DARK_HOST_CONFIG,
   TEAMS_HOST_CONFIG,
   type PageRenderResult,
 } from './lib/chromium';
@@ -62,8 +60,8 @@ export interface CardCase {
   about: string;
   /** 'demo': answered from the demo workspace; 'refused': from a Log Analytics that answers 403; 'running': the ack card. */
   source: 'demo' | 'refused' | 'running';
-  /** Click the first selectable row (the first finding) so its explanation shows in the picture. */
-  expandFirst?: boolean;
+  /** Also drawn collapsed and expanded, at 560 and 360 px, light and dark (name-<state>-<width>-<theme>.png). */
+  variants?: boolean;
 }
 
 export const CASES: CardCase[] = [
@@ -72,7 +70,7 @@ export const CASES: CardCase[] = [
     text: 'triage last 15m',
     about: 'Ranked failure signatures of the last 15 minutes.',
     source: 'demo',
-    expandFirst: true,
+    variants: true,
   },
   {
     name: 'running',
@@ -95,6 +93,7 @@ export const CASES: CardCase[] = [
     text: 'breaker shipping-backend',
     about: 'One breaker: the timeline of backend errors then 503s, and the verdict.',
     source: 'demo',
+    variants: true,
   },
   { name: 'apis', text: 'apis', about: 'APIs that sent traffic, with their failure rates.', source: 'demo' },
   {
@@ -102,7 +101,6 @@ export const CASES: CardCase[] = [
     text: '5xx',
     about: 'The 5xx responses ranked like triage, and who produced them (gateway, policy, backend, client).',
     source: 'demo',
-    expandFirst: true,
   },
   { name: 'why-5xx-shipping-api', text: 'why 5xx on shipping-api', about: "One API's 5xx responses.", source: 'demo' },
   {
@@ -211,35 +209,74 @@ interface Shot {
   c: CardCase;
   bytes: number;
   render: PageRenderResult;
-  expanded: boolean;
   replyType: string;
   size: { width: number; height: number };
+  /** Variant pictures: file name and what they show. */
+  variants: { file: string; label: string; height: number }[];
 }
 
-async function shoot(page: Page, item: RenderedCard, outDir: string): Promise<Shot> {
-  const render = await page.evaluate(renderInPage, { card: item.card, hostConfig: TEAMS_HOST_CONFIG });
-  let expanded = false;
-  if (item.c.expandFirst) {
-    const row = page.locator('#frame .ac-selectable').first();
-    if ((await row.count()) > 0) {
-      await row.click();
-      expanded = true;
-    } else {
-      render.warnings.push('expandFirst: the card has no selectable row to open');
-    }
-  }
+/**
+ * Opens what a reader can open: the first finding's details, then every "Show …" toggle (more findings,
+ * tables, rows), but not the KQL.
+ */
+async function expandAll(page: Page): Promise<void> {
+  const row = page.locator('#frame .ac-selectable:not(.ac-pushButton)').first();
+  if ((await row.count()) > 0) await row.click();
+  const toggles = page.locator('#frame .ac-pushButton', { hasText: /^Show (?!KQL)/ });
+  for (let i = 0; i < (await toggles.count()); i++) await toggles.nth(i).click();
+}
+
+interface Look {
+  expanded: boolean;
+  width: number;
+  dark: boolean;
+}
+
+async function draw(page: Page, card: AdaptiveCard, look: Look): Promise<PageRenderResult> {
+  const render = await page.evaluate(renderInPage, {
+    card,
+    hostConfig: look.dark ? TEAMS_DARK_HOST_CONFIG : TEAMS_HOST_CONFIG,
+    width: look.width,
+    theme: look.dark ? DARK_PAGE : LIGHT_PAGE,
+  });
+  if (look.expanded) await expandAll(page);
+  return render;
+}
+
+async function snap(page: Page, file: string): Promise<{ width: number; height: number }> {
   const frame = page.locator('#frame');
-  const file = path.join(outDir, `${item.c.name}.png`);
   await frame.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
   const box = (await frame.boundingBox()) ?? { width: 0, height: 0 };
+  return { width: Math.round(box.width), height: Math.round(box.height) };
+}
+
+const LOOKS: Look[] = [false, true].flatMap((expanded) =>
+  [CARD_WIDTH, PHONE_WIDTH].flatMap((width) => [false, true].map((dark) => ({ expanded, width, dark }))),
+);
+
+async function shoot(page: Page, item: RenderedCard, outDir: string): Promise<Shot> {
+  const variants: Shot['variants'] = [];
+  if (item.c.variants) {
+    for (const look of LOOKS) {
+      const state = look.expanded ? 'expanded' : 'collapsed';
+      const theme = look.dark ? 'dark' : 'light';
+      const file = `${item.c.name}-${state}-${look.width}-${theme}.png`;
+      await draw(page, item.card, look);
+      const size = await snap(page, path.join(outDir, file));
+      variants.push({ file, label: `${state}, ${look.width} px, ${theme}`, height: size.height });
+    }
+  }
+  // The main picture: what a reader sees first (collapsed, 560 px, light).
+  const render = await draw(page, item.card, { expanded: false, width: CARD_WIDTH, dark: false });
+  const size = await snap(page, path.join(outDir, `${item.c.name}.png`));
   fs.writeFileSync(path.join(outDir, `${item.c.name}.txt`), `${cardToText(item.card).trimEnd()}\n`);
   return {
     c: item.c,
     bytes: cardBytes(item.card),
     render,
-    expanded,
     replyType: item.reply?.type ?? 'running',
-    size: { width: Math.round(box.width), height: Math.round(box.height) },
+    size,
+    variants,
   };
 }
 
@@ -250,7 +287,9 @@ function indexMarkdown(shots: Shot[], withPlayground: boolean): string {
     '',
     'Generated by `npm run render-cards` (scripts/render-cards.ts); do not edit by hand.',
     `Every card comes from the real pipeline on the embedded demo workspace with now = ${PINNED_NOW.toISOString()}, and is drawn by the`,
-    'Adaptive Cards JS renderer (adaptivecards 3.0.6) in headless Chromium with a Teams-like light host config, 560 px wide.',
+    'Adaptive Cards JS renderer (adaptivecards 3.0.6) in headless Chromium with a Teams-like light host config, 560 px wide,',
+    'every toggle closed (what a reader sees first). Triage and breaker cards are also drawn expanded, at 360 px (a phone)',
+    'and with a dark host config. `test/cards/budget.test.ts` holds every card to 25 KB and 1,400 px at 560 px.',
     'The JS renderer is not Teams: fonts, spacing and button styles are close, not identical. A Markdown subset',
     '(bold, italic, links, escapes, line breaks) is rendered as Teams does. Answer footers show a fixed query time',
     `(${FOOTER_QUERY_MS} ms) so pictures change only when a card does. Each \`.txt\` is the card's text in reading order`,
@@ -260,13 +299,12 @@ function indexMarkdown(shots: Shot[], withPlayground: boolean): string {
       ? `Chart elements (Chart.*) are a Teams extension the JS renderer does not know; these cards show their \`fallback\` instead: ${charts.join(', ')}.`
       : 'No card contains a Chart.* element (the renderer would show its `fallback`); sections are drawn as Tables.',
     '',
-    '| Card | Typed | Reply | JSON size | Picture | Notes |',
+    '| Card | Typed | Reply | JSON size | Picture (width×height) | Notes |',
     '|---|---|---|---|---|---|',
   ];
   for (const s of shots) {
     const notes = [
       s.c.about,
-      s.expanded ? 'First finding expanded.' : '',
       s.render.unknownTypes.length ? `Drawn from fallback: ${s.render.unknownTypes.join(', ')}.` : '',
       s.render.warnings.length ? `Renderer warnings: ${s.render.warnings.join('; ')}.` : '',
     ].filter(Boolean);
@@ -286,64 +324,14 @@ function indexMarkdown(shots: Shot[], withPlayground: boolean): string {
       '',
     );
   }
-  for (const s of shots) lines.push(`## ${s.c.name}: \`${s.c.text}\``, '', `![${s.c.name}](${s.c.name}.png)`, '');
-  return lines.join('\n');
-}
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/**
- * The triage answer as the Agents Playground's own web UI draws it (its bundled card renderer, its
- * narrower chat column), with the bot server in this process. The playground stamps messages with the
- * wall clock, so unlike the card pictures this one differs from run to run.
- */
-async function shootPlayground(browser: Browser, outDir: string): Promise<string> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-triage-render-'));
-  const config = loadConfig({ NODE_ENV: 'development', STATE_DIR: path.join(tmp, 'state') });
-  const { triage } = createTriage(config, { now: PINNED_NOW });
-  const silent = { info() {}, warn() {}, error() {} };
-  const bot = createServer({ config, triage, logger: silent, now: () => PINNED_NOW });
-  const { port: botPort } = await bot.listen(0, '127.0.0.1');
-  try {
-    const pg = await startPlayground({
-      botEndpoint: `http://127.0.0.1:${botPort}/api/messages`,
-      port: await freePort(),
-      logFile: path.join(tmp, 'playground.log'),
-    });
-    try {
-      const context = await browser.newContext({
-        viewport: { width: 1280, height: 2600 },
-        deviceScaleFactor: 1,
-        locale: 'en-US',
-        timezoneId: 'UTC',
-      });
-      // Its page asks a CDN for Segoe UI and an animation script: refused, it falls back to local fonts.
-      await context.route('**/*', (route) =>
-        LOOPBACK.has(new URL(route.request().url()).hostname) ? route.continue() : route.abort(),
-      );
-      const page = await context.newPage();
-      await page.goto(pg.uiUrl, { waitUntil: 'load' });
-      await page.getByText('Personal Chat').first().waitFor({ timeout: 30_000 });
-      const { personalChatId, currentUserId } = await playgroundConfig(pg.baseUrl);
-      await sendUserMessage(pg.baseUrl, personalChatId, currentUserId, 'triage last 15m');
-      // The running card is replaced in place; wait for the answer's footer, the last thing it draws.
-      await page.getByText('Asked by', { exact: false }).last().waitFor({ timeout: 60_000 });
-      const file = path.join(outDir, 'playground-triage.png');
-      // The answer's bubble with its sender line, not the whole (mostly empty) window.
-      const box = await page.locator('.ac-adaptiveCard').last().boundingBox();
-      const clip = box
-        ? { x: Math.max(0, box.x - 48), y: Math.max(0, box.y - 40), width: box.width + 96, height: box.height + 64 }
-        : undefined;
-      await page.screenshot({ path: file, clip, animations: 'disabled', caret: 'hide' });
-      await context.close();
-      return file;
-    } finally {
-      await pg.stop();
-    }
-  } finally {
-    await bot.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
+  for (const s of shots) {
+    lines.push(`## ${s.c.name}: \`${s.c.text}\``, '', `![${s.c.name}](${s.c.name}.png)`, '');
+    if (!s.variants.length) continue;
+    lines.push('| State, width, theme | Height | Picture |', '|---|---|---|');
+    for (const v of s.variants) lines.push(`| ${v.label} | ${v.height} px | [${v.file}](${v.file}) |`);
+    lines.push('');
   }
+  return lines.join('\n');
 }
 
 export async function main(argv = process.argv.slice(2)): Promise<number> {
@@ -387,7 +375,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       const shot = await shoot(page, item, outDir);
       shots.push(shot);
       const flags = [
-        shot.expanded ? 'expanded' : '',
+        ...shot.variants.map((v) => `${v.label}: ${v.height} px`),
         ...shot.render.unknownTypes.map((t) => `fallback:${t}`),
         ...shot.render.warnings,
       ].filter(Boolean);
@@ -397,7 +385,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     }
     if (!only && !values['no-playground']) {
       if (playgroundInstalled()) {
-        const file = await shootPlayground(browser, outDir);
+        const file = await shootPlayground(browser, outDir, PINNED_NOW);
         process.stdout.write(
           `${'playground-triage'.padEnd(26)} the triage answer in the Agents Playground UI -> ${path.basename(file)}\n`,
         );

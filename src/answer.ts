@@ -6,7 +6,7 @@ import type { Command } from './commands/types';
 import type { Finding } from './signatures/types';
 import type { ResultTable } from './kql/types';
 
-export interface SourceInfo {
+interface SourceInfo {
   kind: 'embedded' | 'log-analytics';
   /** Workspace id or name shown on cards ("demo", a file name, a workspace GUID). */
   workspace: string;

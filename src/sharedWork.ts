@@ -5,7 +5,7 @@
  */
 
 /** The error a caller gets when its own signal fired (the same shape fetch and the Azure SDK use). */
-export function abortError(signal?: AbortSignal): Error {
+function abortError(signal?: AbortSignal): Error {
   const reason: unknown = signal?.reason;
   if (reason instanceof Error) return reason;
   const err = new Error('The operation was aborted.');

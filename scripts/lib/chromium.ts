@@ -9,7 +9,9 @@ import type * as AdaptiveCards from 'adaptivecards';
 
 /** The two DOM calls the page render makes. */
 interface PageDocument {
-  getElementById(id: string): { innerHTML: string; appendChild(node: unknown): unknown } | null;
+  getElementById(
+    id: string,
+  ): { innerHTML: string; style: Record<string, string>; appendChild(node: unknown): unknown } | null;
 }
 
 /** Flags for a quiet, offline, reproducible browser (no GPU, no background updates or sync). */
@@ -60,22 +62,46 @@ const MONO = "Consolas, Menlo, 'Liberation Mono', 'DejaVu Sans Mono', monospace"
 const SIZES = { small: 12, default: 14, medium: 14, large: 18, extraLarge: 24 };
 const WEIGHTS = { lighter: 300, default: 400, bolder: 600 };
 
-function palette(background: string) {
-  return {
-    backgroundColor: background,
-    foregroundColors: {
-      default: { default: '#242424', subtle: '#616161' },
-      dark: { default: '#242424', subtle: '#424242' },
-      light: { default: '#FFFFFF', subtle: '#F5F5F5' },
-      accent: { default: '#5B5FC7', subtle: '#7F85F5' },
-      good: { default: '#0E700E', subtle: '#107C10' },
-      warning: { default: '#835B00', subtle: '#8A6A00' },
-      attention: { default: '#C4314B', subtle: '#D13438' },
-    },
-  };
+type Foreground = Record<
+  'default' | 'dark' | 'light' | 'accent' | 'good' | 'warning' | 'attention',
+  { default: string; subtle: string }
+>;
+
+const LIGHT_TEXT: Foreground = {
+  default: { default: '#242424', subtle: '#616161' },
+  dark: { default: '#242424', subtle: '#424242' },
+  light: { default: '#FFFFFF', subtle: '#F5F5F5' },
+  accent: { default: '#5B5FC7', subtle: '#4F52B2' },
+  good: { default: '#0E700E', subtle: '#107C10' },
+  warning: { default: '#835B00', subtle: '#7A5600' },
+  attention: { default: '#C4314B', subtle: '#B10E1C' },
+};
+
+/** Teams' dark theme: light text on #292929; every colour keeps 4.5:1 on every container style below. */
+const DARK_TEXT: Foreground = {
+  default: { default: '#FFFFFF', subtle: '#ADADAD' },
+  dark: { default: '#242424', subtle: '#424242' },
+  light: { default: '#FFFFFF', subtle: '#F5F5F5' },
+  accent: { default: '#A7ABF7', subtle: '#9EA2FF' },
+  good: { default: '#92C353', subtle: '#9FD89F' },
+  warning: { default: '#F8D22A', subtle: '#FCE100' },
+  attention: { default: '#F38A96', subtle: '#F1A7AF' },
+};
+
+function palette(background: string, text: Foreground) {
+  return { backgroundColor: background, foregroundColors: text };
 }
 
-export const TEAMS_HOST_CONFIG = {
+/** The page around the card: frame and button colours per theme. */
+export interface PageTheme {
+  page: string;
+  frame: string;
+  border: string;
+  button: string;
+  buttonText: string;
+}
+
+const hostConfig = (styles: Record<string, string>, text: Foreground, separator: string) => ({
   supportsInteractivity: true,
   fontFamily: FONT,
   fontTypes: {
@@ -83,16 +109,9 @@ export const TEAMS_HOST_CONFIG = {
     monospace: { fontFamily: MONO, fontSizes: SIZES, fontWeights: WEIGHTS },
   },
   spacing: { small: 4, default: 8, medium: 16, large: 20, extraLarge: 24, padding: 16 },
-  separator: { lineThickness: 1, lineColor: '#E0E0E0' },
+  separator: { lineThickness: 1, lineColor: separator },
   imageSizes: { small: 32, medium: 52, large: 100 },
-  containerStyles: {
-    default: palette('#FFFFFF'),
-    emphasis: palette('#F5F5F5'),
-    accent: palette('#E8EBFA'),
-    good: palette('#F1FAF1'),
-    attention: palette('#FDF3F4'),
-    warning: palette('#FBF6D9'),
-  },
+  containerStyles: Object.fromEntries(Object.entries(styles).map(([k, bg]) => [k, palette(bg, text)])),
   actions: {
     maxActions: 6,
     spacing: 'default',
@@ -106,10 +125,52 @@ export const TEAMS_HOST_CONFIG = {
     value: { wrap: true },
     spacing: 12,
   },
+});
+
+export const TEAMS_HOST_CONFIG = hostConfig(
+  {
+    default: '#FFFFFF',
+    emphasis: '#F5F5F5',
+    accent: '#E8EBFA',
+    good: '#F1FAF1',
+    attention: '#FDF3F4',
+    warning: '#FBF6D9',
+  },
+  LIGHT_TEXT,
+  '#E0E0E0',
+);
+
+export const TEAMS_DARK_HOST_CONFIG = hostConfig(
+  {
+    default: '#292929',
+    emphasis: '#1F1F1F',
+    accent: '#2F2F4A',
+    good: '#0D260D',
+    attention: '#3E1F25',
+    warning: '#463100',
+  },
+  DARK_TEXT,
+  '#3D3D3D',
+);
+
+export const LIGHT_PAGE: PageTheme = {
+  page: '#F5F5F5',
+  frame: '#FFFFFF',
+  border: '#E0E0E0',
+  button: '#FFFFFF',
+  buttonText: '#242424',
+};
+export const DARK_PAGE: PageTheme = {
+  page: '#1F1F1F',
+  frame: '#292929',
+  border: '#3D3D3D',
+  button: '#292929',
+  buttonText: '#FFFFFF',
 };
 
-/** Teams draws bot cards at most about 560 px wide in a channel on desktop. */
-const CARD_WIDTH = 560;
+/** Teams draws bot cards at most about 560 px wide in a channel on desktop; phones give about 360 px. */
+export const CARD_WIDTH = 560;
+export const PHONE_WIDTH = 360;
 
 /** Buttons and frame roughly as Teams draws them; the renderer itself styles everything else inline. */
 const PAGE_CSS = `
@@ -129,7 +190,7 @@ const PAGE_CSS = `
 export function cardPageHtml(rendererSource: string): string {
   // The bundle is inlined: the page is built from a string and makes no requests at all.
   const safe = rendererSource.replace(/<\/script/gi, '<\\/script');
-  return `<!doctype html><html><head><meta charset="utf-8"><style>${PAGE_CSS}</style>
+  return `<!doctype html><html><head><meta charset="utf-8"><style>${PAGE_CSS}</style><style id="theme"></style>
 <script>${safe}</script></head><body><div id="frame"></div></body></html>`;
 }
 
@@ -145,12 +206,24 @@ export interface PageRenderResult {
  * Runs inside the page: parse the card with the Teams host config, render it into #frame.
  * Written as a self-contained function because Playwright serialises it into the page.
  */
-export function renderInPage(args: { card: unknown; hostConfig: unknown }): PageRenderResult {
+export function renderInPage(args: {
+  card: unknown;
+  hostConfig: unknown;
+  width?: number;
+  theme?: PageTheme;
+}): PageRenderResult {
   // The project compiles without DOM typings; in the page these globals exist.
   const g = globalThis as unknown as { AdaptiveCards: typeof AdaptiveCards; document: PageDocument };
   const AC = g.AdaptiveCards;
   const frame = g.document.getElementById('frame');
+  const root = g.document.getElementById('theme');
   if (frame) frame.innerHTML = '';
+  if (root && args.theme) {
+    const t = args.theme;
+    root.innerHTML = `body { background: ${t.page}; } #frame { background: ${t.frame}; border-color: ${t.border}; }
+      .ac-pushButton { background: ${t.button}; color: ${t.buttonText}; border-color: ${t.border}; }`;
+  }
+  if (frame && args.width) frame.style.width = `${args.width}px`;
   // Teams renders the Markdown subset in TextBlocks and fact values (bold, italic, links, escapes, line
   // breaks); without a processor the JS renderer would show "\\_" and "**" literally, unlike Teams.
   AC.AdaptiveCard.onProcessMarkdown = (text: string, result: { didProcess: boolean; outputHtml?: string }) => {
@@ -207,4 +280,23 @@ export function renderInPage(args: { card: unknown; hostConfig: unknown }): Page
   const el = (card as { render(): unknown }).render();
   if (el) frame?.appendChild(el);
   return { warnings, unknownTypes: [...new Set(unknownTypes)] };
+}
+
+/**
+ * Runs inside the page after renderInPage: the card's drawn height and how far its content spills past the
+ * frame sideways (0 when nothing is clipped).
+ */
+export function frameMetrics(): { height: number; overflow: number } {
+  const g = globalThis as unknown as {
+    document: {
+      getElementById(id: string): {
+        scrollWidth: number;
+        clientWidth: number;
+        getBoundingClientRect(): { height: number };
+      } | null;
+    };
+  };
+  const frame = g.document.getElementById('frame');
+  if (!frame) return { height: 0, overflow: 0 };
+  return { height: Math.round(frame.getBoundingClientRect().height), overflow: frame.scrollWidth - frame.clientWidth };
 }

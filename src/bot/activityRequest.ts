@@ -107,7 +107,7 @@ const OPTIONAL_FIELDS: Record<string, 'string' | 'object' | 'array'> = {
 };
 
 /** Why the body is not an activity the bot can answer, or undefined when it is. */
-export function shapeProblem(body: unknown): string | undefined {
+function shapeProblem(body: unknown): string | undefined {
   if (!isObject(body)) return 'The body must be a JSON object (an activity).';
   if (typeof body.type !== 'string' || !body.type.trim()) return 'The activity has no "type".';
   if (!isObject(body.conversation) || typeof body.conversation.id !== 'string' || !body.conversation.id) {

@@ -22,8 +22,11 @@ import { plainText } from './sanitize';
 export type { RenderOptions } from './viewModel';
 export type AdaptiveCard = Record<string, unknown>;
 
-/** Teams accepts ~100 KB per message but peers report 413s far below that; 40 KB is the design budget. */
-export const CARD_BUDGET_BYTES = 40 * 1024;
+/**
+ * Teams accepts ~100 KB per message (UTF-16, so a 40 KB card counts as ~80 KB) and peers report 413s far below
+ * that; 25 KB keeps a signed card well clear and keeps the card short enough to read during an outage.
+ */
+export const CARD_BUDGET_BYTES = 25 * 1024;
 /** The bot signs each button's data after rendering (~100 bytes per button); this much of the budget is kept for it. */
 export const SIGNING_HEADROOM_BYTES = 4 * 1024;
 /** What the bot (and the screenshots) render answers into, so signed cards still fit CARD_BUDGET_BYTES. */
@@ -92,15 +95,19 @@ export function fallbackCard(title: string, text: string): AdaptiveCard {
 
 /**
  * Next smaller set of limits, or null when nothing is left to shrink. Order of sacrifice: the hidden KQL text
- * beyond 1,500 characters ("Full KQL" still shows it), then details of the tail findings down to MIN_DETAILED,
- * then section rows, and only then one-line finding rows (every finding keeps its row while anything else can go).
+ * beyond 1,500 characters ("Full KQL" still shows it), then details of the shown findings down to MIN_DETAILED,
+ * then the KQL beyond 400 characters, then section rows, and only then the one-line rows behind "Show N more"
+ * (every finding keeps its line while anything else can go).
  */
 function shrink(l: AnswerLimits, findings: number): AnswerLimits | null {
   const detailed = Math.min(l.detailed, findings);
   const brief = Math.min(l.brief, Math.max(0, findings - detailed));
   if (l.kqlChars > 1500) return { ...l, kqlChars: 1500 };
-  if (detailed > MIN_DETAILED) return { ...l, detailed: detailed - 1, brief: brief + 1 };
+  if (detailed > MIN_DETAILED) return { ...l, detailed: detailed - 1 };
+  if (l.kqlChars > 400) return { ...l, kqlChars: 400 };
+  // A table of one or two rows says little: below three it goes whole, with a line saying so.
   if (l.sectionRows > 5) return { ...l, sectionRows: Math.floor(l.sectionRows / 2) };
+  if (l.sectionRows > 3) return { ...l, sectionRows: 3 };
   if (l.sectionRows > 0) return { ...l, sectionRows: 0 };
   if (brief > 0) return { ...l, detailed, brief: Math.floor(brief / 2) };
   if (detailed > 1) return { ...l, detailed: detailed - 1 };

@@ -103,7 +103,7 @@ function sayOnce(c: Col, key: Col | undefined, multiDay: boolean): string[] | nu
   return sorted.map(([text, rows]) => {
     const which =
       key && rows.length <= 2 ? `: ${rows.map((i) => cellText(key.values[i], key.name, multiDay)).join(', ')}` : '';
-    return `${c.label} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'}${which}): ${text}`;
+    return `${c.label} (${count(rows.length, 'row')}${which}): ${text}`;
   });
 }
 
@@ -167,15 +167,24 @@ export function columnWeights(texts: string[][]): number[] {
 const isNumeric = (values: Cell[]): boolean =>
   values.some((v) => typeof v === 'number') && values.every((v) => v === null || typeof v === 'number');
 
-/** Header + body rows, widths and alignment in the shape cards/answer.json binds. */
+/** Rows a table shows before "Show N more rows" when it is the card's main content. */
+export const TABLE_FIRST_ROWS = 8;
+/** Text longer than this in a column is prose (a message): it wraps; shorter names stay on one line, ellipsised. */
+const PROSE_CHARS = 40;
+
+/** Header + body rows, widths, alignment and wrapping in the shape cards/answer.json binds. */
 export function tableModel(shape: TableShape, maxRows: number) {
   const body = shape.rows.slice(0, maxRows);
   const texts = shape.labels.map((label, i) => [label, ...body.map((r) => r[i])]);
   const weights = columnWeights(texts);
+  // Codes, counts and times never wrap ("Request s"); long names are cut with an ellipsis instead of broken.
+  const wrap = shape.labels.map(
+    (_, i) => !shape.numeric[i] && body.some((r) => [...r[i]].length > PROSE_CHARS && /\s/.test(r[i])),
+  );
   return {
     columns: shape.labels.map((_, i) => ({ width: weights[i], align: shape.numeric[i] ? 'Right' : 'Left' })),
     header: shape.labels.map((l) => ({ text: cardText(l, 40) })),
-    rows: body.map((r) => ({ cells: r.map((t) => ({ text: cardText(t, 120) })) })),
+    rows: body.map((r) => ({ cells: r.map((t, i) => ({ text: cardText(t, 120), wrap: wrap[i] })) })),
     hidden: shape.rows.length - body.length,
   };
 }
@@ -190,22 +199,34 @@ const NO_CHART: ChartModel = {
   chartFallback: '',
 };
 
+export interface SectionOptions {
+  /** Table rows at most (the renderer lowers this to fit the card budget). */
+  maxRows: number;
+  /** Unique on the card: the toggles target `${id}-table` and `${id}-more`. */
+  id: string;
+  /** The reader's zone for chart axes. */
+  timeZone?: string;
+  /** No findings above: a table without a chart is the answer itself and shows its first rows. */
+  tableFirst: boolean;
+}
+
 /** One section's template data. */
-export function sectionModel(s: AnswerSection, maxRows: number) {
+export function sectionModel(s: AnswerSection, o: SectionOptions) {
   const dates = s.table.rows.flatMap((r) => r.map(asDate)).filter((d): d is Date => d !== null);
   const multiDay = new Set(dates.map(utcDate)).size > 1;
+  const axis = { multiDay, timeZone: o.timeZone };
   let shape: TableShape | null;
   let chart: ChartModel = NO_CHART;
   let lead: string[] = [];
-  let rowCap = maxRows;
+  let rowCap = o.maxRows;
   if (isBreakerTimeline(s)) {
-    const p = pivotBreakerTimeline(s, multiDay);
+    const p = pivotBreakerTimeline(s, axis);
     shape = p.table;
     chart = p.chart;
     // One row per 30 s bin is ~22 rows and tells the story; cut it only when every section is cut.
-    rowCap = maxRows > 0 ? Math.max(maxRows, 24) : 0;
+    rowCap = o.maxRows > 0 ? Math.max(o.maxRows, 24) : 0;
   } else if (s.chart?.kind === 'line' && s.table.columns.find((c) => c.name === s.chart!.x)?.type === 'datetime') {
-    chart = failuresTimeline(s, multiDay);
+    chart = failuresTimeline(s, axis);
     shape = null;
   } else {
     const shaped = shapeColumns(s, multiDay);
@@ -218,17 +239,34 @@ export function sectionModel(s: AnswerSection, maxRows: number) {
     };
   }
   const table = shape && shape.rows.length > 0 ? tableModel(shape, rowCap) : null;
+  const rows = table?.rows ?? [];
   const hidden = table?.hidden ?? 0;
+  // The answer itself shows its first rows; a detail table (under findings or a chart) waits behind a toggle.
+  const open = o.tableFirst && !chart.hasChart;
+  const head = open ? rows.slice(0, TABLE_FIRST_ROWS) : rows;
+  const tail = open ? rows.slice(TABLE_FIRST_ROWS) : [];
+  const toggleTitle = open ? `Show ${count(tail.length, 'more row')}` : `Show table (${count(rows.length, 'row')})`;
   return {
     title: cardText(s.title, 120),
     hasLead: lead.length > 0,
     lead: lead.map((l) => ({ text: cardText(l, 300) })),
-    hasTable: table !== null && table.rows.length > 0,
+    hasTable: rows.length > 0,
+    tableVisible: open,
+    tableId: `${o.id}-table`,
+    moreId: `${o.id}-more`,
+    hasToggle: rows.length > 0 && (!open || tail.length > 0),
+    toggleTitle,
+    toggleTarget: open ? `${o.id}-more` : `${o.id}-table`,
     columns: table?.columns ?? [],
     header: table?.header ?? [],
-    rows: table?.rows ?? [],
+    rows: head,
+    hasTail: tail.length > 0,
+    tail,
     hasMoreRows: hidden > 0,
-    moreRows: hidden > 0 ? `and ${count(hidden, 'more row')} not shown` : '',
+    moreRows:
+      rows.length > 0
+        ? `and ${count(hidden, 'more row')} not shown`
+        : `${count(hidden, 'row')} not shown: the card is at its size limit ("Show KQL" has the query)`,
     hasEmpty: !table && !chart.hasChart,
     empty: 'No rows in this window.',
     ...chart,

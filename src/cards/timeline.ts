@@ -6,7 +6,7 @@
 import { cellNumber, cellTime } from '../kql/cells';
 import type { AnswerSection } from '../answer';
 import type { Cell } from '../kql/types';
-import { fmtInt } from './format';
+import { fmtInt, validZone } from './format';
 import { cardText } from './sanitize';
 
 /** What cards/answer.json binds for a chart (hasChart false: nothing is drawn). */
@@ -31,11 +31,79 @@ const time = cellTime;
 const num = (c: Cell | undefined): number => cellNumber(c) ?? 0;
 const pad = (n: number) => String(n).padStart(2, '0');
 
-function label(ms: number, step: number, multiDay: boolean): string {
-  const d = new Date(ms);
-  const hm = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-  const clock = step % 60_000 === 0 ? hm : `${hm}:${pad(d.getUTCSeconds())}`;
-  return multiDay ? `${d.toISOString().slice(5, 10)} ${clock}` : clock;
+/** Where and how chart and timeline labels are told: the reader's zone (UTC when unknown or invalid). */
+export interface TimeAxis {
+  multiDay: boolean;
+  timeZone?: string;
+}
+
+/** The wall clock of `ms` in the axis zone: month, day, hour, minute, second. */
+function wall(ms: number, zone: string | undefined): { md: string; hm: string; s: string } {
+  if (!zone) {
+    const d = new Date(ms);
+    return {
+      md: d.toISOString().slice(5, 10),
+      hm: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`,
+      s: pad(d.getUTCSeconds()),
+    };
+  }
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(ms));
+  const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '00';
+  return { md: `${p('month')}-${p('day')}`, hm: `${p('hour')}:${p('minute')}`, s: p('second') };
+}
+
+/** "14:22" (with ":30" when bins are not whole minutes), with the date in front on a multi-day axis. */
+function label(ms: number, step: number, axis: TimeAxis): string {
+  const w = wall(ms, validZone(axis.timeZone));
+  const clock = step % 60_000 === 0 ? w.hm : `${w.hm}:${w.s}`;
+  return axis.multiDay ? `${w.md} ${clock}` : clock;
+}
+
+/** "Time (UTC)" or "Time (Europe/Berlin)". */
+function axisTitle(axis: TimeAxis): string {
+  return `Time (${validZone(axis.timeZone) ?? 'UTC'})`;
+}
+
+/** Chart points at most: with more, the x labels of a chart in a 360–560 px card are cut to "14:…" (Agents Playground). */
+export const MAX_CHART_POINTS = 6;
+const MIN = 60_000;
+/** Bin sizes whose starts read as round clock times. */
+const NICE_SIZES = [1, 2, 3, 5, 10, 15, 20, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * MIN);
+
+/**
+ * Merges consecutive bins so that at most MAX_CHART_POINTS remain: the smallest round bin size (1, 2, 3, 5, 10 …
+ * minutes) that is a multiple of the bin and fits. Values are summed; returns the merged bin starts and the new step.
+ */
+export function coarsen<T extends Record<string, number>>(
+  bins: { t: number; v: T }[],
+  step: number,
+): { bins: { t: number; v: T }[]; step: number } {
+  if (bins.length <= MAX_CHART_POINTS || step <= 0) return { bins, step };
+  const first = bins[0].t;
+  const last = bins[bins.length - 1].t;
+  // Aligned to the clock (14:15, 14:18 …), not to the first bin, so labels are round times.
+  const alignedStart = (size: number) => Math.floor(first / size) * size;
+  const points = (size: number) => Math.floor((last - alignedStart(size)) / size) + 1;
+  const big =
+    NICE_SIZES.find((size) => size > step && size % step === 0 && points(size) <= MAX_CHART_POINTS) ??
+    (Math.ceil(bins.length / MAX_CHART_POINTS) + 1) * step;
+  const start = alignedStart(big);
+  const out = new Map<number, T>();
+  for (const b of bins) {
+    const t = start + Math.floor((b.t - start) / big) * big;
+    const acc = out.get(t);
+    if (!acc) out.set(t, { ...b.v });
+    else for (const key of Object.keys(b.v) as (keyof T)[]) (acc[key] as number) += b.v[key];
+  }
+  return { bins: [...out.entries()].map(([t, v]) => ({ t, v })), step: big };
 }
 
 /** "30 s", "minute", "5 min", "hour", "2 h": the bin as the fallback sentence says it. */
@@ -80,7 +148,7 @@ interface BreakerBin {
  * 30 s bin. "Backend 5xx" counts the backend answering 5xx or never answering (connect failure, timeout) as the
  * breaker verdict does; a 503 the backend never saw is the breaker short-circuiting.
  */
-export function pivotBreakerTimeline(s: AnswerSection, multiDay: boolean): { table: TableShape; chart: ChartModel } {
+export function pivotBreakerTimeline(s: AnswerSection, axis: TimeAxis): { table: TableShape; chart: ChartModel } {
   const col = (n: string) => s.table.columns.findIndex((c) => c.name === n);
   const [iBin, iRc, iBrc, iReq] = ['Bin', 'ResponseCode', 'BackendResponseCode', 'Requests'].map(col);
   const byBin = new Map<number, BreakerBin>();
@@ -100,7 +168,7 @@ export function pivotBreakerTimeline(s: AnswerSection, multiDay: boolean): { tab
   }
   const { bins, step } = binsOf([...byBin.keys()]);
   const empty: BreakerBin = { requests: 0, backend5xx: 0, breaker503: 0, other: 0 };
-  const rows = bins.map((t) => ({ t, x: label(t, step || 30_000, multiDay), ...(byBin.get(t) ?? empty) }));
+  const rows = bins.map((t) => ({ t, x: label(t, step || 30_000, axis), ...(byBin.get(t) ?? empty) }));
   const table: TableShape = {
     labels: ['Time', 'Requests', 'Backend 5xx', 'Gateway 503 (breaker)', 'Other failures'],
     numeric: [false, true, true, true, true],
@@ -123,15 +191,20 @@ export function pivotBreakerTimeline(s: AnswerSection, multiDay: boolean): { tab
       ? `gateway 503s (breaker open) from ${first503.x}, peak ${fmtInt(peak('breaker503').breaker503)} at ${peak('breaker503').x}`
       : 'no breaker 503s',
   );
+  const merged = coarsen(
+    rows.map((r) => ({ t: r.t, v: { backend5xx: r.backend5xx, breaker503: r.breaker503 } })),
+    step || 30_000,
+  );
+  const at = (t: number) => label(t, merged.step, axis);
   const chart: ChartModel = {
     hasChart: rows.length > 1,
     chartType: 'Chart.VerticalBar.Grouped',
-    chartTitle: `Backend 5xx vs gateway 503 per ${per}`,
-    xTitle: 'Time (UTC)',
+    chartTitle: `Backend 5xx vs gateway 503 per ${binPhrase(merged.step)}`,
+    xTitle: axisTitle(axis),
     yTitle: 'Requests',
     series: [
-      { legend: 'Backend 5xx', values: rows.map((r) => ({ x: r.x, y: r.backend5xx })) },
-      { legend: 'Gateway 503 (breaker)', values: rows.map((r) => ({ x: r.x, y: r.breaker503 })) },
+      { legend: 'Backend 5xx', values: merged.bins.map((b) => ({ x: at(b.t), y: b.v.backend5xx })) },
+      { legend: 'Gateway 503 (breaker)', values: merged.bins.map((b) => ({ x: at(b.t), y: b.v.breaker503 })) },
     ],
     chartFallback: cardText(`${parts.join('; ')}.`, 300),
   };
@@ -139,7 +212,7 @@ export function pivotBreakerTimeline(s: AnswerSection, multiDay: boolean): { tab
 }
 
 /** A line-chart section over datetime bins (triage "Failures over the window"): failed vs all requests per bin. */
-export function failuresTimeline(s: AnswerSection, multiDay: boolean): ChartModel {
+export function failuresTimeline(s: AnswerSection, axis: TimeAxis): ChartModel {
   const col = (n: string) => s.table.columns.findIndex((c) => c.name === n);
   const iX = col(s.chart!.x);
   const iY = col(s.chart!.y);
@@ -153,10 +226,14 @@ export function failuresTimeline(s: AnswerSection, multiDay: boolean): ChartMode
     e.requests += iReq >= 0 ? num(r[iReq]) : 0;
     byBin.set(t, e);
   }
-  const { bins, step } = binsOf([...byBin.keys()], 24);
-  if (bins.length < 2)
+  const filled = binsOf([...byBin.keys()], 24);
+  if (filled.bins.length < 2)
     return { hasChart: false, chartType: '', chartTitle: '', xTitle: '', yTitle: '', series: [], chartFallback: '' };
-  const points = bins.map((t) => ({ x: label(t, step, multiDay), ...(byBin.get(t) ?? { y: 0, requests: 0 }) }));
+  const { bins, step } = coarsen(
+    filled.bins.map((t) => ({ t, v: byBin.get(t) ?? { y: 0, requests: 0 } })),
+    filled.step,
+  );
+  const points = bins.map((b) => ({ x: label(b.t, step, axis), ...b.v }));
   const per = binPhrase(step);
   const yName = s.chart!.y === 'Failures' ? 'Failed requests' : s.chart!.y;
   const series = [{ legend: yName, values: points.map((p) => ({ x: p.x, y: p.y })) }];
@@ -176,7 +253,7 @@ export function failuresTimeline(s: AnswerSection, multiDay: boolean): ChartMode
     hasChart: true,
     chartType: 'Chart.Line',
     chartTitle: `${yName} per ${per}`,
-    xTitle: 'Time (UTC)',
+    xTitle: axisTitle(axis),
     yTitle: duration ? 'ms' : 'Requests',
     series,
     chartFallback: cardText(fallback, 300),

@@ -5,8 +5,10 @@
  */
 import type { Answer, ErrorAnswer, HelpAnswer } from '../answer';
 import type { Command } from '../commands/types';
-import type { Finding } from '../signatures/types';
-import { fmtDuration, fmtFreshness, fmtInt, fmtPercent, fmtWindow, humanWindowLabel, utcClock } from './format';
+import { parseCommand } from '../commands/parse';
+import { commandText as commandAgain } from '../commands/text';
+import { fmtDuration, fmtFreshness, fmtInt, fmtWindow, humanWindowLabel, utcClock } from './format';
+import { findingsModel, SHOWN_FINDINGS, topFindingVerdict, type FindingLimits } from './findings';
 import { cardText, commandText, plainText } from './sanitize';
 import { count } from '../words';
 import { sectionModel } from './sections';
@@ -21,25 +23,13 @@ export interface RenderOptions {
 }
 
 /** How much of an answer goes on the card; the renderer lowers these until the card fits its budget. */
-export interface AnswerLimits {
-  /** Top findings whose row expands to explanation, causes, fix and next command. */
-  detailed: number;
-  /** Findings after those, shown as their one-line row only (title, APIs → backends, status, count, trend). */
-  brief: number;
+export interface AnswerLimits extends FindingLimits {
   sectionRows: number;
   kqlChars: number;
 }
 
 /** Every finding gets its row by default; only a pathological answer (hundreds of signatures) loses rows. */
-export const DEFAULT_LIMITS: AnswerLimits = { detailed: 10, brief: 500, sectionRows: 20, kqlChars: 6000 };
-
-const FAULT_LABEL: Record<string, string> = {
-  client: 'client fault',
-  'gateway-config': 'gateway configuration',
-  policy: 'APIM policy',
-  backend: 'backend fault',
-  network: 'network',
-};
+export const DEFAULT_LIMITS: AnswerLimits = { detailed: SHOWN_FINDINGS, brief: 500, sectionRows: 20, kqlChars: 6000 };
 
 const KIND_LABEL: Record<string, string> = {
   triage: 'triage',
@@ -57,91 +47,11 @@ function kindLabel(cmd: Command): string {
   return KIND_LABEL[cmd.kind] ?? cmd.kind;
 }
 
-function codes(f: Finding): string {
-  const gw = f.responseCode === null ? 'no status' : `HTTP ${f.responseCode}`;
-  const be = f.backendResponseCode === null ? 'backend not reached' : `backend ${f.backendResponseCode}`;
-  return `${gw}, ${be}`;
-}
-
-function trend(f: Finding): string {
-  if (f.previousCount === 0) return 'new';
-  if (f.count >= f.previousCount * 2) return `up from ${fmtInt(f.previousCount)}`;
-  return `was ${fmtInt(f.previousCount)}`;
-}
-
-function seen(f: Finding): string {
-  const a = new Date(f.firstSeen);
-  const b = new Date(f.lastSeen);
-  if (Number.isNaN(a.getTime()) || Number.isNaN(b.getTime())) return '–';
-  // One moment is not a range ("14:29:55 – 14:29:55").
-  if (utcClock(a, true) === utcClock(b, true)) return `${utcClock(a, true)} UTC`;
-  return `${utcClock(a, true)} – ${utcClock(b, true)} UTC`;
-}
-
-function list(items: string[], max = 3): string {
-  const shown = items.slice(0, max).join(', ');
-  return items.length > max ? `${shown} +${items.length - max}` : shown;
-}
-
-function route(f: Finding): string {
-  const apis = f.apis.length ? list(f.apis) : 'any API';
-  const backends = f.backends.length ? ` → ${list(f.backends)}` : '';
-  return cardText(`${apis}${backends} · ${codes(f)} · ${FAULT_LABEL[f.fault] ?? f.fault}`);
-}
-
-/** The one-line row every shown finding gets. */
-function findingRow(f: Finding, index: number) {
-  return {
-    hasDetail: false,
-    detailId: `finding-${index + 1}`,
-    rank: String(f.rank),
-    title: cardText(f.title, 120),
-    color: f.previousCount === 0 && index < 3 ? 'Attention' : 'Default',
-    route: route(f),
-    count: fmtInt(f.count),
-    trend: trend(f),
-  };
-}
-
-/** The row plus the expandable details (top findings only). */
-function findingModel(f: Finding, index: number) {
-  const facts = [
-    { name: 'Error', value: cardText(`${f.errorReason || 'none'} (source: ${f.errorSource || 'none'})`, 160) },
-    { name: 'Status', value: cardText(codes(f)) },
-    { name: 'Seen', value: seen(f) },
-    { name: 'Share', value: `${fmtPercent(f.share)} of the affected API traffic` },
-    { name: 'Callers', value: fmtInt(f.callers) },
-  ];
-  if (f.sampleUrl) facts.push({ name: 'Sample URL', value: cardText(f.sampleUrl, 200) });
-  if (f.related?.length) facts.push({ name: 'Related', value: cardText(f.related.join(' '), 300) });
-  const next = f.next ? commandText(f.next) : '';
-  return {
-    ...findingRow(f, index),
-    hasDetail: true,
-    explanation: cardText(f.explanation, 600),
-    hasWhy: f.why.length > 0,
-    why: cardText(`Ranked #${f.rank}: ${f.why.join('; ')}`, 300),
-    facts,
-    hasSample: Boolean(f.sampleMessage),
-    sample: plainText(f.sampleMessage, 300),
-    hasCauses: f.causes.length > 0,
-    causes: f.causes.slice(0, 6).map((c) => ({ text: cardText(c, 240) })),
-    hasFix: f.fix.length > 0,
-    fix: f.fix.slice(0, 6).map((t, i) => ({ n: String(i + 1), text: cardText(t, 300) })),
-    hasNext: next.length > 0,
-    next,
-    nextTitle: plainText(`Next: ${next}`, 60),
-  };
-}
-
 function windowLine(cmd: Command, timeZone?: string): string {
   return `${humanWindowLabel(cmd.window.label)} · ${fmtWindow(cmd.window.from, cmd.window.to, timeZone)}`;
 }
 
 export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits = DEFAULT_LIMITS) {
-  const detailed = a.findings.slice(0, limits.detailed);
-  const brief = a.findings.slice(detailed.length, detailed.length + limits.brief);
-  const hidden = a.findings.length - detailed.length - brief.length;
   const notes = [...a.notes];
   if (a.command.window.note && !notes.includes(a.command.window.note)) notes.unshift(a.command.window.note);
   const kqlTrimmed = a.kql.length > limits.kqlChars;
@@ -154,33 +64,43 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
     `Workspace ${a.source.workspace} (${a.source.kind === 'embedded' ? 'embedded engine' : 'Log Analytics'}), ${a.source.schema} schema`,
   );
   const rows = a.stats.rowsExamined !== undefined ? `${fmtInt(a.stats.rowsExamined)} rows examined · ` : '';
-  footer.push(
-    `${rows}query ${fmtDuration(a.stats.queryMs)} · ${a.stats.queries} ${a.stats.queries === 1 ? 'query' : 'queries'}`,
-  );
+  footer.push(`${rows}query ${fmtDuration(a.stats.queryMs)} · ${count(a.stats.queries, 'query', 'queries')}`);
   footer.push(
     `${a.requestedBy ? `Asked by ${a.requestedBy}` : 'Asked'} at ${utcClock(a.askedAt ? new Date(a.askedAt) : opts.now, true)} UTC: "${commandText(a.command.text)}"`,
   );
-  // Teams users have no CLI: say what is missing; "Show KQL" / "Full KQL" give the query that finds them all.
-  const more = hidden > 0 ? `and ${count(hidden, 'more signature')} not shown` : '';
-  const sections = a.sections.map((s) => sectionModel(s, limits.sectionRows));
+  // A table is the card's main content only when nothing above it (findings, a chart) already tells the story.
+  const sections = a.sections.map((s, i) =>
+    sectionModel(s, {
+      maxRows: limits.sectionRows,
+      id: `section-${i + 1}`,
+      timeZone: opts.timeZone,
+      tableFirst: a.findings.length === 0,
+    }),
+  );
   const sectionRows = a.sections.some((s) => s.table.rows.length > 0);
+  const verdict = a.verdict ?? (a.findings[0] ? topFindingVerdict(a.findings[0]) : '');
+  const buttons = [
+    ...(a.suggestions ?? []).slice(0, 5).map((s) => ({ title: plainText(s, 60), command: commandText(s) })),
+  ];
+  const top = a.findings[0]?.next ? commandText(a.findings[0].next) : '';
+  if (top) buttons.push({ title: plainText(`Next: ${top}`, 60), command: top });
+  const yesterday = yesterdayCommand(a.command, opts);
+  if (yesterday) buttons.push({ title: 'Compare with yesterday', command: yesterday });
   return {
     title: cardText(a.title, 120),
     summary: cardText(a.summary, 300),
     windowLine: cardText(windowLine(a.command, opts.timeZone)),
-    hasVerdict: Boolean(a.verdict),
-    verdict: cardText(a.verdict ?? '', 400),
+    hasVerdict: verdict.length > 0,
+    verdict: cardText(verdict, 400),
     hasNotes: notes.length > 0,
     notes: notes.slice(0, 6).map((n) => ({ text: cardText(n, 300) })),
-    hasSuggestions: (a.suggestions?.length ?? 0) > 0,
-    suggestions: (a.suggestions ?? []).slice(0, 5).map((s) => ({ title: plainText(s, 60), command: commandText(s) })),
+    hasSuggestions: buttons.length > 0,
+    suggestions: buttons,
     hasFindings: a.findings.length > 0,
     // Only when nothing else on the card speaks: a verdict or section rows already say what was found.
     showNoFindings: a.findings.length === 0 && !sectionRows && !a.verdict && !a.suggestions?.length,
     noFindings: 'No failures matched in this window.',
-    findings: [...detailed.map(findingModel), ...brief.map((f, i) => findingRow(f, detailed.length + i))],
-    hasMore: more.length > 0,
-    more,
+    ...findingsModel(a.findings, limits),
     sections,
     kqlHeading: kqlTrimmed
       ? `KQL (first ${fmtInt(limits.kqlChars)} characters; "Full KQL" shows all)`
@@ -191,6 +111,26 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
     command: commandText(a.command.text),
     ...portalModel(a, opts),
   };
+}
+
+/**
+ * The same question one day earlier, as a command the parser accepts (else no button): the window said with
+ * exact instants, so "last 15m" becomes the same 15 minutes yesterday.
+ */
+function yesterdayCommand(cmd: Command, opts: RenderOptions): string {
+  if (cmd.kind === 'help') return '';
+  const day = 86_400_000;
+  const shifted: Command = {
+    ...cmd,
+    at: cmd.at ? new Date(cmd.at.getTime() - day) : undefined,
+    window: {
+      from: new Date(cmd.window.from.getTime() - day),
+      to: new Date(cmd.window.to.getTime() - day),
+      label: 'yesterday',
+    },
+  };
+  const text = commandText(commandAgain(shifted));
+  return parseCommand(text, { now: opts.now, timeZone: opts.timeZone }).ok ? text : '';
 }
 
 function portalModel(a: Answer, opts: RenderOptions): { hasPortalLink: boolean; portalLink: string } {

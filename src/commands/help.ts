@@ -114,12 +114,6 @@ export function helpCommands(): { usage: string; description: string; examples: 
   return all.map(({ usage, description, examples }) => ({ usage, description, examples: [...examples] }));
 }
 
-export function helpFor(kind: CommandKind): CommandHelp {
-  const h = COMMAND_HELP.find((c) => c.kind === kind);
-  if (!h) throw new Error(`no help for command kind ${kind}`);
-  return h;
-}
-
 /** The reply to "help", or to text that did not parse (problem + closest commands). */
 export function helpAnswer(parseError?: { error: string; suggestions: string[] }): HelpAnswer {
   const answer: HelpAnswer = {

@@ -5,7 +5,7 @@
 import type { Command } from './types';
 
 /** Plain phrases for a group of signatures, as people ask "who is calling X with a bad key". */
-export const SIGNATURE_PHRASES: { phrase: string; pattern: RegExp; ids: string[] }[] = [
+const SIGNATURE_PHRASES: { phrase: string; pattern: RegExp; ids: string[] }[] = [
   {
     phrase: 'with a bad key',
     pattern: /\b(?:bad|wrong|invalid|expired) (?:subscription )?keys?\b/,

@@ -56,7 +56,7 @@ export function localParts(instant: Date, tz: string): LocalDate & { second: num
 }
 
 /** Offset of `tz` from UTC at `instant`, in milliseconds (positive east of Greenwich). */
-export function zoneOffsetMs(instant: Date, tz: string): number {
+function zoneOffsetMs(instant: Date, tz: string): number {
   const p = localParts(instant, tz);
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;

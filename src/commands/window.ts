@@ -5,8 +5,8 @@
 import type { CommandWindow } from './types';
 import { addDays, formatDuration, hhmm, isValidTimeZone, localParts, localToUtc } from './time';
 
-export const DEFAULT_WINDOW_MS = 15 * 60_000;
-export const MAX_WINDOW_MS = 7 * 24 * 60 * 60_000;
+const DEFAULT_WINDOW_MS = 15 * 60_000;
+const MAX_WINDOW_MS = 7 * 24 * 60 * 60_000;
 
 const UNIT_MS: Record<string, number> = {
   m: 60_000,

@@ -7,8 +7,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readRecipeHeader, RecipeFormatError, splitHeader, type RecipeParam, type RecipeSection } from './header';
 
-export { RecipeFormatError, type RecipeParam, type RecipeParamType, type RecipeSection } from './header';
-
 export interface Recipe {
   /** The header's `id`, which is also the file name. */
   name: string;
@@ -62,7 +60,7 @@ export function parseRecipe(text: string, file = '<inline>'): Recipe {
 }
 
 /** The repo's recipes/ folder, found from this file whether it runs from src/ (jest) or dist/src/ (build). */
-export function defaultRecipesDir(): string {
+function defaultRecipesDir(): string {
   let dir = __dirname;
   for (let up = 0; up < 6; up++) {
     const candidate = path.join(dir, 'recipes');

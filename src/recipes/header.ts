@@ -16,7 +16,7 @@
  * names the file and the field, so a typo never silently drops a parameter or a section.
  */
 
-export type RecipeParamType = 'datetime' | 'string' | 'long' | 'bool' | 'timespan';
+type RecipeParamType = 'datetime' | 'string' | 'long' | 'bool' | 'timespan';
 
 export interface RecipeParam {
   name: string;
@@ -46,7 +46,7 @@ export interface RecipeHeader {
 export class RecipeFormatError extends Error {}
 
 /** The placeholders the planner knows how to fill; a recipe may use no other. */
-export const KNOWN_PLACEHOLDERS: readonly string[] = ['$classifier', '$causeApi'];
+const KNOWN_PLACEHOLDERS: readonly string[] = ['$classifier', '$causeApi'];
 
 const FIELDS = ['id', 'title', 'answers', 'parameters', 'uses', 'rows', 'sections'] as const;
 type Field = (typeof FIELDS)[number];

@@ -36,7 +36,7 @@ export interface Interpretation {
 
 type Row = Record<string, Cell>;
 
-export function rowsOf(table: ResultTable | undefined): Row[] {
+function rowsOf(table: ResultTable | undefined): Row[] {
   if (!table) return [];
   return table.rows.map((r) => {
     const o: Row = {};
@@ -45,7 +45,7 @@ export function rowsOf(table: ResultTable | undefined): Row[] {
   });
 }
 
-export const num = cellNumber;
+const num = cellNumber;
 export const str = (c: Cell | undefined): string =>
   c === null || c === undefined
     ? ''
@@ -54,7 +54,7 @@ export const str = (c: Cell | undefined): string =>
       : typeof c === 'object'
         ? JSON.stringify(c)
         : String(c);
-export const iso = (c: Cell | undefined): string => {
+const iso = (c: Cell | undefined): string => {
   if (c instanceof Date) return c.toISOString();
   if (typeof c === 'string' && c) {
     const d = new Date(c);
@@ -113,7 +113,7 @@ function findingsSummary(
 }
 
 /** An empty window in a workspace that has gateway logs (the schema probe found them, or they were configured). */
-export const QUIET_WINDOW =
+const QUIET_WINDOW =
   'No gateway requests were logged in this window, though the workspace has gateway logs: logs arrive 3-10 minutes late, so try a longer window (e.g. "last 1h").';
 
 /** A backend as people name it: the id, or the host of a BackendUrl (path and query dropped, so no secrets). */

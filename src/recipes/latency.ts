@@ -10,11 +10,11 @@ import { cellNumber } from '../kql/cells';
 type Row = Record<string, Cell>;
 
 /** p95 at least this many times the previous window's is "up"; at most its inverse is "down". */
-export const CHANGE_RATIO = 1.5;
+const CHANGE_RATIO = 1.5;
 /** Backend time at p95 at or above this share of the total p95 means the backend is where the time goes. */
-export const BACKEND_SHARE = 0.6;
+const BACKEND_SHARE = 0.6;
 /** Gateway time at p95 at or above this share of the total p95 means the gateway (or the client) is. */
-export const GATEWAY_SHARE = 0.5;
+const GATEWAY_SHARE = 0.5;
 
 const n = (x: number): string => Math.round(x).toLocaleString('en-US');
 const ms = (x: number): string => `${n(x)} ms`;

@@ -24,7 +24,7 @@ export const RECIPE_FOR: Record<Exclude<CommandKind, 'help'>, string> = {
 };
 
 /** The breaker recipe looks this far back from the trip: long enough to hold the failures that tripped it. */
-export const BEFORE_TRIP_MS = 10 * 60_000;
+const BEFORE_TRIP_MS = 10 * 60_000;
 const AFTER_TRIP_MS = 60_000;
 
 export class PlanError extends Error {}
@@ -57,7 +57,7 @@ export function chartBinMs(windowMs: number): number {
 }
 
 /** The lowest status of a class: 500 for "5xx". */
-export function classLow(statusClass: StatusClass): number {
+function classLow(statusClass: StatusClass): number {
   return Number(statusClass[0]) * 100;
 }
 
@@ -115,7 +115,7 @@ function literal(p: ParamValue): string {
 }
 
 /** The `let` lines for a recipe's declared parameters. */
-export function parameterLets(recipe: Recipe, values: Record<string, ParamValue>): string {
+function parameterLets(recipe: Recipe, values: Record<string, ParamValue>): string {
   return recipe.params
     .map((p) => {
       const v = values[p.name];
@@ -128,7 +128,7 @@ export function parameterLets(recipe: Recipe, values: Record<string, ParamValue>
 }
 
 /** Recipe body with the classifier (and the cause-API grouping expression built on it) filled in. */
-export function renderBody(recipe: Recipe): string {
+function renderBody(recipe: Recipe): string {
   if (!recipe.usesClassifier) return recipe.body;
   const body = recipe.body.split('$causeApi').join(causeApiKql());
   // Indent the case(...) arms under the line that uses it, so the shown KQL stays readable.

@@ -14,8 +14,8 @@ const time = cellTime;
 const pct = (a: number, b: number): string => `${b > 0 ? Math.round((100 * a) / b) : 0}%`;
 
 /** Backend failure share before the trip at or above which the breaker is judged to have done its job. */
-export const FAILING_SHARE = 0.1;
-export const FAILING_MIN = 5;
+const FAILING_SHARE = 0.1;
+const FAILING_MIN = 5;
 
 export interface BreakerAssessment {
   verdict: string;

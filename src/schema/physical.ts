@@ -80,9 +80,6 @@ const DIAGNOSTICS_SEED = cols(`
   BackendId_s:string, LastErrorSection_s:string, ProductId_s:string, Region_s:string, BackendTime_d:real
 `);
 
-/** The extra columns above that the community recipes never name (optional in a real workspace). */
-export const SEED_OPTIONAL_COLUMNS = ['BackendId_s', 'LastErrorSection_s', 'ProductId_s', 'Region_s', 'BackendTime_d'];
-
 export const PHYSICAL_SCHEMAS: Record<SchemaId, PhysicalSchema> = {
   'resource-specific': {
     id: 'resource-specific',
@@ -114,13 +111,4 @@ export function physicalSchema(id: SchemaId): PhysicalSchema {
 
 export function isSchemaId(v: unknown): v is SchemaId {
   return typeof v === 'string' && (SCHEMA_IDS as readonly string[]).includes(v);
-}
-
-/** Type of a column as a known physical schema declares it, searching the given schemas in order. */
-export function knownColumnType(name: string, schemas: readonly SchemaId[] = SCHEMA_IDS): KqlType | undefined {
-  for (const id of schemas) {
-    const c = PHYSICAL_SCHEMAS[id].columns.find((x) => x.name === name);
-    if (c) return c.type;
-  }
-  return undefined;
 }

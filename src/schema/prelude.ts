@@ -3,7 +3,7 @@ import { GATEWAY_LOGS_COLUMNS } from './logical';
 import { PHYSICAL_SCHEMAS, physicalSchema, type SchemaId } from './physical';
 
 /** Name of the normalized view every recipe queries. */
-export const GATEWAY_VIEW = 'GatewayLogs';
+const GATEWAY_VIEW = 'GatewayLogs';
 
 /**
  * Logical column -> KQL expression over the physical table, per schema. Order and names must match
@@ -109,11 +109,6 @@ export function preludeFor(schema: SchemaId): string {
   const items = m.project.map(([name, expr]) => (name === expr ? name : `${name} = ${expr}`));
   lines.push(`    | project ${items.join(',\n        ')};`);
   return lines.join('\n') + '\n';
-}
-
-/** The physical expression a schema uses for a logical column (for explanations and docs). */
-export function physicalExpressionFor(schema: SchemaId, logicalColumn: string): string | undefined {
-  return MAPPINGS[schema].project.find(([n]) => n === logicalColumn)?.[1];
 }
 
 /**

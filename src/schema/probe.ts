@@ -13,7 +13,7 @@ export type ProbeResult =
  * How far back the probe looks when the asked window has no gateway rows, to tell "no logs in this window"
  * (the recipe then says so) from "no gateway logs in this workspace" (Log Analytics keeps 30 days by default).
  */
-export const WORKSPACE_LOOKBACK_MS = 30 * 86_400_000;
+const WORKSPACE_LOOKBACK_MS = 30 * 86_400_000;
 
 /** Preference when a workspace has more than one (mid-migration): resource-specific first. */
 const PREFERENCE: SchemaId[] = ['resource-specific', 'azure-diagnostics', 'azure-diagnostics-seed'];
@@ -53,10 +53,7 @@ export function probeQuery(window: TimeWindow): string {
   ].join('\n');
 }
 
-export function noGatewayLogs(
-  workspace: string,
-  window: TimeWindow,
-): { schema: null; explanation: string; fix: string[] } {
+function noGatewayLogs(workspace: string, window: TimeWindow): { schema: null; explanation: string; fix: string[] } {
   const days = Math.round((window.to.getTime() - window.from.getTime()) / 86_400_000);
   const span =
     days >= 1

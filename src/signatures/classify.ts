@@ -83,7 +83,7 @@ export function classifierKql(): string {
  * to an API, so the same signature on two APIs is two things to fix; a client fault (missing key, expired
  * token) is the caller's, whichever API it calls.
  */
-export function apiDistinguishes(sig: Signature): boolean {
+function apiDistinguishes(sig: Signature): boolean {
   return sig.fault !== 'client';
 }
 

@@ -63,7 +63,7 @@ const requestsOf = (apis: string[]): string =>
     : `${apis.slice(0, 2).join(', ')} and ${apis.length - 2} more ${apis.length === 3 ? "API's" : "APIs'"} requests`;
 
 /** The team can act on anything but a client fault: the gateway, its policies, the backend and the network are theirs. */
-export function teamCanFix(sig: Signature): boolean {
+function teamCanFix(sig: Signature): boolean {
   return sig.fault !== 'client';
 }
 
@@ -76,7 +76,7 @@ const FAULT_WORDS: Record<Signature['fault'], string> = {
 };
 
 /** Bonus for a finding the team can fix (see the rule at the top of this file). */
-export const FIXABLE_BONUS = 5;
+const FIXABLE_BONUS = 5;
 
 /**
  * The rule at the top of this file, term by term; `why` gets one phrase per term, in the order of the rule:

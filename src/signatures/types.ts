@@ -1,6 +1,6 @@
 /** Signatures are data: a match rule plus everything a person needs to act on the match. */
 
-export type Fault = 'client' | 'gateway-config' | 'policy' | 'backend' | 'network';
+type Fault = 'client' | 'gateway-config' | 'policy' | 'backend' | 'network';
 
 /** All present conditions must hold; string comparisons are case-insensitive. */
 export interface MatchRule {

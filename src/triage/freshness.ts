@@ -9,7 +9,7 @@ import type { Cell } from '../kql/types';
 import { SharedWork } from '../sharedWork';
 
 /** Physical table names per schema: ingestion_time() must be read on the table itself, not through the view. */
-export function freshnessKql(table: string): string {
+function freshnessKql(table: string): string {
   const filter = table === 'AzureDiagnostics' ? '| where Category == "GatewayLogs"\n' : '';
   return (
     `${table}\n${filter}| where TimeGenerated > ago(1h)\n` +
@@ -22,7 +22,7 @@ export function freshnessKql(table: string): string {
  * "Complete to" is the earlier of the newest row seen and now minus the typical (median) ingestion delay:
  * past that point about half the rows have not landed yet, even where a few fast ones already show.
  */
-export function readFreshness(rows: Cell[][], columns: string[], now: Date): Freshness | undefined {
+function readFreshness(rows: Cell[][], columns: string[], now: Date): Freshness | undefined {
   const row = rows[0];
   if (!row) return undefined;
   const newest = row[columns.indexOf('CompleteTo')];

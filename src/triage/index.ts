@@ -12,8 +12,6 @@ import { buildSource, type SourceOptions } from './sources';
 import { TriageService, type RunContext } from './service';
 
 export { TriageService } from './service';
-export type { RunContext, TriageOptions } from './service';
-
 export interface HubRunContext extends RunContext {
   /** The workspace the access policy granted this conversation; ignored by the embedded source. */
   workspaceId?: string;

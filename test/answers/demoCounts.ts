@@ -15,10 +15,10 @@ import { TriageService } from '../../src/triage';
 import type { Answer } from '../../src/answer';
 
 export const NOW = new Date('2026-11-23T14:30:00Z');
-export const MIN = 60_000;
+const MIN = 60_000;
 
 /** Signatures that are the caller's fault: one cause whichever API is called (every other is per API). */
-export const CLIENT_FAULTS = new Set([
+const CLIENT_FAULTS = new Set([
   'client-disconnected',
   'subscription-key-missing',
   'subscription-key-invalid',
@@ -34,7 +34,7 @@ export function labelOf(e: Event): string | undefined {
   return e.responseCode >= 400 ? 'backend-error' : undefined;
 }
 
-export function backendOf(e: Event): string | undefined {
+function backendOf(e: Event): string | undefined {
   if (e.backendId) return e.backendId;
   if (e.backendUrl) return new URL(e.backendUrl).hostname;
   return undefined;

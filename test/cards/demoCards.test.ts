@@ -15,6 +15,7 @@ import {
   type AdaptiveCard,
 } from '../../src/cards';
 import { chartsOf, validateCard } from './validateCard';
+import { MAX_CHART_POINTS } from '../../src/cards/timeline';
 
 const NOW = new Date('2026-11-23T14:30:00Z');
 const { triage } = createTriage(loadConfig({ NODE_ENV: 'development' }), { now: NOW });
@@ -46,7 +47,7 @@ function section(card: AdaptiveCard, title: string): Node {
   return s;
 }
 const tableOf = (s: Node) =>
-  (s.items as Node[]).find((i) => i.type === 'Table') as {
+  find(s, (i) => i.type === 'Table')[0] as unknown as {
     columns: { width: number; horizontalCellContentAlignment: string }[];
     rows: { cells: { items: { text: string }[] }[] }[];
   };
@@ -62,21 +63,36 @@ function check(card: AdaptiveCard): void {
 const render = (a: Answer) => renderReply(a, { now: NOW, budgetBytes: RENDER_BUDGET_BYTES });
 
 describe('demo cards at the bot budget', () => {
-  test('triage: every signature keeps its one-line row; the top ones (at least 3) expand; a chart of failures', async () => {
+  test('triage: the verdict first, five findings, single requests in one line, the rest behind "Show N more"', async () => {
     const a = await answer('triage last 15m');
     const card = render(a);
     check(card);
     expect(cardBytes(card)).toBeLessThanOrEqual(RENDER_BUDGET_BYTES);
     const text = cardToText(card);
-    const rows = text.split('\n').filter((l) => /^\d+ \| .+ \| [\d,]+ \/ /.test(l));
-    expect(rows).toHaveLength(a.findings.length);
+    const lines = text.split('\n');
+    // The second line after the title and window: what to do now, from the top finding.
+    expect(lines[2]).toMatch(
+      /^#1 Backend certificate rejected by the gateway \(TLS trust\) \(payments-api → payments-backend\), 92% of its API's requests\. First fix: /,
+    );
+    const shown = lines.filter((l) => /^\d+ \| .+ \| [\d,]+ \/ /.test(l));
+    const behind = lines.filter((l) => /^ {2}\d+\. .+ · [\d,]+ \(.+\)$/.test(l));
+    const singles = a.findings.filter((f) => f.count === 1);
     expect(a.findings.length).toBeGreaterThanOrEqual(10);
+    expect(shown).toHaveLength(5);
+    expect(behind).toHaveLength(a.findings.length - 5);
+    const also = lines.find((l) => l.startsWith('Also seen'));
+    expect(also).toBe(
+      `Also seen, one request each: ${singles.map((f) => `${f.apis[0]} ${f.responseCode}`).join(' · ')}`,
+    );
+    expect(text).toContain(`[Show ${a.findings.length - 5} more]`);
     // A row names the APIs and backends, the status, the count and the trend.
-    expect(rows[0]).toMatch(
+    expect(shown[0]).toMatch(
       /^1 \| .+ \/ payments-api → payments-backend · HTTP 500, backend not reached · .+ \| 500 \/ new$/,
     );
     const details = find(card, (n) => typeof n.id === 'string' && /^finding-\d+$/.test(n.id));
+    // Details of the shown findings are the first thing the budget takes, never below MIN_DETAILED.
     expect(details.length).toBeGreaterThanOrEqual(MIN_DETAILED);
+    expect(details.length).toBeLessThanOrEqual(5);
     const toggles = find(card, (n) => (n.selectAction as Node | undefined)?.type === 'Action.ToggleVisibility');
     expect(toggles).toHaveLength(details.length);
     expect(text).not.toMatch(/more signatures|CLI/);
@@ -84,18 +100,20 @@ describe('demo cards at the bot budget', () => {
     expect(chart.type).toBe('Chart.Line');
     const series = chart.data as { legend: string; values: { x: string; y: number }[] }[];
     expect(series.map((s) => s.legend)).toEqual(['Failed requests', 'All requests']);
-    expect(series[0].values.length).toBeGreaterThanOrEqual(14);
-    expect(series[0].values.length).toBeLessThanOrEqual(20);
+    // At most MAX_CHART_POINTS points, so every HH:mm label fits under its tick.
+    expect(series[0].values.length).toBeGreaterThanOrEqual(4);
+    expect(series[0].values.length).toBeLessThanOrEqual(MAX_CHART_POINTS);
     expect(series[0].values[0].x).toMatch(/^\d\d:\d\d$/);
     const failed = series[0].values.reduce((s, v) => s + v.y, 0);
     expect(failed).toBe(a.findings.reduce((s, f) => s + f.count, 0));
     expect(cardToText({ body: [chart] })).toMatch(
-      /^Failed requests per minute: peak [\d,]+ at \d\d:\d\d \(of [\d,]+ requests\); [\d,]+ in \d+ bins/,
+      /^Failed requests per 3 min: peak [\d,]+ at \d\d:\d\d \(of [\d,]+ requests\); [\d,]+ in \d+ bins/,
     );
   });
 
   test('triage distribution: human headers, weighted widths, codes left and counts right', async () => {
-    const card = render(await answer('triage last 15m'));
+    // The table's shaping, given room for its rows (at the bot budget they are the first thing cut after details).
+    const card = renderReply(await answer('triage last 15m'), { now: NOW, budgetBytes: 40 * 1024 });
     const t = tableOf(section(card, 'Failures by status, reason and source'));
     expect(rowTexts(t)[0]).toEqual(['Status', 'Reason', 'Source', 'Signature', 'Requests']);
     const widths = t.columns.map((c) => c.width);
@@ -154,6 +172,10 @@ describe('demo cards at the bot budget', () => {
     expect(cardToText({ body: [chart] })).toMatch(
       /^Backend 5xx per 30 s: [\d,]+ in all, peak \d+ at \d\d:\d\d:\d\d; gateway 503s \(breaker open\) from \d\d:\d\d:\d\d/,
     );
+    // The chart merges 30 s bins so that at most MAX_CHART_POINTS labels share the axis; the table keeps every bin.
+    const bars = (chart.data as { values: { x: string; y: number }[] }[])[0].values;
+    expect(bars.length).toBeLessThanOrEqual(MAX_CHART_POINTS);
+    expect(bars.reduce((sum, v) => sum + v.y, 0)).toBe(rows.slice(1).reduce((sum, r) => sum + Number(r[2]), 0));
   });
 
   test('apis: no contradicting "No failures matched" line; Failure % header', async () => {

@@ -36,7 +36,7 @@ function finding(p: Partial<Finding> & Pick<Finding, 'rank' | 'signature' | 'tit
   };
 }
 
-export const demoFindings: Finding[] = [
+const demoFindings: Finding[] = [
   finding({
     rank: 1,
     signature: 'backend-tls-rejected',

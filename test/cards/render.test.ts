@@ -106,7 +106,8 @@ describe('answer card', () => {
     const section = body.find((b) => JSON.stringify(b).includes('"type":"Table"')) as {
       items: Record<string, unknown>[];
     };
-    const table = section.items[1] as { type: string; firstRowAsHeaders: boolean; columns: unknown[]; rows: unknown[] };
+    const holder = section.items[1] as { items: Record<string, unknown>[] };
+    const table = holder.items[0] as { type: string; firstRowAsHeaders: boolean; columns: unknown[]; rows: unknown[] };
     expect(table.type).toBe('Table');
     expect(table.firstRowAsHeaders).toBe(true);
     expect(table.columns).toHaveLength(4);
@@ -175,13 +176,13 @@ describe('size budget', () => {
   const card = renderReply(big, opts);
   const text = cardToText(card);
 
-  test('300 findings and a 400-row section still give a valid card under 40 KB', () => checkCard(card));
+  test('300 findings and a 400-row section still give a valid card under 25 KB', () => checkCard(card));
 
   test('trims gracefully and says how much was left out, without pointing Teams users at a CLI', () => {
     expect(text).toMatch(/and \d{3} more signatures not shown/);
     expect(text).not.toMatch(/CLI/);
     expect(text).toMatch(/^1 \| Signature 1: Backend TLS certificate rejected/m);
-    expect(text).toMatch(/and \d+ more rows/);
+    expect(text).toMatch(/\d+ rows not shown/);
   });
 
   test('a long KQL is cut on the card and offered in full via showKql', () => {
@@ -191,21 +192,23 @@ describe('size budget', () => {
   test('tail details go before section rows, section rows before one-line finding rows', () => {
     const details = (c: object) => (JSON.stringify(c).match(/"id":"finding-\d+"/g) ?? []).length;
     const sectionRows = (c: object) => (JSON.stringify(c).match(/"type":"TableRow"/g) ?? []).length - 1;
+    // Shown rows and the ones behind "Show N more" (indented: a hidden container).
     const findingRows = (c: object) =>
       cardToText(c)
         .split('\n')
-        .filter((l) => /^\d+ \| Signature \d+:/.test(l)).length;
+        .filter((l) => /^(\d+ \| | {2}\d+\. )Signature \d+:/.test(l)).length;
     // 14 findings like the demo: all rows stay; details shrink (not below 3) before any table row goes.
     const fourteen: Answer = { ...big, findings: big.findings.slice(0, 14) };
     const roomy = renderReply(fourteen, { ...opts, budgetBytes: 60 * 1024 });
-    expect(details(roomy)).toBe(10);
+    expect(details(roomy)).toBe(5);
+    expect(findingRows(roomy)).toBe(14);
     expect(sectionRows(roomy)).toBe(20);
-    const tight = renderReply(fourteen, { ...opts, budgetBytes: 36 * 1024 });
+    const tight = renderReply(fourteen, { ...opts, budgetBytes: 30 * 1024 });
     expect(findingRows(tight)).toBe(14);
     expect(details(tight)).toBeGreaterThanOrEqual(3);
-    expect(details(tight) < 10 || sectionRows(tight) === 20).toBe(true);
+    expect(details(tight) < 5 || sectionRows(tight) === 20).toBe(true);
     if (sectionRows(tight) < 20) expect(details(tight)).toBe(3);
-    const tighter = renderReply(fourteen, { ...opts, budgetBytes: 26 * 1024 });
+    const tighter = renderReply(fourteen, { ...opts, budgetBytes: 27 * 1024 });
     expect(findingRows(tighter)).toBe(14);
     expect(details(tighter)).toBe(3);
     expect(sectionRows(tighter)).toBeLessThan(20);
@@ -298,19 +301,22 @@ describe('charts (Teams 1.5 Chart.*, unknown to the JS library)', () => {
     checkCard(card);
     const [chart] = chartsOf(card) as {
       type: string;
+      xAxisTitle: string;
       data: { legend: string; values: { x: string; y: number }[] }[];
       fallback: { type: string; text: string };
     }[];
     expect(chart.type).toBe('Chart.Line');
+    // Labelled in the reader's zone (Europe/Berlin is UTC+1 in November).
     expect(chart.data[0].values).toEqual([
-      { x: '14:18', y: 4 },
-      { x: '14:19', y: 0 },
-      { x: '14:20', y: 10 },
-      { x: '14:21', y: 120 },
+      { x: '15:18', y: 4 },
+      { x: '15:19', y: 0 },
+      { x: '15:20', y: 10 },
+      { x: '15:21', y: 120 },
     ]);
+    expect(chart.xAxisTitle).toBe('Time (Europe/Berlin)');
     expect(chart.fallback).toMatchObject({ type: 'TextBlock' });
     expect(cardToText(card)).toContain(
-      'Failed requests per minute: peak 120 at 14:21 (of 180 requests); 134 in 4 bins from 14:18 to 14:21.',
+      'Failed requests per minute: peak 120 at 15:21 (of 180 requests); 134 in 4 bins from 15:18 to 15:21.',
     );
   });
 

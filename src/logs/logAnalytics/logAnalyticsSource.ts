@@ -51,7 +51,7 @@ export interface LogAnalyticsSourceOptions {
   caCertificates?: string | string[];
 }
 
-export function createCredential(opts: CredentialOption | TokenCredential): TokenCredential {
+function createCredential(opts: CredentialOption | TokenCredential): TokenCredential {
   if (typeof opts === 'object' && 'getToken' in opts) return opts;
   if (opts === 'default') return new DefaultAzureCredential();
   if ('managedIdentityClientId' in opts)
@@ -178,7 +178,7 @@ export class LogAnalyticsSource implements LogSource {
 }
 
 /** Maps the SDK result to the shared QueryResult shape (PartialFailure keeps its tables). */
-export function toQueryResult(result: LogsQueryResult, elapsedMs: number): QueryResult {
+function toQueryResult(result: LogsQueryResult, elapsedMs: number): QueryResult {
   const tables = result.status === LogsQueryResultStatus.Success ? result.tables : result.partialTables;
   const out: QueryResult = { tables: tables.map(toResultTable), stats: { elapsedMs } };
   const stats = result.statistics as
@@ -233,7 +233,7 @@ function toResultTable(t: LogsTable): ResultTable {
 }
 
 /** Log Analytics sends timespans as "[-][d.]hh:mm:ss[.fffffff]"; the shared Cell shape wants ms. */
-export function timespanToMs(v: Cell): Cell {
+function timespanToMs(v: Cell): Cell {
   if (typeof v !== 'string') return v;
   const m = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/.exec(v);
   if (!m) return v;

@@ -1,4 +1,4 @@
-export { withRetry, isRetryableCode, abortableSleep, type RetryOptions } from './retry';
-export { withConcurrencyLimit, ConcurrencyLimiter, limiterForIdentity, type LimiterOptions } from './limiter';
-export { withSingleFlight, flightKey } from './singleFlight';
-export { withCache, cacheKey, type CacheOptions } from './cache';
+export { withRetry, isRetryableCode, type RetryOptions } from './retry';
+export { withConcurrencyLimit, ConcurrencyLimiter, limiterForIdentity } from './limiter';
+export { withSingleFlight } from './singleFlight';
+export { withCache, cacheKey } from './cache';

@@ -30,7 +30,7 @@ export function isRetryableCode(code: string): boolean {
   return RETRY_CODES.has(code);
 }
 
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortedError());
     const timer = setTimeout(() => {

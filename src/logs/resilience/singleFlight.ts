@@ -11,7 +11,7 @@ interface Flight {
   controller: AbortController;
 }
 
-export function flightKey(request: QueryRequest): string {
+function flightKey(request: QueryRequest): string {
   return `${request.timespan.from.toISOString()}/${request.timespan.to.toISOString()}\n${request.kql}`;
 }
 

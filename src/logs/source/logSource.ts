@@ -20,7 +20,7 @@ export interface QueryRequest {
   optional?: boolean;
 }
 
-export interface QueryStats {
+interface QueryStats {
   /** Rows the query examined, when the source knows it (embedded engine always does). */
   rowsExamined?: number;
   /** Wall time of the query as seen by the caller. */

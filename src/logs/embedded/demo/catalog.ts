@@ -5,7 +5,7 @@ import { guid, hex, intBetween, latency, mulberry32, pick, pickWeighted, fakeJwt
  * builder of one ordinary (successful or backend-4xx) request. Schema-neutral: see mapping.ts for columns.
  */
 
-export const GATEWAY_HOST = 'https://contoso-apim.azure-api.net';
+const GATEWAY_HOST = 'https://contoso-apim.azure-api.net';
 export const AZURE_SUBSCRIPTION = '6f1d2c3b-8a4e-4f7a-9c2d-1e5b7a9c3d42';
 export const RESOURCE_GROUP = 'rg-apim-prod';
 export const SERVICE_NAME = 'contoso-apim';
@@ -252,7 +252,7 @@ function makeCallers(): { callers: Caller[]; subscriptions: string[] } {
   return { callers, subscriptions };
 }
 
-export const { callers: CALLERS, subscriptions: SUBSCRIPTIONS } = makeCallers();
+export const { callers: CALLERS } = makeCallers();
 
 /** Builds one ordinary request: success, or (rarely) a 4xx the backend itself returned. */
 export function ordinaryRequest(

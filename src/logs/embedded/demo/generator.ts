@@ -10,7 +10,6 @@ import { rowMapper } from './mapping';
 import { hash32, mulberry32, pickWeighted } from './random';
 
 export { DEMO_INCIDENT } from './incident';
-export { SCENARIOS } from './scenarios';
 export type { DemoEvent } from './catalog';
 
 export interface DemoOptions {
@@ -28,8 +27,8 @@ export interface DemoOptions {
   scenario?: DemoScenario['id'];
 }
 
-export const DEFAULT_SEED = 42;
-export const DEFAULT_ROWS_PER_DAY = 120_000;
+const DEFAULT_SEED = 42;
+const DEFAULT_ROWS_PER_DAY = 120_000;
 
 const MIN = 60_000;
 

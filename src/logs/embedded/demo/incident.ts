@@ -327,7 +327,7 @@ const STEADY_STREAMS: Omit<Stream, 'startAgoMin' | 'endAgoMin'>[] = [
 ];
 
 /** What each signature's rows look like (for assertions elsewhere; the builders above produce exactly this). */
-export interface SignatureShape {
+interface SignatureShape {
   apis: string[];
   responseCode: number | number[];
   /** null: never reached the backend; 'same': the backend's own code. */

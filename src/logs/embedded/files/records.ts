@@ -174,7 +174,7 @@ export function fromApiResponse(doc: { tables?: unknown }): RawTable {
 }
 
 /** Line number (1-based) of a character offset, for JSON.parse errors that report a position. */
-export function lineOfPosition(text: string, pos: number): number {
+function lineOfPosition(text: string, pos: number): number {
   let line = 1;
   for (let i = 0; i < pos && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;

@@ -1,0 +1,87 @@
+/**
+ * Every card the bot sends for the demo (the set `npm run render-cards` draws) against its reading budget:
+ * at most 25 KB of JSON and at most 1,400 px tall at 560 px wide with every toggle closed, drawn by the Adaptive
+ * Cards renderer in real Chromium; at 360 px (a phone) and in the dark theme nothing spills out sideways.
+ */
+import * as fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { buildCards, type RenderedCard } from '../../scripts/render-cards';
+import {
+  CARD_WIDTH,
+  cardPageHtml,
+  ChromiumMissingError,
+  DARK_PAGE,
+  frameMetrics,
+  launchChromium,
+  PHONE_WIDTH,
+  renderInPage,
+  TEAMS_DARK_HOST_CONFIG,
+} from '../../scripts/lib/chromium';
+import { TEAMS_HOST_CONFIG } from '../../scripts/lib/chromium';
+import { cardBytes } from '../../src/cards';
+
+const MAX_BYTES = 25 * 1024;
+const MAX_HEIGHT = 1400;
+
+let browser: Browser;
+let page: Page;
+let cards: RenderedCard[];
+
+beforeAll(async () => {
+  cards = await buildCards();
+  try {
+    browser = await launchChromium();
+  } catch (err) {
+    if (err instanceof ChromiumMissingError)
+      throw new Error(
+        `${err.message} The card budget test draws every card in real Chromium; .ci/run installs it on CI.`,
+      );
+    throw err;
+  }
+  const context = await browser.newContext({ viewport: { width: 640, height: 900 }, deviceScaleFactor: 1 });
+  await context.route('**/*', (route) => route.abort());
+  page = await context.newPage();
+  await page.setContent(
+    cardPageHtml(fs.readFileSync(require.resolve('adaptivecards/dist/adaptivecards.min.js'), 'utf8')),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function draw(card: object, width: number, dark = false) {
+  await page.evaluate(renderInPage, {
+    card,
+    hostConfig: dark ? TEAMS_DARK_HOST_CONFIG : TEAMS_HOST_CONFIG,
+    width,
+    ...(dark ? { theme: DARK_PAGE } : {}),
+  });
+  return page.evaluate(frameMetrics);
+}
+
+test('every demo card: at most 25 KB and 1,400 px tall at 560 px, collapsed', async () => {
+  const over: string[] = [];
+  for (const { c, card } of cards) {
+    const bytes = cardBytes(card);
+    const { height } = await draw(card, CARD_WIDTH);
+    if (bytes > MAX_BYTES || height > MAX_HEIGHT) over.push(`${c.name}: ${bytes} B, ${height} px`);
+  }
+  expect(over).toEqual([]);
+  expect(cards.length).toBeGreaterThanOrEqual(12);
+});
+
+test('every demo card fits 360 px and the dark theme without spilling sideways', async () => {
+  const spilled: string[] = [];
+  for (const { c, card } of cards) {
+    for (const [width, dark] of [
+      [PHONE_WIDTH, false],
+      [CARD_WIDTH, true],
+      [PHONE_WIDTH, true],
+    ] as const) {
+      const { overflow } = await draw(card, width, dark);
+      if (overflow > 0) spilled.push(`${c.name} at ${width} px${dark ? ' (dark)' : ''}: ${overflow} px`);
+    }
+  }
+  expect(spilled).toEqual([]);
+});
