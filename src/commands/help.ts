@@ -4,8 +4,6 @@ import type { HelpAnswer } from '../answer';
 
 export interface CommandHelp {
   kind: CommandKind;
-  /** Words that start this command (first is canonical). */
-  words: string[];
   usage: string;
   description: string;
   examples: string[];
@@ -14,7 +12,6 @@ export interface CommandHelp {
 export const COMMAND_HELP: CommandHelp[] = [
   {
     kind: 'triage',
-    words: ['triage', 'status', 'overview'],
     usage: 'triage [window] [on <api>]',
     description:
       'Ranks the failure signatures of the window (default last 15m) against the previous window of equal length: what broke, who is at fault, how to fix it.',
@@ -22,7 +19,6 @@ export const COMMAND_HELP: CommandHelp[] = [
   },
   {
     kind: 'why',
-    words: ['why'],
     usage: 'why <status> [on <api>] [window]',
     description:
       'Explains one HTTP status: how many came from the backend (ResponseCode = BackendResponseCode), from gateway configuration or a policy (by LastErrorSource), or from the client.',
@@ -30,7 +26,6 @@ export const COMMAND_HELP: CommandHelp[] = [
   },
   {
     kind: 'tls',
-    words: ['tls', 'certs', 'cert', 'certificates', 'ssl'],
     usage: 'tls [window] [on <api>]',
     description:
       'Backend TLS rejections (untrusted backend certificate) by API and backend, told apart from TCP connect timeouts and broken TLS handshakes.',
@@ -38,7 +33,6 @@ export const COMMAND_HELP: CommandHelp[] = [
   },
   {
     kind: 'auth401',
-    words: ['401s', '401', 'auth', 'unauthorized'],
     usage: '401s [window] [on <api>]',
     description:
       'Breaks 401s down by reason and message (missing key, invalid key, subscription not in the product, JWT) and lists the callers and APIM subscriptions of product-scoping misses.',
@@ -46,7 +40,6 @@ export const COMMAND_HELP: CommandHelp[] = [
   },
   {
     kind: 'breakers',
-    words: ['breakers', 'circuit-breakers', 'circuits'],
     usage: 'breakers [window] [on <api>]',
     description:
       'Tripped circuit breakers (503s the gateway answered without calling the backend), by API and backend.',
@@ -54,7 +47,6 @@ export const COMMAND_HELP: CommandHelp[] = [
   },
   {
     kind: 'breaker',
-    words: ['breaker', 'circuit'],
     usage: 'breaker <backend> [at <time>]',
     description:
       'What happened to one backend in the 10 minutes before its breaker tripped (30 s bins by gateway and backend status), and whether the breaker did its job or is set too tight.',
@@ -66,14 +58,12 @@ export const COMMAND_HELP: CommandHelp[] = [
   },
   {
     kind: 'apis',
-    words: ['apis', 'api', 'list'],
     usage: 'apis [window]',
     description: 'APIs seen in the window with requests, failures and failure rate.',
     examples: ['apis', 'apis last 1h'],
   },
   {
     kind: 'statusClass',
-    words: ['5xx', '4xx', '5xxs', '4xxs'],
     usage: '5xx | 4xx [on <api>] [window]',
     description:
       'The failures of one status class, ranked like triage, and who produced them: the gateway itself, a policy, the backend (it answered that status), or the client.',
@@ -81,7 +71,6 @@ export const COMMAND_HELP: CommandHelp[] = [
   },
   {
     kind: 'latency',
-    words: ['latency', 'slow', 'slowness', 'p95', 'p99'],
     usage: 'latency [on <api>] [window]',
     description:
       'p50/p95/p99 of total time by API and operation, split into backend time and gateway time (total minus backend: policies and client transfer), the slowest operations, and the change against the previous window.',
@@ -89,7 +78,6 @@ export const COMMAND_HELP: CommandHelp[] = [
   },
   {
     kind: 'callers',
-    words: ['callers', 'caller', 'calling'],
     usage: 'callers of <signature> [on <api>] [window]',
     description:
       'The caller IPs and the APIM subscriptions and products behind one failure signature, so their owners can be contacted.',
@@ -101,7 +89,6 @@ export const COMMAND_HELP: CommandHelp[] = [
   },
   {
     kind: 'help',
-    words: ['help', '?', 'commands', 'usage'],
     usage: 'help',
     description:
       'This list. Windows: 15m, 1h, 2d, "last 30 minutes", "past hour", "since 14:30", "between 14:00 and 14:30" (your Teams time zone, else UTC; at most 7 days).',

@@ -40,6 +40,21 @@ export interface Command {
   text: string;
 }
 
+/** Questions the bot understands but has no answer for yet. */
+export type PendingIntent = 'changes' | 'compare';
+
+/** What people ask about: the commands above plus the pending questions. */
+export type Intent = CommandKind | PendingIntent;
+
+/** A pending question that was understood, with its slots, so it can be answered once the answer exists. */
+export interface Understood {
+  intent: PendingIntent;
+  window: CommandWindow;
+  api?: string;
+  /** Compare the window with the same window a day or a week before. */
+  baseline?: 'day' | 'week';
+}
+
 export type ParseOutcome =
   | { ok: true; command: Command }
   | {
@@ -48,6 +63,8 @@ export type ParseOutcome =
       error: string;
       /** Closest valid commands, as the user could type them. */
       suggestions: string[];
+      /** Set when the question was understood but has no answer yet (changes, compare). */
+      understood?: Understood;
     };
 
 /** Context the parser needs that is not in the text. */

@@ -14,27 +14,43 @@ import type { Answer } from '../../src/answer';
 
 jest.setTimeout(300_000);
 
-/** Text the bot does not understand as typed; each failure comes with suggestions. */
+/** Text the bot does not understand as typed, or understands but cannot answer yet; each comes with suggestions. */
 const MISTYPED = [
-  'trige 15m',
-  'trige 15m on payments-api',
+  'triqqe 15m',
+  'triqqe 15m on payments-api',
   'triage since 25:99',
   'triage since 9',
-  'brekers last 1h',
-  'breakr shipping-backend',
+  'brqqkrs last 1h',
+  'brqqkr shipping-backend',
   'why',
   'why since 14:30',
   'breaker',
   'triage at 14:00',
   "why 500 on orders'api",
   'why 700',
-  'hlep',
+  'hqqp',
+  'who is calling orders-api',
+  'callers with 500 on orders-api',
+  'what changed since 14:00',
+  'triage last 1h vs last week',
+  'keys',
   'deploy the thing',
   '401s between 14:30 and 14:00',
 ];
 
 /** Commands whose answers offer more commands (next steps, fixes to run, API buttons). */
-const ANSWERS = ['triage last 1h', 'why 500', '401s', 'tls', 'breakers', 'why 500 on pay', 'triage on zzzzzz'];
+const ANSWERS = [
+  'triage last 1h',
+  'why 500',
+  '401s',
+  'tls',
+  'breakers',
+  'why 500 on pay',
+  'triage on zzzzzz',
+  '5xx on shipping-api',
+  'latency on payments-api last 30m',
+  'who is calling orders-api with a bad key',
+];
 
 async function offeredBy(service: TriageService): Promise<Map<string, string>> {
   const offered = new Map<string, string>(); // command -> where it was offered

@@ -106,10 +106,10 @@ describe('messages: ack, then update in place', () => {
     });
   });
 
-  test('"hello" gets the help card, never silence, and queries nothing', async () => {
+  test('an unknown word gets the help card, never silence, and queries nothing', async () => {
     const { connector, url } = bot;
     const before = connector.sent.length;
-    expect((await post(url, teamsMessage('hello', connector.serviceUrl))).status).toBe(200);
+    expect((await post(url, teamsMessage('flibbertigibbet', connector.serviceUrl))).status).toBe(200);
     const sent = connector.sent.slice(before);
     expect(sent).toHaveLength(1);
     const text = cardToText(cardOf(sent[0])!);
@@ -126,10 +126,10 @@ describe('messages: ack, then update in place', () => {
     expect(svc.requests).toHaveLength(0);
   });
 
-  test('"triaje" gets suggestions as buttons that run the suggested command', async () => {
+  test('"triqqe" gets suggestions as buttons that run the suggested command', async () => {
     const { connector, url } = bot;
     const before = connector.sent.length;
-    await post(url, teamsMessage('triaje', connector.serviceUrl));
+    await post(url, teamsMessage('triqqe', connector.serviceUrl));
     const card = cardOf(connector.sent[before])!;
     expect(cardToText(card)).toContain('Did you mean:');
     expect(JSON.stringify(card)).toMatch(/"verb":"drill","command":"triage[^"]*"/);

@@ -129,14 +129,14 @@ suite('Agents Playground end to end', () => {
 
   it('answers an unknown command with help that names the problem and suggests the command meant', async () => {
     const start = events.length;
-    await sendUserMessage(playground.baseUrl, chatId, userId, 'triaje');
+    await sendUserMessage(playground.baseUrl, chatId, userId, 'triqqe');
     const reply = await waitFor(
       'the help card',
       () => botEvents(start).find((e) => e.action === 'createMessage' && cardOf(e)),
       { timeoutMs: 20_000 },
     );
     const text = cardToText(cardOf(reply)!);
-    expect(text).toContain('I don\'t know the command "triaje".');
+    expect(text).toContain('I don\'t know the command "triqqe".');
     expect(text).toContain('triage [window] [on <api>]');
     const actions = JSON.stringify(cardOf(reply)!.actions ?? cardOf(reply)!.body);
     expect(actions).toContain('"triage"');

@@ -98,15 +98,15 @@ describe('a channel message, end to end', () => {
     if (process.env.PRINT_CARD) console.log(text);
   });
 
-  test('"hello" gets help; "triaje" gets suggestions', async () => {
+  test('"hello" gets help; "triqqe" gets suggestions', async () => {
     let before = connector.sent.length;
     await post(url, teamsMessage('hello', connector.serviceUrl));
     const help = cardToText(cardOf(connector.sent[before])!);
-    expect(help).toContain("I didn't understand that");
+    expect(help).toContain('APIM Triage: what you can ask me');
     expect(help).toContain('What you can ask');
 
     before = connector.sent.length;
-    await post(url, teamsMessage('triaje', connector.serviceUrl));
+    await post(url, teamsMessage('triqqe', connector.serviceUrl));
     const card = cardOf(connector.sent[before])!;
     expect(validateCard(card)).toEqual([]);
     expect(cardToText(card)).toContain('Did you mean:');

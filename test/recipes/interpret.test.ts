@@ -260,10 +260,10 @@ describe('helpAnswer', () => {
   it('plain help and parse errors', () => {
     expect(helpAnswer()).toMatchObject({ type: 'help', suggestions: [] });
     expect(helpAnswer().problem).toBeUndefined();
-    const r = parseCommand('triag', { now });
+    const r = parseCommand('triqqe', { now });
     if (r.ok) throw new Error('expected a parse error');
     const h = helpAnswer(r);
-    expect(h.problem).toBe('I don\'t know the command "triag".');
+    expect(h.problem).toBe('I don\'t know the command "triqqe".');
     expect(h.suggestions[0]).toBe('triage');
     // Every command of the grammar, plus the live-card commands (pin/unpin) the Teams host adds.
     expect(h.commands).toHaveLength(COMMAND_HELP.length + 1);

@@ -220,7 +220,7 @@ describe('injection: parameter values can only ever be data', () => {
         const r = parseCommand(`why 500 on ${name}`, { now });
         if (r.ok && r.command.api !== undefined) expect(r.command.api).toMatch(/^[A-Za-z0-9._-]{1,80}$/);
         const b = parseCommand(`breaker ${name}`, { now });
-        if (b.ok) expect(b.command.backend).toMatch(/^[A-Za-z0-9._-]{1,80}$/);
+        if (b.ok && b.command.kind === 'breaker') expect(b.command.backend).toMatch(/^[A-Za-z0-9._-]{1,80}$/);
       }),
       { numRuns: 200 },
     );

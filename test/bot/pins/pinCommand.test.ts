@@ -51,7 +51,7 @@ describe('parsePinCommand', () => {
   test.each([
     ['pin', /Say which command/, 'pin triage last 15m every 5m'],
     ['pin nonsense', /I can't pin "nonsense": I don't know the command "nonsense"/, 'pin triage'],
-    ['pin triaeg last 15m', /I can't pin/, 'pin triage'],
+    ['pin triqqe last 15m', /I can't pin/, 'pin triage'],
     ['pin triage every 30s', /I could not read "every 30s"/, 'pin triage last 15m every 5m'],
     ['pin triage every 2h', /every 1 to 60 minutes/, 'pin triage every 5m'],
     ['pin triage every 0m', /every 1 to 60 minutes/, 'pin triage every 5m'],
