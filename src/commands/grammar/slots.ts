@@ -15,7 +15,7 @@ import {
 import { editDistance, NAME_TOKEN } from './text';
 import type { StatusClass } from '../types';
 
-export interface CueAt {
+interface CueAt {
   cue: Cue;
   word: string;
   at: number;

@@ -31,7 +31,7 @@ export function stripEmoji(text: string): string {
 }
 
 /** Trailing sentence punctuation and wrapping quotes/markdown are not part of a word. */
-export function trimToken(t: string): string {
+function trimToken(t: string): string {
   return t
     .replace(/^[`"'*_([]+/, '')
     .replace(/[`"'*_)\]]+$/, '')

@@ -8,7 +8,7 @@
  * the parser must ask for one ("callers of <signature>") instead of answering.
  * Unset slots must stay unset, and an unset window means the default "last 15m".
  */
-export type ExpectedKind =
+type ExpectedKind =
   | 'triage'
   | 'why'
   | 'tls'

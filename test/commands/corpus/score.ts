@@ -2,7 +2,7 @@
 import type { ParseContext, ParseOutcome } from '../../../src/commands/types';
 import { PHRASINGS, type Expected } from './phrasings';
 
-export const CORPUS_NOW = new Date('2026-11-23T15:00:00Z');
+const CORPUS_NOW = new Date('2026-11-23T15:00:00Z');
 const DEFAULT_LABEL = 'last 15m';
 const ANSWERED = new Set([
   'triage',
@@ -19,7 +19,7 @@ const ANSWERED = new Set([
 ]);
 
 /** FNV-1a, 32 bit: a fixed rule, chosen before the grammar was written, that holds out a fifth of the corpus. */
-export function fnv1a(text: string): number {
+function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -52,7 +52,7 @@ function slotsMatch(got: Slots, want: Expected): boolean {
 }
 
 /** True when the outcome is what the corpus says the phrasing must produce. */
-export function matches(r: ParseOutcome, want: Expected): boolean {
+function matches(r: ParseOutcome, want: Expected): boolean {
   if (want.kind === 'help') return r.ok && r.command.kind === 'help';
   // Callers of no named failure: the parser asks which failure, offering "callers of <signature>".
   if (want.kind === 'callers' && want.signatures === undefined)
@@ -72,7 +72,7 @@ export function matches(r: ParseOutcome, want: Expected): boolean {
 }
 
 /** A named API, status or window that a produced command or answer dropped or changed. */
-export function lostSlot(r: ParseOutcome, want: Expected): string | undefined {
+function lostSlot(r: ParseOutcome, want: Expected): string | undefined {
   const got = r.ok ? r.command : r.understood;
   if (!got) return undefined;
   if (want.api !== undefined && got.api !== want.api) return `api ${want.api} -> ${String(got.api)}`;
