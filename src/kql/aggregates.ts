@@ -268,7 +268,6 @@ const AGGREGATES: Record<string, AggImpl> = {
   maxif: extremeImpl(1, true),
   arg_max: argImpl(1),
   arg_min: argImpl(-1),
-  any: takeAnyImpl(),
   take_any: takeAnyImpl(),
   make_set: collectImpl(true, false),
   make_list: collectImpl(false, false),
@@ -280,6 +279,8 @@ const AGGREGATES: Record<string, AggImpl> = {
   percentiles: percentileImpl(),
   ...MORE_AGGREGATES,
 };
+// any() is Kusto's older name for take_any() (the key is quoted so no reader mistakes it for a type)
+AGGREGATES['any'] = AGGREGATES.take_any;
 
 export function isAggregateName(name: string): boolean {
   return name in AGGREGATES || name === 'countif';
