@@ -3,7 +3,7 @@
  * They run while an operator compiles, never per row.
  */
 import { IncludeTrivia, symbolKindName, syntaxKindName, type SyntaxElement, type SyntaxNode } from './bridge';
-import type { ColumnSchema, KqlType } from './types';
+import { KQL_TYPES, type ColumnSchema, type KqlType } from './types';
 
 export type { SyntaxNode } from './bridge';
 
@@ -86,18 +86,7 @@ export function symbolKind(node: SyntaxNode): string | null {
   return sym ? symbolKindName(sym.Kind) : null;
 }
 
-const SCALAR_TYPES: ReadonlySet<string> = new Set<KqlType>([
-  'string',
-  'long',
-  'int',
-  'real',
-  'bool',
-  'datetime',
-  'timespan',
-  'dynamic',
-  'guid',
-  'decimal',
-]);
+const SCALAR_TYPES: ReadonlySet<string> = new Set<KqlType>(KQL_TYPES);
 
 function isScalarType(name: string): name is KqlType {
   return SCALAR_TYPES.has(name);

@@ -7,6 +7,20 @@
 export type KqlType =
   'string' | 'long' | 'int' | 'real' | 'bool' | 'datetime' | 'timespan' | 'dynamic' | 'guid' | 'decimal';
 
+/** Every scalar type a column can have, in Kusto's spelling. */
+export const KQL_TYPES: readonly KqlType[] = [
+  'string',
+  'long',
+  'int',
+  'real',
+  'bool',
+  'datetime',
+  'timespan',
+  'dynamic',
+  'guid',
+  'decimal',
+];
+
 export interface ColumnSchema {
   name: string;
   type: KqlType;

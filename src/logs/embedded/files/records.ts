@@ -1,5 +1,5 @@
 import { CsvParser, CsvSyntaxError } from './csv';
-import type { KqlType } from '../../../kql/types';
+import { KQL_TYPES, type KqlType } from '../../../kql/types';
 
 /**
  * Raw tables read from an exported log before typing: column names, rows of raw values, and the
@@ -121,18 +121,7 @@ export class RecordCollector {
   }
 }
 
-const LA_TYPES = new Set<KqlType>([
-  'string',
-  'long',
-  'int',
-  'real',
-  'bool',
-  'datetime',
-  'timespan',
-  'dynamic',
-  'guid',
-  'decimal',
-]);
+const LA_TYPES = new Set<KqlType>(KQL_TYPES);
 
 /** A Log Analytics query API response: `{"tables":[{"name","columns":[{"name","type"}],"rows":[[...]]}]}`. */
 export function fromApiResponse(doc: { tables?: unknown }): RawTable {
