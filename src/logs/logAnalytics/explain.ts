@@ -57,6 +57,20 @@ function explainFacts(f: Facts, ctx: ExplainContext): LogSourceErrorInit {
       fix: ['Run the command again, or narrow the time window so the query finishes sooner.'],
     };
   }
+  if (f.name === 'IdentityEndpointRefusedError') {
+    const port = portOf(f.message);
+    return {
+      code: 'IdentityEndpointRefused',
+      retryable: false,
+      title: "The host's managed identity endpoint refused the connection",
+      what: `No token for ${who}: ${ctx.identityEndpoint ?? 'the managed identity endpoint'} refused the connection.`,
+      cause: `${f.message.replace(/\.$/, '')}: nothing accepts connections on ${port} there, so the platform's identity service is down or restarting, or the endpoint setting names the wrong port.`,
+      fix: [
+        `Check that the identity endpoint listens on ${port}: on App Service or Functions, restart the app (which restarts the platform's identity endpoint) and run the command again.`,
+        `IDENTITY_ENDPOINT and MSI_ENDPOINT are set by the platform; if one was set by hand (it names ${ctx.identityEndpoint ?? 'the endpoint above'}), remove it or correct its port.`,
+      ],
+    };
+  }
   if (f.name === 'CredentialUnavailableError' || f.name === 'AggregateAuthenticationError') {
     if (ctx.identityEndpoint) {
       // The host has a managed identity: advising to enable one would send the reader the wrong way.

@@ -16,6 +16,7 @@ import type { Cell, ColumnSchema, KqlType, ResultTable } from '../../kql/types';
 import type { LogSource, QueryRequest, QueryResult } from '../source/logSource';
 import { explainSourceError } from './explain';
 import { identityFromToken, nameIdentity, type RecordedResponse } from './errorFacts';
+import { failFastWhenRefused, managedIdentityEndpoint } from './identityEndpoint';
 import { QUERY_TIMEOUT_MS } from '../../timeouts';
 import { abortedError } from '../resilience/retry';
 import {
@@ -53,23 +54,24 @@ export interface LogAnalyticsSourceOptions {
 
 function createCredential(opts: CredentialOption | TokenCredential): TokenCredential {
   if (typeof opts === 'object' && 'getToken' in opts) return opts;
-  if (opts === 'default') return new DefaultAzureCredential();
-  if ('managedIdentityClientId' in opts)
-    return new ManagedIdentityCredential({ clientId: opts.managedIdentityClientId });
-  return new ClientSecretCredential(opts.tenantId, opts.clientId, opts.clientSecret);
-}
-
-/** Where App Service / Functions (IDENTITY_ENDPOINT) or older hosts (MSI_ENDPOINT) serve managed identity tokens. */
-function managedIdentityEndpoint(): string | undefined {
-  return process.env.IDENTITY_ENDPOINT || process.env.MSI_ENDPOINT || undefined;
+  if (!(opts === 'default' || 'managedIdentityClientId' in opts))
+    return new ClientSecretCredential(opts.tenantId, opts.clientId, opts.clientSecret);
+  const credential =
+    opts === 'default'
+      ? new DefaultAzureCredential()
+      : new ManagedIdentityCredential({ clientId: opts.managedIdentityClientId });
+  // Both sign in through the host's identity endpoint when it has one: a refusing endpoint fails at once.
+  const endpoint = managedIdentityEndpoint();
+  return endpoint ? failFastWhenRefused(credential, endpoint) : credential;
 }
 
 /** Who the bot is, for error text. Client ids are not secrets; the secret never appears. */
 export function describeIdentity(opts: CredentialOption | TokenCredential): string {
   if (typeof opts === 'object' && 'getToken' in opts) return 'the configured credential';
   if (opts === 'default') return 'DefaultAzureCredential (managed identity, environment or az login)';
-  if ('managedIdentityClientId' in opts) return `managed identity ${opts.managedIdentityClientId}`;
-  return `app registration ${opts.clientId} (tenant ${opts.tenantId})`;
+  // "client id": the name under which an administrator finds the identity to grant it a role.
+  if ('managedIdentityClientId' in opts) return `managed identity (client id ${opts.managedIdentityClientId})`;
+  return `app registration (client id ${opts.clientId}, tenant ${opts.tenantId})`;
 }
 
 /**

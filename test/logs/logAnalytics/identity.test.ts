@@ -3,7 +3,7 @@
  * object id the access token carried, read from its claims (not trusted, only shown), next to the label.
  */
 import { LogSourceError } from '../../../src/logs/source/errors';
-import { buildLogAnalyticsSource } from '../../../src/logs/logAnalytics/logAnalyticsSource';
+import { buildLogAnalyticsSource, describeIdentity } from '../../../src/logs/logAnalytics/logAnalyticsSource';
 import { identityFromToken, nameIdentity } from '../../../src/logs/logAnalytics/errorFacts';
 import { LaService } from '../../support/laService/server';
 import { StaticTokenCredential } from '../../support/laService/fakeCredential';
@@ -65,4 +65,11 @@ test('a 403 names the client id and object id the token carried, so an admin can
   } finally {
     await svc.close();
   }
+});
+
+test('without a token to read, the identity is named by the client id from settings', () => {
+  expect(describeIdentity({ managedIdentityClientId: CLIENT })).toBe(`managed identity (client id ${CLIENT})`);
+  expect(describeIdentity({ tenantId: TENANT, clientId: CLIENT, clientSecret: 'not-shown' })).toBe(
+    `app registration (client id ${CLIENT}, tenant ${TENANT})`,
+  );
 });
