@@ -293,7 +293,7 @@ export class TriageBot extends TeamsActivityHandler {
       return;
     }
     const started = await this.startCommand(ctx, outcome.command, asker);
-    if (!started || !started.cardId) return;
+    if ('notRun' in started || !started.cardId) return;
     try {
       const pin = await pins.pin({
         conversationId,
@@ -327,17 +327,21 @@ export class TriageBot extends TeamsActivityHandler {
     );
   }
 
-  /** Ack in the turn (typing + running card), answer out of band by replacing that card. */
+  /**
+   * Ack in the turn (typing + running card), answer out of band by replacing that card. Over the limit,
+   * `notRun` is what a button's private answer says: where the notice is, or (silenced) the limit itself.
+   */
   private async startCommand(
     ctx: TurnContext,
     command: Command,
     asker: Asker,
     replaceId?: string,
-  ): Promise<false | { cardId?: string }> {
+  ): Promise<{ notRun: string } | { cardId?: string }> {
     const limited = this.overLimit(asker, command);
     if (limited) {
-      if (limited.notify) await ctx.sendActivity(limited.message);
-      return false;
+      if (!limited.notify) return { notRun: limited.message };
+      await ctx.sendActivity(limited.message);
+      return { notRun: 'Not run: see the message below.' };
     }
     await ctx.sendActivity({ type: 'typing' });
     const running = this.sign(renderRunningCard(command, this.now()));
@@ -491,7 +495,7 @@ export class TriageBot extends TeamsActivityHandler {
     const started = await this.startCommand(ctx, command, asker);
     return {
       kind: 'started',
-      note: started ? `Running "${command.text}"; the answer appears below.` : 'Not run: see the message below.',
+      note: 'notRun' in started ? started.notRun : `Running "${command.text}"; the answer appears below.`,
     };
   }
 
@@ -523,7 +527,7 @@ export class TriageBot extends TeamsActivityHandler {
     const messageId = ctx.activity.replyToId;
     if (waitMs <= 0) {
       const started = await this.startCommand(ctx, command, asker, messageId);
-      return { kind: 'started', note: started ? `Refreshing "${command.text}".` : 'Not run: see the message below.' };
+      return { kind: 'started', note: 'notRun' in started ? started.notRun : `Refreshing "${command.text}".` };
     }
     const limited = this.overLimit(asker, command);
     if (limited) return limitedReply(limited);
