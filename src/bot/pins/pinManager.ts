@@ -171,8 +171,7 @@ export class PinManager {
 
   async unpinAll(channelOrThreadId: string): Promise<PinRecord[]> {
     const conversationId = baseConversationId(channelOrThreadId);
-    const removed = await this.store.pinsOf(conversationId);
-    await this.store.remove(conversationId);
+    const removed = await this.store.remove(conversationId);
     this.dropConversation(conversationId);
     return removed;
   }

@@ -2,7 +2,7 @@
  * Pins in botbuilder Storage: one item per conversation (`pins/<conversationId>`) plus an index item
  * listing the conversations that have pins, so start-up can find them without listing keys (Storage
  * has no list). Every change is read-modify-write with the item's eTag and retried on conflict, so two
- * instances sharing blob storage do not lose each other's pins.
+ * instances sharing blob storage do not lose each other's pins, even when one ends a conversation's last.
  */
 import type { ConversationReference, Storage } from 'botbuilder';
 import { NEW_ITEM_ETAG } from '../state';
@@ -88,22 +88,27 @@ export class PinStore {
     return Array.isArray(pins) ? (pins as PinRecord[]).filter(isPinRecord) : [];
   }
 
-  /** Applies `change` to the conversation's pins atomically (eTag) and keeps the index in step. */
+  /**
+   * Applies `change` to the conversation's pins atomically (eTag) and keeps the index in step. A conversation
+   * whose last pin ends keeps an empty item rather than losing it: a delete cannot carry an eTag, so it would
+   * erase a pin another instance wrote since the read, while an eTag-guarded write of "no pins" fails instead.
+   */
   async update(conversationId: string, change: (pins: PinRecord[]) => PinRecord[]): Promise<PinRecord[]> {
     const key = conversationKey(conversationId);
+    let hadNone = true;
     const next = await this.retry(async () => {
       const items = await this.storage.read([key]);
       const item = items[key] as { pins?: PinRecord[]; eTag?: string } | undefined;
-      const pins = change(Array.isArray(item?.pins) ? item.pins.filter(isPinRecord) : []);
-      if (pins.length === 0) {
-        if (item) await this.storage.delete([key]);
-      } else {
+      const before = Array.isArray(item?.pins) ? item.pins.filter(isPinRecord) : [];
+      hadNone = before.length === 0;
+      const pins = change(before);
+      if (pins.length > 0 || before.length > 0) {
         // No stored item: create it only if it still does not exist, so a concurrent first pin is never lost.
         await this.storage.write({ [key]: { pins, eTag: item?.eTag ?? NEW_ITEM_ETAG } });
       }
       return pins;
     });
-    await this.updateIndex(conversationId, next.length > 0);
+    await this.updateIndex(conversationId, next.length > 0, hadNone);
     return next;
   }
 
@@ -131,19 +136,34 @@ export class PinStore {
     });
   }
 
-  async remove(conversationId: string): Promise<void> {
-    await this.storage.delete([conversationKey(conversationId)]);
-    await this.updateIndex(conversationId, false);
+  /** Ends every pin of the conversation; returns exactly the pins it ended (read in the same atomic change). */
+  async remove(conversationId: string): Promise<PinRecord[]> {
+    let removed: PinRecord[] = [];
+    await this.update(conversationId, (pins) => {
+      removed = pins;
+      return [];
+    });
+    return removed;
   }
 
-  private async updateIndex(conversationId: string, present: boolean): Promise<void> {
+  /**
+   * Adds or drops the conversation in the index. Dropping reads the index, then the pins, and writes with the
+   * index's eTag; a first pin (`touch`) writes the index even when it is listed already. So a first pin that
+   * lands after the pins were read as empty changes the index's eTag, the drop fails, and its retry sees it.
+   */
+  private async updateIndex(conversationId: string, present: boolean, touch: boolean): Promise<void> {
     await this.retry(async () => {
       const items = await this.storage.read([INDEX_KEY]);
       const item = items[INDEX_KEY] as { conversations?: string[]; eTag?: string } | undefined;
       const list = Array.isArray(item?.conversations) ? item.conversations : [];
       const has = list.includes(conversationId);
-      if (has === present) return;
-      const conversations = present ? [...list, conversationId] : list.filter((c) => c !== conversationId);
+      if (!present && (!has || (await this.pinsOf(conversationId)).length > 0)) return;
+      if (present && has && !touch) return;
+      const conversations = present
+        ? has
+          ? list
+          : [...list, conversationId]
+        : list.filter((c) => c !== conversationId);
       await this.storage.write({ [INDEX_KEY]: { conversations, eTag: item?.eTag ?? NEW_ITEM_ETAG } });
     });
   }
