@@ -5,7 +5,11 @@
  * source is slow (10 s), failing (500s) or throttling (429 + Retry-After: 1).
  *
  *   npx tsc -p . && node --expose-gc dist/scripts/load.js [--mode ok|slow|failing|throttling|all]
- *       [--users 50] [--duration 60] [--think 10] [--grace 60] [--source embedded|la] [--real-limits] [--json]
+ *       [--users 50] [--duration 60] [--think 10] [--grace 60] [--source embedded|la] [--real-limits]
+ *       [--instances 1] [--json]
+ *
+ * --instances N runs N bot servers with INSTANCE_COUNT=N (each allowed its share of the workspace's query
+ * limit) and blob state in one Azurite container; users are spread over them in turn. Log Analytics path only.
  *
  * Everything runs in this process, on 127.0.0.1 only: the bot (createServer from src/server.ts, restify +
  * CloudAdapter, authentication off), a capture connector the bot replies to, and for --source la and the
@@ -35,13 +39,14 @@ interface Options {
   graceS: number;
   source: SourceChoice;
   realLimits: boolean;
+  instances: number;
   json: boolean;
 }
 
 function usage(problem: string): never {
   process.stderr.write(
     `${problem}\nUsage: node --expose-gc dist/scripts/load.js [--mode ${MODES.join('|')}|all] [--users N(1-500)] [--duration S(1-600)] ` +
-      `[--think S(0-120)] [--grace S(5-300)] [--source embedded|la (mode ok only)] [--real-limits] [--json]\n`,
+      `[--think S(0-120)] [--grace S(5-300)] [--source embedded|la (mode ok only)] [--real-limits] [--instances N(1-5)] [--json]\n`,
   );
   process.exit(2);
 }
@@ -55,6 +60,7 @@ function parseArgs(argv: string[]): Options {
     graceS: 60,
     source: 'embedded',
     realLimits: false,
+    instances: 1,
     json: false,
   };
   let sourceGiven = false;
@@ -70,6 +76,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--duration') o.durationS = num(a, argv[++i], 1, 600);
     else if (a === '--think') o.thinkS = num(a, argv[++i], 0, 120);
     else if (a === '--grace') o.graceS = num(a, argv[++i], 5, 300);
+    else if (a === '--instances') o.instances = Math.floor(num(a, argv[++i], 1, 5));
     else if (a === '--mode') {
       const m = argv[++i];
       if (m === 'all') o.modes = [...MODES];
@@ -87,6 +94,8 @@ function parseArgs(argv: string[]): Options {
   }
   if (sourceGiven && o.source === 'embedded' && o.modes.some((m) => m !== 'ok'))
     usage('the fault modes need the Log Analytics path: --source embedded works with --mode ok only');
+  if (o.instances > 1 && o.source === 'embedded' && o.modes.includes('ok'))
+    usage('several instances share the Log Analytics query limit: add --source la (or use a fault mode)');
   return o;
 }
 
@@ -119,14 +128,17 @@ function say(o: Options, text: string): void {
 
 async function runMode(o: Options, mode: Mode, cap: Capture): Promise<ModeSummary> {
   const source: SourceChoice = mode === 'ok' ? o.source : 'la';
-  say(o, `mode ${mode}: starting the bot (${source === 'la' ? 'local Log Analytics service' : 'embedded demo'})...`);
-  const bot = await startBot({ mode, source, realLimits: o.realLimits });
+  const shown = `${source === 'la' ? 'local Log Analytics service' : 'embedded demo'}${o.instances > 1 ? `, ${o.instances} instances over Azurite` : ''}`;
+  say(o, `mode ${mode}: starting the bot (${shown})...`);
+  const bot = await startBot({ mode, source, realLimits: o.realLimits, instances: o.instances });
   try {
-    // Warm-up: each command once, in turn, with no fault (parser, templates, schema probe, TLS session).
-    for (const [i, text] of COMMANDS.entries()) {
-      const rec = await sendCommand(bot.url, cap, 0, i, text, performance.now() + 90_000, `warm-${mode}`);
-      if (rec.outcome?.kind !== 'answer')
-        say(o, `  warm-up "${text}" ended with ${JSON.stringify(rec.outcome ?? rec.failure)}`);
+    // Warm-up: each command once per instance, in turn, with no fault (parser, templates, schema probe, TLS).
+    for (const [k, url] of bot.urls.entries()) {
+      for (const [i, text] of COMMANDS.entries()) {
+        const rec = await sendCommand(url, cap, 0, i, text, performance.now() + 90_000, `warm-${mode}-${k}`);
+        if (rec.outcome?.kind !== 'answer')
+          say(o, `  warm-up "${text}" ended with ${JSON.stringify(rec.outcome ?? rec.failure)}`);
+      }
     }
     cap.clear();
     bot.service?.reset();
@@ -149,10 +161,11 @@ async function runMode(o: Options, mode: Mode, cap: Capture): Promise<ModeSummar
     };
     say(o, `mode ${mode}: ${o.users} users for ${o.durationS} s...`);
     const records: CommandRecord[] = [];
-    await Promise.all(Array.from({ length: o.users }, (_, i) => runUser(i + 1, plan, bot.url, cap, records)));
+    const urlOf = (i: number) => bot.urls[i % bot.urls.length];
+    await Promise.all(Array.from({ length: o.users }, (_, i) => runUser(i + 1, plan, urlOf(i), cap, records)));
     const elapsedS = (performance.now() - started) / 1000;
     // Anything the bot still works on (answers the script stopped waiting for) gets a bounded moment.
-    await Promise.race([bot.app.bot.idle(), sleep(5_000)]);
+    await Promise.race([bot.idle(), sleep(5_000)]);
     clearInterval(sampler);
 
     const service = bot.service
@@ -169,7 +182,10 @@ async function runMode(o: Options, mode: Mode, cap: Capture): Promise<ModeSummar
     bot.service?.reset();
     let stayedUp = false;
     try {
-      stayedUp = (await fetch(bot.url.replace('/api/messages', '/healthz'), { signal: AbortSignal.timeout(5_000) })).ok;
+      const health = bot.urls.map((url) =>
+        fetch(url.replace('/api/messages', '/healthz'), { signal: AbortSignal.timeout(5_000) }),
+      );
+      stayedUp = (await Promise.all(health)).every((r) => r.ok);
     } catch {
       stayedUp = false;
     }
@@ -184,7 +200,8 @@ async function runMode(o: Options, mode: Mode, cap: Capture): Promise<ModeSummar
       afterHeapMb: mb(after.heap),
       processMaxRssMb: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
     };
-    return summarise({ mode, source, users: o.users, durationS: o.durationS, thinkS: o.thinkS, elapsedS }, records, {
+    const base = { mode, source, instances: o.instances, users: o.users, durationS: o.durationS, thinkS: o.thinkS };
+    return summarise({ ...base, elapsedS }, records, {
       memory,
       ...(service ? { service } : {}),
       botProblems: bot.logger.problems(),

@@ -3,6 +3,9 @@
  * 127.0.0.1, with either the embedded demo source or the real Azure SDK path (LogAnalyticsSource with
  * its retry / single-flight / cache / concurrency decorators) against the local Log Analytics test
  * service (https, self-signed CA) answering from the demo workspace, with a fault on every request.
+ * With several instances (Log Analytics path only), each is its own server with its own source and
+ * limiter, as separate processes would be, configured with INSTANCE_COUNT so they share the workspace's
+ * query limit, and their state is one Azure Blob container in Azurite, as the e2e instances test runs them.
  */
 import { loadConfig, type AppConfig } from '../../../src/config';
 import { createServer, type RunningServer } from '../../../src/server';
@@ -15,6 +18,7 @@ import type { TableInput } from '../../../src/kql';
 import { LaService, type Fault } from '../../../test/support/laService/server';
 import { engineExecutor } from '../../../test/support/laService/engineExecutor';
 import { StaticTokenCredential } from '../../../test/support/laService/fakeCredential';
+import { startAzurite, type Azurite } from '../../../test/support/azurite';
 
 export const MODES = ['ok', 'slow', 'failing', 'throttling'] as const;
 export type Mode = (typeof MODES)[number];
@@ -77,11 +81,13 @@ class CountingLogger implements Logger {
 }
 
 export interface BotUnderLoad {
-  url: string;
+  /** One endpoint per instance. */
+  urls: string[];
   config: AppConfig;
   logger: CountingLogger;
   service?: LaService;
-  app: RunningServer;
+  /** Resolves when every instance has finished the work it took on. */
+  idle(): Promise<void>;
   /** Starts the mode's fault at the service (after warm-up, like a workspace that turns bad mid-shift). */
   startFault(): void;
   stop(): Promise<void>;
@@ -92,6 +98,8 @@ export interface HarnessOptions {
   source: SourceChoice;
   /** Keep the bot's default per-user / per-conversation command limits instead of raising them. */
   realLimits: boolean;
+  /** Bot instances (1-5); more than one needs the Log Analytics path and shares state through Azurite. */
+  instances: number;
 }
 
 let demoTables: { at: Date; tables: TableInput[] } | undefined;
@@ -107,7 +115,7 @@ function demoWorkspace(): { at: Date; tables: TableInput[] } {
   return demoTables;
 }
 
-function configFor(o: HarnessOptions): AppConfig {
+function configFor(o: HarnessOptions, azurite: Azurite | undefined): AppConfig {
   return loadConfig({
     NODE_ENV: 'development',
     PORT: '3978',
@@ -117,45 +125,44 @@ function configFor(o: HarnessOptions): AppConfig {
     // 20/min per conversation) a user thinking 5-15 s stays under the limit, but raise them anyway so
     // the figures measure the log path. --real-limits keeps the defaults and counts refusals.
     ...(o.realLimits ? {} : { RATE_LIMIT_USER_PER_MINUTE: '600', RATE_LIMIT_CONVERSATION_PER_MINUTE: '6000' }),
+    ...(azurite
+      ? {
+          INSTANCE_COUNT: String(o.instances),
+          STATE_BLOB_CONNECTION_STRING: azurite.connectionString,
+          STATE_BLOB_CONTAINER: 'load',
+        }
+      : {}),
   });
 }
 
 export async function startBot(o: HarnessOptions): Promise<BotUnderLoad> {
-  const config = configFor(o);
+  if (o.instances > 1 && o.source !== 'la')
+    throw new Error('several instances need the Log Analytics path (source la)');
+  const azurite = o.instances > 1 ? await startAzurite() : undefined;
+  const config = configFor(o, azurite);
   const logger = new CountingLogger();
-  let service: LaService | undefined;
-  let triage;
-  if (o.source === 'la') {
-    const demo = demoWorkspace();
-    // The service's now() is the request's timespan end (Log Analytics behaviour); data ends at demo.at.
-    service = await LaService.start({ executor: engineExecutor(demo.tables), workspaces: [WORKSPACE] });
-    const identity = 'the load-test credential';
-    const source = buildLogAnalyticsSource({
-      endpoint: service.endpoint,
-      workspaceId: WORKSPACE,
-      // A fresh credential object per mode: the concurrency limiter is per identity (per credential object).
-      credential: new StaticTokenCredential(),
-      caCertificates: service.ca,
-      serverTimeoutSeconds: config.queryTimeoutSeconds,
-      cacheTtlMs: config.cacheTtlMs,
-      maxInFlight: config.maxConcurrentQueries,
-      queueLimit: config.queryQueueLimit,
-      retry: config.retry,
-      identityLabel: identity,
-    });
-    triage = new TriageService({ source, answerTimeoutMs: config.answerTimeoutSeconds * 1000, identity });
-  } else {
-    triage = createTriage(config, { engineWorkers: defaultWorkerCount() }).triage; // as the server runs it
+  const demo = o.source === 'la' ? demoWorkspace() : undefined;
+  // The service's now() is the request's timespan end (Log Analytics behaviour); data ends at demo.at.
+  const service = demo
+    ? await LaService.start({ executor: engineExecutor(demo.tables), workspaces: [WORKSPACE] })
+    : undefined;
+  const apps: RunningServer[] = [];
+  const urls: string[] = [];
+  for (let i = 0; i < o.instances; i++) {
+    const app = createServer({ config, triage: triageFor(config, service), logger });
+    const { port } = await app.listen(0, '127.0.0.1');
+    apps.push(app);
+    urls.push(`http://127.0.0.1:${port}/api/messages`);
   }
-  const app = createServer({ config, triage, logger });
-  const { port } = await app.listen(0, '127.0.0.1');
   const fault = faultFor(o.mode);
   return {
-    url: `http://127.0.0.1:${port}/api/messages`,
+    urls,
     config,
     logger,
     service,
-    app,
+    async idle() {
+      await Promise.all(apps.map((a) => a.bot.idle()));
+    },
     startFault() {
       if (!fault) return;
       if (!service) throw new Error(`mode ${o.mode} needs the Log Analytics service (source la)`);
@@ -164,11 +171,33 @@ export async function startBot(o: HarnessOptions): Promise<BotUnderLoad> {
     },
     async stop() {
       // Short grace: the script already waited for every answer it was owed.
-      await app.close(2_000);
+      await Promise.all(apps.map((a) => a.close(2_000)));
       if (service) {
         service.reset();
         await service.close();
       }
+      await azurite?.stop();
     },
   };
+}
+
+/** One instance's triage: over the local service with its own credential (so its own limiter), or the embedded demo. */
+function triageFor(config: AppConfig, service: LaService | undefined) {
+  if (!service) return createTriage(config, { engineWorkers: defaultWorkerCount() }).triage; // as the server runs it
+  const identity = 'the load-test credential';
+  const source = buildLogAnalyticsSource({
+    endpoint: service.endpoint,
+    workspaceId: WORKSPACE,
+    // A fresh credential object per instance and mode: the concurrency limiter is per identity (per credential
+    // object), and separate processes would each have their own.
+    credential: new StaticTokenCredential(),
+    caCertificates: service.ca,
+    serverTimeoutSeconds: config.queryTimeoutSeconds,
+    cacheTtlMs: config.cacheTtlMs,
+    maxInFlight: config.maxConcurrentQueries,
+    queueLimit: config.queryQueueLimit,
+    retry: config.retry,
+    identityLabel: identity,
+  });
+  return new TriageService({ source, answerTimeoutMs: config.answerTimeoutSeconds * 1000, identity });
 }

@@ -5,6 +5,7 @@ import { COMMANDS } from './users';
 interface Dist {
   n: number;
   p50?: number;
+  p95?: number;
   p99?: number;
   max?: number;
 }
@@ -32,6 +33,8 @@ export interface ServiceFigures {
 export interface ModeSummary {
   mode: string;
   source: string;
+  /** Bot instances the users were spread over. */
+  instances: number;
   users: number;
   durationS: number;
   thinkS: number;
@@ -71,13 +74,21 @@ function pct(sorted: number[], p: number): number | undefined {
 function dist(values: number[]): Dist {
   const s = [...values].sort((a, b) => a - b);
   const r = (v: number | undefined) => (v === undefined ? undefined : Math.round(v));
-  return { n: s.length, p50: r(pct(s, 50)), p99: r(pct(s, 99)), max: r(s[s.length - 1]) };
+  return { n: s.length, p50: r(pct(s, 50)), p95: r(pct(s, 95)), p99: r(pct(s, 99)), max: r(s[s.length - 1]) };
 }
 
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
 export function summarise(
-  base: { mode: string; source: string; users: number; durationS: number; thinkS: number; elapsedS: number },
+  base: {
+    mode: string;
+    source: string;
+    instances: number;
+    users: number;
+    durationS: number;
+    thinkS: number;
+    elapsedS: number;
+  },
   records: CommandRecord[],
   extra: {
     memory: MemoryFigures;
@@ -143,7 +154,7 @@ export function summarise(
   };
 }
 
-const fmtDist = (d: Dist) => (d.n === 0 ? '-' : `${d.p50} / ${d.p99} (max ${d.max}, n=${d.n})`);
+const fmtDist = (d: Dist) => (d.n === 0 ? '-' : `${d.p50} / ${d.p95} / ${d.p99} (max ${d.max}, n=${d.n})`);
 const fmtMap = (m: Record<string, number>) =>
   Object.keys(m).length === 0
     ? 'none'
@@ -166,6 +177,7 @@ export function markdown(s: ModeSummary): string {
         ? 'local Log Analytics service via @azure/monitor-query-logs (https)'
         : 'embedded demo workspace',
     ],
+    ['bot instances', s.instances > 1 ? `${s.instances} (INSTANCE_COUNT, blob state in Azurite)` : '1'],
     ['commands sent / acknowledged / final card', `${s.sent} / ${s.acknowledged} / ${s.finalCards}`],
     ['answers', `${s.answers}`],
     ['error cards by code', fmtMap(s.errorCards)],
@@ -173,10 +185,10 @@ export function markdown(s: ModeSummary): string {
     ['refused (rate limit / access)', `${s.refused}`],
     ['no final card', fmtMap(s.noFinal)],
     ['throughput (final cards/s, answers/s)', `${s.throughputFinalPerS}, ${s.throughputAnswersPerS}`],
-    ['ms to ack (running card) p50 / p99', fmtDist(s.msToAck)],
-    ['ms to final card p50 / p99', fmtDist(s.msToFinal)],
-    ['ms to answer (answer cards) p50 / p99', fmtDist(s.msToAnswer)],
-    ['ms HTTP turn p50 / p99', fmtDist(s.msHttpTurn)],
+    ['ms to ack (running card) p50 / p95 / p99', fmtDist(s.msToAck)],
+    ['ms to final card p50 / p95 / p99', fmtDist(s.msToFinal)],
+    ['ms to answer (answer cards) p50 / p95 / p99', fmtDist(s.msToAnswer)],
+    ['ms HTTP turn p50 / p95 / p99', fmtDist(s.msHttpTurn)],
     ['RSS MB baseline / peak / after (GC)', `${m.baselineRssMb} / ${m.peakRssMb} / ${m.afterRssMb}`],
     ['heap MB baseline / peak / after (GC)', `${m.baselineHeapMb} / ${m.peakHeapMb} / ${m.afterHeapMb}`],
     ['process maxRSS so far (bot + load generator + service)', `${m.processMaxRssMb} MB`],
