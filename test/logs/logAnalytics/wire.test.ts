@@ -10,6 +10,7 @@ import {
   type LogAnalyticsSourceOptions,
 } from '../../../src/logs/logAnalytics/logAnalyticsSource';
 import { type LogSourceError } from '../../../src/logs/source/errors';
+import { loadConfig } from '../../../src/config';
 import type { QueryRequest } from '../../../src/logs/source/logSource';
 import { echoExecutor, LaService } from '../../support/laService/server';
 import { StaticTokenCredential } from '../../support/laService/fakeCredential';
@@ -180,6 +181,27 @@ test('limiter: never more than 5 queries in flight at the service, the rest queu
   expect(svc.requests).toHaveLength(20);
   expect(svc.maxInFlight).toBe(5);
   expect(svc.requests.slice(0, 5).map((r) => r.query)).toEqual([0, 1, 2, 3, 4].map((i) => `GatewayLogs | take ${i}`));
+});
+
+test('three instances with INSTANCE_COUNT=3 keep to the workspace limit together: 3 in flight, not 15', async () => {
+  const { maxConcurrentQueries } = loadConfig({
+    INSTANCE_COUNT: '3',
+    STATE_BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+    STATE_BLOB_CONTAINER: 'pins',
+  });
+  // Separate processes: each has its own limiter (a credential object each), only the setting is shared.
+  const instances = [0, 1, 2].map(() =>
+    buildLogAnalyticsSource(opts({ cacheTtlMs: 0, maxInFlight: maxConcurrentQueries })),
+  );
+  svc.hold();
+  const all = Array.from({ length: 30 }, (_, i) => instances[i % 3].query(q(`GatewayLogs | take ${i}`)));
+  await until(() => svc.requests.length === 3);
+  await new Promise((r) => setTimeout(r, 50)); // give a 4th request every chance to show up
+  expect(svc.inFlight).toBe(3);
+  svc.release();
+  await Promise.all(all);
+  expect(svc.requests).toHaveLength(30);
+  expect(svc.maxInFlight).toBe(3);
 });
 
 test('limiter: a full queue answers QueueFull, explained', async () => {
