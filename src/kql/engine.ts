@@ -1,7 +1,8 @@
 /** runQuery: parse with Kusto's parser, report its errors as KqlError, evaluate statements. */
 import { KqlError, asKqlError, closestNames, lineAndColumn } from './errors';
 import { declareFunction } from './functions/user';
-import { parseAndAnalyze, type Diagnostic } from './kusto';
+import type { Diagnostic } from './kusto';
+import { analyzeSharingLetLiterals } from './shape';
 import { children, forEachNode, kindOf, nodes, simpleName, tableColumns, textOf, type SyntaxNode } from './syntax';
 import type { Workspace } from './storage';
 import type { Cell, ResultTable } from './types';
@@ -108,7 +109,7 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
   const now = opts?.now instanceof Date ? opts.now.getTime() : NaN;
   if (Number.isNaN(now)) throw new KqlError('runtime', 'runQuery needs opts.now (a valid Date) for now() and ago().');
   const shapes = ws.tableNames().map((n) => ({ name: n, columns: ws.schemaOf(n) }));
-  const parsed = parseAndAnalyze(kql, shapes);
+  const { parsed, letValues } = analyzeSharingLetLiterals(kql, shapes);
   if (parsed.syntaxErrors.length) throw diagnosticError('syntax', parsed.syntaxErrors[0], kql);
   const semantic = parsed.diagnostics.find((d) => d.severity === 'Error' && !isCountOfValue(parsed.root, d));
   if (semantic) {
@@ -137,7 +138,11 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
       if (k === 'LetStatement') {
         const [decl, value] = nodes(stmt);
         const name = simpleName(decl);
-        if (kindOf(value) === 'FunctionDeclaration') {
+        const literal = letValues.get(value.TextStart);
+        if (literal) {
+          st.views.delete(name);
+          st.scalars.set(name, { value: literal.value, type: literal.type });
+        } else if (kindOf(value) === 'FunctionDeclaration') {
           st.views.delete(name);
           st.functions.set(name, declareFunction(name, value));
         } else if (tableColumns(value)) st.views.set(name, { body: value, scope: new Map(st.views) });
