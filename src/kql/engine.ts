@@ -109,7 +109,7 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
   const now = opts?.now instanceof Date ? opts.now.getTime() : NaN;
   if (Number.isNaN(now)) throw new KqlError('runtime', 'runQuery needs opts.now (a valid Date) for now() and ago().');
   const shapes = ws.tableNames().map((n) => ({ name: n, columns: ws.schemaOf(n) }));
-  const { parsed, letValues } = analyzeSharingLetLiterals(kql, shapes);
+  const { parsed, text, letValues, queryOffset } = analyzeSharingLetLiterals(kql, shapes);
   if (parsed.syntaxErrors.length) throw diagnosticError('syntax', parsed.syntaxErrors[0], kql);
   const semantic = parsed.diagnostics.find((d) => d.severity === 'Error' && !isCountOfValue(parsed.root, d));
   if (semantic) {
@@ -121,7 +121,7 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
   // A fuzzy union's unknown tables are warnings (KS205), not errors: the union leaves those legs out.
   const unresolved = parsed.diagnostics
     .filter((d) => d.code === 'KS205')
-    .map((d) => ({ at: d.start, name: kql.substr(d.start, d.length) }));
+    .map((d) => ({ at: d.start, name: text.substr(d.start, d.length) }));
   const st: EvalState = {
     ws,
     views: new Map(),
@@ -166,7 +166,7 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
         );
       }
     } catch (e) {
-      throw asKqlError(e).at(stmt.TextStart);
+      throw asKqlError(e).at(stmt.TextStart).offsetIn(queryOffset);
     }
   }
   if (tables.length === 0)
