@@ -1,7 +1,8 @@
 /** runQuery: parse with Kusto's parser, report its errors as KqlError, evaluate statements. */
 import { KqlError, asKqlError, closestNames, lineAndColumn } from './errors';
 import { declareFunction } from './functions/user';
-import { parseAndAnalyze, type Diagnostic } from './kusto';
+import type { Diagnostic } from './kusto';
+import { analyzeSharingLetLiterals } from './shape';
 import { children, forEachNode, kindOf, nodes, simpleName, tableColumns, textOf, type SyntaxNode } from './syntax';
 import type { Workspace } from './storage';
 import type { Cell, ResultTable } from './types';
@@ -108,7 +109,7 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
   const now = opts?.now instanceof Date ? opts.now.getTime() : NaN;
   if (Number.isNaN(now)) throw new KqlError('runtime', 'runQuery needs opts.now (a valid Date) for now() and ago().');
   const shapes = ws.tableNames().map((n) => ({ name: n, columns: ws.schemaOf(n) }));
-  const parsed = parseAndAnalyze(kql, shapes);
+  const { parsed, text, letValues, queryOffset } = analyzeSharingLetLiterals(kql, shapes);
   if (parsed.syntaxErrors.length) throw diagnosticError('syntax', parsed.syntaxErrors[0], kql);
   const semantic = parsed.diagnostics.find((d) => d.severity === 'Error' && !isCountOfValue(parsed.root, d));
   if (semantic) {
@@ -120,7 +121,7 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
   // A fuzzy union's unknown tables are warnings (KS205), not errors: the union leaves those legs out.
   const unresolved = parsed.diagnostics
     .filter((d) => d.code === 'KS205')
-    .map((d) => ({ at: d.start, name: kql.substr(d.start, d.length) }));
+    .map((d) => ({ at: d.start, name: text.substr(d.start, d.length) }));
   const st: EvalState = {
     ws,
     views: new Map(),
@@ -137,7 +138,11 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
       if (k === 'LetStatement') {
         const [decl, value] = nodes(stmt);
         const name = simpleName(decl);
-        if (kindOf(value) === 'FunctionDeclaration') {
+        const literal = letValues.get(value.TextStart);
+        if (literal) {
+          st.views.delete(name);
+          st.scalars.set(name, { value: literal.value, type: literal.type });
+        } else if (kindOf(value) === 'FunctionDeclaration') {
           st.views.delete(name);
           st.functions.set(name, declareFunction(name, value));
         } else if (tableColumns(value)) st.views.set(name, { body: value, scope: new Map(st.views) });
@@ -161,7 +166,7 @@ function run(ws: Workspace, kql: string, opts: RunOptions): QueryResult {
         );
       }
     } catch (e) {
-      throw asKqlError(e).at(stmt.TextStart);
+      throw asKqlError(e).at(stmt.TextStart).offsetIn(queryOffset);
     }
   }
   if (tables.length === 0)

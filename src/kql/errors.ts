@@ -49,6 +49,12 @@ export class KqlError extends Error {
     return new KqlError(this.kind, this.message, { ...this.details, offset });
   }
 
+  /** This error with its offset mapped (from the text that was analysed to the query), unless already located. */
+  offsetIn(map: (offset: number) => number): KqlError {
+    if (this.line !== undefined || this.offset === undefined) return this;
+    return new KqlError(this.kind, this.message, { ...this.details, offset: map(this.offset) });
+  }
+
   /** This error with the line and column of its offset in `text`. */
   located(text: string): KqlError {
     if (this.line !== undefined || this.offset === undefined) return this;

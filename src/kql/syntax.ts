@@ -72,6 +72,9 @@ export function forEachNode(root: SyntaxNode, visit: (node: SyntaxNode) => void)
  * first token, and must not become part of a literal's or a keyword's text. Comments inside are kept.
  */
 export function textOf(node: SyntaxElement): string {
+  // A token, or a node of one token (most literals and names): its text, without ToString's costly walk.
+  const token = node.IsToken ? node : node.ChildCount === 1 ? node.GetChild(0) : null;
+  if (token?.IsToken) return token.Text ?? '';
   return (node.ToString(IncludeTrivia.Interior) ?? '').trim();
 }
 

@@ -74,35 +74,39 @@ const pinInput = (conversationId: string, activityId: string, now: number) => ({
   untilMs: now + 60 * M,
 });
 
-test.each([0, 1, 2])('every pin refreshed once per period, surviving the loss of instance %i', async (victim) => {
-  const time = fastTime();
-  const deliveries: Delivery[] = [];
-  const { managers, kill } = instances(`claims${victim}`, time, deliveries);
-  // Instance 0 takes the pins (as the one that got the "pin" messages); all three resume.
-  const ids = ['a1', 'a2', 'b1', 'b2'];
-  for (const id of ids)
-    await managers[0].pin(pinInput(id.startsWith('a') ? '19:a@thread.tacv2' : 'chat-b', id, time.clock()));
-  await Promise.all(managers.map((m) => m.resume()));
+// The three losses are independent (a container and three instances each) and mostly wait: run them side by side.
+test.concurrent.each([0, 1, 2])(
+  'every pin refreshed once per period, surviving the loss of instance %i',
+  async (victim) => {
+    const time = fastTime();
+    const deliveries: Delivery[] = [];
+    const { managers, kill } = instances(`claims${victim}`, time, deliveries);
+    // Instance 0 takes the pins (as the one that got the "pin" messages); all three resume.
+    const ids = ['a1', 'a2', 'b1', 'b2'];
+    for (const id of ids)
+      await managers[0].pin(pinInput(id.startsWith('a') ? '19:a@thread.tacv2' : 'chat-b', id, time.clock()));
+    await Promise.all(managers.map((m) => m.resume()));
 
-  await time.wait(4 * M);
-  const killedAt = time.clock();
-  await kill(victim);
-  await time.wait(6 * M);
-  const end = time.clock();
-  await Promise.all(managers.map((m) => m.stop(0)));
+    await time.wait(4 * M);
+    const killedAt = time.clock();
+    await kill(victim);
+    await time.wait(6 * M);
+    const end = time.clock();
+    await Promise.all(managers.map((m) => m.stop(0)));
 
-  for (const id of ids) {
-    const times = deliveries.filter((d) => d.activityId === id).map((d) => d.at);
-    // Never twice in one period (allowing the two seconds of clock skew a claim tolerates).
-    for (let k = 1; k < times.length; k++) expect(times[k] - times[k - 1]).toBeGreaterThanOrEqual(M - 2_000);
-    // And never forgotten: refreshed before the loss, and again after it (once the dead claim expired).
-    expect(times.some((t) => t < killedAt)).toBe(true);
-    expect(times.filter((t) => t > killedAt + 2 * M).length).toBeGreaterThanOrEqual(1);
-    expect(times.length).toBeGreaterThanOrEqual(5);
-    expect(times.length).toBeLessThanOrEqual(Math.ceil((end - Date.parse('2026-11-23T14:30:00Z')) / M));
-  }
-  // The work is shared, not done by one instance per pin forever.
-  expect(new Set(deliveries.map((d) => d.by)).size).toBeGreaterThan(1);
-  // The dead instance delivered nothing after it died.
-  expect(deliveries.filter((d) => d.by === victim && d.at > killedAt)).toEqual([]);
-});
+    for (const id of ids) {
+      const times = deliveries.filter((d) => d.activityId === id).map((d) => d.at);
+      // Never twice in one period (allowing the two seconds of clock skew a claim tolerates).
+      for (let k = 1; k < times.length; k++) expect(times[k] - times[k - 1]).toBeGreaterThanOrEqual(M - 2_000);
+      // And never forgotten: refreshed before the loss, and again after it (once the dead claim expired).
+      expect(times.some((t) => t < killedAt)).toBe(true);
+      expect(times.filter((t) => t > killedAt + 2 * M).length).toBeGreaterThanOrEqual(1);
+      expect(times.length).toBeGreaterThanOrEqual(5);
+      expect(times.length).toBeLessThanOrEqual(Math.ceil((end - Date.parse('2026-11-23T14:30:00Z')) / M));
+    }
+    // The work is shared, not done by one instance per pin forever.
+    expect(new Set(deliveries.map((d) => d.by)).size).toBeGreaterThan(1);
+    // The dead instance delivered nothing after it died.
+    expect(deliveries.filter((d) => d.by === victim && d.at > killedAt)).toEqual([]);
+  },
+);
