@@ -39,13 +39,13 @@ const KINDS: readonly LiteralKind[] = [
   { kind: 'LongLiteralExpression', type: 'long', pattern: /^\d{1,15}$/, stand: '0' },
   { kind: 'BooleanLiteralExpression', type: 'bool', pattern: /^(?:true|false)$/, stand: 'true' },
   { kind: 'TimespanLiteralExpression', type: 'timespan', pattern: /^\d{1,9}(?:ms|d|h|m|s)$/, stand: '1s' },
-  { kind: 'StringLiteralExpression', type: 'string', pattern: /^"(?:[^"\\\r\n]|\\.)*"$/, stand: '""' },
+  { kind: 'StringLiteralExpression', type: 'string', pattern: /^"(?:[^"\\\r\n]|\\["\\'nrt])*"$/, stand: '""' },
 ];
 const STRING = 'StringLiteralExpression';
 
 /** A line `let name = value;`: the value is a double-quoted string or has no space, quote or semicolon. */
 const LET_LINE =
-  /^([ \t]*let[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*)("(?:[^"\\\r\n]|\\.)*"|[^\s;"']+)(?=[ \t]*;)/gm;
+  /^([ \t]*let[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*)("(?:[^"\\\r\n]|\\["\\'nrt])*"|[^\s;"']+)(?=[ \t]*;)/gm;
 
 interface Replaced extends ScalarBinding {
   kind: string;

@@ -83,6 +83,11 @@ describe('letLiteralShape', () => {
     const text = "let _api = 'orders-api';\nlet _n = 1 + 2;\nlet _d = ago(1h);\nprint x = 5;";
     expect(letLiteralShape(text)).toEqual({ text, values: new Map() });
   });
+
+  test('a string with an escape Kusto does not know is analysed as written, so its error is kept', () => {
+    const text = 'let _api = "a\\qb";\nEvents | where tostring(Code) == _api';
+    expect(letLiteralShape(text)).toEqual({ text, values: new Map() });
+  });
 });
 
 describe('runQuery with shared analysis', () => {
