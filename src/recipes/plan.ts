@@ -160,9 +160,10 @@ function renderBody(recipe: Recipe): string {
     .join('\n');
 }
 
-/** prelude + `// recipe: name` + parameter lets + body: the text that is run and shown. */
+/** prelude (for recipes over GatewayLogs) + `// recipe: name` + parameter lets + body: the text that is run and shown. */
 export function composeQuery(recipe: Recipe, values: Record<string, ParamValue>, prelude: string): string {
-  let head = prelude.trim();
+  // A recipe over another table (changes reads AzureActivity) runs and is shown without the gateway view.
+  let head = /\bGatewayLogs\b/.test(recipe.body) ? prelude.trim() : '';
   if (head && !head.endsWith(';')) head += ';'; // the prelude's let must be terminated before our lets
   const parts = [head, `// recipe: ${recipe.name}`, parameterLets(recipe, values), renderBody(recipe)].filter(
     (s) => s.length > 0,

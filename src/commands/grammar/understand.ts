@@ -11,7 +11,7 @@ import { readTokens, type NameAt, type Reading } from './slots';
 import { resolveIntent } from './intents';
 import { WORDS } from './lexicon';
 import { SIGNATURES } from '../../signatures/catalog';
-import { signaturePhrase, windowText } from '../text';
+import { commandText, signaturePhrase } from '../text';
 import { closestCommands, exampleOf, replaceWord, timeFixes } from './suggest';
 
 const SECOND_LENGTH = /^\d+(?:\.\d+)?(?:m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/;
@@ -74,20 +74,21 @@ function commandWord(intent: Intent, r: Reading): string {
 
 /** Only triage and latency compare with a baseline; a window longer than the baseline's distance would overlap it. */
 function compareCommand(command: Command, baseline: Baseline): Command | { error: string; suggestions: string[] } {
-  const on = command.api ? ` on ${command.api}` : '';
-  const vs = `vs ${BASELINE_WORDS[baseline]}`;
   if (command.kind !== 'triage' && command.kind !== 'latency')
     return {
       error: `Comparing with ${BASELINE_WORDS[baseline]} works for triage and latency, not for "${command.kind}":`,
-      suggestions: [`triage${on} ${windowText(command)} ${vs}`, `latency${on} ${windowText(command)} ${vs}`],
+      suggestions: (['triage', 'latency'] as const).map((kind) => commandText({ ...command, kind, baseline })),
     };
   const compared: Command = { ...command, baseline };
   const problem = baselineProblem(compared);
-  if (problem)
+  if (problem) {
+    const to = command.window.to;
+    const hour: Command = { ...compared, window: { from: new Date(to.getTime() - 3_600_000), to, label: 'last 1h' } };
     return {
       error: problem,
-      suggestions: [`${command.kind}${on} last 1h ${vs}`, `${command.kind}${on} last 1h vs last week`],
+      suggestions: [commandText(hour), commandText({ ...hour, baseline: 'week' })],
     };
+  }
   return compared;
 }
 
