@@ -74,11 +74,14 @@ function commandWord(intent: Intent, r: Reading): string {
 
 /** Only triage and latency compare with a baseline; a window longer than the baseline's distance would overlap it. */
 function compareCommand(command: Command, baseline: Baseline): Command | { error: string; suggestions: string[] } {
-  if (command.kind !== 'triage' && command.kind !== 'latency')
+  if (command.kind !== 'triage' && command.kind !== 'latency') {
+    // The command as people name it, not its internal kind.
+    const asked = commandText(command).split(' ')[0];
     return {
-      error: `Comparing with ${BASELINE_WORDS[baseline]} works for triage and latency, not for "${command.kind}":`,
+      error: `Comparing with ${BASELINE_WORDS[baseline]} works for triage and latency, not for "${asked}" yet:`,
       suggestions: (['triage', 'latency'] as const).map((kind) => commandText({ ...command, kind, baseline })),
     };
+  }
   const compared: Command = { ...command, baseline };
   const problem = baselineProblem(compared);
   if (problem) {
