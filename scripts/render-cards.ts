@@ -117,6 +117,19 @@ export const CASES: CardCase[] = [
     source: 'demo',
   },
   {
+    name: 'compare-yesterday',
+    text: 'compare with yesterday',
+    about: 'Triage against the same 15 minutes yesterday instead of the previous 15: what is new since yesterday.',
+    source: 'demo',
+  },
+  {
+    name: 'what-changed',
+    text: 'what changed',
+    about:
+      'Control-plane writes to API Management in the window and the hour before, from the Activity log (AzureActivity).',
+    source: 'demo',
+  },
+  {
     name: 'callers-bad-key',
     text: 'who is calling orders-api with a bad key',
     about: 'The caller IPs and APIM subscriptions and products behind the key failures on one API.',

@@ -114,22 +114,12 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
 }
 
 /**
- * The same question one day earlier, as a command the parser accepts (else no button): the window said with
- * exact instants, so "last 15m" becomes the same 15 minutes yesterday.
+ * The same question against the same window yesterday ("vs yesterday"), as a command the parser accepts (else no
+ * button). Only triage and latency compare with a baseline; an answer already against yesterday has none.
  */
 function yesterdayCommand(cmd: Command, opts: RenderOptions): string {
-  if (cmd.kind === 'help') return '';
-  const day = 86_400_000;
-  const shifted: Command = {
-    ...cmd,
-    at: cmd.at ? new Date(cmd.at.getTime() - day) : undefined,
-    window: {
-      from: new Date(cmd.window.from.getTime() - day),
-      to: new Date(cmd.window.to.getTime() - day),
-      label: 'yesterday',
-    },
-  };
-  const text = commandText(commandAgain(shifted));
+  if ((cmd.kind !== 'triage' && cmd.kind !== 'latency') || cmd.baseline === 'day') return '';
+  const text = commandText(commandAgain({ ...cmd, baseline: 'day' }));
   return parseCommand(text, { now: opts.now, timeZone: opts.timeZone }).ok ? text : '';
 }
 
@@ -171,7 +161,7 @@ export function helpModel(h: HelpAnswer) {
     problem: cardText(h.problem ?? '', 400),
     hasSuggestions: h.suggestions.length > 0,
     suggestions: h.suggestions.slice(0, 5).map((s) => ({ title: plainText(s, 60), command: commandText(s) })),
-    commands: h.commands.slice(0, 12).map((c) => ({
+    commands: h.commands.slice(0, 16).map((c) => ({
       usage: plainText(c.usage, 120),
       description: cardText(c.description, 300),
       hasExamples: c.examples.length > 0,

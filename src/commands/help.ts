@@ -74,7 +74,14 @@ export const COMMAND_HELP: CommandHelp[] = [
     usage: 'latency [on <api>] [window]',
     description:
       'p50/p95/p99 of total time by API and operation, split into backend time and gateway time (total minus backend: policies and client transfer), the slowest operations, and the change against the previous window.',
-    examples: ['latency', 'latency on payments-api last 1h', 'slow requests on shipping-api'],
+    examples: ['latency', 'latency on payments-api last 1h', 'latency vs last week', 'slow requests on shipping-api'],
+  },
+  {
+    kind: 'triage',
+    usage: 'triage | latency [window] vs yesterday | vs last week',
+    description:
+      'Compares the window with the same window a day or a week earlier instead of the one just before it: which failures are new since yesterday, how p95 moved against last week.',
+    examples: ['compare with yesterday', 'triage last 1h vs last week', 'triage on payments-api vs yesterday'],
   },
   {
     kind: 'callers',
@@ -86,6 +93,13 @@ export const COMMAND_HELP: CommandHelp[] = [
       'who is calling orders-api with a bad key',
       'callers of rate-limited on inventory-api',
     ],
+  },
+  {
+    kind: 'changes',
+    usage: 'what changed [window] [on <api>]',
+    description:
+      'Control-plane writes to API Management (policies, backends, certificates, APIs, products, subscriptions, named values) in the window and the hour before, who made them and when, from the Activity log (AzureActivity). Triage says when a new failure began minutes after one.',
+    examples: ['what changed', 'what changed last 2h', 'what changed on orders-api since 09:00'],
   },
   {
     kind: 'help',

@@ -1,8 +1,9 @@
 /**
  * Command -> the text that asks for it again: what buttons send. The text parses back to the same command
- * (kind, status, API, backend, window), which test/answers/suggestions.test.ts holds every offered command to.
+ * (kind, status, API, backend, window, baseline), which test/answers/suggestions.test.ts holds every offered command to.
  */
 import type { Command } from './types';
+import { BASELINE_WORDS } from './baseline';
 
 /** Plain phrases for a group of signatures, as people ask "who is calling X with a bad key". */
 const SIGNATURE_PHRASES: { phrase: string; pattern: RegExp; ids: string[] }[] = [
@@ -50,13 +51,16 @@ export function commandText(command: Command): string {
       return `${command.statusClass ?? '5xx'}${on} ${window}`;
     case 'callers':
       return `callers ${signaturesText(command.signatures ?? [])}${on} ${window}`;
+    case 'changes':
+      return `what changed${on} ${window}`;
     case 'help':
       return 'help';
     case 'triage':
+    case 'latency':
+      return `${command.kind}${on} ${window}${command.baseline ? ` vs ${BASELINE_WORDS[command.baseline]}` : ''}`;
     case 'tls':
     case 'breakers':
     case 'apis':
-    case 'latency':
       return `${command.kind}${on} ${window}`;
   }
 }

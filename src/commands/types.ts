@@ -11,9 +11,13 @@ export type CommandKind =
   | 'statusClass' // 5xx / 4xx [on <api>]: the failures of one status class, by who produced them
   | 'latency' // latency [on <api>]: p50/p95/p99 of TotalTime, backend time vs gateway time
   | 'callers' // callers of <signature> [on <api>]: caller IPs and APIM subscriptions behind one signature
+  | 'changes' // what changed [window]: control-plane writes to API Management (AzureActivity)
   | 'help';
 
 export type StatusClass = '4xx' | '5xx';
+
+/** "vs yesterday", "vs last week": compare with the same window a day or a week earlier. */
+export type Baseline = 'day' | 'week';
 
 export interface CommandWindow {
   from: Date;
@@ -36,24 +40,14 @@ export interface Command {
   backend?: string;
   /** `breaker <backend> at <time>`: the trip time to look before. */
   at?: Date;
+  /** triage and latency: compare with the same window a day or a week earlier instead of the previous window. */
+  baseline?: Baseline;
   /** The text as typed (after mention stripping), for audit and cards. */
   text: string;
 }
 
-/** Questions the bot understands but has no answer for yet. */
-export type PendingIntent = 'changes' | 'compare';
-
-/** What people ask about: the commands above plus the pending questions. */
-export type Intent = CommandKind | PendingIntent;
-
-/** A pending question that was understood, with its slots, so it can be answered once the answer exists. */
-export interface Understood {
-  intent: PendingIntent;
-  window: CommandWindow;
-  api?: string;
-  /** Compare the window with the same window a day or a week before. */
-  baseline?: 'day' | 'week';
-}
+/** What people ask about: the commands above, and a comparison (triage or latency against a baseline). */
+export type Intent = CommandKind | 'compare';
 
 export type ParseOutcome =
   | { ok: true; command: Command }
@@ -63,8 +57,6 @@ export type ParseOutcome =
       error: string;
       /** Closest valid commands, as the user could type them. */
       suggestions: string[];
-      /** Set when the question was understood but has no answer yet (changes, compare). */
-      understood?: Understood;
     };
 
 /** Context the parser needs that is not in the text. */

@@ -23,6 +23,16 @@ export interface Recipe {
   file: string;
 }
 
+/** Columns every Log Analytics table has whose names start with "_" like a parameter's (e.g. AzureActivity's _ResourceId). */
+const STANDARD_COLUMNS = new Set([
+  '_ResourceId',
+  '_SubscriptionId',
+  '_ItemId',
+  '_TimeReceived',
+  '_IsBillable',
+  '_BilledSize',
+]);
+
 export function parseRecipe(text: string, file = '<inline>'): Recipe {
   const lines = text.split(/\r?\n/);
   const { header: headerLines, bodyStart } = splitHeader(lines);
@@ -31,6 +41,7 @@ export function parseRecipe(text: string, file = '<inline>'): Recipe {
   if (!body) throw new RecipeFormatError(`${file}: no KQL after the header`);
   for (const m of body.matchAll(/\b_[A-Za-z][A-Za-z0-9_]*\b/g)) {
     const used = m[0];
+    if (STANDARD_COLUMNS.has(used)) continue;
     // Recipe-local lets (let _scope = ...) are fine; only undeclared parameters are an error.
     if (!header.params.some((p) => p.name === used) && !new RegExp(`\\blet\\s+${used}\\b`).test(body)) {
       throw new RecipeFormatError(

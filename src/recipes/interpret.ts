@@ -6,7 +6,7 @@ import { cellNumber } from '../kql/cells';
 import type { AnswerSection } from '../answer';
 import type { Command } from '../commands/types';
 import type { Cell, ResultTable } from '../kql/types';
-import { formatDuration } from '../commands/time';
+import { comparisonNote, comparisonPhrase } from '../commands/baseline';
 import { windowText } from '../commands/text';
 import { defaultWindow } from '../commands/window';
 import { signatureById } from '../signatures/catalog';
@@ -18,10 +18,13 @@ import { breakerVerdict, whyVerdict } from './verdicts';
 import { count } from '../words';
 import { readLatency } from './latency';
 import { readCallers } from './callers';
+import { changesFrom, readChanges } from './changes';
 
 export interface InterpretOptions {
   /** IANA zone for times in verdicts and summaries (UTC otherwise). */
   timeZone?: string;
+  /** The changes recipe found no AzureActivity table: say how to route the Activity log there. */
+  activityMissing?: boolean;
 }
 
 export interface Interpretation {
@@ -36,7 +39,8 @@ export interface Interpretation {
 
 type Row = Record<string, Cell>;
 
-function rowsOf(table: ResultTable | undefined): Row[] {
+/** A result table's rows as objects keyed by column name. */
+export function rowsOf(table: ResultTable | undefined): Row[] {
   if (!table) return [];
   return table.rows.map((r) => {
     const o: Row = {};
@@ -116,6 +120,10 @@ function findingsSummary(
 const QUIET_WINDOW =
   'No gateway requests were logged in this window, though the workspace has gateway logs: logs arrive 3-10 minutes late, so try a longer window (e.g. "last 1h").';
 
+/** A baseline with no requests at all: the workspace does not reach back that far, or the traffic was not there. */
+const EMPTY_BASELINE =
+  'No gateway requests were logged in the compared window, so everything reads as new: the workspace may not keep logs that far back (check its retention), or the APIs had no traffic then.';
+
 /** A backend as people name it: the id, or the host of a BackendUrl (path and query dropped, so no secrets). */
 export function backendName(value: string): string {
   const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#:]+)/i.exec(value);
@@ -130,7 +138,7 @@ function causeKey(r: Row): string {
 /** Findings rows (Kind finding/previous/api) -> ranked findings plus API totals. */
 function findingsFrom(
   rows: Row[],
-  windowLength: string,
+  comparedWith: string,
 ): { findings: Finding[]; apiTotals: Record<string, number>; apiFailures: Record<string, number> } {
   const previous = new Map<string, number>();
   const apiTotals: Record<string, number> = {};
@@ -161,7 +169,7 @@ function findingsFrom(
     firstSeen: iso(r.FirstSeen),
     lastSeen: iso(r.TimeGenerated ?? r.LastSeen),
   }));
-  const findings = rankFindings(aggs, { apiTotals, windowLength });
+  const findings = rankFindings(aggs, { apiTotals, comparedWith });
   linkBreakers(findings);
   return { findings, apiTotals, apiFailures };
 }
@@ -248,7 +256,9 @@ export function interpret(
   const hasKind = table.columns.some((c) => c.name === 'Kind');
   const notes: string[] = [];
   if (command.window.note) notes.push(command.window.note);
-  const windowLength = formatDuration(command.window.to.getTime() - command.window.from.getTime());
+  const comparedWith = comparisonPhrase(command);
+  const compared = comparisonNote(command, opts.timeZone);
+  if (compared) notes.push(compared);
   const where = command.api ? ` on ${command.api}` : '';
   let findings: Finding[] = [];
   let verdict: string | undefined;
@@ -256,7 +266,7 @@ export function interpret(
   let apisSeen: string[] | undefined;
 
   if (FINDING_RECIPES.has(r.name)) {
-    const f = findingsFrom(rows, windowLength);
+    const f = findingsFrom(rows, comparedWith);
     findings = f.findings;
     // A next step from a card about another window than the default looks at that same window.
     if (command.window.label !== defaultWindow(command.window.to).label)
@@ -267,6 +277,8 @@ export function interpret(
     summary = findingsSummary(r.name, command, findings.length, total, requests, where);
     // No requests at all is not an all-clear: the window is quiet, or its logs have not arrived yet.
     if (requests === 0) notes.push(QUIET_WINDOW);
+    const baseRow = rows.find((x) => str(x.Kind) === 'baseline');
+    if (command.baseline && baseRow && (num(baseRow.Requests) ?? 0) === 0) notes.push(EMPTY_BASELINE);
     if (r.name === 'why')
       verdict = whyVerdict(
         command.status ?? 0,
@@ -288,17 +300,23 @@ export function interpret(
       : `No gateway requests logged in the ${command.window.label}`;
     if (!rows.length) notes.push(QUIET_WINDOW);
   } else if (r.name === 'latency') {
-    const l = readLatency(command, rows, windowLength);
+    const l = readLatency(command, rows, comparedWith);
     summary = l.summary;
     verdict = l.verdict;
     apisSeen = l.apisSeen;
     if (!l.verdict) notes.push(QUIET_WINDOW);
+    else if (command.baseline && l.baselineRequests === 0) notes.push(EMPTY_BASELINE);
   } else if (r.name === 'callers') {
     const c = readCallers(command, rows);
     summary = c.summary;
     verdict = c.verdict;
     apisSeen = c.apisSeen;
     if (c.apisSeen.length === 0) notes.push(QUIET_WINDOW);
+  } else if (r.name === 'changes') {
+    const c = readChanges(command, changesFrom(rows), opts.activityMissing ?? false);
+    summary = c.summary;
+    verdict = c.verdict;
+    notes.push(...c.notes);
   } else if (r.name === 'breaker') {
     const b = breakerVerdict(command, rows, opts.timeZone);
     verdict = b.verdict;

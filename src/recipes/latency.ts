@@ -1,7 +1,7 @@
 /**
  * The latency answer in words: how slow (p50/p95/p99 of TotalTime), where the time goes (BackendTime against the
  * gateway's own time, TotalTime minus BackendTime), the slowest operation, and what changed against the previous
- * window of equal length.
+ * window of equal length or the baseline asked for ("vs yesterday").
  */
 import type { Command } from '../commands/types';
 import type { Cell } from '../kql/types';
@@ -25,14 +25,17 @@ export interface LatencyReading {
   verdict?: string;
   /** APIs with requests in the window: tells an unknown API name from a quiet one. */
   apisSeen: string[];
+  /** Requests in the compared window. */
+  baselineRequests: number;
 }
 
-function changeOf(p95: number, prevP95: number | null, prevRequests: number, length: string): string {
-  if (prevRequests === 0 || prevP95 === null || prevP95 <= 0) return `no requests in the previous ${length} to compare`;
+/** `comparedWith` is "the previous 15m" or "the same 15m yesterday" (src/commands/baseline.ts). */
+function changeOf(p95: number, prevP95: number | null, prevRequests: number, comparedWith: string): string {
+  if (prevRequests === 0 || prevP95 === null || prevP95 <= 0) return `no requests in ${comparedWith} to compare`;
   const ratio = p95 / prevP95;
-  if (ratio >= CHANGE_RATIO) return `up ×${ratio.toFixed(1)} from ${ms(prevP95)} in the previous ${length}`;
-  if (ratio <= 1 / CHANGE_RATIO) return `down from ${ms(prevP95)} in the previous ${length}`;
-  return `about the same as the previous ${length} (${ms(prevP95)})`;
+  if (ratio >= CHANGE_RATIO) return `up ×${ratio.toFixed(1)} from ${ms(prevP95)} in ${comparedWith}`;
+  if (ratio <= 1 / CHANGE_RATIO) return `down from ${ms(prevP95)} in ${comparedWith}`;
+  return `about the same as ${comparedWith} (${ms(prevP95)})`;
 }
 
 /** Where the time goes at p95: the backend, the gateway's own work and the client, or both. */
@@ -57,7 +60,7 @@ function mostGrown(apis: Row[]): string | undefined {
   return best ? `${best.api} grew most: p95 ${ms(best.from)} → ${ms(best.to)}.` : undefined;
 }
 
-export function readLatency(command: Command, rows: Row[], length: string): LatencyReading {
+export function readLatency(command: Command, rows: Row[], comparedWith: string): LatencyReading {
   const of = (kind: string) => rows.filter((r) => r.Kind === kind);
   const apis = of('apis');
   const apisSeen = apis.map((r) => text(r.ApiId)).filter(Boolean);
@@ -65,13 +68,15 @@ export function readLatency(command: Command, rows: Row[], length: string): Late
   const requests = overall ? (cellNumber(overall.Requests) ?? 0) : 0;
   const where = command.api ? ` on ${command.api}` : '';
   const window = `in the ${command.window.label}`;
-  if (!overall || requests === 0) return { summary: `No gateway requests logged${where} ${window}`, apisSeen };
+  const baselineRequests = overall ? (cellNumber(overall.PrevRequests) ?? 0) : 0;
+  if (!overall || requests === 0)
+    return { summary: `No gateway requests logged${where} ${window}`, apisSeen, baselineRequests };
 
   const p50 = cellNumber(overall.P50) ?? 0;
   const p95 = cellNumber(overall.P95) ?? 0;
   const p99 = cellNumber(overall.P99) ?? 0;
   const summary = `p95 ${ms(p95)} (p50 ${ms(p50)}, p99 ${ms(p99)}) over ${n(requests)} ${requests === 1 ? 'request' : 'requests'}${where} ${window}`;
-  const change = changeOf(p95, cellNumber(overall.PrevP95), cellNumber(overall.PrevRequests) ?? 0, length);
+  const change = changeOf(p95, cellNumber(overall.PrevP95), baselineRequests, comparedWith);
   const slowest = of('operations').sort((a, b) => (cellNumber(b.P95) ?? 0) - (cellNumber(a.P95) ?? 0))[0];
   const parts = [
     `p95 is ${ms(p95)}, ${change}; ${whereTimeGoes(p95, cellNumber(overall.BackendP95) ?? 0, cellNumber(overall.GatewayP95) ?? 0)}`,
@@ -84,5 +89,5 @@ export function readLatency(command: Command, rows: Row[], length: string): Late
     parts.push(
       `Slowest operation: ${text(slowest.ApiId)} ${text(slowest.OperationId)}, p95 ${ms(cellNumber(slowest.P95) ?? 0)} (backend ${ms(cellNumber(slowest.BackendP95) ?? 0)}).`,
     );
-  return { summary, verdict: parts.join(' '), apisSeen };
+  return { summary, verdict: parts.join(' '), apisSeen, baselineRequests };
 }

@@ -6,6 +6,7 @@
 import type { Command, CommandKind, StatusClass } from '../commands/types';
 import type { TimeWindow } from '../logs/source/logSource';
 import { NAME_TOKEN } from '../commands/parse';
+import { baselineProblem, comparisonWindow } from '../commands/baseline';
 import { causeApiKql, classifierKql } from '../signatures/classify';
 import { getRecipe, type Recipe } from './catalog';
 import { kqlBool, kqlDatetime, kqlLong, kqlString, kqlTimespan } from './literals';
@@ -21,7 +22,11 @@ export const RECIPE_FOR: Record<Exclude<CommandKind, 'help'>, string> = {
   statusClass: 'statusclass',
   latency: 'latency',
   callers: 'callers',
+  changes: 'changes',
 };
+
+/** "What changed" looks this far before the window too: a change lands before the failures it causes. */
+const CHANGES_LOOKBACK_MS = 60 * 60_000;
 
 /** The breaker recipe looks this far back from the trip: long enough to hold the failures that tripped it. */
 const BEFORE_TRIP_MS = 10 * 60_000;
@@ -68,6 +73,10 @@ export function parameterValues(command: Command): { values: Record<string, Para
   const len = to.getTime() - from.getTime();
   if (!(len > 0)) throw new PlanError('the command window is empty');
   const prevFrom = new Date(from.getTime() - len);
+  const problem = baselineProblem(command);
+  if (problem) throw new PlanError(problem);
+  const base = comparisonWindow(command);
+  const changesFrom = new Date(from.getTime() - CHANGES_LOOKBACK_MS);
   const at = command.at;
   if (at && at.getTime() + AFTER_TRIP_MS > to.getTime()) to = new Date(at.getTime() + AFTER_TRIP_MS);
   const lookFrom = new Date(Math.min(from.getTime(), at ? at.getTime() : from.getTime()) - BEFORE_TRIP_MS);
@@ -79,12 +88,15 @@ export function parameterValues(command: Command): { values: Record<string, Para
     _from: { type: 'datetime', value: from },
     _to: { type: 'datetime', value: to },
     _prevFrom: { type: 'datetime', value: prevFrom },
+    _baseFrom: { type: 'datetime', value: base.from },
+    _baseTo: { type: 'datetime', value: base.to },
     _lookFrom: { type: 'datetime', value: lookFrom },
     _api: { type: 'string', value: api },
     _backend: { type: 'string', value: backend },
     _at: { type: 'datetime', value: at ?? to },
     _useAt: { type: 'bool', value: Boolean(at) },
     _bin: { type: 'timespan', value: chartBinMs(len) },
+    _changesFrom: { type: 'datetime', value: changesFrom },
   };
   if (command.status !== undefined) values._status = { type: 'long', value: command.status };
   if (command.statusClass !== undefined) values._classLow = { type: 'long', value: classLow(command.statusClass) };
@@ -93,9 +105,15 @@ export function parameterValues(command: Command): { values: Record<string, Para
     if (bad !== undefined) throw new PlanError(`"${bad}" is not a valid signature id`);
     values._signatures = { type: 'string', value: `,${command.signatures.join(',')},` };
   }
-  // apis and callers look at the current window only; the others compare it with the previous one.
+  // apis and callers look at the current window only; the others compare it with the previous one or a baseline.
   const timespanFrom =
-    command.kind === 'breaker' ? lookFrom : command.kind === 'apis' || command.kind === 'callers' ? from : prevFrom;
+    command.kind === 'breaker'
+      ? lookFrom
+      : command.kind === 'changes'
+        ? changesFrom
+        : command.kind === 'apis' || command.kind === 'callers'
+          ? from
+          : new Date(Math.min(prevFrom.getTime(), base.from.getTime()));
   return { values, timespan: { from: timespanFrom, to } };
 }
 
@@ -142,9 +160,10 @@ function renderBody(recipe: Recipe): string {
     .join('\n');
 }
 
-/** prelude + `// recipe: name` + parameter lets + body: the text that is run and shown. */
+/** prelude (for recipes over GatewayLogs) + `// recipe: name` + parameter lets + body: the text that is run and shown. */
 export function composeQuery(recipe: Recipe, values: Record<string, ParamValue>, prelude: string): string {
-  let head = prelude.trim();
+  // A recipe over another table (changes reads AzureActivity) runs and is shown without the gateway view.
+  let head = /\bGatewayLogs\b/.test(recipe.body) ? prelude.trim() : '';
   if (head && !head.endsWith(';')) head += ';'; // the prelude's let must be terminated before our lets
   const parts = [head, `// recipe: ${recipe.name}`, parameterLets(recipe, values), renderBody(recipe)].filter(
     (s) => s.length > 0,

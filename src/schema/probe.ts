@@ -77,8 +77,8 @@ function noGatewayLogs(workspace: string, window: TimeWindow): { schema: null; e
   };
 }
 
-/** A failure meaning "none of the probed tables exists" (a fuzzy union with no resolvable table). */
-function isMissingTables(e: unknown): boolean {
+/** A failure meaning "none of the probed tables exists" (a fuzzy union with no resolvable table), or a table that does not. */
+export function isMissingTables(e: unknown): boolean {
   const msg = e instanceof Error ? e.message : String(e);
   return /(failed to resolve|unknown|does not refer to any known) table|no tables|'(ApiManagementGatewayLogs|AzureDiagnostics)'.*(not|unknown)/i.test(
     msg,

@@ -1,7 +1,7 @@
 /**
  * The ranking rule, as the README states it:
  *   A finding scores 10 × its severity (1–5), plus up to 30 for its share of the affected API's traffic, up to
- *   25 for being new or 20 for growing against the previous window of equal length (both scaled down below
+ *   25 for being new or 20 for growing against the previous window of equal length, or the baseline asked for (both scaled down below
  *   about 50 requests; −10 if shrinking), up to 10 for its volume, and 5 if the team can fix it (any fault but
  *   the client's).
  *   Findings are listed highest score first, the larger count first on a tie, and each one's reason names
@@ -32,8 +32,8 @@ export type SignatureAggregate = { signature: Signature } & Pick<
 export interface RankContext {
   /** Requests per API in the current window (all outcomes), for share. */
   apiTotals: Record<string, number>;
-  /** "15m", "1h": the window length as people say it, for "new: 0 in the previous 15m". */
-  windowLength: string;
+  /** What the counts are compared with, for "new: 0 in the previous 15m" (src/commands/baseline.ts comparisonPhrase). */
+  comparedWith: string;
 }
 
 export type Trend = 'new' | 'growing' | 'steady' | 'shrinking';
@@ -99,17 +99,17 @@ export function scoreAggregate(
   const volume = Math.min(1, Math.log10(1 + agg.count) / Math.log10(51));
   if (trend === 'new') {
     score += 25 * volume;
-    why.push(`new: 0 in the previous ${ctx.windowLength}`);
+    why.push(`new: 0 in ${ctx.comparedWith}`);
   } else if (trend === 'growing') {
     score += Math.min(20, 8 + 4 * Math.log2(ratio)) * volume;
     why.push(
-      `growing: ${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}× the previous ${ctx.windowLength} (${agg.previousCount})`,
+      `growing: ${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}× ${ctx.comparedWith} (${agg.previousCount})`,
     );
   } else if (trend === 'shrinking') {
     score -= 10;
-    why.push(`shrinking: ${agg.previousCount} in the previous ${ctx.windowLength}`);
+    why.push(`shrinking: ${agg.previousCount} in ${ctx.comparedWith}`);
   } else {
-    why.push(`steady: ${agg.previousCount} in the previous ${ctx.windowLength}`);
+    why.push(`steady: ${agg.previousCount} in ${ctx.comparedWith}`);
   }
 
   score += Math.min(10, 2 * Math.log10(1 + agg.count));

@@ -9,12 +9,14 @@ import type { Command, ParseContext, ParseOutcome } from '../commands/types';
 import { parseCommand } from '../commands/parse';
 import { resolveApi } from '../commands/apiNames';
 import { commandText } from '../commands/text';
+import { BASELINE_WORDS } from '../commands/baseline';
 import { helpCommands } from '../commands/help';
 import { planQuery, type PlannedQuery } from '../recipes/plan';
-import { interpret, type Interpretation } from '../recipes/interpret';
+import { interpret, rowsOf, type Interpretation } from '../recipes/interpret';
+import { changesFrom, relateChanges, type Change } from '../recipes/changes';
 import { preludeFor } from '../schema/prelude';
 import { PHYSICAL_SCHEMAS, type SchemaId } from '../schema/physical';
-import { SchemaProbeCache } from '../schema/probe';
+import { isMissingTables, SchemaProbeCache } from '../schema/probe';
 import type { LogSource, QueryResult } from '../logs/source/logSource';
 import { toErrorAnswer } from '../logs/source/errors';
 import { explainSourceError } from '../logs/logAnalytics/explain';
@@ -144,8 +146,10 @@ export class TriageService {
       };
     }
     const schema = probed.schema;
+    // Triage places its new findings against the control-plane changes before them, from a second query.
+    const changes = command.kind === 'triage' ? this.recentChanges(command, schema, signal) : undefined;
     let run = await this.runRecipe(command, schema, ctx, signal, onKql);
-    let queries = 1;
+    let queries = changes ? 2 : 1;
     const nameNotes: string[] = [];
     if (
       command.api &&
@@ -170,6 +174,8 @@ export class TriageService {
     }
     const { plan, result, out } = run;
     const notes = [...nameNotes, ...out.notes];
+    const changeNote = changes ? relateChanges(out.findings, await changes) : undefined;
+    if (changeNote) notes.push(changeNote);
     if (probed.partial)
       notes.push(
         'Log Analytics returned partial results while the bot checked the log tables; the answer may be incomplete.',
@@ -214,9 +220,30 @@ export class TriageService {
     onKql(plan.kql);
     const table = PHYSICAL_SCHEMAS[schema].table;
     const freshness = this.freshness.get(this.source, table, this.now(), signal);
-    const result = await this.source.query({ kql: plan.kql, timespan: plan.timespan, signal });
-    const out = interpret(command, plan.recipe, result.tables, { timeZone: ctx.timeZone });
+    let result: QueryResult;
+    let activityMissing = false;
+    try {
+      result = await this.source.query({ kql: plan.kql, timespan: plan.timespan, signal });
+    } catch (error) {
+      // A workspace without the Activity log gets told how to route it there, not an error.
+      if (command.kind !== 'changes' || !isMissingTables(error)) throw error;
+      result = { tables: [], stats: { rowsExamined: 0, elapsedMs: 0 } };
+      activityMissing = true;
+    }
+    const out = interpret(command, plan.recipe, result.tables, { timeZone: ctx.timeZone, activityMissing });
     return { plan, result, out, freshness };
+  }
+
+  /** The control-plane changes in the window and the hour before; none when the Activity log cannot be read. */
+  private async recentChanges(command: Command, schema: SchemaId, signal: AbortSignal): Promise<Change[]> {
+    const plan = planQuery({ ...command, kind: 'changes', baseline: undefined }, preludeFor(schema));
+    try {
+      const result = await this.source.query({ kql: plan.kql, timespan: plan.timespan, signal });
+      return changesFrom(rowsOf(result.tables[0]));
+    } catch {
+      // The answer is triage; a missing or unreadable Activity log only means no line about changes.
+      return [];
+    }
   }
 
   /**
@@ -315,6 +342,7 @@ const TITLES: Record<Command['kind'], string> = {
   statusClass: 'Failures',
   latency: 'Latency',
   callers: 'Callers',
+  changes: 'What changed',
   help: 'Help',
 };
 
@@ -329,7 +357,8 @@ function titleOf(command: Command): string {
           : command.kind === 'breaker'
             ? `Breaker timeline: ${command.backend ?? ''}`
             : `${TITLES[command.kind]}${command.api ? ` on ${command.api}` : ''}`;
-  return `${subject}, ${command.window.label}`;
+  const vs = command.baseline ? ` vs ${BASELINE_WORDS[command.baseline]}` : '';
+  return `${subject}, ${command.window.label}${vs}`;
 }
 
 function hhmm(iso: string): string {

@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import type { LogSourceConfig } from '../config';
 import { Workspace, runQuery } from '../kql';
-import { generateDemoTables } from '../logs/embedded/demo/generator';
+import { DEMO_BASELINE_HOURS, generateDemoTables } from '../logs/embedded/demo/generator';
 import { loadWorkspaceFile } from '../logs/embedded/files/snapshot';
 import { EmbeddedSource, type EmbeddedSourceOptions } from '../logs/embedded/embeddedSource';
 import { PooledEmbeddedSource } from '../logs/embedded/enginePool';
@@ -72,6 +72,7 @@ export function buildSource(config: LogSourceConfig, options: SourceOptions = {}
     seed: config.demoSeed,
     schema: config.demoSchema,
     hours: config.demoHours,
+    baselineHours: DEMO_BASELINE_HOURS,
   })) {
     workspace.addTable(table);
   }

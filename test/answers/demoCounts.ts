@@ -65,19 +65,30 @@ export interface Expected {
   backends: Set<string>;
 }
 
+/**
+ * Whether an event is in the compared window: the previous one (ending where the current one starts, which
+ * keeps that instant) or, for "vs yesterday", the current one `baseShiftMin` minutes earlier (both ends inclusive).
+ */
+export function inBaseline(e: Event, windowMin: number, baseShiftMin?: number): boolean {
+  const from = NOW.getTime() - windowMin * MIN;
+  if (baseShiftMin === undefined) return e.time >= from - windowMin * MIN && e.time < from;
+  return e.time >= from - baseShiftMin * MIN && e.time <= NOW.getTime() - baseShiftMin * MIN;
+}
+
 /** The findings an answer over the last `windowMin` minutes must have, keyed by keyOf. */
 export function expectedFindings(
   events: Event[],
   windowMin: number,
   include: (e: Event) => boolean,
+  baseShiftMin?: number,
 ): Map<string, Expected> {
   const to = NOW.getTime();
   const from = to - windowMin * MIN;
-  const prevFrom = from - windowMin * MIN;
   const out = new Map<string, Expected>();
   for (const e of events) {
     const signature = labelOf(e);
-    if (!signature || !include(e) || e.time < prevFrom || e.time > to) continue;
+    const base = inBaseline(e, windowMin, baseShiftMin);
+    if (!signature || !include(e) || (!base && (e.time < from || e.time > to))) continue;
     const key = keyOf(signature, e.responseCode, e.backendResponseCode, e.apiId);
     const entry = out.get(key) ?? {
       count: 0,
@@ -87,7 +98,7 @@ export function expectedFindings(
       apis: new Set<string>(),
       backends: new Set<string>(),
     };
-    if (e.time < from) entry.previousCount++;
+    if (base) entry.previousCount++;
     else {
       entry.count++;
       entry.apis.add(e.apiId);

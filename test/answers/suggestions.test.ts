@@ -31,8 +31,8 @@ const MISTYPED = [
   'hqqp',
   'who is calling orders-api',
   'callers with 500 on orders-api',
-  'what changed since 14:00',
-  'triage last 1h vs last week',
+  'triage last 2d vs yesterday',
+  '5xx on payments-api vs last week',
   'keys',
   'deploy the thing',
   '401s between 14:30 and 14:00',
@@ -50,6 +50,8 @@ const ANSWERS = [
   '5xx on shipping-api',
   'latency on payments-api last 30m',
   'who is calling orders-api with a bad key',
+  'triage last 1h vs last week',
+  'what changed since 14:00',
 ];
 
 async function offeredBy(service: TriageService): Promise<Map<string, string>> {

@@ -43,8 +43,8 @@ test('every button on every demo card sends a command the parser accepts', () =>
   expect(count).toBeGreaterThan(20);
 });
 
-test('answers offer "Compare with yesterday": the same window one day earlier', () => {
+test('triage answers offer "Compare with yesterday": the same window against the same window one day earlier', () => {
   const triage = cards.find((x) => x.c.name === 'triage')!;
   const compare = buttons(triage.card).find((b) => b.title === 'Compare with yesterday');
-  expect(compare?.command).toBe('triage between 2026-11-22T14:15:00.000Z and 2026-11-22T14:30:00.000Z');
+  expect(compare?.command).toBe('triage last 15m vs yesterday');
 });

@@ -1,6 +1,7 @@
 import { understand } from '../../src/commands/grammar/understand';
 import { stripEmoji, tokenize } from '../../src/commands/grammar/text';
 import type { ParseOutcome } from '../../src/commands/types';
+import { commandText } from '../../src/commands/text';
 
 const now = new Date('2026-11-23T15:00:00Z');
 const parse = (text: string, timeZone?: string): ParseOutcome => understand(text, { now, timeZone });
@@ -10,31 +11,77 @@ function failure(text: string): Extract<ParseOutcome, { ok: false }> {
   return r;
 }
 
-describe('questions understood but not answered yet', () => {
+describe('what changed', () => {
   it.each([
-    ['what changed since 14:00', 'changes'],
-    ['what changed on orders-api last 2h', 'changes'],
-    ['triage last 1h vs last week', 'compare'],
-  ])('%j says so and offers runnable commands that keep the API and window', (text, intent) => {
-    const r = failure(text);
-    expect(r.understood?.intent).toBe(intent);
-    expect(r.error).toMatch(/not available yet/);
-    expect(r.suggestions.length).toBeGreaterThanOrEqual(2);
-    for (const s of r.suggestions) {
-      const again = parse(s);
-      expect(again.ok).toBe(true);
-      if (!again.ok) continue;
-      // Whatever API and window the person named, the buttons keep.
-      if (r.understood?.api && again.command.kind !== 'breakers' && again.command.kind !== 'apis')
-        expect(again.command.api).toBe(r.understood.api);
-      expect(again.command.window.label).toBe(r.understood?.window.label);
-    }
+    ['what changed since 14:00', 'since 14:00 UTC', undefined],
+    ['what changed on orders-api last 2h', 'last 2h', 'orders-api'],
+    ['did someone deploy something?', 'last 15m', undefined],
+  ])('%j is the changes answer, keeping the window and API', (text, label, api) => {
+    const r = parse(text);
+    if (!r.ok) throw new Error(r.error);
+    expect({ kind: r.command.kind, label: r.command.window.label, api: r.command.api }).toEqual({
+      kind: 'changes',
+      label,
+      api,
+    });
+    const again = parse(commandText(r.command));
+    expect(again.ok && { kind: again.command.kind, label: again.command.window.label }).toEqual({
+      kind: 'changes',
+      label,
+    });
+  });
+});
+
+describe('comparing with a baseline', () => {
+  const command = (text: string) => {
+    const r = parse(text);
+    if (!r.ok) throw new Error(`expected a command for ${JSON.stringify(text)}, got ${r.error}`);
+    return r.command;
+  };
+  it.each([
+    ['compare with yesterday', 'triage', 'day', 'last 15m', undefined],
+    ['triage last 1h vs last week', 'triage', 'week', 'last 1h', undefined],
+    ['latency vs yesterday', 'latency', 'day', 'last 15m', undefined],
+    ['triage vs yesterday', 'triage', 'day', 'last 15m', undefined],
+    ['slow requests on payments-api compared to last week', 'latency', 'week', 'last 15m', 'payments-api'],
+    ['compare', 'triage', 'day', 'last 15m', undefined],
+  ])('%j is %s against the same window a %s earlier', (text, kind, baseline, label, api) => {
+    const c = command(text);
+    expect({ kind: c.kind, baseline: c.baseline, label: c.window.label, api: c.api }).toEqual({
+      kind,
+      baseline,
+      label,
+      api,
+    });
   });
   it('a baseline is taken before the window, so "yesterday" is the comparison, not the window', () => {
-    const r = failure('how does the last hour compare with yesterday');
-    expect(r.understood).toMatchObject({ intent: 'compare', baseline: 'day' });
-    expect(r.understood?.window.label).toBe('last 1h');
-    expect(failure('errors vs the same time last week').understood?.baseline).toBe('week');
+    const c = command('how does the last hour compare with yesterday');
+    expect(c).toMatchObject({ kind: 'triage', baseline: 'day' });
+    expect(c.window.label).toBe('last 1h');
+    expect(command('errors vs the same time last week').baseline).toBe('week');
+  });
+  it('reads back from the text a button sends', () => {
+    const c = command('latency on orders-api last 30m vs last week');
+    const again = command(commandText(c));
+    expect({ kind: again.kind, api: again.api, baseline: again.baseline, label: again.window.label }).toEqual({
+      kind: 'latency',
+      api: 'orders-api',
+      baseline: 'week',
+      label: 'last 30m',
+    });
+  });
+  it('refuses a window that would overlap its baseline, offering ones that fit', () => {
+    const r = failure('triage last 2d vs yesterday');
+    expect(r.error).toMatch(/overlaps the same window yesterday/);
+    expect(r.suggestions).toEqual(['triage last 1h vs yesterday', 'triage last 1h vs last week']);
+  });
+  it('says which answers compare, for another one', () => {
+    const r = failure('5xx on payments-api vs yesterday');
+    expect(r.error).toMatch(/works for triage and latency/);
+    expect(r.suggestions).toEqual([
+      'triage on payments-api last 15m vs yesterday',
+      'latency on payments-api last 15m vs yesterday',
+    ]);
   });
 });
 
@@ -79,21 +126,6 @@ describe('the status class, latency and callers answers', () => {
   });
   it('an invalid API name next to a signature is refused', () => {
     expect(failure('callers of rate-limited on orders$api').error).toMatch(/not a valid API name/);
-  });
-});
-
-describe('suggestions for questions not answerable yet', () => {
-  it('keep the window as typed, or say it with exact instants', () => {
-    expect(failure('what changed last 2h').suggestions[0]).toBe('triage last 2h');
-    expect(failure('what changed since 09:30').suggestions[0]).toBe('triage since 09:30 UTC');
-    const y = failure('what changed yesterday').suggestions[0];
-    expect(y).toBe('triage between 2026-11-22T00:00:00.000Z and 2026-11-23T00:00:00.000Z');
-  });
-  it('are read again in the zone of the person asking', () => {
-    const r = understand('what changed since 15:30', { now, timeZone: 'Europe/Paris' });
-    if (r.ok) throw new Error('expected a pending answer');
-    const again = understand(r.suggestions[0], { now, timeZone: 'Europe/Paris' });
-    expect(again.ok && again.command.window.from.toISOString()).toBe('2026-11-23T14:30:00.000Z');
   });
 });
 

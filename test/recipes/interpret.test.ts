@@ -235,6 +235,7 @@ describe('help content', () => {
       'breaker',
       'breakers',
       'callers',
+      'changes',
       'help',
       'latency',
       'statusClass',

@@ -21,7 +21,7 @@ function agg(id: string, over: Partial<SignatureAggregate>): SignatureAggregate 
 }
 const ctx = {
   apiTotals: { 'payments-api': 540, 'orders-api': 600, 'inventory-api': 400, 'shipping-api': 450 },
-  windowLength: '15m',
+  comparedWith: 'the previous 15m',
 };
 
 describe('ranking', () => {
@@ -194,7 +194,7 @@ describe('ranking rule, scenario by scenario', () => {
   ];
 
   it.each(CASES)('$name', ({ first, second, because }) => {
-    const context = { apiTotals: totals, windowLength: '15m' };
+    const context = { apiTotals: totals, comparedWith: 'the previous 15m' };
     for (const input of [
       [first, second],
       [second, first],

@@ -52,15 +52,16 @@ function command(triage: TriageService, text = 'triage last 15m') {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-test('cancelling a command cancels its recipe query and its freshness query', async () => {
+test('cancelling a command cancels its recipe query, its changes query and its freshness query', async () => {
   const source = hangingSource({ answerProbe: true });
   const triage = new TriageService({ source, now: () => NOW });
   const ac = new AbortController();
   const answer = triage.run(command(triage), { signal: ac.signal });
-  while (source.seen.length < 3) await settle();
+  while (source.seen.length < 4) await settle();
   ac.abort();
   await answer;
-  expect(source.seen.map((s) => s.kind).sort()).toEqual(['freshness', 'probe', 'recipe']);
+  // Triage runs its recipe and the changes recipe (the Activity log) side by side.
+  expect(source.seen.map((s) => s.kind).sort()).toEqual(['freshness', 'probe', 'recipe', 'recipe']);
   for (const s of source.seen.filter((q) => q.kind !== 'probe')) expect(s.signal?.aborted).toBe(true);
 });
 

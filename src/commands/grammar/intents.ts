@@ -33,10 +33,18 @@ const PRECEDENCE: (Intent | 'statusClass-slot' | 'status-slot')[] = [
 
 export function resolveIntent(r: Reading, baseline: boolean): Resolution {
   if (r.action) return { kind: 'action', verb: r.action };
+  const found = byPrecedence(r, baseline);
+  // With a baseline ("vs yesterday") comparing is the question; other words only say what to compare.
+  if (baseline && (found.kind !== 'intent' || found.weakOnly || found.intent === 'help'))
+    return { kind: 'intent', intent: 'compare', weakOnly: false };
+  return found;
+}
+
+function byPrecedence(r: Reading, baseline: boolean): Resolution {
   const cuesFor = (i: Intent) => r.cues.filter((c) => c.cue.intent === i);
   const has = (i: Intent) => cuesFor(i).length > 0;
-  if (baseline) return { kind: 'intent', intent: 'compare', weakOnly: false };
   for (const step of PRECEDENCE) {
+    if (step === 'compare' && baseline) continue;
     if (step === 'statusClass-slot') {
       if (r.statusClass) return { kind: 'intent', intent: 'statusClass', weakOnly: false };
       continue;

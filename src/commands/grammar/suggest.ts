@@ -1,39 +1,11 @@
 /**
- * What to offer when the bot cannot run what was asked: the closest commands it can run, written so
- * they keep the API and window the person gave (each one is a button on the help card).
+ * What to offer when the bot cannot run what was asked: the closest commands it can run (each one is a
+ * button on the help card).
  */
-import type { Command, CommandKind, Intent, Understood } from '../types';
+import type { CommandKind, Intent } from '../types';
 import { COMMAND_HELP } from '../help';
-import { commandText } from '../text';
 import { editDistance } from './text';
 import { FUZZY_TARGETS } from './lexicon';
-
-type Offer = Pick<Command, 'kind' | 'status'> & { withApi?: boolean };
-
-function typed(u: Understood, offer: Offer): string {
-  const command: Command = { kind: offer.kind, window: u.window, text: '' };
-  if (offer.status !== undefined) command.status = offer.status;
-  if (u.api !== undefined && offer.withApi !== false) command.api = u.api;
-  return commandText(command).trim();
-}
-
-/** Why an understood question has no answer yet, and the answers that come closest. */
-export function notYet(u: Understood): { error: string; suggestions: string[] } {
-  const triage: Offer = { kind: 'triage' };
-  const offer = (error: string, offers: Offer[]) => ({ error, suggestions: offers.map((o) => typed(u, o)) });
-  switch (u.intent) {
-    case 'changes':
-      return offer(
-        'What changed (Azure Activity log writes to the API Management instance) is not available yet. Triage shows what started failing and when:',
-        [triage, { kind: 'apis', withApi: false }],
-      );
-    case 'compare':
-      return offer(
-        `Comparing with the same window ${u.baseline === 'week' ? 'a week' : 'a day'} before is not available yet; triage already compares the window with the one just before it:`,
-        [triage, { kind: 'apis', withApi: false }],
-      );
-  }
-}
 
 /** The first example of each command the bot answers. */
 export function exampleOf(intent: Intent): string {

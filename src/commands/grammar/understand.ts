@@ -3,15 +3,16 @@
  * every word says what it can (slots.ts), then one intent is chosen (intents.ts). Tolerant of how people
  * type in an outage; strict about anything that reaches KQL (API and backend names are plain tokens).
  */
-import type { Command, Intent, ParseContext, ParseOutcome, PendingIntent, Understood } from '../types';
+import type { Baseline, Command, Intent, ParseContext, ParseOutcome } from '../types';
+import { BASELINE_WORDS, baselineProblem } from '../baseline';
 import { defaultWindow, scanWindow } from '../window';
 import { cleanText, NAME_TOKEN, stripEmoji, tokenize } from './text';
 import { readTokens, type NameAt, type Reading } from './slots';
 import { resolveIntent } from './intents';
 import { WORDS } from './lexicon';
 import { SIGNATURES } from '../../signatures/catalog';
-import { signaturePhrase } from '../text';
-import { closestCommands, exampleOf, notYet, replaceWord, timeFixes } from './suggest';
+import { commandText, signaturePhrase } from '../text';
+import { closestCommands, exampleOf, replaceWord, timeFixes } from './suggest';
 
 const SECOND_LENGTH = /^\d+(?:\.\d+)?(?:m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/;
 const TIME_WORDS = new Set(['since', 'between', 'until', 'till', 'after', 'before', 'at', '@']);
@@ -22,11 +23,8 @@ const BASELINE = `(?:the )?(?:same (?:time|window|period) )?(${BASELINE_DAY}|${B
 const BASELINE_DIRECT = new RegExp(`\\b(?:vs\\.?|versus|compared? (?:to|with|against)|than) ${BASELINE}\\b`);
 const BASELINE_AFTER_COMPARE = new RegExp(`\\b(?:with|to|against) ${BASELINE}\\b`);
 
-const PENDING = new Set<Intent>(['changes', 'compare']);
-const isPending = (i: Intent): i is PendingIntent => PENDING.has(i);
-
-function fail(error: string, suggestions: string[], understood?: Understood): ParseOutcome {
-  return understood ? { ok: false, error, suggestions, understood } : { ok: false, error, suggestions };
+function fail(error: string, suggestions: string[]): ParseOutcome {
+  return { ok: false, error, suggestions };
 }
 
 function badName(what: 'API' | 'backend', raw: string, example: string): ParseOutcome {
@@ -37,7 +35,7 @@ function badName(what: 'API' | 'backend', raw: string, example: string): ParseOu
 }
 
 /** Takes the comparison baseline out of the text before the window is read ("yesterday" is not the window there). */
-function takeBaseline(text: string): { text: string; baseline?: 'day' | 'week' } {
+function takeBaseline(text: string): { text: string; baseline?: Baseline } {
   const m = BASELINE_DIRECT.exec(text) ?? (/\bcompar/.test(text) ? BASELINE_AFTER_COMPARE.exec(text) : null);
   if (!m) return /\bcompar/.test(text) ? { text, baseline: 'day' } : { text };
   const baseline = new RegExp(`^(?:${BASELINE_WEEK})$`).test(m[1]) ? 'week' : 'day';
@@ -71,7 +69,30 @@ function commandWord(intent: Intent, r: Reading): string {
   const typed = r.cues.find((c) => c.cue.intent === intent && WORDS.has(c.word))?.word;
   if (typed) return typed;
   if (intent === 'statusClass') return r.statusClass ?? '5xx';
-  return isPending(intent) ? intent : exampleOf(intent).split(' ')[0];
+  return exampleOf(intent).split(' ')[0];
+}
+
+/** Only triage and latency compare with a baseline; a window longer than the baseline's distance would overlap it. */
+function compareCommand(command: Command, baseline: Baseline): Command | { error: string; suggestions: string[] } {
+  if (command.kind !== 'triage' && command.kind !== 'latency') {
+    // The command as people name it, not its internal kind.
+    const asked = commandText(command).split(' ')[0];
+    return {
+      error: `Comparing with ${BASELINE_WORDS[baseline]} works for triage and latency, not for "${asked}" yet:`,
+      suggestions: (['triage', 'latency'] as const).map((kind) => commandText({ ...command, kind, baseline })),
+    };
+  }
+  const compared: Command = { ...command, baseline };
+  const problem = baselineProblem(compared);
+  if (problem) {
+    const to = command.window.to;
+    const hour: Command = { ...compared, window: { from: new Date(to.getTime() - 3_600_000), to, label: 'last 1h' } };
+    return {
+      error: problem,
+      suggestions: [commandText(hour), commandText({ ...hour, baseline: 'week' })],
+    };
+  }
+  return compared;
 }
 
 export function understand(text: string, ctx: ParseContext): ParseOutcome {
@@ -139,17 +160,16 @@ function read(text: string, ctx: ParseContext, workable: (texts: string[]) => st
   }
 
   const slots = { api: api?.value, status: r.status, statusClass: r.statusClass };
-  if (isPending(intent)) {
-    const understood: Understood = { intent, window };
-    if (slots.api !== undefined) understood.api = slots.api;
-    if (intent === 'compare') understood.baseline = baseline ?? 'day';
-    const { error, suggestions } = notYet(understood);
-    return fail(error, workable(suggestions), understood);
+  // "compare with yesterday" is triage against that baseline; "latency vs last week" keeps its own answer.
+  const kind = intent === 'compare' ? 'triage' : intent;
+  const command: Command = { text: cleaned, kind, window };
+  if (slots.api !== undefined && kind !== 'help') command.api = slots.api;
+  if (baseline !== undefined || intent === 'compare') {
+    const compared = compareCommand(command, baseline ?? 'day');
+    if ('error' in compared) return fail(compared.error, workable(compared.suggestions));
+    return { ok: true, command: compared };
   }
-
-  const command: Command = { text: cleaned, kind: intent, window };
-  if (slots.api !== undefined && intent !== 'help') command.api = slots.api;
-  switch (intent) {
+  switch (kind) {
     case 'why':
       if (slots.status === undefined) {
         return fail('"why" needs a status code, e.g. "why 500" or "why 401 on orders-api".', [
@@ -202,6 +222,7 @@ function read(text: string, ctx: ParseContext, workable: (texts: string[]) => st
     case 'breakers':
     case 'apis':
     case 'latency':
+    case 'changes':
     case 'help':
       break;
   }

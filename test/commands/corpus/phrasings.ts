@@ -2,9 +2,9 @@
  * How on-call people ask, and the command each phrasing must produce. Read with the clock at
  * 2026-11-23 15:00 UTC and no Teams time zone, so every window label below is in UTC.
  *
- * `kind` is a command the bot answers today, one it understands but cannot answer yet (changes,
- * compare), "ask" (the parser must offer two or three candidate commands instead of guessing) or "none"
- * (no command: the help card with suggestions). A `callers` entry without `signatures` names no failure:
+ * `kind` is a command the bot answers (a comparison with yesterday is triage or latency with a `baseline`),
+ * "ask" (the parser must offer two or three candidate commands instead of guessing) or "none" (no command:
+ * the help card with suggestions). A `callers` entry without `signatures` names no failure:
  * the parser must ask for one ("callers of <signature>") instead of answering.
  * Unset slots must stay unset, and an unset window means the default "last 15m".
  */
@@ -21,7 +21,6 @@ type ExpectedKind =
   | 'latency'
   | 'callers'
   | 'changes'
-  | 'compare'
   | 'ask'
   | 'none';
 
@@ -65,7 +64,7 @@ export const PHRASINGS: [string, Expected][] = [
   ['rate limiting on inventory', e('why', { status: 429, api: 'inventory' })],
   ['latency', e('latency')],
   ['slow requests on payments-api', e('latency', { api: 'payments-api' })],
-  ['compare with yesterday', e('compare', { baseline: 'day' })],
+  ['compare with yesterday', e('triage', { baseline: 'day' })],
   ['what happened between 09:00 and 09:20', e('triage', { window: '09:00 UTC – 09:20 UTC' })],
   ['trige 15m', e('triage', { window: 'last 15m' })],
 
@@ -395,16 +394,16 @@ export const PHRASINGS: [string, Expected][] = [
   ['chnages', e('changes')],
 
   // Baselines.
-  ['compare with last week', e('compare', { baseline: 'week' })],
-  ['triage last 1h vs last week', e('compare', { baseline: 'week', window: 'last 1h' })],
-  ['triage vs yesterday', e('compare', { baseline: 'day' })],
-  ['compare to yesterday on payments-api', e('compare', { baseline: 'day', api: 'payments-api' })],
-  ['is this normal compared to yesterday', e('compare', { baseline: 'day' })],
-  ['last hour versus yesterday', e('compare', { baseline: 'day', window: 'last 1h' })],
-  ['compare orders-api 30m with last week', e('compare', { baseline: 'week', api: 'orders-api', window: 'last 30m' })],
-  ['how does today compare with yesterday', e('compare', { baseline: 'day', window: 'today (UTC)' })],
-  ['errors vs same time yesterday', e('compare', { baseline: 'day' })],
-  ['compare', e('compare', { baseline: 'day' })],
+  ['compare with last week', e('triage', { baseline: 'week' })],
+  ['triage last 1h vs last week', e('triage', { baseline: 'week', window: 'last 1h' })],
+  ['triage vs yesterday', e('triage', { baseline: 'day' })],
+  ['compare to yesterday on payments-api', e('triage', { baseline: 'day', api: 'payments-api' })],
+  ['is this normal compared to yesterday', e('triage', { baseline: 'day' })],
+  ['last hour versus yesterday', e('triage', { baseline: 'day', window: 'last 1h' })],
+  ['compare orders-api 30m with last week', e('triage', { baseline: 'week', api: 'orders-api', window: 'last 30m' })],
+  ['how does today compare with yesterday', e('triage', { baseline: 'day', window: 'today (UTC)' })],
+  ['errors vs same time yesterday', e('triage', { baseline: 'day' })],
+  ['compare', e('triage', { baseline: 'day' })],
 
   // Help and small talk.
   ['help', e('help')],

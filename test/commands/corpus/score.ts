@@ -15,6 +15,7 @@ const ANSWERED = new Set([
   'statusClass',
   'latency',
   'callers',
+  'changes',
   'help',
 ]);
 
@@ -56,25 +57,19 @@ function matches(r: ParseOutcome, want: Expected): boolean {
   if (want.kind === 'help') return r.ok && r.command.kind === 'help';
   // Callers of no named failure: the parser asks which failure, offering "callers of <signature>".
   if (want.kind === 'callers' && want.signatures === undefined)
-    return !r.ok && !r.understood && r.suggestions.some((s) => s.startsWith('callers of '));
+    return !r.ok && r.suggestions.some((s) => s.startsWith('callers of '));
   if (ANSWERED.has(want.kind)) return r.ok && r.command.kind === want.kind && slotsMatch(r.command, want);
   if (r.ok) return false;
   if (want.kind === 'ask') {
-    return (
-      !r.understood &&
-      r.suggestions.length >= 2 &&
-      r.suggestions.length <= 3 &&
-      r.suggestions.includes(want.candidate ?? '')
-    );
+    return r.suggestions.length >= 2 && r.suggestions.length <= 3 && r.suggestions.includes(want.candidate ?? '');
   }
-  if (want.kind === 'none') return !r.understood && r.suggestions.length > 0;
-  return r.understood?.intent === want.kind && slotsMatch(r.understood, want);
+  return want.kind === 'none' && r.suggestions.length > 0;
 }
 
 /** A named API, status or window that a produced command or answer dropped or changed. */
 function lostSlot(r: ParseOutcome, want: Expected): string | undefined {
-  const got = r.ok ? r.command : r.understood;
-  if (!got) return undefined;
+  if (!r.ok) return undefined;
+  const got = r.command;
   if (want.api !== undefined && got.api !== want.api) return `api ${want.api} -> ${String(got.api)}`;
   if (want.status !== undefined && 'status' in got && got.status !== want.status) return `status ${want.status}`;
   if (want.window !== undefined && got.window.label !== want.window)

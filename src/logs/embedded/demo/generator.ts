@@ -4,10 +4,11 @@ import { cellTime } from '../../../kql/cells';
 import { physicalSchema, type SchemaId } from '../../../schema/physical';
 import { APIS, ordinaryRequest, type DemoEvent } from './catalog';
 import { specialEvents, type SpecialEvent } from './incident';
-import { SCENARIOS, renameEvent, type DemoScenario } from './scenarios';
+import { SCENARIOS, renameEvent, renameText, type DemoScenario } from './scenarios';
+import { activityTable, BACKGROUND_CHANGES } from './activity';
 import { foreignRows } from './foreign';
 import { rowMapper } from './mapping';
-import { hash32, mulberry32, pickWeighted } from './random';
+import { hash32, mulberry32, pickWeighted, type Rng } from './random';
 
 export { DEMO_INCIDENT } from './incident';
 export type { DemoEvent } from './catalog';
@@ -25,7 +26,20 @@ export interface DemoOptions {
   rowsTarget?: number;
   /** Which tenant and incident: the demo's own (default), or a second workspace with other names and failures. */
   scenario?: DemoScenario['id'];
+  /**
+   * Hours of ordinary traffic (and the steady failures) also generated just before the same instant one day and
+   * one week earlier, so "vs yesterday" and "vs last week" have a baseline for windows up to this long; default 0
+   * (none: most tests never compare), DEMO_BASELINE_HOURS for the demo the bot serves. Only the part before the
+   * main window is added (a 48 h demo already holds yesterday).
+   */
+  baselineHours?: number;
 }
+
+/** The demo workspace's baseline slices: an hour a day back and a week back covers "triage last 1h vs last week". */
+export const DEMO_BASELINE_HOURS = 1;
+
+/** How far back the baseline slices stand: a day and a week, as the "vs yesterday" / "vs last week" questions ask. */
+const BASELINE_OFFSETS_MS = [7 * 86_400_000, 86_400_000];
 
 const DEFAULT_SEED = 42;
 const DEFAULT_ROWS_PER_DAY = 120_000;
@@ -47,57 +61,105 @@ function resolve(opts: DemoOptions) {
   const rowsTarget = opts.rowsTarget ?? Math.round((DEFAULT_ROWS_PER_DAY * hours) / 24);
   if (!(rowsTarget >= 0 && Number.isFinite(rowsTarget)))
     throw new Error(`generateDemoTables: rowsTarget must be a non-negative number (got ${rowsTarget}).`);
+  const baselineHours = opts.baselineHours ?? 0;
+  if (!(baselineHours >= 0 && baselineHours <= 24))
+    throw new Error(`generateDemoTables: baselineHours must be between 0 and 24 (got ${baselineHours}).`);
   return {
     now,
     hours,
     rowsTarget,
+    baselineHours,
     seed: (opts.seed ?? DEFAULT_SEED) >>> 0,
     schema: opts.schema ?? 'resource-specific',
     scenario: SCENARIOS[opts.scenario ?? 'contoso'],
   };
 }
 
+/** One stretch of generated traffic: whole minutes from `start`, background at `perWeight` plus `special` merged in. */
+interface Stretch {
+  start: number;
+  minutes: number;
+  perWeight: number;
+  rng: Rng;
+  special: SpecialEvent[];
+  /** APIs whose ordinary requests stop from `from` on (the incident's failures stand in for them). */
+  suppressed: { apiId: string; from: number }[];
+}
+
+function* stretchEvents(s: Stretch, scenario: DemoScenario): Generator<DemoEvent & { signature?: string }> {
+  const weights = APIS.map((a) => a.weight);
+  let si = 0;
+  let carry = 0;
+  for (let m = 0; m < s.minutes; m++) {
+    const t0 = s.start + m * MIN;
+    const exact = s.perWeight * diurnal(t0) * (0.85 + 0.3 * s.rng()) + carry;
+    const count = Math.floor(exact);
+    carry = exact - count;
+    const batch: (DemoEvent & { signature?: string })[] = [];
+    for (let i = 0; i < count; i++) {
+      const t = t0 + Math.floor(s.rng() * MIN);
+      const api = pickWeighted(s.rng, APIS, weights);
+      const ev = ordinaryRequest(s.rng, api, t);
+      // During the incident these requests are the failures emitted by the incident streams instead.
+      if (s.suppressed.some((x) => x.apiId === api.id && t >= x.from)) continue;
+      batch.push(ev);
+    }
+    while (si < s.special.length && s.special[si].event.time < t0 + MIN) {
+      batch.push({ ...s.special[si].event, signature: s.special[si].signature });
+      si++;
+    }
+    batch.sort((a, b) => a.time - b.time);
+    for (const ev of batch) yield renameEvent(ev, scenario.rename);
+  }
+}
+
 /**
- * All requests of the demo in time order, as logical events. Streams: only one minute of background traffic
- * is held at a time, plus the few thousand incident/steady events.
+ * All requests of the demo in time order, as logical events: the baseline slices a week and a day back (ordinary
+ * traffic and the steady failures, no incident), then the main window. Streams: only one minute of background
+ * traffic is held at a time, plus the few thousand incident/steady events.
  */
 export function* demoEvents(opts: DemoOptions): Generator<DemoEvent & { signature?: string }> {
-  const { now, hours, rowsTarget, seed, scenario } = resolve(opts);
-  const start = now - Math.round(hours * 60) * MIN;
+  const { now, hours, rowsTarget, seed, scenario, baselineHours } = resolve(opts);
   const minutes = Math.round(hours * 60);
-  const special: SpecialEvent[] = specialEvents(seed, now, hours, scenario.incident);
-  let si = 0;
+  const start = now - minutes * MIN;
 
   // Expected per-minute volume follows the diurnal curve and sums to rowsTarget.
   let weightSum = 0;
   for (let m = 0; m < minutes; m++) weightSum += diurnal(start + m * MIN);
   const perWeight = weightSum > 0 ? rowsTarget / weightSum : 0;
 
-  const rng = mulberry32(seed);
-  const weights = APIS.map((a) => a.weight);
-  const suppressed = scenario.suppressed.map((s) => ({ apiId: s.apiId, from: now - s.startAgoMin * MIN }));
-  let carry = 0;
-  for (let m = 0; m < minutes; m++) {
-    const t0 = start + m * MIN;
-    const exact = perWeight * diurnal(t0) * (0.85 + 0.3 * rng()) + carry;
-    const count = Math.floor(exact);
-    carry = exact - count;
-    const batch: (DemoEvent & { signature?: string })[] = [];
-    for (let i = 0; i < count; i++) {
-      const t = t0 + Math.floor(rng() * MIN);
-      const api = pickWeighted(rng, APIS, weights);
-      const ev = ordinaryRequest(rng, api, t);
-      // During the incident these requests are the failures emitted by the incident streams instead.
-      if (suppressed.some((s) => s.apiId === api.id && t >= s.from)) continue;
-      batch.push(ev);
-    }
-    while (si < special.length && special[si].event.time < t0 + MIN) {
-      batch.push({ ...special[si].event, signature: special[si].signature });
-      si++;
-    }
-    batch.sort((a, b) => a.time - b.time);
-    for (const ev of batch) yield renameEvent(ev, scenario.rename);
+  // Baseline slices: the same time of day, so the same rate; their own random streams, so the main window's
+  // rows are the same with or without them.
+  for (const offset of BASELINE_OFFSETS_MS) {
+    const sliceEnd = Math.min(now - offset, start);
+    const sliceStart = now - offset - Math.round(baselineHours * 60) * MIN;
+    if (sliceEnd <= sliceStart) continue;
+    const sliceSeed = (seed ^ (offset / MIN)) >>> 0;
+    const sliceHours = (sliceEnd - sliceStart) / 3_600_000;
+    yield* stretchEvents(
+      {
+        start: sliceStart,
+        minutes: Math.round((sliceEnd - sliceStart) / MIN),
+        perWeight,
+        rng: mulberry32(sliceSeed),
+        special: specialEvents(sliceSeed, sliceEnd, sliceHours, []),
+        suppressed: [],
+      },
+      scenario,
+    );
   }
+
+  yield* stretchEvents(
+    {
+      start,
+      minutes,
+      perWeight,
+      rng: mulberry32(seed),
+      special: specialEvents(seed, now, hours, scenario.incident),
+      suppressed: scenario.suppressed.map((s) => ({ apiId: s.apiId, from: now - s.startAgoMin * MIN })),
+    },
+    scenario,
+  );
 }
 
 /** Log ingestion lag, 2 to 7 minutes, derived from the correlation id so it is stable per row. */
@@ -106,12 +168,12 @@ function lagMs(correlationId: string): number {
 }
 
 /**
- * The demo workspace: one table in the requested physical schema, rows streamed in time order and
- * re-generated identically on every iteration. The AzureDiagnostics schemas also carry a few Key Vault
- * audit rows (the table is shared), which every gateway query must filter out.
+ * The demo workspace: the gateway log table in the requested physical schema, rows streamed in time order and
+ * re-generated identically on every iteration, then the Activity log (AzureActivity). The AzureDiagnostics
+ * schemas also carry a few Key Vault audit rows (the table is shared), which every gateway query must filter out.
  */
 export function generateDemoTables(opts: DemoOptions): TableInput[] {
-  const { schema, seed, now, hours } = resolve(opts);
+  const { schema, seed, now, hours, scenario } = resolve(opts);
   const mapper = rowMapper(schema);
   const shared = physicalSchema(schema).table === 'AzureDiagnostics';
   const rows: Iterable<Cell[]> = {
@@ -126,6 +188,10 @@ export function generateDemoTables(opts: DemoOptions): TableInput[] {
     },
   };
   const { timeIndex, correlationIndex } = mapper;
+  const changes = [scenario.change, ...BACKGROUND_CHANGES].map((c) => ({
+    ...c,
+    target: renameText(c.target, scenario.rename),
+  }));
   return [
     {
       name: physicalSchema(schema).table,
@@ -139,5 +205,6 @@ export function generateDemoTables(opts: DemoOptions): TableInput[] {
         return new Date(ms + lagMs(typeof id === 'string' ? id : JSON.stringify(id)));
       },
     },
+    activityTable(seed, now, hours, changes),
   ];
 }

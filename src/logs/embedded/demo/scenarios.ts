@@ -6,6 +6,7 @@
 import { failed, type DemoEvent } from './catalog';
 import { MESSAGES, INCIDENT_STREAMS, MISSCOPED_CALLERS, apiReq, type Stream } from './incident';
 import { intBetween, pick } from './random';
+import type { DemoChange } from './activity';
 
 /**
  * A second, different incident for a second workspace ("fabrikam"): a backend answering 404 on one API, a
@@ -119,6 +120,8 @@ export interface DemoScenario {
   incident: Stream[];
   /** Where the incident stands in for ordinary traffic (those requests are the failures instead). */
   suppressed: { apiId: string; startAgoMin: number }[];
+  /** The control-plane write in the Activity log shortly before the incident begins (demo names; renamed too). */
+  change: DemoChange;
 }
 
 export const SCENARIOS: Record<DemoScenario['id'], DemoScenario> = {
@@ -130,6 +133,8 @@ export const SCENARIOS: Record<DemoScenario['id'], DemoScenario> = {
       { apiId: 'payments-api', startAgoMin: 12.5 },
       { apiId: 'shipping-api', startAgoMin: 9 },
     ],
+    // Three minutes before the TLS rejections on payments-api begin (12.5 min before the end).
+    change: { agoMin: 15.5, target: 'backends/payments-backend', verb: 'write', caller: 'alice@contoso.com' },
   },
   fabrikam: {
     id: 'fabrikam',
@@ -152,16 +157,24 @@ export const SCENARIOS: Record<DemoScenario['id'], DemoScenario> = {
     },
     incident: FABRIKAM_STREAMS,
     suppressed: [{ apiId: 'orders-api', startAgoMin: 7 }],
+    // Two minutes before catalog-api's backend starts answering 404 (13 min before the end).
+    change: { agoMin: 15, target: 'backends/catalog-backend', verb: 'write', caller: 'dave@contoso.com' },
   },
 };
 
-/** The scenario's names on one event (ids, backend URLs, messages that name a backend). */
-export function renameEvent<E extends DemoEvent>(ev: E, rename: Record<string, string>): E {
+/** Demo names in a text replaced by the scenario's (whole words). */
+export function renameText(text: string, rename: Record<string, string>): string {
   const names = Object.keys(rename);
-  if (names.length === 0) return ev;
+  if (names.length === 0) return text;
   // Names are plain [a-z-] ids, so they need no escaping.
   const re = new RegExp(`\\b(${names.join('|')})\\b`, 'g');
-  const swap = (text: string): string => text.replace(re, (m) => rename[m] ?? m);
+  return text.replace(re, (m) => rename[m] ?? m);
+}
+
+/** The scenario's names on one event (ids, backend URLs, messages that name a backend). */
+export function renameEvent<E extends DemoEvent>(ev: E, rename: Record<string, string>): E {
+  if (Object.keys(rename).length === 0) return ev;
+  const swap = (text: string): string => renameText(text, rename);
   ev.apiId = swap(ev.apiId);
   ev.backendId = swap(ev.backendId);
   ev.backendUrl = swap(ev.backendUrl);
