@@ -21,6 +21,8 @@ export class ByteStrings implements Builder {
   private entries = 0;
   private arena = new Uint8Array(1 << 16);
   private arenaUsed = 0;
+  /** Entry of the value pushed last: runs of one value (constant columns, bursts) skip the hash. */
+  private lastEntry = -1;
 
   /** The value in buf[s, e), which needs no unquoting. */
   pushBytes(buf: Buffer, s: number, e: number): void {
@@ -91,6 +93,13 @@ export class ByteStrings implements Builder {
 
   private lookup(buf: Buffer, s: number, e: number): number {
     const len = e - s;
+    const last = this.lastEntry;
+    if (last >= 0 && this.entryLen[last] === len) {
+      const at = this.entryAt[last];
+      let k = 0;
+      while (k < len && this.arena[at + k] === buf[s + k]) k++;
+      if (k === len) return this.entryCode[last];
+    }
     let h = 0x811c9dc5; // FNV-1a
     for (let k = s; k < e; k++) h = Math.imul(h ^ buf[k], 0x01000193);
     const mask = this.slots.length - 1;
@@ -103,7 +112,10 @@ export class ByteStrings implements Builder {
         const at = this.entryAt[x];
         let k = 0;
         while (k < len && arena[at + k] === buf[s + k]) k++;
-        if (k === len) return this.entryCode[x];
+        if (k === len) {
+          this.lastEntry = x;
+          return this.entryCode[x];
+        }
       }
       slot = (slot + 1) & mask;
     }
@@ -137,6 +149,7 @@ export class ByteStrings implements Builder {
     this.entryCode[x] = code;
     this.arenaUsed += len;
     this.slots[slot] = x + 1;
+    this.lastEntry = x;
     if (this.entries * 2 > this.slots.length) this.rehash();
   }
 

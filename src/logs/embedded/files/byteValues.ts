@@ -45,10 +45,52 @@ function daysInMonth(y: number, m: number): number {
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
+/** Days from 1970-01-01 to a proleptic Gregorian date (the arithmetic Date.UTC does, without the call). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
 /** Epoch ms of a valid date and time of day, or NaN (years below 100 are left to Date's own parsing). */
 function utc(y: number, mo: number, d: number, h: number, mi: number, sec: number, ms: number): number {
   if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) return NaN;
-  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  return daysFromCivil(y, mo, d) * 86400000 + h * 3600000 + mi * 60000 + sec * 1000 + ms;
+}
+
+// The time parser's cursor: module state rather than closures, so a parse allocates nothing.
+let at = 0;
+let end = 0;
+let count = 0;
+
+/** Exactly `w` digits at the cursor, or -1. */
+function fixed(buf: Buffer, w: number): number {
+  if (at + w > end) return -1;
+  let v = 0;
+  for (let k = 0; k < w; k++) {
+    const b = buf[at + k] - 48;
+    if (b < 0 || b > 9) return -1;
+    v = v * 10 + b;
+  }
+  at += w;
+  return v;
+}
+
+/** 1 to `max` digits at the cursor (how many in `count`), or -1. */
+function upTo(buf: Buffer, max: number): number {
+  let v = 0;
+  count = 0;
+  while (at < end && count < max) {
+    const b = buf[at] - 48;
+    if (b < 0 || b > 9) break;
+    v = v * 10 + b;
+    at++;
+    count++;
+  }
+  return count ? v : -1;
 }
 
 /**
@@ -56,97 +98,77 @@ function utc(y: number, mo: number, d: number, h: number, mi: number, sec: numbe
  * milliseconds truncated) or the portal's `11/23/2026, 10:04:12.123 AM`; NaN for anything else (offsets too).
  */
 export function timeFromBytes(buf: Buffer, s: number, e: number): number {
-  let i = s;
-  /** Reads exactly `w` digits at i, or -1. */
-  const fixed = (w: number): number => {
-    if (i + w > e) return -1;
-    let v = 0;
-    for (let k = 0; k < w; k++) {
-      const b = buf[i + k] - 48;
-      if (b < 0 || b > 9) return -1;
-      v = v * 10 + b;
-    }
-    i += w;
-    return v;
-  };
-  /** Reads 1 to `max` digits at i, or -1; `count` gets how many. */
-  let count = 0;
-  const upTo = (max: number): number => {
-    let v = 0;
-    count = 0;
-    while (i < e && count < max) {
-      const b = buf[i] - 48;
-      if (b < 0 || b > 9) break;
-      v = v * 10 + b;
-      i++;
-      count++;
-    }
-    return count ? v : -1;
-  };
-  if (e - s >= 10 && buf[s + 4] === 45) {
-    const y = fixed(4);
-    if (y < 0 || buf[i++] !== 45) return NaN;
-    const mo = fixed(2);
-    if (mo < 0 || buf[i++] !== 45) return NaN;
-    const d = fixed(2);
-    if (d < 0) return NaN;
-    if (i === e) return utc(y, mo, d, 0, 0, 0, 0);
-    if (buf[i] !== 84 && buf[i] !== 32) return NaN;
-    i++;
-    const h = fixed(2);
-    if (h < 0 || buf[i++] !== 58) return NaN;
-    const mi = fixed(2);
-    if (mi < 0) return NaN;
-    let sec = 0;
-    let ms = 0;
-    if (i < e && buf[i] === 58) {
-      i++;
-      sec = fixed(2);
-      if (sec < 0) return NaN;
-      if (i < e && buf[i] === 46) {
-        i++;
-        const start = i;
-        upTo(9);
-        if (count === 0) return NaN;
-        for (let k = 0; k < 3; k++) ms = ms * 10 + (start + k < i ? buf[start + k] - 48 : 0);
-      }
-    }
-    if (i < e && buf[i] === 90) i++;
-    return i === e ? utc(y, mo, d, h, mi, sec, ms) : NaN;
-  }
-  const mo = upTo(2);
-  if (mo < 0 || buf[i++] !== 47) return NaN;
-  const d = upTo(2);
-  if (d < 0 || buf[i++] !== 47) return NaN;
-  const y = fixed(4);
-  if (y < 0) return NaN;
-  if (buf[i] === 44) i++;
-  const spaces = i;
-  while (i < e && buf[i] === 32) i++;
-  if (i === spaces) return NaN;
-  let h = upTo(2);
-  if (h < 0 || buf[i++] !== 58) return NaN;
-  const mi = fixed(2);
+  at = s;
+  end = e;
+  return e - s >= 10 && buf[s + 4] === 45 ? isoTime(buf) : portalTime(buf);
+}
+
+function isoTime(buf: Buffer): number {
+  const y = fixed(buf, 4);
+  if (y < 0 || buf[at++] !== 45) return NaN;
+  const mo = fixed(buf, 2);
+  if (mo < 0 || buf[at++] !== 45) return NaN;
+  const d = fixed(buf, 2);
+  if (d < 0) return NaN;
+  if (at === end) return utc(y, mo, d, 0, 0, 0, 0);
+  if (buf[at] !== 84 && buf[at] !== 32) return NaN;
+  at++;
+  const h = fixed(buf, 2);
+  if (h < 0 || buf[at++] !== 58) return NaN;
+  const mi = fixed(buf, 2);
   if (mi < 0) return NaN;
   let sec = 0;
   let ms = 0;
-  if (i < e && buf[i] === 58) {
-    i++;
-    sec = fixed(2);
+  if (at < end && buf[at] === 58) {
+    at++;
+    sec = fixed(buf, 2);
     if (sec < 0) return NaN;
-    if (i < e && buf[i] === 46) {
-      i++;
-      const f = upTo(7);
+    if (at < end && buf[at] === 46) {
+      at++;
+      const start = at;
+      upTo(buf, 9);
+      if (count === 0) return NaN;
+      for (let k = 0; k < 3; k++) ms = ms * 10 + (start + k < at ? buf[start + k] - 48 : 0);
+    }
+  }
+  if (at < end && buf[at] === 90) at++;
+  return at === end ? utc(y, mo, d, h, mi, sec, ms) : NaN;
+}
+
+function portalTime(buf: Buffer): number {
+  const mo = upTo(buf, 2);
+  if (mo < 0 || buf[at++] !== 47) return NaN;
+  const d = upTo(buf, 2);
+  if (d < 0 || buf[at++] !== 47) return NaN;
+  const y = fixed(buf, 4);
+  if (y < 0) return NaN;
+  if (buf[at] === 44) at++;
+  const spaces = at;
+  while (at < end && buf[at] === 32) at++;
+  if (at === spaces) return NaN;
+  let h = upTo(buf, 2);
+  if (h < 0 || buf[at++] !== 58) return NaN;
+  const mi = fixed(buf, 2);
+  if (mi < 0) return NaN;
+  let sec = 0;
+  let ms = 0;
+  if (at < end && buf[at] === 58) {
+    at++;
+    sec = fixed(buf, 2);
+    if (sec < 0) return NaN;
+    if (at < end && buf[at] === 46) {
+      at++;
+      const f = upTo(buf, 7);
       if (f < 0) return NaN;
       ms = Math.round((f / POW10[count]) * 1000);
     }
   }
-  while (i < e && buf[i] === 32) i++;
-  if (i + 2 === e && (buf[i + 1] | 0x20) === 109) {
-    const ap = buf[i] | 0x20;
+  while (at < end && buf[at] === 32) at++;
+  if (at + 2 === end && (buf[at + 1] | 0x20) === 109) {
+    const ap = buf[at] | 0x20;
     if ((ap !== 97 && ap !== 112) || h < 1 || h > 12) return NaN;
     h = (h % 12) + (ap === 112 ? 12 : 0);
-    i = e;
+    at = end;
   }
-  return i === e ? utc(y, mo, d, h, mi, sec, ms) : NaN;
+  return at === end ? utc(y, mo, d, h, mi, sec, ms) : NaN;
 }
