@@ -22,6 +22,8 @@
  * more than the bot's 45 s answer budget); a watchdog ends the script if a mode overruns.
  */
 import { cpus, loadavg } from 'node:os';
+import type { LogSource } from '../src/logs/source/logSource';
+import { queryClasses } from './lib/bench/queries';
 import { Capture, type CommandRecord } from './lib/load/capture';
 import { MODES, startBot, type Mode, type SourceChoice } from './lib/load/harness';
 import { comparison, markdown, summarise, type MemoryFigures, type ModeSummary } from './lib/load/report';
@@ -36,12 +38,16 @@ interface Options {
   source: SourceChoice;
   realLimits: boolean;
   json: boolean;
+  /** Exported log file the embedded source loads (mode ok). */
+  logs?: string;
+  /** Heavy queries running back to back beside the users, this many at a time. */
+  heavy: number;
 }
 
 function usage(problem: string): never {
   process.stderr.write(
     `${problem}\nUsage: node --expose-gc dist/scripts/load.js [--mode ${MODES.join('|')}|all] [--users N(1-500)] [--duration S(1-600)] ` +
-      `[--think S(0-120)] [--grace S(5-300)] [--source embedded|la (mode ok only)] [--real-limits] [--json]\n`,
+      `[--think S(0-120)] [--grace S(5-300)] [--source embedded|la (mode ok only)] [--logs FILE] [--heavy N(0-16)] [--real-limits] [--json]\n`,
   );
   process.exit(2);
 }
@@ -56,6 +62,7 @@ function parseArgs(argv: string[]): Options {
     source: 'embedded',
     realLimits: false,
     json: false,
+    heavy: 0,
   };
   let sourceGiven = false;
   const num = (name: string, v: string | undefined, min: number, max: number) => {
@@ -80,7 +87,11 @@ function parseArgs(argv: string[]): Options {
       if (s !== 'embedded' && s !== 'la') usage(`--source must be embedded or la, got "${s ?? ''}"`);
       o.source = s;
       sourceGiven = true;
-    } else if (a === '--real-limits') o.realLimits = true;
+    } else if (a === '--logs') {
+      o.logs = argv[++i];
+      if (!o.logs) usage('--logs needs a file');
+    } else if (a === '--heavy') o.heavy = Math.floor(num(a, argv[++i], 0, 16));
+    else if (a === '--real-limits') o.realLimits = true;
     else if (a === '--json') o.json = true;
     else if (a === '--help' || a === '-h') usage('Load figures for the APIM Triage bot.');
     else usage(`unknown argument "${a}"`);
@@ -117,10 +128,30 @@ function say(o: Options, text: string): void {
   if (!o.json) process.stderr.write(text + '\n');
 }
 
+/** The benchmark's heavy query classes (sorts, distinct counts, percentiles, term search), back to back until the deadline. */
+async function heavyQueries(source: LogSource, offset: number, deadline: number): Promise<number> {
+  const table = 'ApiManagementGatewayLogs';
+  const kqls = queryClasses(table, new Date())
+    .filter((q) => !q.prelude)
+    .map((q) => q.kql);
+  let n = 0;
+  while (performance.now() < deadline) {
+    const kql = kqls[(offset + n) % kqls.length];
+    await source.query({ kql, timespan: { from: new Date(0), to: new Date() } }).catch(() => undefined);
+    n++;
+  }
+  return n;
+}
+
 async function runMode(o: Options, mode: Mode, cap: Capture): Promise<ModeSummary> {
   const source: SourceChoice = mode === 'ok' ? o.source : 'la';
   say(o, `mode ${mode}: starting the bot (${source === 'la' ? 'local Log Analytics service' : 'embedded demo'})...`);
-  const bot = await startBot({ mode, source, realLimits: o.realLimits });
+  const bot = await startBot({
+    mode,
+    source,
+    realLimits: o.realLimits,
+    logFile: source === 'embedded' ? o.logs : undefined,
+  });
   try {
     // Warm-up: each command once, in turn, with no fault (parser, templates, schema probe, TLS session).
     for (const [i, text] of COMMANDS.entries()) {
@@ -149,7 +180,10 @@ async function runMode(o: Options, mode: Mode, cap: Capture): Promise<ModeSummar
     };
     say(o, `mode ${mode}: ${o.users} users for ${o.durationS} s...`);
     const records: CommandRecord[] = [];
+    const heavy = Array.from({ length: o.heavy }, (_, i) => heavyQueries(bot.source, i, plan.deadline));
     await Promise.all(Array.from({ length: o.users }, (_, i) => runUser(i + 1, plan, bot.url, cap, records)));
+    const heavyRuns = (await Promise.all(heavy)).reduce((a, b) => a + b, 0);
+    if (o.heavy) say(o, `  ${heavyRuns} heavy queries ran beside the users`);
     const elapsedS = (performance.now() - started) / 1000;
     // Anything the bot still works on (answers the script stopped waiting for) gets a bounded moment.
     await Promise.race([bot.app.bot.idle(), sleep(5_000)]);

@@ -4,6 +4,7 @@
  * its retry / single-flight / cache / concurrency decorators) against the local Log Analytics test
  * service (https, self-signed CA) answering from the demo workspace, with a fault on every request.
  */
+import type { LogSource } from '../../../src/logs/source/logSource';
 import { loadConfig, type AppConfig } from '../../../src/config';
 import { createServer, type RunningServer } from '../../../src/server';
 import { createTriage, TriageService } from '../../../src/triage';
@@ -82,6 +83,8 @@ export interface BotUnderLoad {
   logger: CountingLogger;
   service?: LaService;
   app: RunningServer;
+  /** The log source the bot answers from (heavy queries run on it beside the users). */
+  source: LogSource;
   /** Starts the mode's fault at the service (after warm-up, like a workspace that turns bad mid-shift). */
   startFault(): void;
   stop(): Promise<void>;
@@ -92,6 +95,8 @@ export interface HarnessOptions {
   source: SourceChoice;
   /** Keep the bot's default per-user / per-conversation command limits instead of raising them. */
   realLimits: boolean;
+  /** An exported log file for the embedded source instead of the demo workspace. */
+  logFile?: string;
 }
 
 let demoTables: { at: Date; tables: TableInput[] } | undefined;
@@ -112,6 +117,7 @@ function configFor(o: HarnessOptions): AppConfig {
     NODE_ENV: 'development',
     PORT: '3978',
     LOG_SOURCE: o.source === 'la' ? 'log-analytics' : 'embedded',
+    ...(o.logFile ? { LOG_FILE: o.logFile } : {}),
     ...(o.source === 'la' ? { LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE } : {}),
     // Each simulated user is a distinct person in a distinct chat; with the defaults (6/min per user,
     // 20/min per conversation) a user thinking 5-15 s stays under the limit, but raise them anyway so
@@ -156,6 +162,7 @@ export async function startBot(o: HarnessOptions): Promise<BotUnderLoad> {
     logger,
     service,
     app,
+    source: triage.source,
     startFault() {
       if (!fault) return;
       if (!service) throw new Error(`mode ${o.mode} needs the Log Analytics service (source la)`);
