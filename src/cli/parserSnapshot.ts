@@ -39,7 +39,10 @@ function snapshotEntry(dir: string): void {
   g.Kusto.Language.KustoCode.ParseAndAnalyze('print x = 1 | extend y = strcat(tostring(x), "a") | where y has "a"');
 }
 
-/** Where this machine's snapshot for this Node and this parser lives. */
+/**
+ * Where this machine's snapshot for this Node and this parser lives.
+ * @public (also read by the snapshot's test, in a child process)
+ */
 export function parserSnapshotPath(): string {
   const { version } = JSON.parse(fs.readFileSync(join(parserDir(), 'package.json'), 'utf8')) as { version: string };
   const name = `kusto-parser-${version}-node-${process.version}-${process.arch}.blob`;
@@ -88,6 +91,7 @@ function preloads(): string[] {
 /**
  * Builds the snapshot: `node --build-snapshot` into a temporary file, checked by starting a Node from it, then
  * moved into place (so readers never see a half-written or unusable one). Throws when the build fails.
+ * @public (called by name in the background builder's script below)
  */
 export function buildParserSnapshot(): void {
   const blob = parserSnapshotPath();

@@ -14,7 +14,7 @@ export function csvField(c: Cell | undefined): string {
 }
 
 /** Writes the demo's first table to `path`; returns its row count. */
-export function writeDemoCsv(path: string, opts: DemoOptions): number {
+function writeDemoCsv(path: string, opts: DemoOptions): number {
   const [table] = generateDemoTables(opts);
   const fd = fs.openSync(path, 'w');
   let rows = 0;
