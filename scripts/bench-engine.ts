@@ -1,233 +1,225 @@
 /**
- * Benchmark of the embedded KQL engine (not a test): a 1,000,000-row, 24-hour demo workspace,
- * the last-15-minute triage, a full-day summarize and the heavy query classes (top-N sorts, distinct
- * counts, percentiles, 401 breakdown, term search), each the median of 5 runs, next to DuckDB
- * (in-memory, one thread, same rows) as the reference; engine and DuckDB runs alternate, and every query
- * class's answer is checked equal between the two. Prints a Markdown table.
+ * Benchmark of the embedded KQL engine beside DuckDB (not a test: it prints figures and asserts nothing but that
+ * both engines answer alike). For each size, the demo's gateway logs (59 columns, 24 h) are written once as a CSV
+ * export under the temp directory, then:
+ *   - load: the file loader and DuckDB's read_csv (one thread), each in a child process of its own so its time
+ *     and peak RSS are its own, runs alternating; and the engine's repeat load from its columnar snapshot;
+ *   - every query class (scripts/lib/bench/queries.ts) on both, loaded from the same file, runs alternating so a
+ *     busy neighbour slows both alike, median of --runs; each answer is checked equal between the two.
+ * Prints one Markdown table with a column pair and ratio per size; exits 1 if any answer differs.
  *
- *   npx tsc -p . && node --expose-gc dist/scripts/bench-engine.js [rows]   (5000000 for the 5M-row run)
+ *   npm run bench [-- --rows 100000,1000000] [--runs 5] [--load-runs 3]     (5M: --rows 5000000)
  */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DuckDBInstance, DuckDBTimestampMillisecondsValue } from '@duckdb/node-api';
-import { Workspace, runQuery } from '../src/kql';
-import { generateDemoTables } from '../src/logs/embedded/demo/generator';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { runQuery } from '../src/kql';
+import { loadWorkspaceFile } from '../src/logs/embedded/files/snapshot';
 import { preludeFor } from '../src/schema/prelude';
-import { cellTime } from '../src/kql/cells';
-import type { Cell } from '../src/kql/types';
+import { demoCsvFile } from './lib/bench/demoCsv';
+import { canonical, queryClasses } from './lib/bench/queries';
 
-/** The demo's string columns as DuckDB text (null as empty, like the KQL side sees them). */
-const text = (c: Cell | undefined): string =>
-  typeof c === 'string' ? c : c === null || c === undefined ? '' : JSON.stringify(c);
-
-const ROWS = Number(process.argv[2] ?? 1_000_000);
 const NOW = new Date('2026-11-23T12:00:00Z');
-const RUNS = 5;
+const DIR = join(tmpdir(), 'apim-triage-bench');
 
-const TRIAGE = `GatewayLogs
-| where TimeGenerated > ago(15m)
-| where ResponseCode >= 400 or isnotempty(LastErrorReason)
-| summarize requests=count(), apis=make_set(ApiId, 10), firstSeen=min(TimeGenerated), lastSeen=max(TimeGenerated), sample=take_any(LastErrorMessage) by ResponseCode, LastErrorReason, LastErrorSource
-| order by requests desc`;
-const FULL_DAY = 'GatewayLogs | summarize count() by ApiId, ResponseCode, bin(TimeGenerated, 5m)';
-
-const DUCK_TRIAGE = `SELECT ResponseCode, LastErrorReason, LastErrorSource, count(*) AS requests,
-  list(DISTINCT ApiId)[1:10] AS apis, min(TimeGenerated) AS firstSeen, max(TimeGenerated) AS lastSeen, any_value(LastErrorMessage) AS sample
-FROM logs WHERE TimeGenerated > TIMESTAMP '${new Date(NOW.getTime() - 15 * 60000).toISOString().replace('T', ' ').replace('Z', '')}'
-  AND (ResponseCode >= 400 OR LastErrorReason <> '')
-GROUP BY ALL ORDER BY requests DESC`;
-const DUCK_FULL_DAY = `SELECT ApiId, ResponseCode, time_bucket(INTERVAL 5 MINUTE, TimeGenerated) AS TimeGenerated, count(*) AS count_
-FROM logs GROUP BY ALL`;
-
-/** Query classes of the speed issue: KQL on the physical table, the same question in DuckDB SQL. */
-interface QueryClass {
-  name: string;
-  kql: string;
-  sql: string;
-  /** Rows of both engines compare as a set (no defined order). */
-  unordered?: boolean;
+interface Options {
+  rows: number[];
+  runs: number;
+  loadRuns: number;
 }
 
-function queryClasses(table: string): QueryClass[] {
-  const rank = (p: number) => `list_sort(list(TotalTime))[greatest(1, ceil(${p} * count(TotalTime)))::BIGINT]`;
-  return [
-    {
-      name: '`order by TotalTime desc \\| take 20`',
-      kql: `${table} | order by TotalTime desc | take 20 | project TotalTime`,
-      sql: 'SELECT TotalTime FROM logs ORDER BY TotalTime DESC NULLS LAST LIMIT 20',
-    },
-    {
-      name: '3-key sort then `take 20`',
-      kql: `${table} | order by ApiId asc, ResponseCode desc, TotalTime desc | take 20 | project ApiId, ResponseCode, TotalTime`,
-      sql: 'SELECT ApiId, ResponseCode, TotalTime FROM logs ORDER BY ApiId ASC NULLS FIRST, ResponseCode DESC NULLS LAST, TotalTime DESC NULLS LAST LIMIT 20',
-    },
-    {
-      name: '`dcount(CallerIpAddress) by ApiId`',
-      kql: `${table} | summarize dcount(CallerIpAddress) by ApiId`,
-      sql: 'SELECT ApiId, count(DISTINCT CallerIpAddress) FROM logs GROUP BY ApiId',
-      unordered: true,
-    },
-    {
-      name: '`percentiles(TotalTime, 50, 95, 99)` (nearest rank)',
-      kql: `${table} | summarize percentiles(TotalTime, 50, 95, 99)`,
-      sql: `SELECT ${rank(0.5)}, ${rank(0.95)}, ${rank(0.99)} FROM logs`,
-    },
-    {
-      name: '401s by reason, message, caller',
-      kql: `${table} | where ResponseCode == 401 | summarize count() by LastErrorReason, LastErrorMessage, CallerIpAddress`,
-      sql: 'SELECT LastErrorReason, LastErrorMessage, CallerIpAddress, count(*) FROM logs WHERE ResponseCode = 401 GROUP BY ALL',
-      unordered: true,
-    },
-    {
-      name: '`Url has "search"` (count)',
-      kql: `${table} | where Url has "search" | count`,
-      // has: a whole term, terms being ASCII letter/digit runs, case-insensitive
-      sql: "SELECT count(*) FROM logs WHERE regexp_matches(lower(Url), '(^|[^a-z0-9])search($|[^a-z0-9])')",
-    },
-  ];
-}
-
-/** Rows as comparable text: numbers (DuckDB gives BIGINT as bigint) and strings, sorted if unordered. */
-function canonical(rows: readonly (readonly unknown[])[], unordered = false): string {
-  const lines = rows.map((r) => JSON.stringify(r.map((v) => (typeof v === 'bigint' ? Number(v) : v))));
-  if (unordered) lines.sort();
-  return lines.join('\n');
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-async function timeRuns(fn: () => unknown): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
+function parseArgs(argv: string[]): Options {
+  const o: Options = { rows: [100_000, 1_000_000], runs: 5, loadRuns: 3 };
+  const count = (flag: string, v: string | undefined, max: number): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`${flag} takes a whole number from 1 to ${max}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--rows') o.rows = (argv[++i] ?? '').split(',').map((v) => count('--rows', v, 20_000_000));
+    else if (a === '--runs') o.runs = count(a, argv[++i], 50);
+    else if (a === '--load-runs') o.loadRuns = count(a, argv[++i], 20);
+    else throw new Error(`unknown option ${a}; usage: --rows 100000,1000000 --runs 5 --load-runs 3`);
   }
-  return median(times);
+  return o;
 }
 
-const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
-const ms = (x: number) => `${x.toFixed(1)} ms`;
+const median = (xs: number[]): number => {
+  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+};
 
-async function main(): Promise<void> {
-  const opts = { now: NOW, rowsTarget: ROWS, hours: 24 };
-  const prelude = preludeFor('resource-specific');
+/** One figure of the table: engine and DuckDB values of a row at one size (null where DuckDB has no counterpart). */
+interface Figure {
+  engine: number;
+  duck: number | null;
+  unit: 'ms' | 'MB';
+  note?: string;
+}
 
-  // --- embedded engine
-  let t = performance.now();
-  const ws = new Workspace();
-  for (const table of generateDemoTables(opts)) ws.addTable(table);
-  const loadMs = performance.now() - t;
-  const tableName = ws.tableNames()[0];
-  const rowCount = ws.rowCount(tableName);
+type Rows = Map<string, Map<number, Figure>>;
 
-  t = performance.now();
-  const cold = runQuery(ws, prelude + '\n' + TRIAGE, { now: NOW });
-  const coldMs = performance.now() - t;
-  const triageMs = await timeRuns(() => runQuery(ws, prelude + '\n' + TRIAGE, { now: NOW }));
-  // a fresh comment makes every run miss the parse cache: the cost of a never-seen query text
-  let variant = 0;
-  const triageUncachedMs = await timeRuns(() =>
-    runQuery(ws, `${prelude}\n${TRIAGE}\n// variant ${variant++}`, { now: NOW }),
-  );
-  const fullDay = runQuery(ws, prelude + '\n' + FULL_DAY, { now: NOW });
-  const fullDayMs = await timeRuns(() => runQuery(ws, prelude + '\n' + FULL_DAY, { now: NOW }));
-  const engineRss = process.resourceUsage().maxRSS;
+function put(rows: Rows, work: string, size: number, f: Figure): void {
+  if (!rows.has(work)) rows.set(work, new Map());
+  rows.get(work)?.set(size, f);
+}
 
-  // --- DuckDB reference: the same rows (only the columns both queries read), loaded with the appender
-  const cols = ws.schemaOf(tableName).map((c) => c.name);
-  const at = (name: string) => cols.indexOf(name);
-  const [iT, iApi, iCode, iReason, iSource, iMsg, iTotal, iCaller, iUrl] = [
-    'TimeGenerated',
-    'ApiId',
-    'ResponseCode',
-    'LastErrorReason',
-    'LastErrorSource',
-    'LastErrorMessage',
-    'TotalTime',
-    'CallerIpAddress',
-    'Url',
-  ].map(at);
+interface LoadRun {
+  ms: number;
+  rows: number;
+  rssMB: number;
+}
+
+function loadInChild(mode: 'engine' | 'snapshot' | 'duckdb', file: string, snapshotDir: string): LoadRun {
+  const out = execFileSync(process.execPath, [join(__dirname, 'bench-load.js'), mode, file, snapshotDir], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as LoadRun;
+}
+
+function measureLoads(rows: Rows, size: number, file: string, loadRuns: number): void {
+  const snapshotDir = join(DIR, `snapshots-${process.pid}`);
+  fs.rmSync(snapshotDir, { recursive: true, force: true });
+  loadInChild('snapshot', file, snapshotDir); // writes the snapshot the timed repeat loads read
+  const runs: Record<'engine' | 'snapshot' | 'duckdb', LoadRun[]> = { engine: [], snapshot: [], duckdb: [] };
+  for (let i = 0; i < loadRuns; i++) {
+    for (const mode of ['engine', 'duckdb', 'snapshot'] as const) runs[mode].push(loadInChild(mode, file, snapshotDir));
+  }
+  fs.rmSync(snapshotDir, { recursive: true, force: true });
+  const mid = (mode: keyof typeof runs, k: 'ms' | 'rssMB') => median(runs[mode].map((r) => r[k]));
+  const mb = (bytes: number) => Math.round(bytes / 1e6);
+  const note = `${runs.engine[0].rows.toLocaleString('en-US')} rows, ${mb(fs.statSync(file).size)} MB`;
+  put(rows, 'load the CSV export (parse into columns)', size, {
+    engine: mid('engine', 'ms'),
+    duck: mid('duckdb', 'ms'),
+    unit: 'ms',
+    note,
+  });
+  put(rows, 'load: peak RSS of the loading process', size, {
+    engine: mid('engine', 'rssMB'),
+    duck: mid('duckdb', 'rssMB'),
+    unit: 'MB',
+  });
+  put(rows, 'repeat load of the same file (columnar snapshot)', size, {
+    engine: mid('snapshot', 'ms'),
+    duck: null,
+    unit: 'ms',
+  });
+}
+
+async function measureQueries(rows: Rows, size: number, file: string, runs: number, first: boolean): Promise<boolean> {
+  const { workspace, table } = loadWorkspaceFile(file, { snapshotDir: null });
   const duck = await DuckDBInstance.create(':memory:', { threads: '1' });
   const con = await duck.connect();
-  await con.run(
-    'CREATE TABLE logs (TimeGenerated TIMESTAMP_MS, ApiId VARCHAR, ResponseCode BIGINT, LastErrorReason VARCHAR, LastErrorSource VARCHAR, LastErrorMessage VARCHAR, TotalTime BIGINT, CallerIpAddress VARCHAR, Url VARCHAR)',
-  );
-  t = performance.now();
-  const app = await con.createAppender('logs');
-  const bigintOrNull = (c: Cell | undefined) => {
-    if (c === null || c === undefined || c === '') app.appendNull();
-    else app.appendBigInt(BigInt(Math.trunc(Number(c))));
-  };
-  for (const table of generateDemoTables(opts)) {
-    for (const row of table.rows) {
-      app.appendTimestampMilliseconds(new DuckDBTimestampMillisecondsValue(BigInt(cellTime(row[iT]) ?? 0)));
-      app.appendVarchar(text(row[iApi]));
-      bigintOrNull(row[iCode]);
-      app.appendVarchar(text(row[iReason]));
-      app.appendVarchar(text(row[iSource]));
-      app.appendVarchar(text(row[iMsg]));
-      bigintOrNull(row[iTotal]);
-      app.appendVarchar(text(row[iCaller]));
-      app.appendVarchar(text(row[iUrl]));
-      app.endRow();
-    }
-  }
-  app.closeSync();
-  const duckLoadMs = performance.now() - t;
-  const duckTriageRows = (await con.runAndReadAll(DUCK_TRIAGE)).getRows().length;
-  const duckTriageMs = await timeRuns(() => con.runAndReadAll(DUCK_TRIAGE));
-  const duckFullRows = (await con.runAndReadAll(DUCK_FULL_DAY)).getRows().length;
-  const duckFullMs = await timeRuns(() => con.runAndReadAll(DUCK_FULL_DAY));
+  await con.run(`CREATE TABLE logs AS SELECT * FROM read_csv('${file.replace(/'/g, "''")}')`);
+  const prelude = preludeFor('resource-specific');
+  const kqlOf = (kql: string, withPrelude?: boolean) => (withPrelude ? `${prelude}\n${kql}` : kql);
 
-  const classes: string[] = [];
+  let t = performance.now();
+  runQuery(workspace, `${prelude}\n${table} | take 1 // cold`, { now: NOW });
+  if (first)
+    put(rows, 'first query in a process (the Kusto parser starting)', size, {
+      engine: performance.now() - t,
+      duck: null,
+      unit: 'ms',
+    });
+  let variant = 0;
+  const uncached: number[] = [];
+  const triage = queryClasses(table, NOW)[0];
+  for (let i = 0; i < runs; i++) {
+    t = performance.now();
+    runQuery(workspace, `${kqlOf(triage.kql, true)}\n// variant ${variant++}`, { now: NOW });
+    uncached.push(performance.now() - t);
+  }
+  put(rows, 'triage, query text never seen before (Kusto parse and analysis included)', size, {
+    engine: median(uncached),
+    duck: null,
+    unit: 'ms',
+  });
+
   let allEqual = true;
-  for (const q of queryClasses(tableName)) {
-    const mine = runQuery(ws, q.kql, { now: NOW }).tables[0].rows;
+  for (const q of queryClasses(table, NOW)) {
+    const kql = kqlOf(q.kql, q.prelude);
+    const mine = runQuery(workspace, kql, { now: NOW }).tables[0].rows;
     const theirs = (await con.runAndReadAll(q.sql)).getRows();
-    const equal = canonical(mine, q.unordered) === canonical(theirs, q.unordered);
+    const equal = q.countOnly
+      ? mine.length === theirs.length
+      : canonical(mine, q.unordered) === canonical(theirs, q.unordered);
     allEqual &&= equal;
     const engineTimes: number[] = [];
     const duckTimes: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      // alternate the two engines so a busy neighbour slows both alike
-      let at = performance.now();
-      runQuery(ws, q.kql, { now: NOW });
-      engineTimes.push(performance.now() - at);
-      at = performance.now();
-      await con.runAndReadAll(q.sql);
-      duckTimes.push(performance.now() - at);
+    for (let i = 0; i < runs; i++) {
+      engineTimes.push(await timed(() => runQuery(workspace, kql, { now: NOW })));
+      duckTimes.push(await timed(() => con.runAndReadAll(q.sql)));
     }
-    const [e, d] = [median(engineTimes), median(duckTimes)];
-    classes.push(
-      `| ${q.name} | ${ms(e)} | ${ms(d)} | ${(e / d).toFixed(1)}x | <= 2x DuckDB | ${equal ? 'equal' : `DIFFERENT (${mine.length} vs ${theirs.length} rows)`} |`,
-    );
+    put(rows, q.name, size, {
+      engine: median(engineTimes),
+      duck: median(duckTimes),
+      unit: 'ms',
+      note: equal ? undefined : `ANSWERS DIFFER (${mine.length} vs ${theirs.length} rows)`,
+    });
   }
+  put(rows, 'peak RSS of the query process (engine and DuckDB both loaded)', size, {
+    engine: process.resourceUsage().maxRSS / 1024,
+    duck: null,
+    unit: 'MB',
+  });
+  con.closeSync();
+  duck.closeSync();
+  return allEqual;
+}
 
+async function timed(fn: () => unknown): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+function cell(f: Figure | undefined): string[] {
+  if (!f) return ['', '', ''];
+  const v = (x: number) => (Number.isNaN(x) ? 'n/a' : f.unit === 'MB' ? `${Math.round(x)} MB` : `${x.toFixed(1)} ms`);
+  const ratio = f.duck === null ? '' : `${(f.engine / f.duck).toFixed(2)}x`;
+  return [
+    v(f.engine) + (f.note?.startsWith('ANSWERS') ? ` **${f.note}**` : ''),
+    f.duck === null ? '' : v(f.duck),
+    ratio,
+  ];
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  fs.mkdirSync(DIR, { recursive: true });
+  const rows: Rows = new Map();
+  let allEqual = true;
+  const notes: string[] = [];
+  for (const size of o.rows) {
+    const file = demoCsvFile(DIR, { now: NOW, rowsTarget: size, hours: 24 });
+    measureLoads(rows, size, file, o.loadRuns);
+    notes.push(
+      `${size.toLocaleString('en-US')}: ${rows.get('load the CSV export (parse into columns)')?.get(size)?.note}`,
+    );
+    allEqual = (await measureQueries(rows, size, file, o.runs, size === o.rows[0])) && allEqual;
+    (globalThis as { gc?: () => void }).gc?.(); // this size's workspace goes before the next loads
+  }
+  const sizes = o.rows.map((s) => (s >= 1e6 ? `${s / 1e6}M` : `${s / 1e3}k`));
   const out = [
-    `Embedded KQL engine benchmark: ${rowCount.toLocaleString('en-US')} rows over 24 h (${tableName}, via the GatewayLogs prelude), median of ${RUNS} runs, Node ${process.version}`,
+    `Embedded engine vs DuckDB (${process.version}, DuckDB one thread), ${new Date().toISOString().slice(0, 16)}Z, ` +
+      `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')} at the end`,
+    `Files (demo traffic over 24 h, 59 columns): ${notes.join('; ')}. Loads: median of ${o.loadRuns} child processes each; queries: median of ${o.runs}, alternating; answers compared.`,
     '',
-    '| measure | embedded engine | DuckDB | ratio | target |',
-    '|---|---|---|---|---|',
-    `| load | ${ms(loadMs)} | ${ms(duckLoadMs)} (appender, 6 columns) | | |`,
-    `| first query (cold Kusto parser) | ${ms(coldMs)} | | | |`,
-    `| triage, last 15 min, repeated query text (${cold.tables[0].rows.length} groups, ${cold.rowsExamined.toLocaleString('en-US')} rows read; DuckDB ${duckTriageRows} groups) | ${ms(triageMs)} | ${ms(duckTriageMs)} | ${(triageMs / duckTriageMs).toFixed(1)}x | <= 100 ms |`,
-    `| triage, query text not seen before (Kusto parse + analysis included) | ${ms(triageUncachedMs)} | | | <= 100 ms |`,
-    `| full-day summarize count() by ApiId, ResponseCode, bin(5m) (${fullDay.tables[0].rows.length} groups; DuckDB ${duckFullRows}) | ${ms(fullDayMs)} | ${ms(duckFullMs)} | ${(fullDayMs / duckFullMs).toFixed(1)}x | <= 3x DuckDB |`,
-    `| peak RSS (after engine runs / at end) | ${mb(engineRss)} | ${mb(process.resourceUsage().maxRSS)} | | < 1.5 GB |`,
-    '',
-    `Query classes on ${tableName} (engine and DuckDB alternating, median of ${RUNS}; answers compared):`,
-    '',
-    '| query | embedded engine | DuckDB (1 thread) | ratio | target | answers |',
-    '|---|---|---|---|---|---|',
-    ...classes,
+    `| work | ${sizes.map((s) => `engine ${s} | DuckDB ${s} | ratio ${s}`).join(' | ')} |`,
+    `|---|${sizes.map(() => '---|---|---').join('|')}|`,
+    ...[...rows].map(([work, bySize]) => `| ${work} | ${o.rows.flatMap((s) => cell(bySize.get(s))).join(' | ')} |`),
   ];
   console.log(out.join('\n'));
   if (!allEqual) process.exitCode = 1;
-  con.closeSync();
-  duck.closeSync();
 }
 
 main().catch((e) => {

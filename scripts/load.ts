@@ -26,6 +26,8 @@
  * more than the bot's 45 s answer budget); a watchdog ends the script if a mode overruns.
  */
 import { cpus, loadavg } from 'node:os';
+import type { LogSource } from '../src/logs/source/logSource';
+import { queryClasses } from './lib/bench/queries';
 import { Capture, type CommandRecord } from './lib/load/capture';
 import { MODES, startBot, type Mode, type SourceChoice } from './lib/load/harness';
 import { comparison, markdown, summarise, type MemoryFigures, type ModeSummary } from './lib/load/report';
@@ -41,12 +43,17 @@ interface Options {
   realLimits: boolean;
   instances: number;
   json: boolean;
+  /** Exported log file the embedded source loads (mode ok). */
+  logs?: string;
+  /** Heavy queries running back to back beside the users, this many at a time. */
+  heavy: number;
 }
 
 function usage(problem: string): never {
   process.stderr.write(
     `${problem}\nUsage: node --expose-gc dist/scripts/load.js [--mode ${MODES.join('|')}|all] [--users N(1-500)] [--duration S(1-600)] ` +
-      `[--think S(0-120)] [--grace S(5-300)] [--source embedded|la (mode ok only)] [--real-limits] [--instances N(1-5)] [--json]\n`,
+      `[--think S(0-120)] [--grace S(5-300)] [--source embedded|la (mode ok only)] [--logs FILE] [--heavy N(0-16)] ` +
+      `[--real-limits] [--instances N(1-5)] [--json]\n`,
   );
   process.exit(2);
 }
@@ -62,6 +69,7 @@ function parseArgs(argv: string[]): Options {
     realLimits: false,
     instances: 1,
     json: false,
+    heavy: 0,
   };
   let sourceGiven = false;
   const num = (name: string, v: string | undefined, min: number, max: number) => {
@@ -87,7 +95,11 @@ function parseArgs(argv: string[]): Options {
       if (s !== 'embedded' && s !== 'la') usage(`--source must be embedded or la, got "${s ?? ''}"`);
       o.source = s;
       sourceGiven = true;
-    } else if (a === '--real-limits') o.realLimits = true;
+    } else if (a === '--logs') {
+      o.logs = argv[++i];
+      if (!o.logs) usage('--logs needs a file');
+    } else if (a === '--heavy') o.heavy = Math.floor(num(a, argv[++i], 0, 16));
+    else if (a === '--real-limits') o.realLimits = true;
     else if (a === '--json') o.json = true;
     else if (a === '--help' || a === '-h') usage('Load figures for the APIM Triage bot.');
     else usage(`unknown argument "${a}"`);
@@ -126,11 +138,32 @@ function say(o: Options, text: string): void {
   if (!o.json) process.stderr.write(text + '\n');
 }
 
+/** The benchmark's heavy query classes (sorts, distinct counts, percentiles, term search), back to back until the deadline. */
+async function heavyQueries(source: LogSource, offset: number, deadline: number): Promise<number> {
+  const table = 'ApiManagementGatewayLogs';
+  const kqls = queryClasses(table, new Date())
+    .filter((q) => !q.prelude)
+    .map((q) => q.kql);
+  let n = 0;
+  while (performance.now() < deadline) {
+    const kql = kqls[(offset + n) % kqls.length];
+    await source.query({ kql, timespan: { from: new Date(0), to: new Date() } }).catch(() => undefined);
+    n++;
+  }
+  return n;
+}
+
 async function runMode(o: Options, mode: Mode, cap: Capture): Promise<ModeSummary> {
   const source: SourceChoice = mode === 'ok' ? o.source : 'la';
   const shown = `${source === 'la' ? 'local Log Analytics service' : 'embedded demo'}${o.instances > 1 ? `, ${o.instances} instances over Azurite` : ''}`;
   say(o, `mode ${mode}: starting the bot (${shown})...`);
-  const bot = await startBot({ mode, source, realLimits: o.realLimits, instances: o.instances });
+  const bot = await startBot({
+    mode,
+    source,
+    realLimits: o.realLimits,
+    instances: o.instances,
+    logFile: source === 'embedded' ? o.logs : undefined,
+  });
   try {
     // Warm-up: each command once per instance, in turn, with no fault (parser, templates, schema probe, TLS).
     for (const [k, url] of bot.urls.entries()) {
@@ -162,7 +195,10 @@ async function runMode(o: Options, mode: Mode, cap: Capture): Promise<ModeSummar
     say(o, `mode ${mode}: ${o.users} users for ${o.durationS} s...`);
     const records: CommandRecord[] = [];
     const urlOf = (i: number) => bot.urls[i % bot.urls.length];
+    const heavy = Array.from({ length: o.heavy }, (_, i) => heavyQueries(bot.source, i, plan.deadline));
     await Promise.all(Array.from({ length: o.users }, (_, i) => runUser(i + 1, plan, urlOf(i), cap, records)));
+    const heavyRuns = (await Promise.all(heavy)).reduce((a, b) => a + b, 0);
+    if (o.heavy) say(o, `  ${heavyRuns} heavy queries ran beside the users`);
     const elapsedS = (performance.now() - started) / 1000;
     // Anything the bot still works on (answers the script stopped waiting for) gets a bounded moment.
     await Promise.race([bot.idle(), sleep(5_000)]);

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { BotReply } from '../answer';
-import { renderReply } from '../cards';
+import type * as Cards from '../cards';
 import { ConfigError, loadConfig, loadDotEnv, type AppConfig } from '../config';
 import { createTriage } from '../triage';
 import { replyToText, tableToJson, tableToText } from './format';
@@ -141,10 +141,13 @@ async function ask(text: string, options: CliOptions): Promise<number> {
   if (!parsed.ok) reply = triage.help(parsed.error, parsed.suggestions);
   else if (parsed.command.kind === 'help') reply = triage.help();
   else reply = await triage.run(parsed.command, { requestedBy: 'cli' });
-  const card = renderReply(reply, { now, timeZone: options.timezone });
-  process.stdout.write(
-    options.json ? `${JSON.stringify(replyJson(reply, card), null, 2)}\n` : `${replyToText(reply)}\n`,
-  );
+  if (options.json) {
+    // Only --json shows the card; the card templating library takes a noticeable part of a second to load.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above)
+    const { renderReply } = require('../cards') as typeof Cards;
+    const card = renderReply(reply, { now, timeZone: options.timezone });
+    process.stdout.write(`${JSON.stringify(replyJson(reply, card), null, 2)}\n`);
+  } else process.stdout.write(`${replyToText(reply)}\n`);
   return reply.type === 'error' ? 1 : reply.type === 'help' && reply.problem ? 2 : 0;
 }
 

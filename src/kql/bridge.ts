@@ -137,12 +137,15 @@ let loaded: KustoGlobals | null = null;
 /** Load the parser on first use (~0.3 s, ~150 MB): only queries on the embedded engine need it. */
 function load(): KustoGlobals {
   if (loaded) return loaded;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above); the scripts only define globals
-  require('@kusto/language-service-next/bridge.js');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
-  require('@kusto/language-service-next');
   // The one cast: the scripts assign these globals; their shape is declared above.
   const g = globalThis as Partial<KustoGlobals>;
+  // A process started from the CLI's parser snapshot (src/cli/parserSnapshot.ts) has them already.
+  if (!g.Kusto || !g.System) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above); the scripts only define globals
+    require('@kusto/language-service-next/bridge.js');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+    require('@kusto/language-service-next');
+  }
   if (!g.Kusto || !g.System)
     throw new Error('@kusto/language-service-next did not define the Kusto and System globals.');
   loaded = { Kusto: g.Kusto, System: g.System };

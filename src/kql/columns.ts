@@ -20,6 +20,17 @@ export interface Builder {
   build(perm: Int32Array | null): Store;
 }
 
+/** Builders start with room for this many rows, then double. */
+export const FIRST_CAPACITY = 1024;
+
+/**
+ * Whether a string column has proved high-cardinality (ids, URLs), checked each time its codes buffer is full:
+ * from then on it is kept as plain strings, interning would only cost.
+ */
+export function mostlyDistinct(distinct: number, rows: number): boolean {
+  return distinct > rows / 2;
+}
+
 function grown<T extends Float64Array | Int32Array | Int8Array>(src: T, dst: T): T {
   dst.set(src);
   return dst;
@@ -37,7 +48,7 @@ function reorder<T extends Float64Array | Int32Array | Int8Array>(
 
 class NumBuilder implements Builder {
   n = 0;
-  private data = new Float64Array(1024);
+  private data = new Float64Array(FIRST_CAPACITY);
   constructor(private readonly type: KqlType) {}
   push(raw: unknown): void {
     if (this.n >= this.data.length) this.data = grown(this.data, new Float64Array(this.data.length * 2));
@@ -66,7 +77,7 @@ class NumBuilder implements Builder {
 
 class StrBuilder implements Builder {
   n = 0;
-  private codes = new Int32Array(1024);
+  private codes = new Int32Array(FIRST_CAPACITY);
   private dict: string[] = [];
   private intern = new Map<string, number>();
   /** Set once a column proves high-cardinality (ids, URLs): interning would only cost. */
@@ -82,7 +93,7 @@ class StrBuilder implements Builder {
       return;
     }
     if (i >= this.codes.length) {
-      if (this.dict.length > i / 2) {
+      if (mostlyDistinct(this.dict.length, i)) {
         // mostly distinct values: keep them as a plain array from now on
         const dict = this.dict;
         this.plain = Array.from(this.codes.subarray(0, i), (c) => dict[c]);
@@ -113,7 +124,7 @@ class StrBuilder implements Builder {
 
 class BoolBuilder implements Builder {
   n = 0;
-  private data = new Int8Array(1024);
+  private data = new Int8Array(FIRST_CAPACITY);
   push(raw: unknown): void {
     if (this.n >= this.data.length) this.data = grown(this.data, new Int8Array(this.data.length * 2));
     const v = typeof raw === 'boolean' ? raw : fromInput(raw, 'bool');

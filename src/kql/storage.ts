@@ -114,6 +114,52 @@ export function timeOrder(times: Float64Array): Int32Array {
   return Int32Array.from(idx);
 }
 
+/**
+ * Finishes a table from filled column builders: rows ordered by TimeGenerated (one typed permutation, only when
+ * they are not already in order), each builder dropped as soon as its column is built so its buffers can go.
+ */
+export function tableFromBuilders(
+  name: string,
+  columns: ColumnSchema[],
+  builders: Builder[],
+  ingest: ArrayLike<number> | null,
+): StoredTable {
+  const n = builders.length ? builders[0].n : 0;
+  const timeColumn = columns.findIndex((c) => c.name === 'TimeGenerated' && c.type === 'datetime');
+  let perm: Int32Array | null = null;
+  let timed = n;
+  if (timeColumn >= 0) {
+    const times = timesOf(builders[timeColumn]) as Float64Array;
+    let sorted = true;
+    timed = 0;
+    for (let i = 0; i < n; i++) {
+      const x = times[i];
+      if (x === x) timed++;
+      if (i > 0 && !(times[i - 1] <= x) && !(x !== x && times[i - 1] !== times[i - 1])) sorted = false;
+    }
+    if (!sorted) perm = timeOrder(times);
+  }
+  const stores: Store[] = [];
+  for (let c = 0; c < builders.length; c++) {
+    stores.push(builders[c].build(perm));
+    (builders as (Builder | null)[])[c] = null;
+  }
+  let ingestion: Float64Array | null = null;
+  if (ingest) {
+    ingestion = new Float64Array(n);
+    for (let k = 0; k < n; k++) ingestion[k] = ingest[perm ? perm[k] : k];
+  }
+  return new StoredTable(
+    name,
+    columns.map((c) => ({ ...c })),
+    stores,
+    n,
+    timeColumn,
+    timed,
+    ingestion,
+  );
+}
+
 export class Workspace {
   private readonly tables = new Map<string, StoredTable>();
 
@@ -137,44 +183,7 @@ export class Workspace {
         ingest.push(d ? d.getTime() : NaN);
       }
     }
-    const n = width ? builders[0].n : 0;
-    const timeColumn = t.columns.findIndex((c) => c.name === 'TimeGenerated' && c.type === 'datetime');
-    let perm: Int32Array | null = null;
-    let timed = n;
-    if (timeColumn >= 0) {
-      const times = timesOf(builders[timeColumn]) as Float64Array;
-      let sorted = true;
-      timed = 0;
-      for (let i = 0; i < n; i++) {
-        const x = times[i];
-        if (x === x) timed++;
-        if (i > 0 && !(times[i - 1] <= x) && !(x !== x && times[i - 1] !== times[i - 1])) sorted = false;
-      }
-      if (!sorted) perm = timeOrder(times);
-    }
-    // build column by column, dropping each builder so its buffers can be collected early
-    const stores: Store[] = [];
-    for (let c = 0; c < builders.length; c++) {
-      stores.push(builders[c].build(perm));
-      (builders as (Builder | null)[])[c] = null;
-    }
-    let ingestion: Float64Array | null = null;
-    if (ingest) {
-      ingestion = new Float64Array(n);
-      for (let k = 0; k < n; k++) ingestion[k] = ingest[perm ? perm[k] : k];
-    }
-    this.tables.set(
-      t.name,
-      new StoredTable(
-        t.name,
-        t.columns.map((c) => ({ ...c })),
-        stores,
-        n,
-        timeColumn,
-        timed,
-        ingestion,
-      ),
-    );
+    this.tables.set(t.name, tableFromBuilders(t.name, t.columns, builders, ingest));
   }
 
   hasTable(name: string): boolean {

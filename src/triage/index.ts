@@ -7,8 +7,7 @@ import type { Answer, ErrorAnswer, HelpAnswer } from '../answer';
 import type { Command, ParseContext, ParseOutcome } from '../commands/types';
 import type { AppConfig } from '../config';
 import type { LogSource } from '../logs/source/logSource';
-import { describeIdentity } from '../logs/logAnalytics/logAnalyticsSource';
-import { buildSource, type SourceOptions } from './sources';
+import { buildSource, logAnalytics, type SourceOptions } from './sources';
 import { TriageService, type RunContext } from './service';
 
 export { TriageService } from './service';
@@ -19,7 +18,9 @@ export interface HubRunContext extends RunContext {
 
 /** How error explanations name the identity the bot queries as (the Log Analytics source's own wording). */
 function identityOf(config: AppConfig): string {
-  return config.logs.kind === 'log-analytics' ? describeIdentity(config.logs.credential) : 'the local user';
+  return config.logs.kind === 'log-analytics'
+    ? logAnalytics().describeIdentity(config.logs.credential)
+    : 'the local user';
 }
 
 export class TriageHub {

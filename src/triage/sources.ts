@@ -9,7 +9,7 @@ import { DEMO_BASELINE_HOURS, generateDemoTables } from '../logs/embedded/demo/g
 import { loadWorkspaceFile } from '../logs/embedded/files/snapshot';
 import { EmbeddedSource, type EmbeddedSourceOptions } from '../logs/embedded/embeddedSource';
 import { PooledEmbeddedSource } from '../logs/embedded/enginePool';
-import { buildLogAnalyticsSource } from '../logs/logAnalytics/logAnalyticsSource';
+import type * as LogAnalytics from '../logs/logAnalytics/logAnalyticsSource';
 import type { LogSource } from '../logs/source/logSource';
 
 export interface SourceOptions {
@@ -34,9 +34,15 @@ export interface BuiltSource {
   now: () => Date;
 }
 
+/** The Log Analytics source, loaded on first use: the Azure SDK takes a noticeable part of a second to load. */
+export function logAnalytics(): typeof LogAnalytics {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above)
+  return require('../logs/logAnalytics/logAnalyticsSource') as typeof LogAnalytics;
+}
+
 export function buildSource(config: LogSourceConfig, options: SourceOptions = {}): BuiltSource {
   if (config.kind === 'log-analytics') {
-    const source = buildLogAnalyticsSource({
+    const source = logAnalytics().buildLogAnalyticsSource({
       workspaceId: config.workspaceId,
       resourceId: config.resourceId,
       endpoint: config.endpoint,

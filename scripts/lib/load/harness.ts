@@ -7,6 +7,7 @@
  * limiter, as separate processes would be, configured with INSTANCE_COUNT so they share the workspace's
  * query limit, and their state is one Azure Blob container in Azurite, as the e2e instances test runs them.
  */
+import type { LogSource } from '../../../src/logs/source/logSource';
 import { loadConfig, type AppConfig } from '../../../src/config';
 import { createServer, type RunningServer } from '../../../src/server';
 import { createTriage, TriageService } from '../../../src/triage';
@@ -88,6 +89,8 @@ export interface BotUnderLoad {
   service?: LaService;
   /** Resolves when every instance has finished the work it took on. */
   idle(): Promise<void>;
+  /** The first instance's log source (heavy queries run on it beside the users). */
+  source: LogSource;
   /** Starts the mode's fault at the service (after warm-up, like a workspace that turns bad mid-shift). */
   startFault(): void;
   stop(): Promise<void>;
@@ -100,6 +103,8 @@ export interface HarnessOptions {
   realLimits: boolean;
   /** Bot instances (1-5); more than one needs the Log Analytics path and shares state through Azurite. */
   instances: number;
+  /** An exported log file for the embedded source instead of the demo workspace. */
+  logFile?: string;
 }
 
 let demoTables: { at: Date; tables: TableInput[] } | undefined;
@@ -120,6 +125,7 @@ function configFor(o: HarnessOptions, azurite: Azurite | undefined): AppConfig {
     NODE_ENV: 'development',
     PORT: '3978',
     LOG_SOURCE: o.source === 'la' ? 'log-analytics' : 'embedded',
+    ...(o.logFile ? { LOG_FILE: o.logFile } : {}),
     ...(o.source === 'la' ? { LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE } : {}),
     // Each simulated user is a distinct person in a distinct chat; with the defaults (6/min per user,
     // 20/min per conversation) a user thinking 5-15 s stays under the limit, but raise them anyway so
@@ -148,8 +154,11 @@ export async function startBot(o: HarnessOptions): Promise<BotUnderLoad> {
     : undefined;
   const apps: RunningServer[] = [];
   const urls: string[] = [];
+  const sources: LogSource[] = [];
   for (let i = 0; i < o.instances; i++) {
-    const app = createServer({ config, triage: triageFor(config, service), logger });
+    const triage = triageFor(config, service);
+    sources.push(triage.source);
+    const app = createServer({ config, triage, logger });
     const { port } = await app.listen(0, '127.0.0.1');
     apps.push(app);
     urls.push(`http://127.0.0.1:${port}/api/messages`);
@@ -163,6 +172,7 @@ export async function startBot(o: HarnessOptions): Promise<BotUnderLoad> {
     async idle() {
       await Promise.all(apps.map((a) => a.bot.idle()));
     },
+    source: sources[0],
     startFault() {
       if (!fault) return;
       if (!service) throw new Error(`mode ${o.mode} needs the Log Analytics service (source la)`);

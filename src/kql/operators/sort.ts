@@ -132,7 +132,10 @@ function singleKeyOrder(k: SortKey, n: number): Int32Array {
 }
 
 /** The first `limit` rows in order, keeping a max-heap of the best rows seen so far. */
-function boundedTop(cmp: (a: number, b: number) => number, n: number, limit: number): Int32Array {
+function boundedTop(keys: SortKey[], n: number, limit: number): Int32Array {
+  const cmp = comparator(keys);
+  // Once the heap is full most rows lose on the first key alone: a typed read and a compare skip the comparator.
+  const first = keys[0].vals;
   const heap = new Int32Array(limit);
   let size = 0;
   const down = (at: number) => {
@@ -160,7 +163,7 @@ function boundedTop(cmp: (a: number, b: number) => number, n: number, limit: num
         heap[up] = t;
         at = up;
       }
-    } else if (cmp(i, heap[0]) < 0) {
+    } else if (!(first[i] > first[heap[0]]) && cmp(i, heap[0]) < 0) {
       heap[0] = i;
       down(0);
     }
@@ -173,7 +176,7 @@ function order(keys: SortKey[], n: number, limit = n): Int32Array {
   const want = Math.max(0, Math.min(limit, n));
   if (want === 0) return new Int32Array(0);
   // a heap pays off while it stays small against the input
-  if (want * 8 < n) return boundedTop(comparator(keys), n, want);
+  if (want * 8 < n) return boundedTop(keys, n, want);
   if (keys.length === 1) return singleKeyOrder(keys[0], n).subarray(0, want);
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;

@@ -1,34 +1,33 @@
 import * as fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { TableInput } from '../../../kql';
+import type { StoredTable } from '../../../kql/storage';
 import type { Cell, ColumnSchema, KqlType } from '../../../kql/types';
-import { PHYSICAL_SCHEMAS, type SchemaId } from '../../../schema/physical';
-import { convertValue, JsonTypeGuess, TextTypeGuess, typeFromSuffix, ValueError } from './infer';
+import { toCell } from '../../../kql/values';
+import type { SchemaId } from '../../../schema/physical';
+import { readCsvColumns } from './csvColumns';
+import type { ByteSource } from './csvBytes';
+import { JsonTypeGuess } from './infer';
+import { convertCell, makePlan, type LoadOptions } from './plan';
 import { isRawEventTable, rawEventsToDiagnostics, unwrapRecords } from './rawEvents';
-import {
-  CsvCollector,
-  fromApiResponse,
-  jsonParseError,
-  LogFileError,
-  RecordCollector,
-  type RawTable,
-  type RowConverter,
-} from './records';
+import { fromApiResponse, jsonParseError, LogFileError, RecordCollector, type RawTable } from './records';
 
 export { LogFileError } from './records';
 
 /** Formats of exported gateway logs the embedded engine can load. */
 export type LogFormat = 'csv' | 'json' | 'ndjson' | 'la-response';
 
-export interface LoadOptions {
-  /** Table name to load under; by default identified from the columns. */
-  table?: string;
-}
+export type { LoadOptions } from './plan';
 
 export interface LoadedTable extends TableInput {
   /** The physical schema the columns match (null when loaded under --table without matching one). */
   schema: SchemaId | null;
   format: LogFormat;
+  /**
+   * The columns already stored (CSV is read straight into typed columns, rows ordered by TimeGenerated):
+   * `Workspace.putTable` takes it as is, and `rows` is then a view over it.
+   */
+  stored?: StoredTable;
 }
 
 const CHUNK = 1 << 20;
@@ -54,10 +53,8 @@ export function detectFormat(head: string): LogFormat {
 export function parseLogText(text: string, format: LogFormat | 'auto' = 'auto', opts: LoadOptions = {}): LoadedTable {
   const f = format === 'auto' ? detectFormat(text.slice(0, 65536)) : format;
   if (f === 'csv') {
-    const hold: { plan?: Plan } = {};
-    const sink = csvSink(csvConverter(opts, hold));
-    sink.feed(text);
-    return finish(sink.end(), f, opts, hold.plan);
+    const bytes = Buffer.from(text, 'utf8');
+    return csvTable(bytes, bytes.length, () => 0, opts);
   }
   return finish(readText(text, f), f, opts);
 }
@@ -85,20 +82,22 @@ export function loadLogFile(path: string, opts: LoadOptions = {}): LoadedTable {
   try {
     if (fs.fstatSync(fd).isDirectory()) throw new LogFileError(`cannot read log file "${path}": it is a directory.`);
     const buf = Buffer.alloc(CHUNK);
-    const decoder = new StringDecoder('utf8');
     const first = fs.readSync(fd, buf, 0, CHUNK, null);
+    const decoder = new StringDecoder('utf8');
     const head = decoder.write(buf.subarray(0, first));
     if (head.trim() === '') throw new LogFileError(`log file "${path}" is empty.`);
     const format = detectFormat(head);
+    // CSV streams from the bytes into typed columns: the file's text is never held.
+    if (format === 'csv')
+      return csvTable(buf, first, (target, at, length) => fs.readSync(fd, target, at, length, null), opts);
     const next = (): string | null => {
       const n = fs.readSync(fd, buf, 0, CHUNK, null);
       return n > 0 ? decoder.write(buf.subarray(0, n)) : null;
     };
     let raw: RawTable;
-    const hold: { plan?: Plan } = {};
-    if (format === 'csv' || format === 'ndjson') {
+    if (format === 'ndjson') {
       // Streamed chunk by chunk: the file's text is never held whole.
-      const sink = format === 'csv' ? csvSink(csvConverter(opts, hold)) : ndjsonSink();
+      const sink = ndjsonSink();
       sink.feed(head);
       for (let c = next(); c !== null; c = next()) sink.feed(c);
       sink.feed(decoder.end());
@@ -109,7 +108,7 @@ export function loadLogFile(path: string, opts: LoadOptions = {}): LoadedTable {
       parts.push(decoder.end());
       raw = readText(parts.join(''), format);
     }
-    return finish(raw, format, opts, hold.plan);
+    return finish(raw, format, opts);
   } catch (e) {
     if (e instanceof LogFileError)
       throw e.message.startsWith('cannot read') ? e : new LogFileError(`${path}: ${e.message}`, e.line);
@@ -122,11 +121,6 @@ export function loadLogFile(path: string, opts: LoadOptions = {}): LoadedTable {
 interface Sink {
   feed(chunk: string): void;
   end(): RawTable;
-}
-
-function csvSink(prepare?: (names: string[]) => RowConverter): Sink {
-  const c = new CsvCollector(prepare);
-  return { feed: (s) => c.feed(s), end: () => c.end() };
 }
 
 function ndjsonSink(): Sink {
@@ -168,7 +162,7 @@ function ndjsonSink(): Sink {
   };
 }
 
-/** JSON formats from their whole text (CSV always goes through the streaming converter). */
+/** JSON formats from their whole text (CSV always goes through the columnar reader). */
 function readText(text: string, format: Exclude<LogFormat, 'csv'>): RawTable {
   if (format === 'ndjson') {
     const sink = ndjsonSink();
@@ -189,148 +183,24 @@ function readText(text: string, format: Exclude<LogFormat, 'csv'>): RawTable {
   return rc.table;
 }
 
-/** Table and schema the columns identify. */
-function identify(names: Set<string>): { table: string; schema: SchemaId } | null {
-  if (names.has('ApiId') && names.has('ResponseCode'))
-    return { table: 'ApiManagementGatewayLogs', schema: 'resource-specific' };
-  if (names.has('apiId_s') && names.has('responseCode_d'))
-    return { table: 'AzureDiagnostics', schema: 'azure-diagnostics' };
-  if (names.has('ApiId_s') && names.has('ResponseCode_d'))
-    return { table: 'AzureDiagnostics', schema: 'azure-diagnostics-seed' };
-  return null;
-}
-
-/** Values for schema columns a file lacks (a `project`-ed export): constants where the prelude filters on them. */
-function paddingValue(c: ColumnSchema, table: string): Cell {
-  switch (c.name) {
-    case 'ResourceProvider':
-      return 'MICROSOFT.APIMANAGEMENT';
-    case 'Category':
-      return 'GatewayLogs';
-    case 'OperationName':
-      return 'Microsoft.ApiManagement/GatewayLogs';
-    case 'Type':
-      return table;
-  }
-  return c.type === 'string' ? '' : null;
-}
-
-/** What the header tells us: names, table, schema, known column types and padding columns. */
-interface Plan {
-  names: string[];
-  /** Known type per file column; undefined = to be guessed from the values. */
-  types: (KqlType | undefined)[];
-  table: string;
-  schema: SchemaId | null;
-  padding: ColumnSchema[];
-  padValues: Cell[];
-}
-
-function makePlan(rawNames: string[], opts: LoadOptions, declared?: (KqlType | undefined)[]): Plan {
-  // The portal writes datetime headers as "TimeGenerated [UTC]".
-  const utc = rawNames.map((n) => /\s*\[UTC\]$/i.test(n));
-  const names = rawNames.map((n) => n.replace(/\s*\[UTC\]$/i, '').trim());
-  const seen = new Set<string>();
-  names.forEach((n, i) => {
-    if (!n) throw new LogFileError(`column ${i + 1} has no name in the header.`);
-    if (seen.has(n)) throw new LogFileError(`column "${n}" appears twice in the header.`);
-    seen.add(n);
-  });
-
-  const found = identify(seen);
-  let table: string;
-  if (opts.table) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.table)) {
-      throw new LogFileError(`invalid table name "${opts.table}": use letters, digits and underscores.`);
-    }
-    table = opts.table;
-  } else if (found) {
-    table = found.table;
-  } else {
-    const list = names.slice(0, 12).join(', ') + (names.length > 12 ? `, ... (${names.length} columns)` : '');
-    throw new LogFileError(
-      'these columns do not look like APIM gateway logs. Expected ApiId and ResponseCode (ApiManagementGatewayLogs), ' +
-        'apiId_s and responseCode_d (AzureDiagnostics), or ApiId_s and ResponseCode_d (AzureDiagnostics, blog naming); ' +
-        `found: ${list}. Pass --table <Name> to load the file under a table name of your choice.`,
-    );
-  }
-  const schema = found && PHYSICAL_SCHEMAS[found.schema].table === table ? found.schema : null;
-  if (schema && !seen.has('TimeGenerated')) {
-    throw new LogFileError(
-      'the file has no TimeGenerated column; every recipe filters on it. Export it with TimeGenerated included.',
-    );
-  }
-  const physical = schema ? PHYSICAL_SCHEMAS[schema].columns : [];
-  const known = new Map(physical.map((c) => [c.name, c.type]));
-  const types = names.map(
-    (n, i) => declared?.[i] ?? known.get(n) ?? (utc[i] || n === 'TimeGenerated' ? 'datetime' : typeFromSuffix(n)),
-  );
-  const padding = physical.filter((c) => !seen.has(c.name));
-  return { names, types, table, schema, padding, padValues: padding.map((c) => paddingValue(c, table)) };
-}
-
-function convertCell(v: unknown, type: KqlType, plan: Plan, c: number, unit: string, pos: number): Cell {
-  try {
-    return convertValue(v, type);
-  } catch (e) {
-    if (e instanceof ValueError) {
-      throw new LogFileError(
-        `${unit} ${pos}, column ${plan.names[c]} (${type}): ${e.message}.`,
-        unit === 'line' ? pos : undefined,
-      );
-    }
-    throw e;
-  }
-}
-
-/** CSV: converts the columns whose type the header already tells, and appends padding, as rows stream in. */
-function csvConverter(opts: LoadOptions, hold: { plan?: Plan }): (names: string[]) => RowConverter {
-  return (rawNames) => {
-    const plan = makePlan(rawNames, opts);
-    hold.plan = plan;
-    const width = plan.names.length;
-    const total = width + plan.padValues.length;
-    return (fields, line) => {
-      const out = new Array<unknown>(total);
-      for (let c = 0; c < width; c++) {
-        const t = plan.types[c];
-        out[c] = t ? convertCell(fields[c], t, plan, c, 'line', line) : fields[c];
-      }
-      for (let p = 0; p < plan.padValues.length; p++) out[width + p] = plan.padValues[p];
-      return out;
-    };
-  };
-}
-
-/** Guesses the remaining column types, converts those cells (and JSON rows entirely), and builds the table. */
-function finish(raw: RawTable, format: LogFormat, opts: LoadOptions, csvPlan?: Plan): LoadedTable {
-  if (!csvPlan && raw.kind === 'json' && !raw.declaredTypes && isRawEventTable(raw)) raw = rawEventsToDiagnostics(raw);
-  const plan = csvPlan ?? makePlan(raw.names, opts, raw.declaredTypes);
+/** JSON records: guesses the column types the names do not tell, converts every cell, and builds the table. */
+function finish(raw: RawTable, format: LogFormat, opts: LoadOptions): LoadedTable {
+  if (!raw.declaredTypes && isRawEventTable(raw)) raw = rawEventsToDiagnostics(raw);
+  const plan = makePlan(raw.names, opts, raw.declaredTypes);
   const width = plan.names.length;
   const rows = raw.rows;
   const types: KqlType[] = plan.types.map((t, i) => {
     if (t) return t;
-    const g = raw.kind === 'text' ? new TextTypeGuess() : new JsonTypeGuess();
-    for (const r of rows) (g as { add(v: unknown): void }).add(r[i]);
+    const g = new JsonTypeGuess();
+    for (const r of rows) g.add(r[i]);
     return g.type;
   });
-  if (csvPlan) {
-    // Rows are already full width with known columns converted; finish the guessed ones.
-    const pending = plan.types.flatMap((t, i) => (t ? [] : [i]));
-    if (pending.length) {
-      for (let r = 0; r < rows.length; r++) {
-        const row = rows[r];
-        for (const c of pending) row[c] = convertCell(row[c], types[c], plan, c, raw.unit, raw.lines[r]);
-      }
-    }
-  } else {
-    for (let r = 0; r < rows.length; r++) {
-      const src = rows[r];
-      const out = new Array<Cell>(width + plan.padValues.length);
-      for (let c = 0; c < width; c++) out[c] = convertCell(src[c], types[c], plan, c, raw.unit, raw.lines[r]);
-      for (let p = 0; p < plan.padValues.length; p++) out[width + p] = plan.padValues[p];
-      rows[r] = out; // converted in place: raw values are released as we go
-    }
+  for (let r = 0; r < rows.length; r++) {
+    const src = rows[r];
+    const out = new Array<Cell>(width + plan.padValues.length);
+    for (let c = 0; c < width; c++) out[c] = convertCell(src[c], types[c], plan, c, raw.unit, raw.lines[r]);
+    for (let p = 0; p < plan.padValues.length; p++) out[width + p] = plan.padValues[p];
+    rows[r] = out; // converted in place: raw values are released as we go
   }
   const columns: ColumnSchema[] = [...plan.names.map((name, i) => ({ name, type: types[i] })), ...plan.padding];
   return {
@@ -341,4 +211,24 @@ function finish(raw: RawTable, format: LogFormat, opts: LoadOptions, csvPlan?: P
     schema: plan.schema,
     format,
   };
+}
+
+/** CSV read into typed columns; `rows` reads them back as cells (in TimeGenerated order) for callers that want rows. */
+function csvTable(first: Buffer, firstLength: number, more: ByteSource, opts: LoadOptions): LoadedTable {
+  const { stored, plan } = readCsvColumns(first, firstLength, more, opts);
+  return {
+    name: stored.name,
+    columns: stored.columns,
+    rows: { [Symbol.iterator]: () => rowsOf(stored) },
+    ingestionTimeOf: () => null,
+    schema: plan.schema,
+    format: 'csv',
+    stored,
+  };
+}
+
+function* rowsOf(t: StoredTable): Generator<Cell[]> {
+  const readers = t.columns.map((_, c) => t.vector(c, 0, t.rowCount).reader());
+  const types = t.columns.map((c) => c.type);
+  for (let r = 0; r < t.rowCount; r++) yield readers.map((read, c) => toCell(read(r), types[c]));
 }

@@ -1,16 +1,14 @@
-import { CsvParser, CsvSyntaxError } from './csv';
 import { KQL_TYPES, type KqlType } from '../../../kql/types';
 
 /**
- * Raw tables read from an exported log before typing: column names, rows of raw values, and the
+ * Raw tables read from an exported JSON log before typing: column names, rows of raw values, and the
  * source line of each row (for error messages).
  */
 export interface RawTable {
   names: string[];
   rows: unknown[][];
   lines: number[];
-  /** 'text': every value is a string (CSV); 'json': JSON values; declared types come from an API response. */
-  kind: 'text' | 'json';
+  /** Declared types come from an API response. */
   declaredTypes?: (KqlType | undefined)[];
   /** Unit for row positions in messages. */
   unit: 'line' | 'item' | 'row';
@@ -26,76 +24,13 @@ export class LogFileError extends Error {
   }
 }
 
-/** Turns one CSV record into the row kept in memory (e.g. converting typed columns at once). */
-export type RowConverter = (fields: string[], line: number) => unknown[];
-
-/**
- * Collects CSV records (header first) into a RawTable as chunks arrive. `prepare` sees the header and
- * returns how to convert each record, so typed values replace their text as the file streams in.
- */
-export class CsvCollector {
-  readonly table: RawTable = { names: [], rows: [], lines: [], kind: 'text', unit: 'line' };
-  private header = false;
-  private convert: RowConverter = (fields) => fields;
-  private readonly parser = new CsvParser((fields, line) => this.record(fields, line));
-
-  constructor(private readonly prepare?: (names: string[]) => RowConverter) {}
-
-  feed(chunk: string): void {
-    try {
-      this.parser.feed(chunk);
-    } catch (e) {
-      throw rethrowCsv(e);
-    }
-  }
-
-  end(): RawTable {
-    try {
-      this.parser.end();
-    } catch (e) {
-      throw rethrowCsv(e);
-    }
-    if (!this.header) throw new LogFileError('the CSV file is empty: expected a header row with column names.');
-    return this.table;
-  }
-
-  private record(fields: string[], line: number): void {
-    if (!this.header) {
-      this.header = true;
-      this.table.names = fields.map((f) => f.trim());
-      if (this.prepare) this.convert = this.prepare(this.table.names);
-      return;
-    }
-    const width = this.table.names.length;
-    if (fields.length !== width) {
-      // Trailing empty fields from a stray comma are harmless; anything else is a broken row.
-      const extra = fields.slice(width);
-      if (!(fields.length > width && extra.every((f) => f === ''))) {
-        throw new LogFileError(
-          `line ${line}: expected ${width} fields (as in the header) but found ${fields.length}. ` +
-            'Fields containing commas, quotes or line breaks must be enclosed in double quotes.',
-          line,
-        );
-      }
-      fields.length = width;
-    }
-    this.table.rows.push(this.convert(fields, line));
-    this.table.lines.push(line);
-  }
-}
-
-function rethrowCsv(e: unknown): unknown {
-  if (e instanceof CsvSyntaxError) return new LogFileError(`line ${e.line}: ${e.message}`, e.line);
-  return e;
-}
-
 /** Collects JSON records (objects) into a RawTable; columns are the union of keys in first-seen order. */
 export class RecordCollector {
   readonly table: RawTable;
   private readonly index = new Map<string, number>();
 
   constructor(unit: 'line' | 'item') {
-    this.table = { names: [], rows: [], lines: [], kind: 'json', unit };
+    this.table = { names: [], rows: [], lines: [], unit };
   }
 
   add(rec: unknown, pos: number): void {
@@ -156,7 +91,6 @@ export function fromApiResponse(doc: { tables?: unknown }): RawTable {
     names,
     rows: t.rows as unknown[][],
     lines: t.rows.map((_: unknown, i: number) => i + 1),
-    kind: 'json',
     declaredTypes: declared,
     unit: 'row',
   };

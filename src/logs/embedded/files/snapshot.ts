@@ -82,7 +82,8 @@ export function loadWorkspaceFile(file: string, opts: SnapshotOptions = {}): Loa
   }
   const loaded = loadLogFile(file, { table: opts.table });
   const workspace = new Workspace();
-  workspace.addTable(loaded);
+  if (loaded.stored) workspace.putTable(loaded.stored);
+  else workspace.addTable(loaded);
   if (dir !== null && key !== null) {
     try {
       writeSnapshot(workspace, dir, key);
