@@ -40,13 +40,31 @@ function snapshotEntry(dir: string): void {
 }
 
 /**
- * Where this machine's snapshot for this Node and this parser lives.
+ * The folder of this user's snapshots. A snapshot is code the CLI runs, so the folder is made private (0700) and
+ * one that another user owns or can write to is never used: the CLI then starts the ordinary way.
+ */
+function snapshotDir(): string | null {
+  const uid = process.getuid?.();
+  const dir = join(tmpdir(), uid === undefined ? 'apim-triage-snapshots' : `apim-triage-snapshots-${uid}`);
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = fs.statSync(dir);
+    if (uid !== undefined && (st.uid !== uid || (st.mode & 0o022) !== 0)) return null;
+    return dir;
+  } catch {
+    return null; // an unwritable temp directory
+  }
+}
+
+/**
+ * Where this machine's snapshot for this user, this Node and this parser lives; null when no safe folder exists.
  * @public (also read by the snapshot's test, in a child process)
  */
-export function parserSnapshotPath(): string {
+export function parserSnapshotPath(): string | null {
+  const dir = snapshotDir();
+  if (dir === null) return null;
   const { version } = JSON.parse(fs.readFileSync(join(parserDir(), 'package.json'), 'utf8')) as { version: string };
-  const name = `kusto-parser-${version}-node-${process.version}-${process.arch}.blob`;
-  return join(tmpdir(), 'apim-triage-snapshots', name);
+  return join(dir, `kusto-parser-${version}-node-${process.version}-${process.arch}.blob`);
 }
 
 export function snapshotEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -65,7 +83,7 @@ export function startedFromSnapshot(): boolean {
 export function runFromSnapshot(script: string, args: string[]): number | null {
   if (process.env[CHILD] === '1') return null; // never a second hop
   const blob = parserSnapshotPath();
-  if (!fs.existsSync(blob)) return null;
+  if (blob === null || !fs.existsSync(blob)) return null;
   const run = spawnSync(process.execPath, [...preloads(), '--snapshot-blob', blob, script, ...args], {
     stdio: 'inherit',
     env: { ...process.env, [CHILD]: '1' },
@@ -95,7 +113,7 @@ function preloads(): string[] {
  */
 export function buildParserSnapshot(): void {
   const blob = parserSnapshotPath();
-  fs.mkdirSync(dirname(blob), { recursive: true });
+  if (blob === null) throw new Error('no private folder for the parser snapshot under the temp directory');
   const temp = `${blob}.${process.pid}.tmp`;
   const entry = `${temp}.js`;
   try {
@@ -120,10 +138,9 @@ export function buildParserSnapshot(): void {
 /** Starts building the snapshot in a detached process (one at a time per machine), unless it exists already. */
 export function buildParserSnapshotInBackground(): void {
   const blob = parserSnapshotPath();
-  if (fs.existsSync(blob)) return;
+  if (blob === null || fs.existsSync(blob)) return;
   const lock = `${blob}.building`;
   try {
-    fs.mkdirSync(dirname(blob), { recursive: true });
     const st = fs.statSync(lock, { throwIfNoEntry: false });
     if (st && Date.now() - st.mtimeMs < 10 * 60_000) return; // another build is under way
     fs.writeFileSync(lock, String(process.pid));

@@ -34,7 +34,7 @@ test('built once, a Node started from it has the parser, and the CLI answers the
   expect(fs.readdirSync(dir)).toEqual([]); // off: nothing built, nothing read
 
   node(`require(${MODULE}).buildParserSnapshot()`);
-  const blob = node(`process.stdout.write(require(${MODULE}).parserSnapshotPath())`);
+  const blob = node(`process.stdout.write(String(require(${MODULE}).parserSnapshotPath()))`);
   expect(blob.startsWith(dir)).toBe(true);
   expect(fs.existsSync(blob)).toBe(true);
   const probe = join(dir, 'probe.js');
@@ -48,4 +48,25 @@ test('built once, a Node started from it has the parser, and the CLI answers the
     return { title, summary, findings, sections, kql };
   };
   expect(answer(ask('on'))).toEqual(answer(plain));
+});
+
+test('a snapshot folder another user can write to is never used: the CLI starts the ordinary way', () => {
+  const uid = process.getuid?.();
+  if (uid === undefined) return; // no file ownership to check on this platform
+  const shared = fs.mkdtempSync(join(tmpdir(), 'parser-snapshot-shared-'));
+  try {
+    const folder = join(shared, `apim-triage-snapshots-${uid}`);
+    fs.mkdirSync(folder);
+    fs.chmodSync(folder, 0o777); // as if someone else had made it writable for all
+    const run = (script: string) =>
+      execFileSync(process.execPath, ['--require', REGISTER, '-e', script], {
+        env: { ...process.env, TMPDIR: shared, APIM_TRIAGE_PARSER_SNAPSHOT: 'on' },
+        encoding: 'utf8',
+      });
+    expect(run(`process.stdout.write(String(require(${MODULE}).parserSnapshotPath()))`)).toBe('null');
+    expect(run(`process.stdout.write(String(require(${MODULE}).runFromSnapshot('x.js', [])))`)).toBe('null');
+    expect(fs.readdirSync(folder)).toEqual([]);
+  } finally {
+    fs.rmSync(shared, { recursive: true, force: true });
+  }
 });
