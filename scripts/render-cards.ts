@@ -219,7 +219,7 @@ interface Shot {
  * Opens what a reader can open: the first finding's details, then every "Show …" toggle (more findings,
  * tables, rows), but not the KQL.
  */
-async function expandAll(page: Page): Promise<void> {
+export async function expandAll(page: Page): Promise<void> {
   const row = page.locator('#frame .ac-selectable:not(.ac-pushButton)').first();
   if ((await row.count()) > 0) await row.click();
   const toggles = page.locator('#frame .ac-pushButton', { hasText: /^Show (?!KQL)/ });

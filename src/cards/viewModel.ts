@@ -13,6 +13,7 @@ import { cardText, commandText, plainText } from './sanitize';
 import { count } from '../words';
 import { sectionModel } from './sections';
 import { portalQueryLink, type PortalTarget } from './portalLink';
+import { buttonRows, buttonTitle, type Button } from './buttons';
 
 export interface RenderOptions {
   now: Date;
@@ -79,11 +80,11 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
   );
   const sectionRows = a.sections.some((s) => s.table.rows.length > 0);
   const verdict = a.verdict ?? (a.findings[0] ? topFindingVerdict(a.findings[0]) : '');
-  const buttons = [
-    ...(a.suggestions ?? []).slice(0, 5).map((s) => ({ title: plainText(s, 60), command: commandText(s) })),
-  ];
+  const buttons: Button[] = (a.suggestions ?? [])
+    .slice(0, 5)
+    .map((s) => ({ title: buttonTitle(s), command: commandText(s) }));
   const top = a.findings[0]?.next ? commandText(a.findings[0].next) : '';
-  if (top) buttons.push({ title: plainText(`Next: ${top}`, 60), command: top });
+  if (top) buttons.push({ title: buttonTitle(`Next: ${top}`), command: top });
   const yesterday = yesterdayCommand(a.command, opts);
   if (yesterday) buttons.push({ title: 'Compare with yesterday', command: yesterday });
   return {
@@ -94,8 +95,7 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
     verdict: cardText(verdict, 400),
     hasNotes: notes.length > 0,
     notes: notes.slice(0, 6).map((n) => ({ text: cardText(n, 300) })),
-    hasSuggestions: buttons.length > 0,
-    suggestions: buttons,
+    buttonRows: buttonRows(buttons),
     hasFindings: a.findings.length > 0,
     // Only when nothing else on the card speaks: a verdict or section rows already say what was found.
     showNoFindings: a.findings.length === 0 && !sectionRows && !a.verdict && !a.suggestions?.length,
@@ -170,7 +170,7 @@ export function helpModel(h: HelpAnswer) {
     hasProblem: Boolean(h.problem),
     problem: cardText(h.problem ?? '', 400),
     hasSuggestions: h.suggestions.length > 0,
-    suggestions: h.suggestions.slice(0, 5).map((s) => ({ title: plainText(s, 60), command: commandText(s) })),
+    buttonRows: buttonRows(h.suggestions.slice(0, 5).map((s) => ({ title: buttonTitle(s), command: commandText(s) }))),
     commands: h.commands.slice(0, 12).map((c) => ({
       usage: plainText(c.usage, 120),
       description: cardText(c.description, 300),

@@ -1,14 +1,16 @@
 /**
  * Every card the bot sends for the demo (the set `npm run render-cards` draws) against its reading budget:
  * at most 25 KB of JSON and at most 1,400 px tall at 560 px wide with every toggle closed, drawn by the Adaptive
- * Cards renderer in real Chromium; at 360 px (a phone) and in the dark theme nothing spills out sideways.
+ * Cards renderer in real Chromium; at 360 px (a phone) and in the dark theme nothing spills out sideways, and
+ * every button's title reads whole.
  */
 import * as fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { buildCards, type RenderedCard } from '../../scripts/render-cards';
+import { buildCards, expandAll, PINNED_NOW, type RenderedCard } from '../../scripts/render-cards';
 import {
   CARD_WIDTH,
   cardPageHtml,
+  clippedButtons,
   ChromiumMissingError,
   DARK_PAGE,
   frameMetrics,
@@ -18,7 +20,7 @@ import {
   TEAMS_DARK_HOST_CONFIG,
 } from '../../scripts/lib/chromium';
 import { TEAMS_HOST_CONFIG } from '../../scripts/lib/chromium';
-import { cardBytes } from '../../src/cards';
+import { cardBytes, renderReply, RENDER_BUDGET_BYTES } from '../../src/cards';
 
 const MAX_BYTES = 25 * 1024;
 const MAX_HEIGHT = 1400;
@@ -84,4 +86,31 @@ test('every demo card fits 360 px and the dark theme without spilling sideways',
     }
   }
   expect(spilled).toEqual([]);
+});
+
+test('at 360 px every button reads whole and stays inside the card, collapsed and expanded', async () => {
+  const triage = cards.find((x) => x.c.name === 'triage')!;
+  // The Log Analytics link adds a fourth card-level button; it must not push the others off a phone.
+  const withPortal = renderReply(triage.reply!, {
+    now: PINNED_NOW,
+    portalLink: 'https://portal.azure.com/#blade/Microsoft_OperationsManagementSuite_Workspace/Logs.ReactView',
+    budgetBytes: RENDER_BUDGET_BYTES,
+  });
+  const clipped: string[] = [];
+  let seen = 0;
+  const all: [string, object][] = [
+    ...cards.map(({ c, card }): [string, object] => [c.name, card]),
+    ['triage+portal', withPortal],
+  ];
+  for (const [name, card] of all) {
+    for (const expanded of [false, true]) {
+      await draw(card, PHONE_WIDTH);
+      if (expanded) await expandAll(page);
+      seen += await page.locator('#frame .ac-pushButton').count();
+      for (const title of await page.evaluate(clippedButtons))
+        clipped.push(`${name}${expanded ? ' (expanded)' : ''}: "${title}"`);
+    }
+  }
+  expect(clipped).toEqual([]);
+  expect(seen).toBeGreaterThan(50);
 });

@@ -72,8 +72,10 @@ describe('demo cards at the bot budget', () => {
     const lines = text.split('\n');
     // The second line after the title and window: what to do now, from the top finding.
     expect(lines[2]).toMatch(
-      /^#1 Backend certificate rejected by the gateway \(TLS trust\) \(payments-api → payments-backend\), 92% of its API's requests\. First fix: /,
+      /^Backend certificate rejected by the gateway \(TLS trust\) on payments-api → payments-backend \(92% of its requests\): make the gateway trust the backend certificate: .+\.$/,
     );
+    // Read whole: one sentence, never cut with an ellipsis.
+    expect(lines[2]).not.toContain('…');
     const shown = lines.filter((l) => /^\d+ \| .+ \| [\d,]+ \/ /.test(l));
     const behind = lines.filter((l) => /^ {2}\d+\. .+ · [\d,]+ \(.+\)$/.test(l));
     const singles = a.findings.filter((f) => f.count === 1);
