@@ -7,11 +7,13 @@ import type { AnswerSection } from '../answer';
 import type { Cell } from '../kql/types';
 import { fmtInt, utcClock, utcDate } from './format';
 import { cardText } from './sanitize';
+import { barChart } from './barChart';
 import { count } from '../words';
 import {
   pivotBreakerTimeline,
   isBreakerTimeline,
   failuresTimeline,
+  NO_CHART,
   type ChartModel,
   type TableShape,
 } from './timeline';
@@ -189,16 +191,6 @@ function tableModel(shape: TableShape, maxRows: number) {
   };
 }
 
-const NO_CHART: ChartModel = {
-  hasChart: false,
-  chartType: '',
-  chartTitle: '',
-  xTitle: '',
-  yTitle: '',
-  series: [],
-  chartFallback: '',
-};
-
 export interface SectionOptions {
   /** Table rows at most (the renderer lowers this to fit the card budget). */
   maxRows: number;
@@ -208,6 +200,8 @@ export interface SectionOptions {
   timeZone?: string;
   /** No findings above: a table without a chart is the answer itself and shows its first rows. */
   tableFirst: boolean;
+  /** Draw the section's bar-chart hint (the answer's one chart when it has no timeline). */
+  barChart: boolean;
 }
 
 /** One section's template data. */
@@ -231,6 +225,7 @@ export function sectionModel(s: AnswerSection, o: SectionOptions) {
   } else {
     const shaped = shapeColumns(s, multiDay);
     lead = shaped.lead;
+    if (o.barChart) chart = barChart(s, columnLabel);
     shape = {
       labels: shaped.cols.map((c) => c.label),
       // Status codes are labels, not quantities: left-aligned like text.

@@ -12,6 +12,7 @@ import { findingsModel, SHOWN_FINDINGS, topFindingVerdict, type FindingLimits } 
 import { cardText, commandText, plainText } from './sanitize';
 import { count } from '../words';
 import { sectionModel } from './sections';
+import { hasBars } from './barChart';
 import { portalQueryLink, type PortalTarget } from './portalLink';
 import { buttonRows, buttonTitle, type Button } from './buttons';
 
@@ -70,12 +71,15 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
     `${a.requestedBy ? `Asked by ${a.requestedBy}` : 'Asked'} at ${utcClock(a.askedAt ? new Date(a.askedAt) : opts.now, true)} UTC: "${commandText(a.command.text)}"`,
   );
   // A table is the card's main content only when nothing above it (findings, a chart) already tells the story.
+  // One chart per answer keeps the card short: its timeline, else the first bar chart that can be labelled.
+  const bars = a.sections.some((s) => s.chart?.kind === 'line') ? -1 : a.sections.findIndex(hasBars);
   const sections = a.sections.map((s, i) =>
     sectionModel(s, {
       maxRows: limits.sectionRows,
       id: `section-${i + 1}`,
       timeZone: opts.timeZone,
       tableFirst: a.findings.length === 0,
+      barChart: i === bars,
     }),
   );
   const sectionRows = a.sections.some((s) => s.table.rows.length > 0);

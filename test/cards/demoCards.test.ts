@@ -109,7 +109,7 @@ describe('demo cards at the bot budget', () => {
     const failed = series[0].values.reduce((s, v) => s + v.y, 0);
     expect(failed).toBe(a.findings.reduce((s, f) => s + f.count, 0));
     expect(cardToText({ body: [chart] })).toMatch(
-      /^Failed requests per 3 min: peak [\d,]+ at \d\d:\d\d \(of [\d,]+ requests\); [\d,]+ in \d+ bins/,
+      /^Failed requests per minute: peak [\d,]+ at \d\d:\d\d \(of [\d,]+ requests\); 1,211 in 15 bins from 14:15 to 14:29\.$/,
     );
   });
 
@@ -178,6 +178,48 @@ describe('demo cards at the bot budget', () => {
     const bars = (chart.data as { values: { x: string; y: number }[] }[])[0].values;
     expect(bars.length).toBeLessThanOrEqual(MAX_CHART_POINTS);
     expect(bars.reduce((sum, v) => sum + v.y, 0)).toBe(rows.slice(1).reduce((sum, r) => sum + Number(r[2]), 0));
+  });
+
+  test('latency: p95 and backend p95 over time, merged by their worst minute (a percentile never adds up)', async () => {
+    const a = await answer('latency');
+    const card = render(a);
+    check(card);
+    const [chart] = chartsOf(card);
+    expect(chart.type).toBe('Chart.Line');
+    const series = chart.data as { legend: string; values: { x: string; y: number }[] }[];
+    expect(series.map((s) => s.legend)).toEqual(['p95', 'Backend p95']);
+    expect(series[0].values.length).toBeLessThanOrEqual(MAX_CHART_POINTS);
+    // The worst minute of the timeline rows, read straight from the answer's table.
+    const timeline = a.sections.find((s) => s.chart?.kind === 'line')!;
+    const iP95 = timeline.table.columns.findIndex((c) => c.name === 'P95');
+    const worst = Math.max(...timeline.table.rows.map((r) => Number(r[iP95])));
+    expect(Math.max(...series[0].values.map((v) => v.y))).toBe(worst);
+    expect(cardToText({ body: [chart] })).toMatch(
+      new RegExp(
+        `^p95 per minute: peak ${worst.toLocaleString('en-US')} ms at \\d\\d:\\d\\d \\(backend p95 [\\d,]+ ms\\); lowest`,
+      ),
+    );
+  });
+
+  test('401s: a bar chart of the 401s by signature, largest first, with the numbers in its fallback', async () => {
+    const a = await answer('401s');
+    const card = render(a);
+    check(card);
+    const [chart] = chartsOf(card);
+    expect(chart.type).toBe('Chart.VerticalBar.Grouped');
+    const bars = (chart.data as { values: { x: string; y: number }[] }[])[0].values;
+    const breakdown = a.sections.find((s) => s.title === '401s by reason and message')!;
+    const iSig = breakdown.table.columns.findIndex((c) => c.name === 'Signature');
+    const iReq = breakdown.table.columns.findIndex((c) => c.name === 'Requests');
+    const per = new Map<string, number>();
+    for (const r of breakdown.table.rows) {
+      const sig = r[iSig] as string;
+      per.set(sig, (per.get(sig) ?? 0) + Number(r[iReq]));
+    }
+    expect(bars).toEqual([...per].sort((x, y) => y[1] - x[1]).map(([x, y]) => ({ x, y })));
+    expect(cardToText({ body: [chart] })).toBe(
+      `Requests by signature: ${bars.map((b) => `${b.x} ${b.y.toLocaleString('en-US')}`).join(', ')}.`,
+    );
   });
 
   test('apis: no contradicting "No failures matched" line; Failure % header', async () => {
