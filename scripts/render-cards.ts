@@ -46,7 +46,7 @@ import {
 /** The instant every card is drawn at: the demo incident's traffic ends here. */
 export const PINNED_NOW = new Date('2026-11-23T14:30:00Z');
 const ASKER = 'Alex Rivera';
-/** The bot's own render budget (card budget minus signing headroom), so the pictures show what Teams users get. */
+/** The bot's own render budget (room for the button signatures included), so the pictures show what Teams users get. */
 const BOT_BUDGET_BYTES = RENDER_BUDGET_BYTES;
 /** Shown as the query time in answer footers (the real value varies run to run). */
 const FOOTER_QUERY_MS = 150;

@@ -333,3 +333,16 @@ export function clippedButtons(): string[] {
       .map((b) => (b.textContent ?? '').trim())
   );
 }
+
+/** Runs inside the page after renderInPage: the text of every TextBlock the card cuts with an ellipsis. */
+export function clippedTexts(): string[] {
+  interface El {
+    scrollWidth: number;
+    clientWidth: number;
+    textContent: string | null;
+  }
+  const g = globalThis as unknown as { document: { querySelectorAll(sel: string): ArrayLike<El> } };
+  return Array.from(g.document.querySelectorAll('#frame .ac-textBlock'))
+    .filter((e) => e.scrollWidth > e.clientWidth + 1)
+    .map((e) => (e.textContent ?? '').trim());
+}

@@ -174,6 +174,28 @@ const TABLE_FIRST_ROWS = 8;
 /** Text longer than this in a column is prose (a message): it wraps; shorter names stay on one line, ellipsised. */
 const PROSE_CHARS = 40;
 
+/** A table's width on a 360 px phone (the narrowest card), and what one character and a cell's padding take. */
+const PHONE_TABLE_PX = 326;
+const SMALL_CHAR_PX = 6.5;
+const CELL_PADDING_PX = 12;
+
+/**
+ * The names a 360 px card cuts with an ellipsis (an unwrapped cell longer than its column's share of the width),
+ * each once: said in full under the table, so the toggle that opens the table also shows them whole.
+ */
+function cutNames(body: string[][], weights: number[], wrap: boolean[], numeric: boolean[]): string[] {
+  const total = weights.reduce((a, b) => a + b, 0);
+  const room = weights.map((w) => (w / total) * PHONE_TABLE_PX - CELL_PADDING_PX);
+  const cut = new Set<string>();
+  for (const r of body)
+    r.forEach((t, i) => {
+      // Clock times and codes (up to 10 characters) fit the width their weight reserves; "2e4b5224…" is cut on purpose.
+      const name = (/[a-z]/i.test(t) || [...t].length > 10) && !t.endsWith('…');
+      if (name && !wrap[i] && !numeric[i] && [...t].length * SMALL_CHAR_PX > room[i]) cut.add(t);
+    });
+  return [...cut];
+}
+
 /** Header + body rows, widths, alignment and wrapping in the shape cards/answer.json binds. */
 function tableModel(shape: TableShape, maxRows: number) {
   const body = shape.rows.slice(0, maxRows);
@@ -183,7 +205,9 @@ function tableModel(shape: TableShape, maxRows: number) {
   const wrap = shape.labels.map(
     (_, i) => !shape.numeric[i] && body.some((r) => [...r[i]].length > PROSE_CHARS && /\s/.test(r[i])),
   );
+  const cut = cutNames(body, weights, wrap, shape.numeric);
   return {
+    fullNames: cut.length ? cardText(`In full: ${cut.join(' · ')}`, 400) : '',
     columns: shape.labels.map((_, i) => ({ width: weights[i], align: shape.numeric[i] ? 'Right' : 'Left' })),
     header: shape.labels.map((l) => ({ text: cardText(l, 40) })),
     rows: body.map((r) => ({ cells: r.map((t, i) => ({ text: cardText(t, 120), wrap: wrap[i] })) })),
@@ -257,6 +281,8 @@ export function sectionModel(s: AnswerSection, o: SectionOptions) {
     rows: head,
     hasTail: tail.length > 0,
     tail,
+    hasFullNames: Boolean(table?.fullNames),
+    fullNames: table?.fullNames ?? '',
     hasMoreRows: hidden > 0,
     moreRows:
       rows.length > 0

@@ -113,6 +113,21 @@ describe('demo cards at the bot budget', () => {
     );
   });
 
+  test('triage at the bot budget: the distribution table is back behind its toggle, largest rows first', async () => {
+    const a = await answer('triage last 15m');
+    const card = render(a);
+    const s = section(card, 'Failures by status, reason and source');
+    const rows = rowTexts(tableOf(s)).slice(1);
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    const counts = rows.map((r) => Number(r[4].replace(/,/g, '')));
+    expect(counts).toEqual([...counts].sort((x, y) => y - x));
+    expect(counts[0]).toBe(Math.max(...a.findings.map((f) => f.count)));
+    const text = cardToText({ body: [s] });
+    expect(text).toContain(`[Show table (${rows.length} rows)]`);
+    // The long names a phone cuts are said whole under the table.
+    expect(text).toMatch(/In full: .*BackendConnectionFailure/);
+  });
+
   test('triage distribution: human headers, weighted widths, codes left and counts right', async () => {
     // The table's shaping, given room for its rows (at the bot budget they are the first thing cut after details).
     const card = renderReply(await answer('triage last 15m'), { now: NOW, budgetBytes: 40 * 1024 });
