@@ -7,7 +7,7 @@
 import { TeamsActivityHandler, TurnContext, type ConversationReference } from 'botbuilder';
 import type { Answer, ErrorAnswer } from '../answer';
 import type { Command } from '../commands/types';
-import { cardAttachment, renderReply, renderRunningCard, RENDER_BUDGET_BYTES, type AdaptiveCard } from '../cards';
+import { cardAttachment, renderReply, renderRunningCard, CARD_BUDGET_BYTES, type AdaptiveCard } from '../cards';
 import { errorText } from '../redact';
 import { botWaitMs } from '../timeouts';
 import type { PortalTarget } from '../cards/portalLink';
@@ -260,12 +260,12 @@ export abstract class BotCore extends TeamsActivityHandler {
   }
 
   protected renderOpts(asker: Asker) {
-    // Signing adds ~100 bytes per button after rendering; RENDER_BUDGET_BYTES keeps that inside the 25 KB card budget.
+    // The renderer keeps room for the ~70 bytes signing adds to each button: the signed card stays within 25 KB.
     return {
       now: this.now(),
       timeZone: asker.timeZone,
       portal: this.portal,
-      budgetBytes: RENDER_BUDGET_BYTES,
+      budgetBytes: CARD_BUDGET_BYTES,
     };
   }
 

@@ -5,7 +5,7 @@
  */
 import { TurnContext } from 'botbuilder';
 import type { BotReply } from '../answer';
-import { renderReply, RENDER_BUDGET_BYTES, type AdaptiveCard } from '../cards';
+import { renderReply, CARD_BUDGET_BYTES, type AdaptiveCard } from '../cards';
 import { commandTextOf } from './activity';
 import { checkInputLength } from './rateLimit';
 import {
@@ -145,7 +145,7 @@ export class TriageBot extends CardActionBot {
         now: this.now(),
         timeZone,
         portal: this.portal,
-        budgetBytes: RENDER_BUDGET_BYTES - 300,
+        budgetBytes: CARD_BUDGET_BYTES - 300,
       }),
     );
   }

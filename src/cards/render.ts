@@ -24,14 +24,11 @@ export type AdaptiveCard = Record<string, unknown>;
 
 /**
  * Teams accepts ~100 KB per message (UTF-16, so a 40 KB card counts as ~80 KB) and peers report 413s far below
- * that; 25 KB, signatures included, keeps a card well clear and short enough to read during an outage.
+ * that; 25 KB, signatures included, keeps a card well clear and short enough to read during an outage. The
+ * renderer counts the bytes the bot's signing adds to each button (SIGNED_BYTES_PER_ACTION) before it decides
+ * that a card fits, so this is also the budget the bot renders into.
  */
 export const CARD_BUDGET_BYTES = 25 * 1024;
-/**
- * What the bot renders answers into: the whole card budget, because the renderer counts the bytes the bot's
- * signing adds to each button (SIGNED_BYTES_PER_ACTION) before it decides that a card fits.
- */
-export const RENDER_BUDGET_BYTES = CARD_BUDGET_BYTES;
 /** Signing adds `,"kid":"<8 hex>","sig":"<43 base64url>"` (70 bytes) to each Action.Execute's data; 80 with margin. */
 const SIGNED_BYTES_PER_ACTION = 80;
 /** Findings that keep their expandable details for as long as anything else can be trimmed instead. */

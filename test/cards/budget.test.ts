@@ -21,7 +21,7 @@ import {
   TEAMS_DARK_HOST_CONFIG,
 } from '../../scripts/lib/chromium';
 import { TEAMS_HOST_CONFIG } from '../../scripts/lib/chromium';
-import { cardBytes, cardToText, renderReply, RENDER_BUDGET_BYTES } from '../../src/cards';
+import { cardBytes, cardToText, renderReply, CARD_BUDGET_BYTES } from '../../src/cards';
 import { signCardActions, signingKey } from '../../src/bot/actionData';
 
 const MAX_BYTES = 25 * 1024;
@@ -98,7 +98,7 @@ test('at 360 px every button reads whole and stays inside the card, collapsed an
   const withPortal = renderReply(triage.reply!, {
     now: PINNED_NOW,
     portalLink: 'https://portal.azure.com/#blade/Microsoft_OperationsManagementSuite_Workspace/Logs.ReactView',
-    budgetBytes: RENDER_BUDGET_BYTES,
+    budgetBytes: CARD_BUDGET_BYTES,
   });
   const clipped: string[] = [];
   let seen = 0;

@@ -10,7 +10,6 @@ import {
   cardToText,
   renderReply,
   CARD_BUDGET_BYTES,
-  RENDER_BUDGET_BYTES,
   MIN_DETAILED,
   type AdaptiveCard,
 } from '../../src/cards';
@@ -60,14 +59,14 @@ function check(card: AdaptiveCard): void {
   for (const chart of chartsOf(card)) expect((chart.fallback as Node).type).toBe('TextBlock');
 }
 
-const render = (a: Answer) => renderReply(a, { now: NOW, budgetBytes: RENDER_BUDGET_BYTES });
+const render = (a: Answer) => renderReply(a, { now: NOW, budgetBytes: CARD_BUDGET_BYTES });
 
 describe('demo cards at the bot budget', () => {
   test('triage: the verdict first, five findings, single requests in one line, the rest behind "Show N more"', async () => {
     const a = await answer('triage last 15m');
     const card = render(a);
     check(card);
-    expect(cardBytes(card)).toBeLessThanOrEqual(RENDER_BUDGET_BYTES);
+    expect(cardBytes(card)).toBeLessThanOrEqual(CARD_BUDGET_BYTES);
     const text = cardToText(card);
     const lines = text.split('\n');
     // The second line after the title and window: what to do now, from the top finding.
