@@ -264,7 +264,12 @@ export function sectionModel(s: AnswerSection, o: SectionOptions) {
   const open = o.tableFirst && !chart.hasChart;
   const head = open ? rows.slice(0, TABLE_FIRST_ROWS) : rows;
   const tail = open ? rows.slice(TABLE_FIRST_ROWS) : [];
-  const toggleTitle = open ? `Show ${count(tail.length, 'more row')}` : `Show table (${count(rows.length, 'row')})`;
+  // A cut table says so on its button: "Show top 5 of 18 rows", not "5 rows" then "13 more not shown".
+  const toggleTitle = open
+    ? `Show ${count(tail.length, 'more row')}`
+    : hidden > 0
+      ? `Show top ${rows.length} of ${fmtInt(rows.length + hidden)} rows`
+      : `Show table (${count(rows.length, 'row')})`;
   return {
     title: cardText(s.title, 120),
     hasLead: lead.length > 0,
@@ -286,7 +291,7 @@ export function sectionModel(s: AnswerSection, o: SectionOptions) {
     hasMoreRows: hidden > 0,
     moreRows:
       rows.length > 0
-        ? `and ${count(hidden, 'more row')} not shown`
+        ? `${count(hidden, 'more row')} not shown: the card is at its size limit ("Show KQL" has the query)`
         : `${count(hidden, 'row')} not shown: the card is at its size limit ("Show KQL" has the query)`,
     hasEmpty: !table && !chart.hasChart,
     empty: 'No rows in this window.',

@@ -122,7 +122,8 @@ describe('demo cards at the bot budget', () => {
     expect(counts).toEqual([...counts].sort((x, y) => y - x));
     expect(counts[0]).toBe(Math.max(...a.findings.map((f) => f.count)));
     const text = cardToText({ body: [s] });
-    expect(text).toContain(`[Show table (${rows.length} rows)]`);
+    const all = a.sections.find((x) => x.title === 'Failures by status, reason and source')!.table.rows.length;
+    expect(text).toContain(`[Show top ${rows.length} of ${all} rows]`);
     // The long names a phone cuts are said whole under the table.
     expect(text).toMatch(/In full: .*BackendConnectionFailure/);
   });
