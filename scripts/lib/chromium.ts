@@ -300,3 +300,49 @@ export function frameMetrics(): { height: number; overflow: number } {
   if (!frame) return { height: 0, overflow: 0 };
   return { height: Math.round(frame.getBoundingClientRect().height), overflow: frame.scrollWidth - frame.clientWidth };
 }
+
+/**
+ * Runs inside the page after renderInPage: every button whose title is cut (text wider than the button) or that
+ * reaches past the card's right edge, by title. Empty when every button reads whole.
+ */
+export function clippedButtons(): string[] {
+  interface Box {
+    right: number;
+  }
+  interface El {
+    scrollWidth: number;
+    clientWidth: number;
+    textContent: string | null;
+    getBoundingClientRect(): Box;
+    querySelectorAll(sel: string): ArrayLike<El>;
+  }
+  const g = globalThis as unknown as {
+    document: { getElementById(id: string): El | null; querySelectorAll(sel: string): ArrayLike<El> };
+  };
+  const frame = g.document.getElementById('frame');
+  if (!frame) return [];
+  const edge = frame.getBoundingClientRect().right;
+  return (
+    Array.from(g.document.querySelectorAll('#frame .ac-pushButton'))
+      // The renderer ellipsises the title in a div inside the button, so the button itself never looks clipped.
+      .filter((b) =>
+        [b, ...Array.from(b.querySelectorAll('*'))].some(
+          (e) => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > edge + 0.5,
+        ),
+      )
+      .map((b) => (b.textContent ?? '').trim())
+  );
+}
+
+/** Runs inside the page after renderInPage: the text of every TextBlock the card cuts with an ellipsis. */
+export function clippedTexts(): string[] {
+  interface El {
+    scrollWidth: number;
+    clientWidth: number;
+    textContent: string | null;
+  }
+  const g = globalThis as unknown as { document: { querySelectorAll(sel: string): ArrayLike<El> } };
+  return Array.from(g.document.querySelectorAll('#frame .ac-textBlock'))
+    .filter((e) => e.scrollWidth > e.clientWidth + 1)
+    .map((e) => (e.textContent ?? '').trim());
+}

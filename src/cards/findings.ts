@@ -7,6 +7,7 @@ import type { Finding } from '../signatures/types';
 import { fmtInt, fmtPercent, utcClock } from './format';
 import { cardText, commandText, plainText } from './sanitize';
 import { count } from '../words';
+import { buttonTitle } from './buttons';
 
 /** Findings drawn on the first screen; the rest wait behind "Show N more". */
 export const SHOWN_FINDINGS = 5;
@@ -95,24 +96,31 @@ function findingModel(f: Finding, index: number) {
     fix: f.fix.slice(0, 4).map((t, i) => ({ n: String(i + 1), text: cardText(t, 300) })),
     hasNext: next.length > 0,
     next,
-    nextTitle: plainText(`Next: ${next}`, 60),
+    nextTitle: buttonTitle(`Next: ${next}`),
   };
 }
 
-/** Text cut at a word boundary with an ellipsis, so a one-line verdict stays one line's worth. */
+/** Text cut at a word boundary with an ellipsis, so a one-line summary stays one line's worth. */
 function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max - 1);
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max / 2))}…`;
 }
 
+/** A first fix longer than this is left to the finding's details: the verdict stays one sentence read at a glance. */
+const VERDICT_FIX_CHARS = 180;
+
 /**
- * "Do this now" from the top finding when the recipe has no verdict of its own: what failed, where, how much
- * of that API's traffic, and the first fix.
+ * "Do this now" from the top finding when the recipe has no verdict of its own, as one sentence read whole:
+ * what failed, where, how much of that API's traffic, and the first fix.
  */
 export function topFindingVerdict(f: Finding): string {
-  const fix = f.fix[0] ? `. First fix: ${clip(f.fix[0], 140)}` : '';
-  return `#${f.rank} ${f.title} (${apisAndBackends(f)}), ${fmtPercent(f.share)} of its API's requests${fix}`;
+  const fix = f.fix[0]?.replace(/\.$/, '') ?? '';
+  const action =
+    fix && fix.length <= VERDICT_FIX_CHARS
+      ? `: ${fix[0].toLowerCase()}${fix.slice(1)}`
+      : `; select #${f.rank} below for cause and fix`;
+  return `${f.title} on ${apisAndBackends(f)} (${fmtPercent(f.share)} of its requests)${action}.`;
 }
 
 /** How many of each kind of finding the card shows; the renderer lowers them until the card fits. */

@@ -7,7 +7,6 @@ export {
   expand,
   CardRenderError,
   CARD_BUDGET_BYTES,
-  RENDER_BUDGET_BYTES,
   MIN_DETAILED,
   CARD_CONTENT_TYPE,
   type AdaptiveCard,

@@ -24,13 +24,13 @@ export type AdaptiveCard = Record<string, unknown>;
 
 /**
  * Teams accepts ~100 KB per message (UTF-16, so a 40 KB card counts as ~80 KB) and peers report 413s far below
- * that; 25 KB keeps a signed card well clear and keeps the card short enough to read during an outage.
+ * that; 25 KB, signatures included, keeps a card well clear and short enough to read during an outage. The
+ * renderer counts the bytes the bot's signing adds to each button (SIGNED_BYTES_PER_ACTION) before it decides
+ * that a card fits, so this is also the budget the bot renders into.
  */
 export const CARD_BUDGET_BYTES = 25 * 1024;
-/** The bot signs each button's data after rendering (~100 bytes per button); this much of the budget is kept for it. */
-const SIGNING_HEADROOM_BYTES = 4 * 1024;
-/** What the bot (and the screenshots) render answers into, so signed cards still fit CARD_BUDGET_BYTES. */
-export const RENDER_BUDGET_BYTES = CARD_BUDGET_BYTES - SIGNING_HEADROOM_BYTES;
+/** Signing adds `,"kid":"<8 hex>","sig":"<43 base64url>"` (70 bytes) to each Action.Execute's data; 80 with margin. */
+const SIGNED_BYTES_PER_ACTION = 80;
 /** Findings that keep their expandable details for as long as anything else can be trimmed instead. */
 export const MIN_DETAILED = 3;
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -73,11 +73,35 @@ export function expand(name: TemplateName, data: object): AdaptiveCard {
   const text = JSON.stringify(card);
   const m = /\$\{[^}]*\}?/.exec(text);
   if (m) throw new CardRenderError(`Template ${name}.json left an unresolved binding ${m[0].slice(0, 60)}`);
+  dropDefaults(card);
   return card;
 }
 
 export function cardBytes(card: object): number {
   return Buffer.byteLength(JSON.stringify(card), 'utf8');
+}
+
+/** Every Action.Execute carrying data (wherever it sits: body, actions, refresh). */
+function signedActions(node: unknown): number {
+  if (Array.isArray(node)) return node.reduce((n: number, v) => n + signedActions(v), 0);
+  if (!node || typeof node !== 'object') return 0;
+  const o = node as Record<string, unknown>;
+  const own = o.type === 'Action.Execute' && o.data && typeof o.data === 'object' ? 1 : 0;
+  return Object.values(o).reduce((n: number, v) => n + signedActions(v), own);
+}
+
+/** The card's size once the bot has signed its buttons. */
+function signedBytes(card: object): number {
+  return cardBytes(card) + signedActions(card) * SIGNED_BYTES_PER_ACTION;
+}
+
+/** `"wrap": false` is every TextBlock's default; table cells repeat it hundreds of times, so it is left out. */
+function dropDefaults(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(dropDefaults);
+  if (!node || typeof node !== 'object') return;
+  const o = node as Record<string, unknown>;
+  if (o.type === 'TextBlock' && o.wrap === false) delete o.wrap;
+  Object.values(o).forEach(dropDefaults);
 }
 
 /** Built without templates so it cannot fail the way a template can. */
@@ -118,12 +142,12 @@ function shrink(l: AnswerLimits, findings: number): AnswerLimits | null {
 function renderAnswer(reply: Extract<BotReply, { type: 'answer' }>, opts: RenderOptions, budget: number): AdaptiveCard {
   let limits: AnswerLimits | null = { ...DEFAULT_LIMITS };
   let card = expand('answer', answerModel(reply, opts, limits));
-  while (cardBytes(card) > budget) {
+  while (signedBytes(card) > budget) {
     limits = shrink(limits, reply.findings.length);
     if (!limits) break;
     card = expand('answer', answerModel(reply, opts, limits));
   }
-  if (cardBytes(card) > budget) {
+  if (signedBytes(card) > budget) {
     // Only pathological inputs get here (e.g. hundreds of sections); say so instead of failing the send.
     return fallbackCard(
       reply.title,

@@ -7,11 +7,13 @@ import type { AnswerSection } from '../answer';
 import type { Cell } from '../kql/types';
 import { fmtInt, utcClock, utcDate } from './format';
 import { cardText } from './sanitize';
+import { barChart } from './barChart';
 import { count } from '../words';
 import {
   pivotBreakerTimeline,
   isBreakerTimeline,
   failuresTimeline,
+  NO_CHART,
   type ChartModel,
   type TableShape,
 } from './timeline';
@@ -172,6 +174,28 @@ const TABLE_FIRST_ROWS = 8;
 /** Text longer than this in a column is prose (a message): it wraps; shorter names stay on one line, ellipsised. */
 const PROSE_CHARS = 40;
 
+/** A table's width on a 360 px phone (the narrowest card), and what one character and a cell's padding take. */
+const PHONE_TABLE_PX = 326;
+const SMALL_CHAR_PX = 6.5;
+const CELL_PADDING_PX = 12;
+
+/**
+ * The names a 360 px card cuts with an ellipsis (an unwrapped cell longer than its column's share of the width),
+ * each once: said in full under the table, so the toggle that opens the table also shows them whole.
+ */
+function cutNames(body: string[][], weights: number[], wrap: boolean[], numeric: boolean[]): string[] {
+  const total = weights.reduce((a, b) => a + b, 0);
+  const room = weights.map((w) => (w / total) * PHONE_TABLE_PX - CELL_PADDING_PX);
+  const cut = new Set<string>();
+  for (const r of body)
+    r.forEach((t, i) => {
+      // Clock times and codes (up to 10 characters) fit the width their weight reserves; "2e4b5224…" is cut on purpose.
+      const name = (/[a-z]/i.test(t) || [...t].length > 10) && !t.endsWith('…');
+      if (name && !wrap[i] && !numeric[i] && [...t].length * SMALL_CHAR_PX > room[i]) cut.add(t);
+    });
+  return [...cut];
+}
+
 /** Header + body rows, widths, alignment and wrapping in the shape cards/answer.json binds. */
 function tableModel(shape: TableShape, maxRows: number) {
   const body = shape.rows.slice(0, maxRows);
@@ -181,23 +205,15 @@ function tableModel(shape: TableShape, maxRows: number) {
   const wrap = shape.labels.map(
     (_, i) => !shape.numeric[i] && body.some((r) => [...r[i]].length > PROSE_CHARS && /\s/.test(r[i])),
   );
+  const cut = cutNames(body, weights, wrap, shape.numeric);
   return {
+    fullNames: cut.length ? cardText(`In full: ${cut.join(' · ')}`, 400) : '',
     columns: shape.labels.map((_, i) => ({ width: weights[i], align: shape.numeric[i] ? 'Right' : 'Left' })),
     header: shape.labels.map((l) => ({ text: cardText(l, 40) })),
     rows: body.map((r) => ({ cells: r.map((t, i) => ({ text: cardText(t, 120), wrap: wrap[i] })) })),
     hidden: shape.rows.length - body.length,
   };
 }
-
-const NO_CHART: ChartModel = {
-  hasChart: false,
-  chartType: '',
-  chartTitle: '',
-  xTitle: '',
-  yTitle: '',
-  series: [],
-  chartFallback: '',
-};
 
 export interface SectionOptions {
   /** Table rows at most (the renderer lowers this to fit the card budget). */
@@ -208,6 +224,8 @@ export interface SectionOptions {
   timeZone?: string;
   /** No findings above: a table without a chart is the answer itself and shows its first rows. */
   tableFirst: boolean;
+  /** Draw the section's bar-chart hint (the answer's one chart when it has no timeline). */
+  barChart: boolean;
 }
 
 /** One section's template data. */
@@ -231,6 +249,7 @@ export function sectionModel(s: AnswerSection, o: SectionOptions) {
   } else {
     const shaped = shapeColumns(s, multiDay);
     lead = shaped.lead;
+    if (o.barChart) chart = barChart(s, columnLabel);
     shape = {
       labels: shaped.cols.map((c) => c.label),
       // Status codes are labels, not quantities: left-aligned like text.
@@ -245,7 +264,12 @@ export function sectionModel(s: AnswerSection, o: SectionOptions) {
   const open = o.tableFirst && !chart.hasChart;
   const head = open ? rows.slice(0, TABLE_FIRST_ROWS) : rows;
   const tail = open ? rows.slice(TABLE_FIRST_ROWS) : [];
-  const toggleTitle = open ? `Show ${count(tail.length, 'more row')}` : `Show table (${count(rows.length, 'row')})`;
+  // A cut table says so on its button: "Show top 5 of 18 rows", not "5 rows" then "13 more not shown".
+  const toggleTitle = open
+    ? `Show ${count(tail.length, 'more row')}`
+    : hidden > 0
+      ? `Show top ${rows.length} of ${fmtInt(rows.length + hidden)} rows`
+      : `Show table (${count(rows.length, 'row')})`;
   return {
     title: cardText(s.title, 120),
     hasLead: lead.length > 0,
@@ -262,10 +286,12 @@ export function sectionModel(s: AnswerSection, o: SectionOptions) {
     rows: head,
     hasTail: tail.length > 0,
     tail,
+    hasFullNames: Boolean(table?.fullNames),
+    fullNames: table?.fullNames ?? '',
     hasMoreRows: hidden > 0,
     moreRows:
       rows.length > 0
-        ? `and ${count(hidden, 'more row')} not shown`
+        ? `${count(hidden, 'more row')} not shown: the card is at its size limit ("Show KQL" has the query)`
         : `${count(hidden, 'row')} not shown: the card is at its size limit ("Show KQL" has the query)`,
     hasEmpty: !table && !chart.hasChart,
     empty: 'No rows in this window.',

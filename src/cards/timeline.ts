@@ -72,36 +72,46 @@ function axisTitle(axis: TimeAxis): string {
   return `Time (${validZone(axis.timeZone) ?? 'UTC'})`;
 }
 
-/** Chart points at most: with more, the x labels of a chart in a 360–560 px card are cut to "14:…" (Agents Playground). */
-export const MAX_CHART_POINTS = 6;
+/** Chart points (and so x-axis labels) at most: with more, HH:mm labels in a 360–560 px card are cut to "14:…". */
+export const MAX_CHART_POINTS = 8;
 const MIN = 60_000;
 /** Bin sizes whose starts read as round clock times. */
 const NICE_SIZES = [1, 2, 3, 5, 10, 15, 20, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * MIN);
 
+/** How merged bins combine: counts add up; a percentile does not, so the merged bin keeps its worst value. */
+type Merge = 'sum' | 'max';
+
 /**
  * Merges consecutive bins so that at most MAX_CHART_POINTS remain: the smallest round bin size (1, 2, 3, 5, 10 …
- * minutes) that is a multiple of the bin and fits. Values are summed; returns the merged bin starts and the new step.
+ * minutes) that is a multiple of the bin and fits, preferring one whose first and last merged bins are whole (a
+ * half-filled edge bin reads as a dip that never happened). Returns the merged bin starts and the new step.
  */
 export function coarsen<T extends Record<string, number>>(
   bins: { t: number; v: T }[],
   step: number,
+  merge: Merge = 'sum',
 ): { bins: { t: number; v: T }[]; step: number } {
   if (bins.length <= MAX_CHART_POINTS || step <= 0) return { bins, step };
   const first = bins[0].t;
-  const last = bins[bins.length - 1].t;
+  const end = bins[bins.length - 1].t + step;
   // Aligned to the clock (14:15, 14:18 …), not to the first bin, so labels are round times.
   const alignedStart = (size: number) => Math.floor(first / size) * size;
-  const points = (size: number) => Math.floor((last - alignedStart(size)) / size) + 1;
-  const big =
-    NICE_SIZES.find((size) => size > step && size % step === 0 && points(size) <= MAX_CHART_POINTS) ??
-    (Math.ceil(bins.length / MAX_CHART_POINTS) + 1) * step;
+  const points = (size: number) => Math.ceil((end - alignedStart(size)) / size);
+  const whole = (size: number) => alignedStart(size) === first && (end - first) % size === 0;
+  const fits = NICE_SIZES.filter((size) => size > step && size % step === 0 && points(size) <= MAX_CHART_POINTS);
+  const big = fits.find(whole) ?? fits[0] ?? (Math.ceil(bins.length / MAX_CHART_POINTS) + 1) * step;
   const start = alignedStart(big);
   const out = new Map<number, T>();
   for (const b of bins) {
     const t = start + Math.floor((b.t - start) / big) * big;
     const acc = out.get(t);
     if (!acc) out.set(t, { ...b.v });
-    else for (const key of Object.keys(b.v) as (keyof T)[]) (acc[key] as number) += b.v[key];
+    else
+      for (const key of Object.keys(b.v) as (keyof T)[]) {
+        const a = acc[key] as number;
+        const v = b.v[key] as number;
+        (acc[key] as number) = merge === 'sum' ? a + v : Math.max(a, v);
+      }
   }
   return { bins: [...out.entries()].map(([t, v]) => ({ t, v })), step: big };
 }
@@ -211,51 +221,90 @@ export function pivotBreakerTimeline(s: AnswerSection, axis: TimeAxis): { table:
   return { table, chart };
 }
 
-/** A line-chart section over datetime bins (triage "Failures over the window"): failed vs all requests per bin. */
+/** "P95" -> "p95", "BackendP95" -> "Backend p95"; other names as they are. */
+function seriesName(column: string): string {
+  const m = /^(.*?)P(\d\d)$/.exec(column);
+  if (!m) return column === 'Failures' ? 'Failed requests' : column;
+  return m[1] ? `${m[1]} p${m[2]}` : `p${m[2]}`;
+}
+
+/**
+ * A line-chart section over datetime bins: triage's "Failures over the window" (failed vs all requests per bin) or
+ * latency's "p95 over the window" (p95 and backend p95 per bin). A percentile has a unit and never adds up, so
+ * merged bins keep their worst value and the fallback is told from the bins as queried.
+ */
 export function failuresTimeline(s: AnswerSection, axis: TimeAxis): ChartModel {
   const col = (n: string) => s.table.columns.findIndex((c) => c.name === n);
+  const y = s.chart!.y;
+  const duration = /P\d\d$/.test(y);
+  // The second line: all requests beside failures; beside a percentile, the other percentiles of the section.
+  const others = duration
+    ? s.table.columns.filter((c) => c.name !== y && /P\d\d$/.test(c.name)).map((c) => c.name)
+    : y !== 'Requests' && col('Requests') >= 0
+      ? ['Requests']
+      : [];
+  const names = [y, ...others];
   const iX = col(s.chart!.x);
-  const iY = col(s.chart!.y);
-  const iReq = col('Requests');
-  const byBin = new Map<number, { y: number; requests: number }>();
+  const idx = names.map(col);
+  const byBin = new Map<number, Record<string, number>>();
   for (const r of s.table.rows) {
     const t = time(r[iX]);
     if (t === null) continue;
-    const e = byBin.get(t) ?? { y: 0, requests: 0 };
-    e.y += num(r[iY]);
-    e.requests += iReq >= 0 ? num(r[iReq]) : 0;
+    const e = byBin.get(t) ?? Object.fromEntries(names.map((n) => [n, 0]));
+    names.forEach((n, i) => (e[n] = duration ? Math.max(e[n], num(r[idx[i]])) : e[n] + num(r[idx[i]])));
     byBin.set(t, e);
   }
   const filled = binsOf([...byBin.keys()], 24);
-  if (filled.bins.length < 2)
-    return { hasChart: false, chartType: '', chartTitle: '', xTitle: '', yTitle: '', series: [], chartFallback: '' };
-  const { bins, step } = coarsen(
-    filled.bins.map((t) => ({ t, v: byBin.get(t) ?? { y: 0, requests: 0 } })),
-    filled.step,
-  );
-  const points = bins.map((b) => ({ x: label(b.t, step, axis), ...b.v }));
-  const per = binPhrase(step);
-  const yName = s.chart!.y === 'Failures' ? 'Failed requests' : s.chart!.y;
-  const series = [{ legend: yName, values: points.map((p) => ({ x: p.x, y: p.y })) }];
-  if (iReq >= 0 && s.chart!.y !== 'Requests')
-    series.push({ legend: 'All requests', values: points.map((p) => ({ x: p.x, y: p.requests })) });
-  const peak = points.reduce((best, p) => (p.y > best.y ? p : best), points[0]);
-  const total = points.reduce((sum, p) => sum + p.y, 0);
-  const of = iReq >= 0 ? ` (of ${fmtInt(peak.requests)} requests)` : '';
-  // A percentile of durations (P95, BackendP95) is not a count: it has a unit and never adds up across bins.
-  const duration = /P\d\d$/.test(s.chart!.y);
-  const fallback = duration
-    ? `${yName} per ${per}: peak ${fmtInt(peak.y)} ms at ${peak.x}; lowest ${fmtInt(Math.min(...points.map((p) => p.y)))} ms, over ${points.length} bins from ${points[0].x} to ${points[points.length - 1].x}.`
-    : total > 0
-      ? `${yName} per ${per}: peak ${fmtInt(peak.y)} at ${peak.x}${of}; ${fmtInt(total)} in ${points.length} bins from ${points[0].x} to ${points[points.length - 1].x}.`
-      : `No ${yName.toLowerCase()} in the window.`;
+  if (filled.bins.length < 2) return NO_CHART;
+  const zero = Object.fromEntries(names.map((n) => [n, 0]));
+  const raw = filled.bins.map((t) => ({ t, v: byBin.get(t) ?? zero }));
+  const { bins, step } = coarsen(raw, filled.step, duration ? 'max' : 'sum');
+  const yName = seriesName(y);
+  const series = names.map((n) => ({
+    legend: n === 'Requests' ? 'All requests' : seriesName(n),
+    values: bins.map((b) => ({ x: label(b.t, step, axis), y: b.v[n] })),
+  }));
+  // Told from the bins as queried: a merged bin would blur when the peak was.
+  const at = (t: number) => label(t, filled.step, axis);
+  const peak = raw.reduce((best, p) => (p.v[y] > best.v[y] ? p : best), raw[0]);
+  const from = at(raw[0].t);
+  const to = at(raw[raw.length - 1].t);
+  const perRaw = binPhrase(filled.step);
+  let fallback: string;
+  if (duration) {
+    const low = Math.min(...raw.map((p) => p.v[y]));
+    const beside = others.map((n) => `${seriesName(n).toLowerCase()} ${fmtInt(peak.v[n])} ms`).join(', ');
+    fallback = `${yName} per ${perRaw}: peak ${fmtInt(peak.v[y])} ms at ${at(peak.t)}${beside ? ` (${beside})` : ''}; lowest ${fmtInt(low)} ms, over ${raw.length} bins from ${from} to ${to}.`;
+  } else {
+    const total = raw.reduce((sum, p) => sum + p.v[y], 0);
+    const of = others.length ? ` (of ${fmtInt(peak.v.Requests)} requests)` : '';
+    fallback =
+      total > 0
+        ? `${yName} per ${perRaw}: peak ${fmtInt(peak.v[y])} at ${at(peak.t)}${of}; ${fmtInt(total)} in ${raw.length} bins from ${from} to ${to}.`
+        : `No ${yName.toLowerCase()} in the window.`;
+  }
+  const merged = step !== filled.step;
   return {
     hasChart: true,
     chartType: 'Chart.Line',
-    chartTitle: `${yName} per ${per}`,
+    chartTitle:
+      duration && merged
+        ? `${yName} per ${binPhrase(step)} (worst ${perRaw} of each)`
+        : `${yName} per ${binPhrase(step)}`,
     xTitle: axisTitle(axis),
     yTitle: duration ? 'ms' : 'Requests',
     series,
     chartFallback: cardText(fallback, 300),
   };
 }
+
+/** Nothing drawn. */
+export const NO_CHART: ChartModel = {
+  hasChart: false,
+  chartType: '',
+  chartTitle: '',
+  xTitle: '',
+  yTitle: '',
+  series: [],
+  chartFallback: '',
+};

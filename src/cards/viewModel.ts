@@ -12,7 +12,9 @@ import { findingsModel, SHOWN_FINDINGS, topFindingVerdict, type FindingLimits } 
 import { cardText, commandText, plainText } from './sanitize';
 import { count } from '../words';
 import { sectionModel } from './sections';
+import { hasBars } from './barChart';
 import { portalQueryLink, type PortalTarget } from './portalLink';
+import { buttonRows, buttonTitle, type Button } from './buttons';
 
 export interface RenderOptions {
   now: Date;
@@ -69,21 +71,24 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
     `${a.requestedBy ? `Asked by ${a.requestedBy}` : 'Asked'} at ${utcClock(a.askedAt ? new Date(a.askedAt) : opts.now, true)} UTC: "${commandText(a.command.text)}"`,
   );
   // A table is the card's main content only when nothing above it (findings, a chart) already tells the story.
+  // One chart per answer keeps the card short: its timeline, else the first bar chart that can be labelled.
+  const bars = a.sections.some((s) => s.chart?.kind === 'line') ? -1 : a.sections.findIndex(hasBars);
   const sections = a.sections.map((s, i) =>
     sectionModel(s, {
       maxRows: limits.sectionRows,
       id: `section-${i + 1}`,
       timeZone: opts.timeZone,
       tableFirst: a.findings.length === 0,
+      barChart: i === bars,
     }),
   );
   const sectionRows = a.sections.some((s) => s.table.rows.length > 0);
   const verdict = a.verdict ?? (a.findings[0] ? topFindingVerdict(a.findings[0]) : '');
-  const buttons = [
-    ...(a.suggestions ?? []).slice(0, 5).map((s) => ({ title: plainText(s, 60), command: commandText(s) })),
-  ];
+  const buttons: Button[] = (a.suggestions ?? [])
+    .slice(0, 5)
+    .map((s) => ({ title: buttonTitle(s), command: commandText(s) }));
   const top = a.findings[0]?.next ? commandText(a.findings[0].next) : '';
-  if (top) buttons.push({ title: plainText(`Next: ${top}`, 60), command: top });
+  if (top) buttons.push({ title: buttonTitle(`Next: ${top}`), command: top });
   const yesterday = yesterdayCommand(a.command, opts);
   if (yesterday) buttons.push({ title: 'Compare with yesterday', command: yesterday });
   return {
@@ -94,8 +99,7 @@ export function answerModel(a: Answer, opts: RenderOptions, limits: AnswerLimits
     verdict: cardText(verdict, 400),
     hasNotes: notes.length > 0,
     notes: notes.slice(0, 6).map((n) => ({ text: cardText(n, 300) })),
-    hasSuggestions: buttons.length > 0,
-    suggestions: buttons,
+    buttonRows: buttonRows(buttons),
     hasFindings: a.findings.length > 0,
     // Only when nothing else on the card speaks: a verdict or section rows already say what was found.
     showNoFindings: a.findings.length === 0 && !sectionRows && !a.verdict && !a.suggestions?.length,
@@ -160,7 +164,7 @@ export function helpModel(h: HelpAnswer) {
     hasProblem: Boolean(h.problem),
     problem: cardText(h.problem ?? '', 400),
     hasSuggestions: h.suggestions.length > 0,
-    suggestions: h.suggestions.slice(0, 5).map((s) => ({ title: plainText(s, 60), command: commandText(s) })),
+    buttonRows: buttonRows(h.suggestions.slice(0, 5).map((s) => ({ title: buttonTitle(s), command: commandText(s) }))),
     commands: h.commands.slice(0, 16).map((c) => ({
       usage: plainText(c.usage, 120),
       description: cardText(c.description, 300),

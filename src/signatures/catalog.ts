@@ -26,8 +26,8 @@ export const SIGNATURES: Signature[] = [
       'Host name in the backend URL does not match the certificate subject/SAN.',
     ],
     fix: [
-      'v2 tiers: the service-level CA certificate store is not consulted for backends; pin the expected certificate on the backend entity with serverX509Names (tls.serverX509Names: name + issuer thumbprint) or set the backend credentials certificate chain.',
-      'Classic tiers: upload the issuing CA (root and intermediates) to the service CA certificate store.',
+      'Make the gateway trust the backend certificate: pin it with serverX509Names on the backend entity (v2 tiers) or upload its CA to the service CA certificate store (classic tiers).',
+      'v2 tiers: the service-level CA certificate store is not consulted for backends; set tls.serverX509Names (name + issuer thumbprint) or the backend credentials certificate chain. Classic tiers: upload the root and intermediates.',
       'Check the chain the backend serves (openssl s_client -connect host:443 -showcerts) and make sure it includes the intermediates.',
       'Only as a short-lived diagnostic: validateCertificateChain/validateCertificateName false on the backend entity — never leave it in production.',
     ],

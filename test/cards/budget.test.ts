@@ -1,14 +1,17 @@
 /**
  * Every card the bot sends for the demo (the set `npm run render-cards` draws) against its reading budget:
  * at most 25 KB of JSON and at most 1,400 px tall at 560 px wide with every toggle closed, drawn by the Adaptive
- * Cards renderer in real Chromium; at 360 px (a phone) and in the dark theme nothing spills out sideways.
+ * Cards renderer in real Chromium; at 360 px (a phone) and in the dark theme nothing spills out sideways, and
+ * every button's title reads whole.
  */
 import * as fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { buildCards, type RenderedCard } from '../../scripts/render-cards';
+import { buildCards, expandAll, PINNED_NOW, type RenderedCard } from '../../scripts/render-cards';
 import {
   CARD_WIDTH,
   cardPageHtml,
+  clippedButtons,
+  clippedTexts,
   ChromiumMissingError,
   DARK_PAGE,
   frameMetrics,
@@ -18,7 +21,8 @@ import {
   TEAMS_DARK_HOST_CONFIG,
 } from '../../scripts/lib/chromium';
 import { TEAMS_HOST_CONFIG } from '../../scripts/lib/chromium';
-import { cardBytes } from '../../src/cards';
+import { cardBytes, cardToText, renderReply, CARD_BUDGET_BYTES } from '../../src/cards';
+import { signCardActions, signingKey } from '../../src/bot/actionData';
 
 const MAX_BYTES = 25 * 1024;
 const MAX_HEIGHT = 1400;
@@ -60,10 +64,12 @@ async function draw(card: object, width: number, dark = false) {
   return page.evaluate(frameMetrics);
 }
 
-test('every demo card: at most 25 KB and 1,400 px tall at 560 px, collapsed', async () => {
+test('every demo card, signed: at most 25 KB and 1,400 px tall at 560 px, collapsed', async () => {
   const over: string[] = [];
+  // Measured as sent: the bot signs every button just before sending.
+  const key = signingKey();
   for (const { c, card } of cards) {
-    const bytes = cardBytes(card);
+    const bytes = cardBytes(signCardActions(card, key));
     const { height } = await draw(card, CARD_WIDTH);
     if (bytes > MAX_BYTES || height > MAX_HEIGHT) over.push(`${c.name}: ${bytes} B, ${height} px`);
   }
@@ -84,4 +90,51 @@ test('every demo card fits 360 px and the dark theme without spilling sideways',
     }
   }
   expect(spilled).toEqual([]);
+});
+
+test('at 360 px every button reads whole and stays inside the card, collapsed and expanded', async () => {
+  const triage = cards.find((x) => x.c.name === 'triage')!;
+  // The Log Analytics link adds a fourth card-level button; it must not push the others off a phone.
+  const withPortal = renderReply(triage.reply!, {
+    now: PINNED_NOW,
+    portalLink: 'https://portal.azure.com/#blade/Microsoft_OperationsManagementSuite_Workspace/Logs.ReactView',
+    budgetBytes: CARD_BUDGET_BYTES,
+  });
+  const clipped: string[] = [];
+  let seen = 0;
+  const all: [string, object][] = [
+    ...cards.map(({ c, card }): [string, object] => [c.name, card]),
+    ['triage+portal', withPortal],
+  ];
+  for (const [name, card] of all) {
+    for (const expanded of [false, true]) {
+      await draw(card, PHONE_WIDTH);
+      if (expanded) await expandAll(page);
+      seen += await page.locator('#frame .ac-pushButton').count();
+      for (const title of await page.evaluate(clippedButtons))
+        clipped.push(`${name}${expanded ? ' (expanded)' : ''}: "${title}"`);
+    }
+  }
+  expect(clipped).toEqual([]);
+  expect(seen).toBeGreaterThan(50);
+});
+
+test('at 360 px every name a table cuts with an ellipsis is said in full once the table is open', async () => {
+  const unsaid: string[] = [];
+  let cut = 0;
+  for (const { c, card } of cards) {
+    await draw(card, PHONE_WIDTH);
+    await expandAll(page);
+    const full = cardToText(card)
+      .split('\n')
+      .filter((l) => l.trim().startsWith('In full: '))
+      .flatMap((l) => l.trim().slice('In full: '.length).split(' · '));
+    for (const text of await page.evaluate(clippedTexts)) {
+      cut++;
+      if (!full.includes(text)) unsaid.push(`${c.name}: "${text}"`);
+    }
+  }
+  expect(unsaid).toEqual([]);
+  // The check looked at something: a phone does cut names in the demo's tables.
+  expect(cut).toBeGreaterThan(10);
 });

@@ -10,7 +10,6 @@ import {
   cardToText,
   renderReply,
   CARD_BUDGET_BYTES,
-  RENDER_BUDGET_BYTES,
   MIN_DETAILED,
   type AdaptiveCard,
 } from '../../src/cards';
@@ -60,20 +59,22 @@ function check(card: AdaptiveCard): void {
   for (const chart of chartsOf(card)) expect((chart.fallback as Node).type).toBe('TextBlock');
 }
 
-const render = (a: Answer) => renderReply(a, { now: NOW, budgetBytes: RENDER_BUDGET_BYTES });
+const render = (a: Answer) => renderReply(a, { now: NOW, budgetBytes: CARD_BUDGET_BYTES });
 
 describe('demo cards at the bot budget', () => {
   test('triage: the verdict first, five findings, single requests in one line, the rest behind "Show N more"', async () => {
     const a = await answer('triage last 15m');
     const card = render(a);
     check(card);
-    expect(cardBytes(card)).toBeLessThanOrEqual(RENDER_BUDGET_BYTES);
+    expect(cardBytes(card)).toBeLessThanOrEqual(CARD_BUDGET_BYTES);
     const text = cardToText(card);
     const lines = text.split('\n');
     // The second line after the title and window: what to do now, from the top finding.
     expect(lines[2]).toMatch(
-      /^#1 Backend certificate rejected by the gateway \(TLS trust\) \(payments-api → payments-backend\), 92% of its API's requests\. First fix: /,
+      /^Backend certificate rejected by the gateway \(TLS trust\) on payments-api → payments-backend \(92% of its requests\): make the gateway trust the backend certificate: .+\.$/,
     );
+    // Read whole: one sentence, never cut with an ellipsis.
+    expect(lines[2]).not.toContain('…');
     const shown = lines.filter((l) => /^\d+ \| .+ \| [\d,]+ \/ /.test(l));
     const behind = lines.filter((l) => /^ {2}\d+\. .+ · [\d,]+ \(.+\)$/.test(l));
     const singles = a.findings.filter((f) => f.count === 1);
@@ -107,8 +108,24 @@ describe('demo cards at the bot budget', () => {
     const failed = series[0].values.reduce((s, v) => s + v.y, 0);
     expect(failed).toBe(a.findings.reduce((s, f) => s + f.count, 0));
     expect(cardToText({ body: [chart] })).toMatch(
-      /^Failed requests per 3 min: peak [\d,]+ at \d\d:\d\d \(of [\d,]+ requests\); [\d,]+ in \d+ bins/,
+      /^Failed requests per minute: peak [\d,]+ at \d\d:\d\d \(of [\d,]+ requests\); 1,211 in 15 bins from 14:15 to 14:29\.$/,
     );
+  });
+
+  test('triage at the bot budget: the distribution table is back behind its toggle, largest rows first', async () => {
+    const a = await answer('triage last 15m');
+    const card = render(a);
+    const s = section(card, 'Failures by status, reason and source');
+    const rows = rowTexts(tableOf(s)).slice(1);
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    const counts = rows.map((r) => Number(r[4].replace(/,/g, '')));
+    expect(counts).toEqual([...counts].sort((x, y) => y - x));
+    expect(counts[0]).toBe(Math.max(...a.findings.map((f) => f.count)));
+    const text = cardToText({ body: [s] });
+    const all = a.sections.find((x) => x.title === 'Failures by status, reason and source')!.table.rows.length;
+    expect(text).toContain(`[Show top ${rows.length} of ${all} rows]`);
+    // The long names a phone cuts are said whole under the table.
+    expect(text).toMatch(/In full: .*BackendConnectionFailure/);
   });
 
   test('triage distribution: human headers, weighted widths, codes left and counts right', async () => {
@@ -176,6 +193,48 @@ describe('demo cards at the bot budget', () => {
     const bars = (chart.data as { values: { x: string; y: number }[] }[])[0].values;
     expect(bars.length).toBeLessThanOrEqual(MAX_CHART_POINTS);
     expect(bars.reduce((sum, v) => sum + v.y, 0)).toBe(rows.slice(1).reduce((sum, r) => sum + Number(r[2]), 0));
+  });
+
+  test('latency: p95 and backend p95 over time, merged by their worst minute (a percentile never adds up)', async () => {
+    const a = await answer('latency');
+    const card = render(a);
+    check(card);
+    const [chart] = chartsOf(card);
+    expect(chart.type).toBe('Chart.Line');
+    const series = chart.data as { legend: string; values: { x: string; y: number }[] }[];
+    expect(series.map((s) => s.legend)).toEqual(['p95', 'Backend p95']);
+    expect(series[0].values.length).toBeLessThanOrEqual(MAX_CHART_POINTS);
+    // The worst minute of the timeline rows, read straight from the answer's table.
+    const timeline = a.sections.find((s) => s.chart?.kind === 'line')!;
+    const iP95 = timeline.table.columns.findIndex((c) => c.name === 'P95');
+    const worst = Math.max(...timeline.table.rows.map((r) => Number(r[iP95])));
+    expect(Math.max(...series[0].values.map((v) => v.y))).toBe(worst);
+    expect(cardToText({ body: [chart] })).toMatch(
+      new RegExp(
+        `^p95 per minute: peak ${worst.toLocaleString('en-US')} ms at \\d\\d:\\d\\d \\(backend p95 [\\d,]+ ms\\); lowest`,
+      ),
+    );
+  });
+
+  test('401s: a bar chart of the 401s by signature, largest first, with the numbers in its fallback', async () => {
+    const a = await answer('401s');
+    const card = render(a);
+    check(card);
+    const [chart] = chartsOf(card);
+    expect(chart.type).toBe('Chart.VerticalBar.Grouped');
+    const bars = (chart.data as { values: { x: string; y: number }[] }[])[0].values;
+    const breakdown = a.sections.find((s) => s.title === '401s by reason and message')!;
+    const iSig = breakdown.table.columns.findIndex((c) => c.name === 'Signature');
+    const iReq = breakdown.table.columns.findIndex((c) => c.name === 'Requests');
+    const per = new Map<string, number>();
+    for (const r of breakdown.table.rows) {
+      const sig = r[iSig] as string;
+      per.set(sig, (per.get(sig) ?? 0) + Number(r[iReq]));
+    }
+    expect(bars).toEqual([...per].sort((x, y) => y[1] - x[1]).map(([x, y]) => ({ x, y })));
+    expect(cardToText({ body: [chart] })).toBe(
+      `Requests by signature: ${bars.map((b) => `${b.x} ${b.y.toLocaleString('en-US')}`).join(', ')}.`,
+    );
   });
 
   test('apis: no contradicting "No failures matched" line; Failure % header', async () => {
