@@ -4,7 +4,8 @@ const swc = [
   { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
 ];
 module.exports = {
-  testEnvironment: 'node',
+  // The node environment with the Kusto parser loaded once per worker (see the file).
+  testEnvironment: '<rootDir>/test/support/parserEnvironment.js',
   transform: { '^.+\\.ts$': swc },
   // @microsoft/app-manifest require()s strip-bom 5, which is ESM-only: Node 20.19 loads it, jest's loader
   // cannot. Manifest validation never calls it, so tests use a CommonJS equivalent of its one function.
