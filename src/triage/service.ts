@@ -238,7 +238,8 @@ export class TriageService {
   private async recentChanges(command: Command, schema: SchemaId, signal: AbortSignal): Promise<Change[]> {
     const plan = planQuery({ ...command, kind: 'changes', baseline: undefined }, preludeFor(schema));
     try {
-      const result = await this.source.query({ kql: plan.kql, timespan: plan.timespan, signal });
+      // Optional like the freshness note: never retried, so a throttled workspace gets no more requests for it.
+      const result = await this.source.query({ kql: plan.kql, timespan: plan.timespan, signal, optional: true });
       return changesFrom(rowsOf(result.tables[0]));
     } catch {
       // The answer is triage; a missing or unreadable Activity log only means no line about changes.

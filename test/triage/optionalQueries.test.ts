@@ -1,6 +1,7 @@
 /**
- * The freshness note is a courtesy: against a throttling workspace its query is sent once and never
- * retried, while the recipe query (the answer itself) is retried as usual.
+ * The freshness note and triage's line about control-plane changes are courtesies: against a throttling
+ * workspace their queries are sent once and never retried, while the recipe query (the answer itself) is
+ * retried as usual.
  */
 import { buildLogAnalyticsSource } from '../../src/logs/logAnalytics/logAnalyticsSource';
 import { TriageService } from '../../src/triage';
@@ -23,7 +24,10 @@ beforeAll(async () => {
 });
 afterAll(() => svc?.close());
 
-test('under 429 the recipe query is retried and the freshness query is not', async () => {
+/** Triage's second query, over the Activity log. */
+const isChangesQuery = (r: { query?: string }): boolean => /^AzureActivity$/m.test(r.query ?? '');
+
+test('under 429 the recipe query is retried and the freshness and changes queries are not', async () => {
   const source = buildLogAnalyticsSource({
     workspaceId: WORKSPACE,
     endpoint: svc.endpoint,
@@ -33,7 +37,7 @@ test('under 429 the recipe query is retried and the freshness query is not', asy
     cacheTtlMs: 0,
     retry: { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 20 },
   });
-  // The schema is known, so the command sends exactly two queries: the recipe and the freshness query.
+  // The schema is known, so the command sends three queries: the recipe, the freshness and the changes query.
   const triage = new TriageService({ source, now: () => NOW, identity: IDENTITY, schemaOverride: 'resource-specific' });
   svc.inject({
     status: 429,
@@ -47,4 +51,6 @@ test('under 429 the recipe query is retried and the freshness query is not', asy
   expect(answer.type).toBe('error');
   expect(svc.requests.filter(isRecipeQuery)).toHaveLength(4); // the first try and 3 retries
   expect(svc.requests.filter(isFreshnessQuery)).toHaveLength(1);
+  expect(svc.requests.filter(isChangesQuery)).toHaveLength(1);
+  expect(svc.requests).toHaveLength(6);
 });
