@@ -12,7 +12,7 @@ import {
 import { ClientSecretCredential, DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import type { Cell, ColumnSchema, KqlType, ResultTable } from '../../kql/types';
+import { KQL_TYPES, type Cell, type ColumnSchema, type KqlType, type ResultTable } from '../../kql/types';
 import type { LogSource, QueryRequest, QueryResult } from '../source/logSource';
 import { explainSourceError } from './explain';
 import { identityFromToken, nameIdentity, type RecordedResponse } from './errorFacts';
@@ -208,18 +208,7 @@ function describePartial(pe: {
   return [...new Set(parts)].join(' ') || 'Log Analytics returned partial results.';
 }
 
-const KNOWN_TYPES = new Set<KqlType>([
-  'string',
-  'long',
-  'int',
-  'real',
-  'bool',
-  'datetime',
-  'timespan',
-  'dynamic',
-  'guid',
-  'decimal',
-]);
+const KNOWN_TYPES: ReadonlySet<KqlType> = new Set(KQL_TYPES);
 
 function toResultTable(t: LogsTable): ResultTable {
   const columns: ColumnSchema[] = t.columnDescriptors.map((c) => ({
