@@ -14,6 +14,7 @@ import {
   isBreakerTimeline,
   failuresTimeline,
   NO_CHART,
+  percentileName,
   type ChartModel,
   type TableShape,
 } from './timeline';
@@ -47,7 +48,8 @@ const MAX_TABLE_COLUMNS = 5;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function columnLabel(name: string): string {
-  return COLUMN_LABELS[name] ?? name;
+  // "BackendP95" as "Backend p95": words a narrow column can wrap between.
+  return COLUMN_LABELS[name] ?? percentileName(name) ?? name;
 }
 
 /** "14:29:55"; across midnight "11-23 14:29" so two days cannot be confused. */
@@ -154,13 +156,18 @@ function longestToken(text: string): number {
   return text.split(/\s+|(?<=[-/])/).reduce((m, t) => Math.max(m, [...t].length), 0);
 }
 
+/** Header words are bold, about a fifth wider than the body's characters. */
+const BOLD_WIDTH = 1.2;
+
 /**
- * Relative widths from content: a column gets at least its longest unbreakable token (so "BackendConnectionFailure"
- * and IP addresses stay whole when they can) and some room for longer wrapped text; +2 for cell padding.
+ * Relative widths from content: a column gets at least its longest unbreakable token, its header's words included
+ * (so "BackendConnectionFailure", IP addresses and "Requests" stay whole when they can), and some room for longer
+ * wrapped text; +2 for cell padding. `texts` is each column's header, then its cells.
  */
 function columnWeights(texts: string[][]): number[] {
-  return texts.map((colTexts) => {
-    const token = colTexts.reduce((m, t) => Math.max(m, longestToken(t)), 0);
+  return texts.map(([header, ...cells]) => {
+    const token = cells.reduce((m, t) => Math.max(m, longestToken(t)), Math.ceil(longestToken(header) * BOLD_WIDTH));
+    const colTexts = [header, ...cells];
     const longest = colTexts.reduce((m, t) => Math.max(m, [...t].length), 0);
     return Math.max(token, Math.min(longest, 40) / 2, 3) + 2;
   });

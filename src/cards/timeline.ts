@@ -221,11 +221,15 @@ export function pivotBreakerTimeline(s: AnswerSection, axis: TimeAxis): { table:
   return { table, chart };
 }
 
-/** "P95" -> "p95", "BackendP95" -> "Backend p95"; other names as they are. */
-function seriesName(column: string): string {
+/** A percentile column in words: "P95" -> "p95", "BackendP95" -> "Backend p95"; null for other columns. */
+export function percentileName(column: string): string | null {
   const m = /^(.*?)P(\d\d)$/.exec(column);
-  if (!m) return column === 'Failures' ? 'Failed requests' : column;
+  if (!m) return null;
   return m[1] ? `${m[1]} p${m[2]}` : `p${m[2]}`;
+}
+
+function seriesName(column: string): string {
+  return percentileName(column) ?? (column === 'Failures' ? 'Failed requests' : column);
 }
 
 /**
