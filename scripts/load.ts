@@ -236,7 +236,15 @@ async function runMode(o: Options, mode: Mode, cap: Capture): Promise<ModeSummar
       afterHeapMb: mb(after.heap),
       processMaxRssMb: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
     };
-    const base = { mode, source, instances: o.instances, users: o.users, durationS: o.durationS, thinkS: o.thinkS };
+    const base = {
+      mode,
+      source,
+      ...(source === 'embedded' && o.logs ? { logFile: o.logs } : {}),
+      instances: o.instances,
+      users: o.users,
+      durationS: o.durationS,
+      thinkS: o.thinkS,
+    };
     return summarise({ ...base, elapsedS }, records, {
       memory,
       ...(service ? { service } : {}),

@@ -33,6 +33,8 @@ export interface ServiceFigures {
 export interface ModeSummary {
   mode: string;
   source: string;
+  /** The exported log file the embedded engine answered from, instead of the demo workspace. */
+  logFile?: string;
   /** Bot instances the users were spread over. */
   instances: number;
   users: number;
@@ -83,6 +85,7 @@ export function summarise(
   base: {
     mode: string;
     source: string;
+    logFile?: string;
     instances: number;
     users: number;
     durationS: number;
@@ -175,7 +178,9 @@ export function markdown(s: ModeSummary): string {
       'log source',
       s.source === 'la'
         ? 'local Log Analytics service via @azure/monitor-query-logs (https)'
-        : 'embedded demo workspace',
+        : s.logFile
+          ? `embedded engine on the exported file ${s.logFile}`
+          : 'embedded demo workspace',
     ],
     ['bot instances', s.instances > 1 ? `${s.instances} (INSTANCE_COUNT, blob state in Azurite)` : '1'],
     ['commands sent / acknowledged / final card', `${s.sent} / ${s.acknowledged} / ${s.finalCards}`],
