@@ -3,18 +3,8 @@
  * workspace their queries are sent once and never retried, while the recipe query (the answer itself) is
  * retried as usual.
  */
-import { buildLogAnalyticsSource } from '../../src/logs/logAnalytics/logAnalyticsSource';
-import { TriageService } from '../../src/triage';
 import type { LaService } from '../support/laService/server';
-import { StaticTokenCredential } from '../support/laService/fakeCredential';
-import {
-  IDENTITY,
-  NOW,
-  WORKSPACE,
-  isFreshnessQuery,
-  isRecipeQuery,
-  startLogAnalytics,
-} from '../bot/support/realTriage';
+import { isFreshnessQuery, isRecipeQuery, logAnalyticsTriage, startLogAnalytics } from '../bot/support/realTriage';
 
 jest.setTimeout(60_000);
 
@@ -28,17 +18,8 @@ afterAll(() => svc?.close());
 const isChangesQuery = (r: { query?: string }): boolean => /^AzureActivity$/m.test(r.query ?? '');
 
 test('under 429 the recipe query is retried and the freshness and changes queries are not', async () => {
-  const source = buildLogAnalyticsSource({
-    workspaceId: WORKSPACE,
-    endpoint: svc.endpoint,
-    credential: new StaticTokenCredential(),
-    caCertificates: svc.ca,
-    identityLabel: IDENTITY,
-    cacheTtlMs: 0,
-    retry: { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 20 },
-  });
   // The schema is known, so the command sends three queries: the recipe, the freshness and the changes query.
-  const triage = new TriageService({ source, now: () => NOW, identity: IDENTITY, schemaOverride: 'resource-specific' });
+  const triage = logAnalyticsTriage(svc, { maxRetries: 3, schemaOverride: 'resource-specific' });
   svc.inject({
     status: 429,
     headers: { 'retry-after': '0' },

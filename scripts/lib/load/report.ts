@@ -82,16 +82,7 @@ function dist(values: number[]): Dist {
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
 export function summarise(
-  base: {
-    mode: string;
-    source: string;
-    logFile?: string;
-    instances: number;
-    users: number;
-    durationS: number;
-    thinkS: number;
-    elapsedS: number;
-  },
+  base: Pick<ModeSummary, 'mode' | 'source' | 'logFile' | 'instances' | 'users' | 'durationS' | 'thinkS' | 'elapsedS'>,
   records: CommandRecord[],
   extra: {
     memory: MemoryFigures;

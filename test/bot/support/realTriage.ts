@@ -13,6 +13,7 @@ import { createTriage, TriageService, type TriageHub } from '../../../src/triage
 import { generateDemoTables } from '../../../src/logs/embedded/demo/generator';
 import { buildLogAnalyticsSource } from '../../../src/logs/logAnalytics/logAnalyticsSource';
 import type { TableInput } from '../../../src/kql';
+import type { SchemaId } from '../../../src/schema/physical';
 import { LaService, type Executor, type RecordedRequest } from '../../support/laService/server';
 import { engineExecutor } from '../../support/laService/engineExecutor';
 import { StaticTokenCredential } from '../../support/laService/fakeCredential';
@@ -48,6 +49,8 @@ export function startLogAnalytics(wrap: (engine: Executor) => Executor = (e) => 
 export interface LaTriageOptions {
   /** Retries after the first attempt for 429/5xx/dropped connections (production default 3). */
   maxRetries?: number;
+  /** Skip the schema probe: the workspace's schema is taken as known. */
+  schemaOverride?: SchemaId;
 }
 
 /**
@@ -66,7 +69,7 @@ export function logAnalyticsTriage(svc: LaService, opts: LaTriageOptions = {}): 
     // Short backoff: the retry itself is what is tested, not its pacing.
     retry: { maxRetries: opts.maxRetries ?? 3, baseDelayMs: 5, maxDelayMs: 20 },
   });
-  return new TriageService({ source, now: () => NOW, identity: IDENTITY });
+  return new TriageService({ source, now: () => NOW, identity: IDENTITY, schemaOverride: opts.schemaOverride });
 }
 
 /** A recipe query: the normalized-view prelude plus a recipe (not the schema probe, not the freshness query). */
