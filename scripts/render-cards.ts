@@ -321,7 +321,9 @@ function indexMarkdown(shots: Shot[], withPlayground: boolean): string {
     const notes = [
       s.c.about,
       s.render.unknownTypes.length ? `Drawn from fallback: ${s.render.unknownTypes.join(', ')}.` : '',
-      s.render.warnings.length ? `Renderer warnings: ${s.render.warnings.join('; ')}.` : '',
+      s.render.warnings.length
+        ? `Renderer warnings: ${s.render.warnings.map((w) => w.replace(/\.$/, '')).join('; ')}.`
+        : '',
     ].filter(Boolean);
     lines.push(
       `| [${s.c.name}](${s.c.name}.png) | \`${s.c.text}\` | ${s.replyType} | ${(s.bytes / 1024).toFixed(1)} KB | ${s.size.width}×${s.size.height} ([text](${s.c.name}.txt)) | ${notes.join(' ').replace(/\|/g, '\\|')} |`,

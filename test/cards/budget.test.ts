@@ -19,10 +19,14 @@ import {
   PHONE_WIDTH,
   renderInPage,
   TEAMS_DARK_HOST_CONFIG,
+  wordsBrokenAcrossLines,
+  CARD_FONT,
+  drawnTextWidths,
 } from '../../scripts/lib/chromium';
 import { TEAMS_HOST_CONFIG } from '../../scripts/lib/chromium';
 import { cardBytes, cardToText, renderReply, CARD_BUDGET_BYTES } from '../../src/cards';
 import { signCardActions, signingKey } from '../../src/bot/actionData';
+import { smallTextPx } from '../../src/cards/textWidth';
 
 const MAX_BYTES = 25 * 1024;
 const MAX_HEIGHT = 1400;
@@ -137,4 +141,36 @@ test('at 360 px every name a table cuts with an ellipsis is said in full once th
   expect(unsaid).toEqual([]);
   // The check looked at something: a phone does cut names in the demo's tables.
   expect(cut).toBeGreaterThan(10);
+});
+
+test('at 360 px no word is broken across two lines, collapsed or expanded (headers like "Reques / ts")', async () => {
+  const broken: string[] = [];
+  let words = 0;
+  for (const { c, card } of cards) {
+    for (const expanded of [false, true]) {
+      await draw(card, PHONE_WIDTH);
+      if (expanded) await expandAll(page);
+      for (const b of await page.evaluate(wordsBrokenAcrossLines))
+        broken.push(`${c.name}${expanded ? ' (expanded)' : ''}: ${b}`);
+      words++;
+    }
+  }
+  expect(broken).toEqual([]);
+  expect(words).toBe(cards.length * 2);
+});
+
+test('estimated text widths, by which tables size their columns, are never under what Chromium draws, nor a fifth over', async () => {
+  // Headers, codes, counts, times, IPs and names as they appear in the demo's tables.
+  const texts = ['Requests', 'Subscription', 'Backend', 'Gateway', 'p95', '3,475', '1,204', '192.0.2.145', '14:29:55'];
+  texts.push('14:17:31–', 'CircuitBreaker', 'BackendConnectionFailure', 'payments-api', 'Failure %', 'WWW', 'illicit');
+  const off: string[] = [];
+  for (const bold of [false, true]) {
+    const drawn = await page.evaluate(drawnTextWidths, { texts, font: `${bold ? 600 : 400} 12px ${CARD_FONT}` });
+    texts.forEach((t, i) => {
+      const estimate = smallTextPx(t, bold);
+      if (estimate < drawn[i] || estimate > drawn[i] * 1.2 + 2)
+        off.push(`${t}${bold ? ' (bold)' : ''}: ${estimate} vs ${drawn[i]}`);
+    });
+  }
+  expect(off).toEqual([]);
 });
