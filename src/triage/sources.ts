@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import type { LogSourceConfig } from '../config';
 import { Workspace, runQuery } from '../kql';
-import { DEMO_BASELINE_HOURS, generateDemoTables } from '../logs/embedded/demo/generator';
+import { DEMO_BASELINE_HOURS, loadDemoWorkspace } from '../logs/embedded/demo/generator';
 import { loadWorkspaceFile } from '../logs/embedded/files/snapshot';
 import { EmbeddedSource, type EmbeddedSourceOptions } from '../logs/embedded/embeddedSource';
 import { PooledEmbeddedSource } from '../logs/embedded/enginePool';
@@ -73,15 +73,13 @@ export function buildSource(config: LogSourceConfig, options: SourceOptions = {}
   const workspace = new Workspace();
   const pinned = options.now;
   const start = pinned ?? new Date();
-  for (const table of generateDemoTables({
+  loadDemoWorkspace(workspace, {
     now: start,
     seed: config.demoSeed,
     schema: config.demoSchema,
     hours: config.demoHours,
     baselineHours: DEMO_BASELINE_HOURS,
-  })) {
-    workspace.addTable(table);
-  }
+  });
   const rows = workspace.tableNames().reduce((n, t) => n + workspace.rowCount(t), 0);
   // The demo's traffic ends when it was generated; keep the clock there so "last 15m" always finds the incident.
   const clock = () => start;
