@@ -14,9 +14,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { HELD_ANALYSES, type AnalysisRequest } from '../kql/kusto';
+import { privateSnapshotDir } from './privateDir';
 
 const PACKAGE = '@kusto/language-service-next';
 
@@ -72,28 +72,11 @@ function snapshotEntry(dir: string, held: string, requests: AnalysisRequest[]): 
 }
 
 /**
- * The folder of this user's snapshots. A snapshot is code the CLI runs, so the folder is made private (0700) and
- * one that another user owns or can write to is never used: the CLI then starts the ordinary way.
- */
-function snapshotDir(): string | null {
-  const uid = process.getuid?.();
-  const dir = join(tmpdir(), uid === undefined ? 'apim-triage-snapshots' : `apim-triage-snapshots-${uid}`);
-  try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = fs.statSync(dir);
-    if (uid !== undefined && (st.uid !== uid || (st.mode & 0o022) !== 0)) return null;
-    return dir;
-  } catch {
-    return null; // an unwritable temp directory
-  }
-}
-
-/**
  * Where this machine's snapshot for this user, this Node and this parser lives; null when no safe folder exists.
  * @public (also read by the snapshot's test, in a child process)
  */
 export function parserSnapshotPath(): string | null {
-  const dir = snapshotDir();
+  const dir = privateSnapshotDir();
   if (dir === null) return null;
   const { version } = JSON.parse(fs.readFileSync(join(parserDir(), 'package.json'), 'utf8')) as { version: string };
   return join(dir, `kusto-parser-${version}-node-${process.version}-${process.arch}.blob`);

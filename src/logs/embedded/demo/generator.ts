@@ -48,10 +48,21 @@ const DEFAULT_ROWS_PER_DAY = 120_000;
 
 const MIN = 60_000;
 
-/** Traffic shape over the UTC day: quiet at night, peak mid-afternoon (the tenant is EU + US east). */
-function diurnal(t: number): number {
-  const h = (t / 3_600_000) % 24;
+const HOUR = 3_600_000;
+
+/**
+ * Traffic shape over the UTC day: quiet at night, peak mid-afternoon (the tenant is EU + US east). The curve is
+ * read for the start of the hour `now` falls in (`phase` is how far into that hour `now` is), so any two moments
+ * of one hour give the same rows shifted in time, and a stored copy of the demo made at the hour can be reused.
+ */
+function diurnal(t: number, phase: number): number {
+  const h = ((t - phase) / HOUR) % 24;
   return 0.25 + 0.75 * Math.pow(Math.max(0, Math.sin(((h - 5) / 24) * 2 * Math.PI) * 0.5 + 0.5), 1.6);
+}
+
+/** How far `now` is into its UTC hour: the demo made for `now` is the one made for `now - phase`, shifted by it. */
+export function demoPhase(now: number): number {
+  return ((now % HOUR) + HOUR) % HOUR;
 }
 
 function resolve(opts: DemoOptions) {
@@ -82,6 +93,8 @@ interface Stretch {
   start: number;
   minutes: number;
   perWeight: number;
+  /** demoPhase of the demo's now. */
+  phase: number;
   rng: Rng;
   special: SpecialEvent[];
   /** APIs whose ordinary requests stop from `from` on (the incident's failures stand in for them). */
@@ -94,7 +107,7 @@ function* stretchEvents(s: Stretch, scenario: DemoScenario): Generator<DemoEvent
   let carry = 0;
   for (let m = 0; m < s.minutes; m++) {
     const t0 = s.start + m * MIN;
-    const exact = s.perWeight * diurnal(t0) * (0.85 + 0.3 * s.rng()) + carry;
+    const exact = s.perWeight * diurnal(t0, s.phase) * (0.85 + 0.3 * s.rng()) + carry;
     const count = Math.floor(exact);
     carry = exact - count;
     const batch: (DemoEvent & { signature?: string })[] = [];
@@ -126,8 +139,9 @@ export function* demoEvents(opts: DemoOptions): Generator<DemoEvent & { signatur
   const start = now - minutes * MIN;
 
   // Expected per-minute volume follows the diurnal curve and sums to rowsTarget.
+  const phase = demoPhase(now);
   let weightSum = 0;
-  for (let m = 0; m < minutes; m++) weightSum += diurnal(start + m * MIN);
+  for (let m = 0; m < minutes; m++) weightSum += diurnal(start + m * MIN, phase);
   const perWeight = weightSum > 0 ? rowsTarget / weightSum : 0;
 
   // Baseline slices: the same time of day, so the same rate; their own random streams, so the main window's
@@ -143,6 +157,7 @@ export function* demoEvents(opts: DemoOptions): Generator<DemoEvent & { signatur
         start: sliceStart,
         minutes: Math.round((sliceEnd - sliceStart) / MIN),
         perWeight,
+        phase,
         rng: mulberry32(sliceSeed),
         special: specialEvents(sliceSeed, sliceEnd, sliceHours, []),
         suppressed: [],
@@ -156,6 +171,7 @@ export function* demoEvents(opts: DemoOptions): Generator<DemoEvent & { signatur
       start,
       minutes,
       perWeight,
+      phase,
       rng: mulberry32(seed),
       special: specialEvents(seed, now, hours, scenario.incident),
       suppressed: scenario.suppressed.map((s) => ({ apiId: s.apiId, from: now - s.startAgoMin * MIN })),
