@@ -114,7 +114,7 @@ suite('Agents Playground end to end', () => {
     expect(card.version).toBe('1.5');
     const text = cardToText(card);
     // The demo incident, ranked: the TLS rejection on payments-api leads, the tripped breaker follows.
-    expect(text).toContain('21 findings, 1,211 failed requests in the last 15m (2,674 requests)');
+    expect(text).toContain('20 findings, 1,207 failed requests in the last 15m (2,791 requests)');
     const tls = text.indexOf('Backend certificate rejected by the gateway (TLS trust)');
     const breaker = text.indexOf('Circuit breaker open: gateway answered 503 without calling the backend');
     expect(tls).toBeGreaterThan(-1);
