@@ -173,19 +173,25 @@ export function timesOf(b: Builder): Float64Array | null {
 export const TEXT_CHUNK_UNITS = 2 ** 28;
 
 /**
- * Plain strings as a text store: rows per chunk halve from 2^20 until every chunk holds at most `maxUnits` UTF-16
- * units (a single longer value gets a chunk of its own).
+ * Rows per chunk of a text store, as a power of two: halved from 2^20 until every chunk spans at most `max` of
+ * `offsets` (n + 1 cumulative sizes; a single longer value gets a chunk of its own).
  */
+export function chunkShift(offsets: Float64Array, n: number, max = TEXT_CHUNK_UNITS): number {
+  const fits = (s: number) => {
+    for (let a = 0; a < n; a += 2 ** s) if (offsets[Math.min(n, a + 2 ** s)] - offsets[a] > max) return false;
+    return true;
+  };
+  let shift = 20;
+  while (shift > 0 && !fits(shift)) shift--;
+  return shift;
+}
+
+/** Plain strings as a text store, chunks of at most `maxUnits` UTF-16 units (see chunkShift). */
 export function textStore(values: readonly string[], maxUnits = TEXT_CHUNK_UNITS): Store {
   const n = values.length;
   const offsets = new Float64Array(n + 1);
   for (let r = 0; r < n; r++) offsets[r + 1] = offsets[r] + values[r].length;
-  let shift = 20;
-  const fits = (s: number) => {
-    for (let a = 0; a < n; a += 2 ** s) if (offsets[Math.min(n, a + 2 ** s)] - offsets[a] > maxUnits) return false;
-    return true;
-  };
-  while (shift > 0 && !fits(shift)) shift--;
+  const shift = chunkShift(offsets, n, maxUnits);
   const chunks: string[] = [];
   for (let a = 0; a < n; a += 2 ** shift) chunks.push(values.slice(a, Math.min(n, a + 2 ** shift)).join(''));
   return { kind: 'text', chunks, offsets, shift };
