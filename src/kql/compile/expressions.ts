@@ -11,7 +11,7 @@ import { constant, type Compiled, type Ctx, type ExprType } from './context';
 import { callFunction } from '../functions/scalar';
 import { hasTerm } from '../functions/strings';
 import { accessDynamic } from '../functions/dynamic';
-import { codesTruth, logicalTruth, numericTruth } from './truth';
+import { codesTruth, logicalTruth, numericTruth, termTruth } from './truth';
 
 const LITERALS = new Set([
   'StringLiteralExpression',
@@ -250,7 +250,7 @@ function compileBinary(kind: string, node: SyntaxNode, ctx: Ctx, type: ExprType)
   }
   if (r.constant) {
     const rv = b(0);
-    const truth = isConst ? null : numericTruth(kind, l.source, rv);
+    const truth = isConst ? null : (numericTruth(kind, l.source, rv) ?? termTruth(kind, l.source, rv));
     return { type, constant: isConst, fn: (i) => op(a(i), rv), ...(truth ? { truth } : {}) };
   }
   return { type, constant: isConst, fn: (i) => op(a(i), b(i)) };

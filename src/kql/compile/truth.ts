@@ -3,9 +3,11 @@
  * stored columns fills a mask (1 where it is true; 0 where false or null, which `where` treats alike) in a tight
  * loop over the typed storage. Covered: comparisons of a stored number column with a number (or null) constant,
  * any comparison or string predicate of an interned string column with a constant (decided once per distinct
- * value), isempty/isnotempty of stored columns, and `and`/`or` over those. Everything else keeps its closure.
+ * value), isempty/isnotempty of stored columns, `has` over plain strings kept as text chunks (one search through
+ * each chunk), and `and`/`or` over those. Everything else keeps its closure.
  */
-import { NumVec, type Vec } from '../vectors';
+import { NumVec, TextVec, type Vec } from '../vectors';
+import { hasTerm, isTermChar } from '../functions/strings';
 import { scratchF64, scratchI32, scratchU8 } from '../scratch';
 import type { Compiled } from './context';
 
@@ -92,6 +94,64 @@ export function emptinessTruth(source: Vec | undefined, wantEmpty: boolean): Tru
       for (let i = 0; i < x.length; i++) out[i] = (x[i] !== x[i]) === wantEmpty ? 1 : 0;
     };
   return codesTruth(source, (s) => (s === '') === wantEmpty);
+}
+
+const TERM_KINDS: Record<string, { cs: boolean; not: boolean }> = {
+  HasExpression: { cs: false, not: false },
+  NotHasExpression: { cs: false, not: true },
+  HasCsExpression: { cs: true, not: false },
+  NotHasCsExpression: { cs: true, not: true },
+};
+
+/**
+ * `has` / `!has` (and the _cs forms) of a text store over a plain row range: the needle is searched through each
+ * whole chunk (lower-cased once) and every hit is placed in its row, with the term boundaries hasTerm checks.
+ * A chunk whose lower-casing is not one unit for one unit, or that holds a capital sigma (whose lower case depends
+ * on the letters around it), is checked row by row with hasTerm itself.
+ */
+export function termTruth(kind: string, source: Vec | undefined, rv: unknown): Truth | null {
+  const how = TERM_KINDS[kind];
+  if (!how || !(source instanceof TextVec) || source.sel || typeof rv !== 'string' || rv === '') return null;
+  const needle = how.cs ? rv : rv.toLowerCase();
+  const len = needle.length;
+  const checkStart = isTermChar(needle.charCodeAt(0));
+  const checkEnd = isTermChar(needle.charCodeAt(len - 1));
+  return (out) => {
+    const { chunks, offsets, shift } = source;
+    const from = source.offset;
+    const to = from + source.length;
+    out.fill(0, 0, source.length);
+    const read = source.reader();
+    for (let c = from >>> shift; c < chunks.length && c << shift < to; c++) {
+      const r0 = Math.max(from, c << shift);
+      const r1 = Math.min(to, (c + 1) << shift);
+      const text = how.cs ? chunks[c] : chunks[c].toLowerCase();
+      if (text.length !== chunks[c].length || (!how.cs && chunks[c].includes('\u03A3'))) {
+        for (let r = r0; r < r1; r++) out[r - from] = hasTerm(read(r - from) as string, rv, how.cs) ? 1 : 0;
+        continue;
+      }
+      const base = offsets[c << shift];
+      let r = r0;
+      let p = text.indexOf(needle, offsets[r0] - base);
+      while (p >= 0) {
+        while (r < r1 && offsets[r + 1] - base <= p) r++;
+        if (r >= r1) break;
+        const start = offsets[r] - base;
+        const end = offsets[r + 1] - base;
+        if (p + len > end) {
+          p = text.indexOf(needle, end); // a hit across the row's end: none later in this row fits either
+          continue;
+        }
+        const okStart = !checkStart || p === start || !isTermChar(text.charCodeAt(p - 1));
+        const okEnd = !checkEnd || p + len === end || !isTermChar(text.charCodeAt(p + len));
+        if (okStart && okEnd) {
+          out[r - from] = 1;
+          p = text.indexOf(needle, end);
+        } else p = text.indexOf(needle, p + 1);
+      }
+    }
+    if (how.not) for (let i = 0; i < source.length; i++) out[i] ^= 1;
+  };
 }
 
 /** The mask of any boolean expression: its typed form when it has one, else its closure row by row. */
