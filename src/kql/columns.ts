@@ -170,7 +170,7 @@ export function timesOf(b: Builder): Float64Array | null {
 }
 
 /** A chunk's text stays well under V8's longest string (about 2^29 units). */
-export const TEXT_CHUNK_UNITS = 2 ** 28;
+const TEXT_CHUNK_UNITS = 2 ** 28;
 
 /**
  * Rows per chunk of a text store, as a power of two: halved from 2^20 until every chunk spans at most `max` of
