@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { runQuery, Workspace } from '../../src/kql';
 import { textStore, type Store } from '../../src/kql/columns';
 import { StoredTable } from '../../src/kql/storage';
+import { shareWorkspace, workspaceFromImage } from '../../src/kql/image';
 import { cols, warmParser, workspace } from './helpers';
 
 beforeAll(warmParser);
@@ -110,4 +111,18 @@ describe('has over a text store (one search per chunk) answers as the row-by-row
       { numRuns: 120 },
     );
   });
+});
+
+test('a text store crosses to a worker thread through a workspace image (offsets shared, chunks cloned)', () => {
+  const values = Array.from({ length: 50 }, (_, i) => (i % 4 === 0 ? '' : `v-${i}-é`));
+  const ws = new Workspace();
+  const columns = cols('Id:long,S:string');
+  const stores: Store[] = [{ kind: 'num', data: Float64Array.from(values, (_, i) => i) }, textStore(values, 16)];
+  ws.putTable(new StoredTable('T', columns, stores, values.length, -1, values.length, null));
+  const image = shareWorkspace(ws);
+  const copy = workspaceFromImage(structuredClone(image));
+  const kql = 'T | where S has "é" or isempty(S) | project Id, S';
+  const rows = runQuery(copy, kql, { now: new Date() }).tables[0].rows;
+  expect(rows).toEqual(values.map((s, i) => [i, s]));
+  expect(runQuery(ws, kql, { now: new Date() }).tables[0].rows).toEqual(rows);
 });
