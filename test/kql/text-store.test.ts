@@ -1,6 +1,7 @@
 /**
  * `text` stores (columns.ts): plain strings kept as a few chunk strings plus offsets. Every row read back, through
- * a plain range and through a row selection, equals the value it was built from, whatever the chunking.
+ * a plain range and through a row selection, equals the value it was built from, whatever the chunking; `has`
+ * searched through whole chunks answers as the row-by-row predicate; a text store survives the trip to a worker.
  */
 import fc from 'fast-check';
 import { runQuery, Workspace } from '../../src/kql';
