@@ -45,7 +45,7 @@ test('a range that starts inside the column and an empty column', () => {
   expect(read([]).all).toEqual([]);
 });
 
-describe('has over a text store (one search per chunk) answers as the row-by-row predicate', () => {
+describe('has and contains over a text store (one search per chunk) answer as the row-by-row predicate', () => {
   const T0 = Date.UTC(2026, 10, 23, 10);
   const now = new Date(T0 + 3600_000);
   /** The same rows twice: S as a text store in chunks of at most `maxUnits`, and added row by row (dictionary). */
@@ -81,10 +81,11 @@ describe('has over a text store (one search per chunk) answers as the row-by-row
 
   test('a needle running from one value into the next is no hit', () => {
     const [text, rows] = tables(['sea', 'RCH', '-a.', 'b', 'search', ' Search!'], 1000);
-    for (const needle of ['search', 'a.b']) {
-      const kql = `T | where S has "${needle}" | project Id`;
-      expect(ids(text, kql)).toEqual(ids(rows, kql));
-    }
+    for (const needle of ['search', 'a.b'])
+      for (const op of ['has', 'contains']) {
+        const kql = `T | where S ${op} "${needle}" | project Id`;
+        expect(ids(text, kql)).toEqual(ids(rows, kql));
+      }
     expect(ids(text, 'T | where S has "search" | project Id')).toEqual([4, 5]);
   });
 
@@ -101,7 +102,16 @@ describe('has over a text store (one search per chunk) answers as the row-by-row
         (values, needle, maxUnits, skip) => {
           const [text, rows] = tables(values, maxUnits);
           const since = new Date(T0 + skip * 1000).toISOString();
-          for (const op of ['has', '!has', 'has_cs', '!has_cs']) {
+          for (const op of [
+            'has',
+            '!has',
+            'has_cs',
+            '!has_cs',
+            'contains',
+            '!contains',
+            'contains_cs',
+            '!contains_cs',
+          ]) {
             const all = `T | where S ${op} "${needle}" | project Id`;
             expect(ids(text, all)).toEqual(ids(rows, all));
             const ranged = `T | where TimeGenerated >= datetime(${since}) | where S ${op} "${needle}" | project Id`;

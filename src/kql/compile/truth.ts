@@ -3,11 +3,11 @@
  * stored columns fills a mask (1 where it is true; 0 where false or null, which `where` treats alike) in a tight
  * loop over the typed storage. Covered: comparisons of a stored number column with a number (or null) constant,
  * any comparison or string predicate of an interned string column with a constant (decided once per distinct
- * value), isempty/isnotempty of stored columns, `has` over plain strings kept as text chunks (one search through
- * each chunk), and `and`/`or` over those. Everything else keeps its closure.
+ * value), isempty/isnotempty of stored columns, `has` and `contains` over plain strings kept as text chunks (one
+ * search through each chunk), and `and`/`or` over those. Everything else keeps its closure.
  */
 import { NumVec, TextVec, type Vec } from '../vectors';
-import { hasTerm, isTermChar } from '../functions/strings';
+import { containsCi, hasTerm, isTermChar } from '../functions/strings';
 import { scratchF64, scratchI32, scratchU8 } from '../scratch';
 import type { Compiled } from './context';
 
@@ -96,16 +96,22 @@ export function emptinessTruth(source: Vec | undefined, wantEmpty: boolean): Tru
   return codesTruth(source, (s) => (s === '') === wantEmpty);
 }
 
-const TERM_KINDS: Record<string, { cs: boolean; not: boolean }> = {
-  HasExpression: { cs: false, not: false },
-  NotHasExpression: { cs: false, not: true },
-  HasCsExpression: { cs: true, not: false },
-  NotHasCsExpression: { cs: true, not: true },
+/** Searches through text chunks: case-sensitive or not, negated or not, whole terms (`has`) or any substring. */
+const TERM_KINDS: Record<string, { cs: boolean; not: boolean; terms: boolean }> = {
+  HasExpression: { cs: false, not: false, terms: true },
+  NotHasExpression: { cs: false, not: true, terms: true },
+  HasCsExpression: { cs: true, not: false, terms: true },
+  NotHasCsExpression: { cs: true, not: true, terms: true },
+  ContainsExpression: { cs: false, not: false, terms: false },
+  NotContainsExpression: { cs: false, not: true, terms: false },
+  ContainsCsExpression: { cs: true, not: false, terms: false },
+  NotContainsCsExpression: { cs: true, not: true, terms: false },
 };
 
 /**
- * `has` / `!has` (and the _cs forms) of a text store over a plain row range: the needle is searched through each
- * whole chunk (lower-cased once) and every hit is placed in its row, with the term boundaries hasTerm checks.
+ * `has` / `contains` (their negations and _cs forms) of a text store over a plain row range: the needle is searched
+ * through each whole chunk (lower-cased once) and every hit is placed in its row, with the term boundaries hasTerm
+ * checks for `has`.
  * A chunk whose lower-casing is not one unit for one unit, or that holds a capital sigma (whose lower case depends
  * on the letters around it), is checked row by row with hasTerm itself.
  */
@@ -114,8 +120,9 @@ export function termTruth(kind: string, source: Vec | undefined, rv: unknown): T
   if (!how || !(source instanceof TextVec) || source.sel || typeof rv !== 'string' || rv === '') return null;
   const needle = how.cs ? rv : rv.toLowerCase();
   const len = needle.length;
-  const checkStart = isTermChar(needle.charCodeAt(0));
-  const checkEnd = isTermChar(needle.charCodeAt(len - 1));
+  const checkStart = how.terms && isTermChar(needle.charCodeAt(0));
+  const checkEnd = how.terms && isTermChar(needle.charCodeAt(len - 1));
+  const rowTest = (s: string) => (how.terms ? hasTerm(s, rv, how.cs) : how.cs ? s.includes(rv) : containsCi(s, rv));
   return (out) => {
     const { chunks, offsets, shift } = source;
     const from = source.offset;
@@ -127,7 +134,7 @@ export function termTruth(kind: string, source: Vec | undefined, rv: unknown): T
       const r1 = Math.min(to, (c + 1) << shift);
       const text = how.cs ? chunks[c] : chunks[c].toLowerCase();
       if (text.length !== chunks[c].length || (!how.cs && chunks[c].includes('\u03A3'))) {
-        for (let r = r0; r < r1; r++) out[r - from] = hasTerm(read(r - from) as string, rv, how.cs) ? 1 : 0;
+        for (let r = r0; r < r1; r++) out[r - from] = rowTest(read(r - from) as string) ? 1 : 0;
         continue;
       }
       const base = offsets[c << shift];
