@@ -304,7 +304,8 @@ function indexMarkdown(shots: Shot[], withPlayground: boolean): string {
     `Every card comes from the real pipeline on the embedded demo workspace with now = ${PINNED_NOW.toISOString()}, and is drawn by the`,
     'Adaptive Cards JS renderer (adaptivecards 3.0.6) in headless Chromium with a Teams-like light host config, 560 px wide,',
     'every toggle closed (what a reader sees first). Triage, breaker and latency cards are also drawn expanded, at 360 px (a phone)',
-    'and with a dark host config. `test/cards/budget.test.ts` holds every card to 25 KB (signed) and 1,400 px at 560 px.',
+    'and with a dark host config. `test/cards/budget.test.ts` holds every card to 25 KB (signed) and 1,400 px at 560 px,',
+    'each chart counted as 200 px tall, an allowance for how Teams draws it (the pictures show its shorter text fallback).',
     'The JS renderer is not Teams: fonts, spacing and button styles are close, not identical. A Markdown subset',
     '(bold, italic, links, escapes, line breaks) is rendered as Teams does. Answer footers show a fixed query time',
     `(${FOOTER_QUERY_MS} ms) so pictures change only when a card does. Each \`.txt\` is the card's text in reading order`,
@@ -321,7 +322,9 @@ function indexMarkdown(shots: Shot[], withPlayground: boolean): string {
     const notes = [
       s.c.about,
       s.render.unknownTypes.length ? `Drawn from fallback: ${s.render.unknownTypes.join(', ')}.` : '',
-      s.render.warnings.length ? `Renderer warnings: ${s.render.warnings.join('; ')}.` : '',
+      s.render.warnings.length
+        ? `Renderer warnings: ${s.render.warnings.map((w) => w.replace(/\.$/, '')).join('; ')}.`
+        : '',
     ].filter(Boolean);
     lines.push(
       `| [${s.c.name}](${s.c.name}.png) | \`${s.c.text}\` | ${s.replyType} | ${(s.bytes / 1024).toFixed(1)} KB | ${s.size.width}×${s.size.height} ([text](${s.c.name}.txt)) | ${notes.join(' ').replace(/\|/g, '\\|')} |`,

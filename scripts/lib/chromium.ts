@@ -346,3 +346,83 @@ export function clippedTexts(): string[] {
     .filter((e) => e.scrollWidth > e.clientWidth + 1)
     .map((e) => (e.textContent ?? '').trim());
 }
+
+/**
+ * Runs in the page: the words a drawn card breaks across two lines (for example a header drawn "Reques / ts"),
+ * as "word in: text". A word is what a reader would not split: text between spaces, also split after hyphens and
+ * slashes, where a break is expected, and at most 24 characters. Monospaced blocks (the KQL) are left out: code
+ * lines wrap where they must.
+ */
+export function wordsBrokenAcrossLines(): string[] {
+  interface Rect {
+    top: number;
+    width: number;
+  }
+  interface TextNode {
+    textContent: string | null;
+  }
+  interface DomRange {
+    setStart(n: TextNode, o: number): void;
+    setEnd(n: TextNode, o: number): void;
+    getClientRects(): ArrayLike<Rect>;
+  }
+  interface El {
+    textContent: string | null;
+  }
+  interface Doc {
+    querySelectorAll(sel: string): ArrayLike<El>;
+    createRange(): DomRange;
+    createTreeWalker(root: El, what: number): { nextNode(): TextNode | null };
+  }
+  const g = globalThis as unknown as { document: Doc; getComputedStyle(e: El): { fontFamily: string } };
+  const doc = g.document;
+  const broken: string[] = [];
+  for (const block of Array.from(doc.querySelectorAll('#frame .ac-textBlock'))) {
+    if (/mono|consol|courier/i.test(g.getComputedStyle(block).fontFamily)) continue;
+    const walker = doc.createTreeWalker(block, 4 /* NodeFilter.SHOW_TEXT */);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent ?? '';
+      for (const m of text.matchAll(/[^\s\-/–]+[-/–]?/g)) {
+        // A word longer than any phone column (a .NET callback name in a message) has to break somewhere.
+        if (m[0].length < 2 || m[0].length > 24 || m.index === undefined) continue;
+        const range = doc.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        // A word on two lines has boxes at two heights (several boxes on one line are one drawn word).
+        const tops = new Set(
+          Array.from(range.getClientRects())
+            .filter((r) => r.width > 0)
+            .map((r) => Math.round(r.top)),
+        );
+        if (tops.size > 1) broken.push(`${m[0]} in: ${(block.textContent ?? '').trim()}`);
+      }
+    }
+  }
+  return broken;
+}
+
+/** The card font of the host configs above, for measuring text outside a card. */
+export const CARD_FONT = FONT;
+
+/** Runs in the page: the drawn width of each text in `font` (a CSS font shorthand), in CSS pixels. */
+export function drawnTextWidths(args: { texts: string[]; font: string }): number[] {
+  interface Span {
+    style: { font: string; whiteSpace: string };
+    textContent: string | null;
+    getBoundingClientRect(): { width: number };
+    remove(): void;
+  }
+  const doc = (
+    globalThis as unknown as { document: { createElement(t: string): Span; body: { appendChild(s: Span): void } } }
+  ).document;
+  return args.texts.map((text) => {
+    const span = doc.createElement('span');
+    span.style.font = args.font;
+    span.style.whiteSpace = 'nowrap';
+    span.textContent = text;
+    doc.body.appendChild(span);
+    const width = span.getBoundingClientRect().width;
+    span.remove();
+    return width;
+  });
+}

@@ -5,16 +5,15 @@
  * semi-bold 14 px text averages under 8 px per character.
  */
 import { plainText } from './sanitize';
+import { PHONE_ROOM_PX } from './textWidth';
 
-/** Room for buttons on a 360 px card: 360 minus the card's 16 px padding each side and its border. */
-const ROW_PX = 326;
 const CHAR_PX = 8;
 /** A button's padding and border around its title. */
 const BUTTON_PX = 26;
 /** Space between two buttons of one row. */
 const GAP_PX = 8;
 /** Longest title that fits one phone-width row on its own. */
-const TITLE_CHARS = Math.floor((ROW_PX - BUTTON_PX) / CHAR_PX);
+const TITLE_CHARS = Math.floor((PHONE_ROOM_PX - BUTTON_PX) / CHAR_PX);
 
 export interface Button {
   title: string;
@@ -35,7 +34,7 @@ export function buttonRows(buttons: Button[]): { buttons: Button[] }[] {
   const rows: { buttons: Button[]; px: number }[] = [];
   for (const b of buttons) {
     const last = rows[rows.length - 1];
-    if (last && last.px + GAP_PX + width(b) <= ROW_PX) {
+    if (last && last.px + GAP_PX + width(b) <= PHONE_ROOM_PX) {
       last.buttons.push(b);
       last.px += GAP_PX + width(b);
     } else rows.push({ buttons: [b], px: width(b) });

@@ -1,6 +1,7 @@
 /**
- * AnswerSection (a recipe's result table) -> what a 560 px Teams card can show: short human headers,
- * columns weighted by their content, repeated values said once above the table, times as HH:MM:SS, and
+ * AnswerSection (a recipe's result table) -> what a Teams card can show, from a 360 px phone up: short human
+ * headers, codes, counts and times given the pixels they need and names the rest (columns a phone cannot hold are
+ * left out, and the card says which), repeated values said once above the table, times as HH:MM:SS, and
  * (for timelines) a Chart.* element whose `fallback` TextBlock is what older clients and the JS renderer show.
  */
 import type { AnswerSection } from '../answer';
@@ -9,6 +10,7 @@ import { fmtInt, utcClock, utcDate } from './format';
 import { cardText } from './sanitize';
 import { barChart } from './barChart';
 import { count } from '../words';
+import { PHONE_ROOM_PX, smallTextPx, unbreakable } from './textWidth';
 import {
   pivotBreakerTimeline,
   isBreakerTimeline,
@@ -38,6 +40,10 @@ const COLUMN_LABELS: Record<string, string> = {
   FirstSeen: 'First seen',
   LastSeen: 'Last seen',
   Bin: 'Time',
+  TimeGenerated: 'Time',
+  ProductId: 'Product',
+  FirstTrip: 'First trip',
+  LastTrip: 'Last trip',
 };
 
 /** Never worth a column: the finding details already carry the redacted sample URL. */
@@ -111,7 +117,7 @@ function sayOnce(c: Col, key: Col | undefined, multiDay: boolean): string[] | nu
   });
 }
 
-/** Column shaping for one section: drop, hoist constant text, merge pairs, cap. Works on all rows, not only the shown ones. */
+/** Column shaping for one section: drop, hoist constant text, merge pairs (a phone-width fit comes later). Works on all rows, not only the shown ones. */
 function shapeColumns(s: AnswerSection, multiDay: boolean): { cols: Col[]; lead: string[] } {
   const rows = s.table.rows;
   let cols: Col[] = s.table.columns
@@ -148,30 +154,19 @@ function shapeColumns(s: AnswerSection, multiDay: boolean): { cols: Col[]; lead:
   };
   merge('FirstSeen', 'LastSeen', 'Seen', (x, y) => (x === y ? x : `${x}–${y}`));
   merge('ApiId', 'OperationId', 'API / operation', (x, y) => `${x} / ${y}`);
-  return { cols: cols.slice(0, MAX_TABLE_COLUMNS + 1), lead };
+  return { cols, lead };
 }
 
-/** The longest piece a browser will not break: words, split after hyphens and slashes too. */
-function longestToken(text: string): number {
-  return text.split(/\s+|(?<=[-/])/).reduce((m, t) => Math.max(m, [...t].length), 0);
-}
+/** Header words are bold; a header may wrap between words, never inside one. */
+const headerPx = (label: string): number => Math.max(0, ...unbreakable(label).map((w) => smallTextPx(w, true)));
+const longestPiecePx = (text: string): number => Math.max(0, ...unbreakable(text).map((w) => smallTextPx(w)));
+/** A word longer than any phone column (a .NET callback name in a message) breaks anyway: it sets no floor. */
+const LONGEST_WORD_CHARS = 24;
+const longestWordPx = (text: string): number =>
+  Math.max(0, ...unbreakable(text).map((w) => ([...w].length > LONGEST_WORD_CHARS ? 0 : smallTextPx(w))));
 
-/** Header words are bold, about a fifth wider than the body's characters. */
-const BOLD_WIDTH = 1.2;
-
-/**
- * Relative widths from content: a column gets at least its longest unbreakable token, its header's words included
- * (so "BackendConnectionFailure", IP addresses and "Requests" stay whole when they can), and some room for longer
- * wrapped text; +2 for cell padding. `texts` is each column's header, then its cells.
- */
-function columnWeights(texts: string[][]): number[] {
-  return texts.map(([header, ...cells]) => {
-    const token = cells.reduce((m, t) => Math.max(m, longestToken(t)), Math.ceil(longestToken(header) * BOLD_WIDTH));
-    const colTexts = [header, ...cells];
-    const longest = colTexts.reduce((m, t) => Math.max(m, [...t].length), 0);
-    return Math.max(token, Math.min(longest, 40) / 2, 3) + 2;
-  });
-}
+/** What a name column would like: its longest line, up to half a phone's table (longer names are cut). */
+const nameWantPx = (cells: string[]): number => Math.min(Math.max(0, ...cells.map((t) => smallTextPx(t))), 160);
 
 const isNumeric = (values: Cell[]): boolean =>
   values.some((v) => typeof v === 'number') && values.every((v) => v === null || typeof v === 'number');
@@ -181,44 +176,106 @@ const TABLE_FIRST_ROWS = 8;
 /** Text longer than this in a column is prose (a message): it wraps; shorter names stay on one line, ellipsised. */
 const PROSE_CHARS = 40;
 
-/** A table's width on a 360 px phone (the narrowest card), and what one character and a cell's padding take. */
-const PHONE_TABLE_PX = 326;
-const SMALL_CHAR_PX = 6.5;
-const CELL_PADDING_PX = 12;
+/** The gap the renderer leaves between a table's cells (host config table.cellSpacing). */
+const CELL_GAP_PX = 8;
+/** Right-aligned numbers side by side ("431 3,475") need more than the cell gap to read as two. */
+const NUMBER_GAP_PX = 6;
+/** The least a name column keeps on a phone: below this a table has more columns than a phone can show. */
+const MIN_NAME_PX = 60;
 
 /**
- * The names a 360 px card cuts with an ellipsis (an unwrapped cell longer than its column's share of the width),
+ * Codes, counts and times (cells without letters) get the pixels they need and never wrap or cut. Name columns
+ * share what is left on a phone: each first gets its header's longest word (prose its longest word too), then
+ * the rest goes where the names are longer. Their widths are sent as weights of that phone layout, so a wider
+ * card scales them up alike. `fits` is false when the floors alone are wider than a phone.
+ */
+function columnFit(texts: string[][], numeric: boolean[], numberGap: number) {
+  const fixed = texts.map(([, ...cells], i) => numeric[i] || cells.every((t) => !/[a-z]/i.test(t)));
+  // Prose (a message) wraps; shorter names stay on one line, ellipsised.
+  const prose = texts.map(
+    ([, ...cells], i) => !fixed[i] && cells.some((t) => [...t].length > PROSE_CHARS && /\s/.test(t)),
+  );
+  const px = texts.map(([header, ...cells], i) =>
+    fixed[i] ? Math.max(headerPx(header), ...cells.map(longestPiecePx)) + (numeric[i] ? numberGap : 0) : 0,
+  );
+  const nameRoom = PHONE_ROOM_PX - CELL_GAP_PX * (texts.length - 1) - px.reduce((a, b) => a + b, 0);
+  const floor = texts.map(([header, ...cells], i) =>
+    fixed[i] ? 0 : Math.max(headerPx(header), MIN_NAME_PX, ...(prose[i] ? cells.map(longestWordPx) : [])),
+  );
+  const need = texts.map(([, ...cells], i) => (fixed[i] ? 0 : Math.max(0, nameWantPx(cells) - floor[i])));
+  const spare = nameRoom - floor.reduce((a, b) => a + b, 0);
+  const needs = need.reduce((a, b) => a + b, 0);
+  const weights = floor.map((f, i) =>
+    fixed[i] ? 0 : Math.floor(f + (needs > 0 ? (Math.max(spare, 0) * need[i]) / needs : 0)),
+  );
+  return { fixed, prose, px, weights, nameRoom, fits: spare >= 0 };
+}
+type Fit = ReturnType<typeof columnFit>;
+
+/** Columns a table leaves out first when it is too wide for a phone: a sample message, and a derivable time. */
+const LEAVE_OUT_FIRST = ['Sample', 'Gateway p95'];
+
+/**
+ * Which columns a phone can show: all when they fit; else, one at a time, a column from LEAVE_OUT_FIRST, then
+ * prose, then the rightmost that is not a count (never the first, which names the row).
+ */
+function phoneColumns(texts: string[][], numeric: boolean[]): { keep: number[]; fit: Fit } {
+  let keep = texts.map((_, i) => i);
+  for (;;) {
+    const kept = keep.map((i) => texts[i]);
+    const isCount = keep.map((i) => numeric[i]);
+    // Spacing between numbers is the first thing given up, before a column.
+    const spaced = columnFit(kept, isCount, NUMBER_GAP_PX);
+    const fit = spaced.fits ? spaced : columnFit(kept, isCount, 0);
+    if (fit.fits || keep.length <= 2) return { keep, fit };
+    const labels = keep.map((i) => texts[i][0]);
+    const named = LEAVE_OUT_FIRST.map((l) => labels.indexOf(l)).find((k) => k > 0);
+    const prose = fit.prose.findIndex((p, k) => p && k > 0);
+    const notCount = keep.findLastIndex((i, k) => k > 0 && !numeric[i]);
+    const drop = named ?? (prose > 0 ? prose : notCount > 0 ? notCount : keep.length - 1);
+    keep = keep.filter((_, k) => k !== drop);
+  }
+}
+
+/**
+ * The names a 360 px card cuts with an ellipsis (an unwrapped cell wider than its column's share of the width),
  * each once: said in full under the table, so the toggle that opens the table also shows them whole.
  */
-function cutNames(body: string[][], weights: number[], wrap: boolean[], numeric: boolean[]): string[] {
-  const total = weights.reduce((a, b) => a + b, 0);
-  const room = weights.map((w) => (w / total) * PHONE_TABLE_PX - CELL_PADDING_PX);
+function cutNames(body: string[][], fit: Fit): string[] {
+  const total = fit.weights.reduce((a, b) => a + b, 0);
   const cut = new Set<string>();
   for (const r of body)
     r.forEach((t, i) => {
-      // Clock times and codes (up to 10 characters) fit the width their weight reserves; "2e4b5224…" is cut on purpose.
-      const name = (/[a-z]/i.test(t) || [...t].length > 10) && !t.endsWith('…');
-      if (name && !wrap[i] && !numeric[i] && [...t].length * SMALL_CHAR_PX > room[i]) cut.add(t);
+      if (fit.fixed[i] || fit.prose[i] || t.endsWith('…')) return;
+      if (smallTextPx(t) > (fit.weights[i] / total) * fit.nameRoom) cut.add(t);
     });
   return [...cut];
 }
 
 /** Header + body rows, widths, alignment and wrapping in the shape cards/answer.json binds. */
 function tableModel(shape: TableShape, maxRows: number) {
-  const body = shape.rows.slice(0, maxRows);
-  const texts = shape.labels.map((label, i) => [label, ...body.map((r) => r[i])]);
-  const weights = columnWeights(texts);
-  // Codes, counts and times never wrap ("Request s"); long names are cut with an ellipsis instead of broken.
-  const wrap = shape.labels.map(
-    (_, i) => !shape.numeric[i] && body.some((r) => [...r[i]].length > PROSE_CHARS && /\s/.test(r[i])),
+  const all = shape.rows.slice(0, maxRows);
+  const { keep, fit } = phoneColumns(
+    shape.labels.map((label, i) => [label, ...all.map((r) => r[i])]),
+    shape.numeric,
   );
-  const cut = cutNames(body, weights, wrap, shape.numeric);
+  const labels = keep.map((i) => shape.labels[i]);
+  const left = shape.labels.filter((_, i) => !keep.includes(i));
+  const body = all.map((r) => keep.map((i) => r[i]));
+  const cut = cutNames(body, fit);
   return {
     fullNames: cut.length ? cardText(`In full: ${cut.join(' · ')}`, 400) : '',
-    columns: shape.labels.map((_, i) => ({ width: weights[i], align: shape.numeric[i] ? 'Right' : 'Left' })),
-    header: shape.labels.map((l) => ({ text: cardText(l, 40) })),
-    rows: body.map((r) => ({ cells: r.map((t, i) => ({ text: cardText(t, 120), wrap: wrap[i] })) })),
-    hidden: shape.rows.length - body.length,
+    leftOut: left.length ? `Not shown, to fit a phone: ${left.join(', ')} ("Show KQL" has the query).` : '',
+    columns: keep.map((i, k) => ({
+      width: fit.fixed[k] ? `${fit.px[k]}px` : fit.weights[k],
+      align: shape.numeric[i] ? 'Right' : 'Left',
+    })),
+    header: labels.map((l) => ({ text: cardText(l, 40) })),
+    // Codes and times wrap only at a range's dash; names are cut with an ellipsis instead of broken.
+    rows: body.map((r) => ({
+      cells: r.map((t, k) => ({ text: cardText(t, 120), wrap: fit.fixed[k] || fit.prose[k] })),
+    })),
+    hidden: shape.rows.length - all.length,
   };
 }
 
@@ -295,6 +352,8 @@ export function sectionModel(s: AnswerSection, o: SectionOptions) {
     tail,
     hasFullNames: Boolean(table?.fullNames),
     fullNames: table?.fullNames ?? '',
+    hasLeftOut: Boolean(table?.leftOut),
+    leftOut: table?.leftOut ?? '',
     hasMoreRows: hidden > 0,
     moreRows:
       rows.length > 0

@@ -10,6 +10,8 @@ import type { BotReply } from '../answer';
 import type * as Cards from '../cards';
 import { ConfigError, loadConfig, loadDotEnv, type AppConfig } from '../config';
 import { createTriage } from '../triage';
+import { privateSnapshotDir } from './privateDir';
+import { snapshotEnabled } from './parserSnapshot';
 import { replyToText, tableToJson, tableToText } from './format';
 import { explainSourceError } from '../logs/logAnalytics/explain';
 
@@ -133,8 +135,14 @@ function replyJson(reply: BotReply, card: object) {
   return { ...base, findings: [], kql: null, help: reply };
 }
 
+/** Where the demo's stored copy is kept: beside the parser snapshot, and off with it. */
+function demoCopyDir(): string | null {
+  return snapshotEnabled() ? privateSnapshotDir() : null;
+}
+
 async function ask(text: string, options: CliOptions): Promise<number> {
-  const { triage } = createTriage(configFor(options), { now: options.now });
+  // The demo is read from this hour's stored copy instead of generated again (an exact copy: storedDemo.ts).
+  const { triage } = createTriage(configFor(options), { now: options.now, demoCopyDir: demoCopyDir() });
   const now = options.now ?? new Date();
   const parsed = triage.parse(text, { timeZone: options.timezone });
   let reply: BotReply;
@@ -153,7 +161,7 @@ async function ask(text: string, options: CliOptions): Promise<number> {
 
 async function kql(query: string, options: CliOptions): Promise<number> {
   const config = configFor(options);
-  const { triage } = createTriage(config, { now: options.now });
+  const { triage } = createTriage(config, { now: options.now, demoCopyDir: demoCopyDir() });
   const window = { from: new Date(0), to: options.now ?? new Date() };
   try {
     const result = await triage.source.query({ kql: query, timespan: window });

@@ -5,11 +5,18 @@
  * each command in a Node started from it (`node --snapshot-blob`). The first command builds it in the background
  * after answering; a missing, stale or broken snapshot only means the ordinary start. Deleting it is always safe;
  * APIM_TRIAGE_PARSER_SNAPSHOT=off turns it off.
+ *
+ * The snapshot also holds the semantic analyses of the queries recent commands ran (a recipe's analysis takes a
+ * few hundred milliseconds of a command's time, and the same recipe texts come back command after command, see
+ * src/kql/shape.ts): src/kql/kusto.ts looks them up by query text and schema, so one is used only for exactly the
+ * query and tables it was made for. A command that analysed a query its snapshot did not hold has the snapshot
+ * rebuilt in the background with it.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { HELD_ANALYSES, type AnalysisRequest } from '../kql/kusto';
+import { privateSnapshotDir } from './privateDir';
 
 const PACKAGE = '@kusto/language-service-next';
 
@@ -21,10 +28,11 @@ type ReadFile = (path: string, encoding: 'utf8') => string;
 
 /**
  * What `node --build-snapshot` runs: the parser's two scripts, which define the globals Kusto and System, then one
- * parse and analysis to finish the parser's own lazy set-up. A snapshot build has no module system (Node's built-in
- * modules only, through `require`), so this function is written out as the build's script, with the folder.
+ * parse and analysis to finish the parser's own lazy set-up, then the analyses to hold, kept in the global `held`.
+ * A snapshot build has no module system (Node's built-in modules only, through `require`), so this function is
+ * written out as the build's script, with its arguments.
  */
-function snapshotEntry(dir: string): void {
+function snapshotEntry(dir: string, held: string, requests: AnalysisRequest[]): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- no module system in a snapshot build
   const readFile = (require('node:fs') as { readFileSync: ReadFile }).readFileSync;
   for (const script of ['bridge.js', 'Kusto.Language.Bridge.js']) {
@@ -34,26 +42,33 @@ function snapshotEntry(dir: string): void {
     const run = new Function(readFile(`${dir}/${script}`, 'utf8')) as () => void;
     run();
   }
-  const g = globalThis as { Kusto?: { Language: { KustoCode: { ParseAndAnalyze(text: string): unknown } } } };
-  if (!g.Kusto) throw new Error(`the Kusto parser in ${dir} did not define its globals`);
-  g.Kusto.Language.KustoCode.ParseAndAnalyze('print x = 1 | extend y = strcat(tostring(x), "a") | where y has "a"');
-}
-
-/**
- * The folder of this user's snapshots. A snapshot is code the CLI runs, so the folder is made private (0700) and
- * one that another user owns or can write to is never used: the CLI then starts the ordinary way.
- */
-function snapshotDir(): string | null {
-  const uid = process.getuid?.();
-  const dir = join(tmpdir(), uid === undefined ? 'apim-triage-snapshots' : `apim-triage-snapshots-${uid}`);
-  try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = fs.statSync(dir);
-    if (uid !== undefined && (st.uid !== uid || (st.mode & 0o022) !== 0)) return null;
-    return dir;
-  } catch {
-    return null; // an unwritable temp directory
+  interface Code {
+    GetSyntaxDiagnostics(): unknown;
+    GetDiagnostics(): unknown;
   }
+  interface Language {
+    KustoCode: { ParseAndAnalyze(text: string, globals?: unknown): Code };
+    GlobalState: { Default: { WithDatabase(database: unknown): unknown } };
+    Symbols: {
+      TableSymbol: { $ctor7: new (name: string, schema: string, description: null) => unknown };
+      DatabaseSymbol: { ctor: new (name: string, tables: unknown[]) => unknown };
+    };
+  }
+  const g = globalThis as { Kusto?: { Language: Language } } & Record<string, unknown>;
+  if (!g.Kusto) throw new Error(`the Kusto parser in ${dir} did not define its globals`);
+  const K = g.Kusto.Language;
+  K.KustoCode.ParseAndAnalyze('print x = 1 | extend y = strcat(tostring(x), "a") | where y has "a"');
+  const analyses = new Map<string, { code: Code; request: AnalysisRequest }>();
+  for (const request of requests) {
+    const tables = request.tables.map((t) => new K.Symbols.TableSymbol.$ctor7(t.name, t.schema, null));
+    const globals = K.GlobalState.Default.WithDatabase(new K.Symbols.DatabaseSymbol.ctor(request.database, tables));
+    const code = K.KustoCode.ParseAndAnalyze(request.text, globals);
+    // Diagnostics are computed on first request and kept: compute them now, so the snapshot has them.
+    code.GetSyntaxDiagnostics();
+    code.GetDiagnostics();
+    analyses.set(request.key, { code, request });
+  }
+  g[held] = analyses;
 }
 
 /**
@@ -61,7 +76,7 @@ function snapshotDir(): string | null {
  * @public (also read by the snapshot's test, in a child process)
  */
 export function parserSnapshotPath(): string | null {
-  const dir = snapshotDir();
+  const dir = privateSnapshotDir();
   if (dir === null) return null;
   const { version } = JSON.parse(fs.readFileSync(join(parserDir(), 'package.json'), 'utf8')) as { version: string };
   return join(dir, `kusto-parser-${version}-node-${process.version}-${process.arch}.blob`);
@@ -82,14 +97,54 @@ export function startedFromSnapshot(): boolean {
  */
 export function runFromSnapshot(script: string, args: string[]): number | null {
   if (process.env[CHILD] === '1') return null; // never a second hop
-  const blob = parserSnapshotPath();
-  if (blob === null || !fs.existsSync(blob)) return null;
+  const blob = usableSnapshot();
+  if (blob === null) return null;
   const run = spawnSync(process.execPath, [...preloads(), '--snapshot-blob', blob, script, ...args], {
     stdio: 'inherit',
     env: { ...process.env, [CHILD]: '1' },
   });
   if (run.error) return null;
+  // Node's exit code when it cannot start from the snapshot (e.g. V8 flags in NODE_OPTIONS other than the ones it
+  // was built with): nothing of the command ran, so it runs here.
+  if (run.status === SNAPSHOT_START_FAILED) return null;
+  // Node reads a damaged snapshot without checking it and crashes: put it aside (the next command builds a new
+  // one) and answer here.
+  if (run.signal === 'SIGSEGV' || run.signal === 'SIGABRT' || run.signal === 'SIGBUS') {
+    fs.rmSync(blob, { force: true });
+    return null;
+  }
   return run.status ?? 1;
+}
+
+const SNAPSHOT_START_FAILED = 14;
+
+/** Size and modification time of a snapshot when it was checked, kept beside it. */
+interface Checked {
+  size: number;
+  mtimeMs: number;
+}
+
+const checkedPath = (blob: string) => `${blob}.checked.json`;
+
+/**
+ * The snapshot, when it is the very file that was checked after it was built (same size and modification time);
+ * null when there is none or it changed since (a damaged file would crash the Node started from it).
+ */
+function usableSnapshot(): string | null {
+  const blob = parserSnapshotPath();
+  if (blob === null) return null;
+  try {
+    const st = fs.statSync(blob);
+    const checked = JSON.parse(fs.readFileSync(checkedPath(blob), 'utf8')) as Partial<Checked>;
+    return checked.size === st.size && checked.mtimeMs === st.mtimeMs ? blob : null;
+  } catch {
+    return null; // none yet, or no record of its check
+  }
+}
+
+/** True in the Node this file started from the snapshot. */
+export function runningFromParserSnapshot(): boolean {
+  return process.env[CHILD] === '1' && startedFromSnapshot();
 }
 
 /** Set in the Node started from the snapshot. */
@@ -107,48 +162,67 @@ function preloads(): string[] {
 }
 
 /**
- * Builds the snapshot: `node --build-snapshot` into a temporary file, checked by starting a Node from it, then
- * moved into place (so readers never see a half-written or unusable one). Throws when the build fails.
+ * Builds the snapshot, holding the analyses listed in the JSON file `requestsFile` (none without one):
+ * `node --build-snapshot` into a temporary file, checked by starting a Node from it, then moved into place (so
+ * readers never see a half-written or unusable one). Throws when the build fails.
  * @public (called by name in the background builder's script below)
  */
-export function buildParserSnapshot(): void {
+export function buildParserSnapshot(requestsFile?: string): void {
   const blob = parserSnapshotPath();
   if (blob === null) throw new Error('no private folder for the parser snapshot under the temp directory');
+  const requests = requestsFile ? (JSON.parse(fs.readFileSync(requestsFile, 'utf8')) as AnalysisRequest[]) : [];
   const temp = `${blob}.${process.pid}.tmp`;
   const entry = `${temp}.js`;
   try {
-    fs.writeFileSync(entry, `(${snapshotEntry.toString()})(${JSON.stringify(parserDir())});\n`);
+    const args = [parserDir(), HELD_ANALYSES, requests].map((a) => JSON.stringify(a)).join(', ');
+    fs.writeFileSync(entry, `(${snapshotEntry.toString()})(${args});\n`);
     const build = spawnSync(process.execPath, ['--snapshot-blob', temp, '--build-snapshot', entry], {
       stdio: 'ignore',
     });
     if (build.status !== 0) throw new Error(`node --build-snapshot exited with ${build.status ?? build.signal}`);
     const check = spawnSync(
       process.execPath,
-      ['--snapshot-blob', temp, '-e', 'process.exit(typeof Kusto === "object" ? 0 : 3)'],
+      [
+        '--snapshot-blob',
+        temp,
+        '-e',
+        `process.exit(typeof Kusto === "object" && globalThis[${JSON.stringify(HELD_ANALYSES)}].size === ${requests.length} ? 0 : 3)`,
+      ],
       { stdio: 'ignore' },
     );
-    if (check.status !== 0) throw new Error('a Node started from the new snapshot has no parser');
+    if (check.status !== 0) throw new Error('a Node started from the new snapshot has no parser or not its analyses');
+    const st = fs.statSync(temp);
+    const checked: Checked = { size: st.size, mtimeMs: st.mtimeMs };
+    fs.rmSync(checkedPath(blob), { force: true });
     fs.renameSync(temp, blob);
+    fs.writeFileSync(checkedPath(blob), JSON.stringify(checked));
   } finally {
     fs.rmSync(temp, { force: true });
     fs.rmSync(entry, { force: true });
   }
 }
 
-/** Starts building the snapshot in a detached process (one at a time per machine), unless it exists already. */
-export function buildParserSnapshotInBackground(): void {
+/**
+ * Starts building the snapshot in a detached process (one at a time per machine) when there is none, or when this
+ * process analysed queries its snapshot did not hold (`missed`): the new one holds `requests`.
+ */
+export function buildParserSnapshotInBackground(requests: AnalysisRequest[] = [], missed = 0): void {
   const blob = parserSnapshotPath();
-  if (blob === null || fs.existsSync(blob)) return;
+  if (blob === null) return;
+  if (usableSnapshot() !== null && (missed === 0 || !runningFromParserSnapshot())) return;
   const lock = `${blob}.building`;
+  const list = `${blob}.${process.pid}.queries.json`;
   try {
     const st = fs.statSync(lock, { throwIfNoEntry: false });
     if (st && Date.now() - st.mtimeMs < 10 * 60_000) return; // another build is under way
     fs.writeFileSync(lock, String(process.pid));
+    fs.writeFileSync(list, JSON.stringify(requests));
   } catch {
     return; // an unwritable temp directory: the CLI simply starts the ordinary way
   }
-  const script = `try { require(${JSON.stringify(__filename)}).buildParserSnapshot(); } finally { require('node:fs').rmSync(${JSON.stringify(lock)}, { force: true }); }`;
-  const child = spawn(process.execPath, ['-e', script], { detached: true, stdio: 'ignore' });
+  const [self, lockPath, listPath] = [__filename, lock, list].map((p) => JSON.stringify(p));
+  const script = `try { require(${self}).buildParserSnapshot(${listPath}); } finally { const fs = require('node:fs'); fs.rmSync(${listPath}, { force: true }); fs.rmSync(${lockPath}, { force: true }); }`;
+  const child = spawn(process.execPath, [...preloads(), '-e', script], { detached: true, stdio: 'ignore' });
   child.on('error', () => undefined);
   child.unref();
 }

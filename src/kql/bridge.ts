@@ -85,7 +85,7 @@ export interface KustoDiagnostic {
 }
 
 /** Kusto.Language.KustoCode: a parsed (and maybe analyzed) query. */
-interface KustoCode {
+export interface KustoCode {
   readonly Syntax: SyntaxNode;
   GetSyntaxDiagnostics(): ReadOnlyList<KustoDiagnostic>;
   GetDiagnostics(): ReadOnlyList<KustoDiagnostic>;

@@ -45,7 +45,11 @@ function reorder<T extends Float64Array | Int32Array | Int8Array>(
   n: number,
   perm: Int32Array | null,
 ): T {
-  for (let k = 0; k < n; k++) dst[k] = src[perm ? perm[k] : k];
+  if (!perm) {
+    dst.set(src.subarray(0, n)); // rows already in order: one block copy
+    return dst;
+  }
+  for (let k = 0; k < n; k++) dst[k] = src[perm[k]];
   return dst;
 }
 

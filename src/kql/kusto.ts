@@ -2,7 +2,14 @@
  * Parsing and semantic analysis with Microsoft's Kusto parser (loaded lazily by bridge.ts), with the
  * analyzed trees cached per query text and schema.
  */
-import { kustoLanguage, type GlobalState, type KustoDiagnostic, type ReadOnlyList, type SyntaxNode } from './bridge';
+import {
+  kustoLanguage,
+  type GlobalState,
+  type KustoCode,
+  type KustoDiagnostic,
+  type ReadOnlyList,
+  type SyntaxNode,
+} from './bridge';
 import type { ColumnSchema } from './types';
 
 export interface Diagnostic {
@@ -44,20 +51,84 @@ function schemaKey(tables: TableShape[]): string {
   return JSON.stringify(tables.map((t) => [t.name, t.columns.map((c) => c.name + ':' + c.type)]));
 }
 
+/** The database every analysis resolves table names in. */
+const DATABASE = 'workspace';
+
+/** A table as Kusto's TableSymbol constructor takes it: its name and its schema text, e.g. "(A:string, ['b c']:long)". */
+interface TableSymbolText {
+  name: string;
+  schema: string;
+}
+
+function symbolTexts(tables: TableShape[]): TableSymbolText[] {
+  return tables.map((t) => ({
+    name: t.name,
+    schema: '(' + t.columns.map((c) => `${quoteName(c.name)}:${c.type}`).join(', ') + ')',
+  }));
+}
+
 /** A GlobalState holding one database with these tables; cached by schema. */
 function globalsFor(tables: TableShape[], key = schemaKey(tables)): GlobalState {
   let g = globalsCache.get(key);
   if (g) return g;
   const kusto = kustoLanguage();
   const S = kusto.Symbols;
-  const syms = tables.map((t) => {
-    const schema = '(' + t.columns.map((c) => `${quoteName(c.name)}:${c.type}`).join(', ') + ')';
-    return new S.TableSymbol.$ctor7(t.name, schema, null);
-  });
-  g = kusto.GlobalState.Default.WithDatabase(new S.DatabaseSymbol.ctor('workspace', syms));
+  const syms = symbolTexts(tables).map((t) => new S.TableSymbol.$ctor7(t.name, t.schema, null));
+  g = kusto.GlobalState.Default.WithDatabase(new S.DatabaseSymbol.ctor(DATABASE, syms));
   if (globalsCache.size > 32) globalsCache.clear();
   globalsCache.set(key, g);
   return g;
+}
+
+/**
+ * One analysis as a process that has no module system can redo it (the CLI's parser snapshot): the query, the
+ * tables as symbol texts, the database name, and the key this file looks it up by.
+ */
+export interface AnalysisRequest {
+  key: string;
+  text: string;
+  database: string;
+  tables: TableSymbolText[];
+}
+
+/**
+ * Where a process started from the CLI's parser snapshot (src/cli/parserSnapshot.ts) finds the analyses made when
+ * the snapshot was built, by AnalysisRequest.key. They were made by the same parser from the same query text and
+ * schema, so they are the analyses this process would make.
+ */
+export const HELD_ANALYSES = '__apimTriageHeldAnalyses';
+
+interface HeldAnalysis {
+  code: KustoCode;
+  request: AnalysisRequest;
+}
+
+function heldAnalyses(): Map<string, HeldAnalysis> | undefined {
+  return (globalThis as { [HELD_ANALYSES]?: Map<string, HeldAnalysis> })[HELD_ANALYSES];
+}
+
+/** The analyses this process asked for, most recent last, and how many of them no snapshot held. */
+const asked = new Map<string, AnalysisRequest>();
+let analysedHere = 0;
+const ASKED_LIMIT = 48;
+
+function noteAsked(key: string, request: () => AnalysisRequest, held: boolean): void {
+  if (!held) analysedHere++;
+  const prior = asked.get(key);
+  asked.delete(key);
+  asked.set(key, prior ?? request());
+  if (asked.size > ASKED_LIMIT) asked.delete(asked.keys().next().value as string);
+}
+
+/**
+ * The analyses worth holding in the next parser snapshot: those this process asked for (most recent first), then
+ * the rest of those its snapshot held, at most ASKED_LIMIT; `missed` counts the ones no snapshot held.
+ */
+export function analysesToHold(): { requests: AnalysisRequest[]; missed: number } {
+  const out = new Map<string, AnalysisRequest>();
+  for (const [key, r] of [...asked].reverse()) out.set(key, r);
+  for (const [key, h] of heldAnalyses() ?? []) if (!out.has(key)) out.set(key, h.request);
+  return { requests: [...out.values()].slice(0, ASKED_LIMIT), missed: analysedHere };
 }
 
 export interface Parsed {
@@ -85,7 +156,9 @@ export function parseAndAnalyze(text: string, tables: TableShape[]): Parsed {
     parseCache.set(key, hit);
     return hit;
   }
-  const code = kustoLanguage().KustoCode.ParseAndAnalyze(text, globalsFor(tables, sk));
+  const held = heldAnalyses()?.get(key);
+  noteAsked(key, () => ({ key, text, database: DATABASE, tables: symbolTexts(tables) }), held !== undefined);
+  const code = held?.code ?? kustoLanguage().KustoCode.ParseAndAnalyze(text, globalsFor(tables, sk));
   const syntaxErrors = diagnosticsOf(code.GetSyntaxDiagnostics()).filter((d) => d.severity === 'Error');
   const parsed: Parsed = { root: code.Syntax, syntaxErrors, diagnostics: diagnosticsOf(code.GetDiagnostics()) };
   parseCache.set(key, parsed);

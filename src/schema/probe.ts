@@ -20,9 +20,16 @@ const PREFERENCE: SchemaId[] = ['resource-specific', 'azure-diagnostics', 'azure
 
 const kqlDate = (d: Date) => `datetime(${d.toISOString()})`;
 
+/**
+ * The window as `let` lines: every probe of any window is then the same text apart from those two literals, so its
+ * semantic analysis by the Kusto parser is shared (src/kql/shape.ts) instead of redone for each window.
+ */
+const windowLets = (window: TimeWindow) =>
+  `let _probeFrom = ${kqlDate(window.from)};\nlet _probeTo = ${kqlDate(window.to)};\n`;
+
 /** One `take 1` branch per schema: a row comes back only if that shape has gateway rows in the window. */
-function probeBranches(window: TimeWindow): { schema: SchemaId; kql: string }[] {
-  const time = `TimeGenerated >= ${kqlDate(window.from)} and TimeGenerated <= ${kqlDate(window.to)}`;
+function probeBranches(): { schema: SchemaId; kql: string }[] {
+  const time = 'TimeGenerated >= _probeFrom and TimeGenerated <= _probeTo';
   const diag = 'ResourceProvider == "MICROSOFT.APIMANAGEMENT" and Category == "GatewayLogs"';
   return [
     {
@@ -42,15 +49,18 @@ function probeBranches(window: TimeWindow): { schema: SchemaId; kql: string }[] 
 
 /**
  * One query that answers "which shape has gateway rows in this window", fuzzy so a missing table is not
- * an error. Uses only union/where/take/project/column_ifexists.
+ * an error. Uses only let/union/where/take/project/column_ifexists.
  */
 export function probeQuery(window: TimeWindow): string {
-  return [
-    'union isfuzzy=true',
-    probeBranches(window)
-      .map((b) => `    (${b.kql})`)
-      .join(',\n'),
-  ].join('\n');
+  return (
+    windowLets(window) +
+    [
+      'union isfuzzy=true',
+      probeBranches()
+        .map((b) => `    (${b.kql})`)
+        .join(',\n'),
+    ].join('\n')
+  );
 }
 
 function noGatewayLogs(workspace: string, window: TimeWindow): { schema: null; explanation: string; fix: string[] } {
@@ -117,10 +127,10 @@ async function schemasWithRows(
     if (!isFuzzyUnsupported(e)) throw e;
   }
   // A source without fuzzy unions (the embedded engine): one branch at a time, in preference order.
-  for (const b of probeBranches(window)) {
+  for (const b of probeBranches()) {
     let found: Set<string>;
     try {
-      found = await schemasIn(b.kql);
+      found = await schemasIn(windowLets(window) + b.kql);
     } catch (err) {
       if (isMissingTables(err) || isMissingColumn(err)) continue;
       throw err;

@@ -42,9 +42,14 @@ export interface RunContext {
   signal?: AbortSignal;
 }
 
+/** How long triage trusts that a workspace has no Activity log: routing one there takes effect within minutes. */
+const ACTIVITY_RECHECK_MS = 10 * 60_000;
+
 export class TriageService {
   private readonly probe: SchemaProbeCache;
   private readonly freshness = new FreshnessCache();
+  /** Workspaces found without an Activity log, and when: triage skips its changes query there for a while. */
+  private readonly activityMissingAt = new Map<string, number>();
   private readonly now: () => Date;
   private readonly answerTimeoutMs: number;
 
@@ -234,21 +239,32 @@ export class TriageService {
       result = { tables: [], stats: { rowsExamined: 0, elapsedMs: 0 } };
       activityMissing = true;
     }
+    if (command.kind === 'changes') this.noteActivityLog(!activityMissing);
     const out = interpret(command, plan.recipe, result.tables, { timeZone: ctx.timeZone, activityMissing });
     return { plan, result, out, freshness };
   }
 
   /** The control-plane changes in the window and the hour before; none when the Activity log cannot be read. */
   private async recentChanges(command: Command, schema: SchemaId, signal: AbortSignal): Promise<Change[]> {
+    const missingAt = this.activityMissingAt.get(this.source.info.workspace);
+    if (missingAt !== undefined && Date.now() - missingAt < ACTIVITY_RECHECK_MS) return [];
     const plan = planQuery({ ...command, kind: 'changes', baseline: undefined }, preludeFor(schema));
     try {
       // Optional like the freshness note: never retried, so a throttled workspace gets no more requests for it.
       const result = await this.source.query({ kql: plan.kql, timespan: plan.timespan, signal, optional: true });
+      this.noteActivityLog(true);
       return changesFrom(rowsOf(result.tables[0]));
-    } catch {
+    } catch (error) {
       // The answer is triage; a missing or unreadable Activity log only means no line about changes.
+      if (isMissingTables(error)) this.noteActivityLog(false);
       return [];
     }
+  }
+
+  /** Remembers whether this workspace has an Activity log, so triage does not ask for a missing one every time. */
+  private noteActivityLog(present: boolean): void {
+    if (present) this.activityMissingAt.delete(this.source.info.workspace);
+    else this.activityMissingAt.set(this.source.info.workspace, Date.now());
   }
 
   /**

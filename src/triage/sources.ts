@@ -5,7 +5,8 @@
 import { basename } from 'node:path';
 import type { LogSourceConfig } from '../config';
 import { Workspace, runQuery } from '../kql';
-import { DEMO_BASELINE_HOURS, generateDemoTables } from '../logs/embedded/demo/generator';
+import { DEMO_BASELINE_HOURS, loadDemoWorkspace } from '../logs/embedded/demo/generator';
+import { loadStoredDemo } from '../logs/embedded/demo/storedDemo';
 import { loadWorkspaceFile } from '../logs/embedded/files/snapshot';
 import { EmbeddedSource, type EmbeddedSourceOptions } from '../logs/embedded/embeddedSource';
 import { PooledEmbeddedSource } from '../logs/embedded/enginePool';
@@ -24,6 +25,8 @@ export interface SourceOptions {
   identityLabel?: string;
   /** Run the embedded engine on this many worker threads (the server: never on the HTTP thread); 0 = in-process. */
   engineWorkers?: number;
+  /** Keep the demo's stored copy here (the CLI: one per hour, read back by every command of that hour). */
+  demoCopyDir?: string | null;
 }
 
 export interface BuiltSource {
@@ -73,15 +76,15 @@ export function buildSource(config: LogSourceConfig, options: SourceOptions = {}
   const workspace = new Workspace();
   const pinned = options.now;
   const start = pinned ?? new Date();
-  for (const table of generateDemoTables({
+  const demo = {
     now: start,
     seed: config.demoSeed,
     schema: config.demoSchema,
     hours: config.demoHours,
     baselineHours: DEMO_BASELINE_HOURS,
-  })) {
-    workspace.addTable(table);
-  }
+  };
+  if (options.demoCopyDir) loadStoredDemo(workspace, demo, options.demoCopyDir);
+  else loadDemoWorkspace(workspace, demo);
   const rows = workspace.tableNames().reduce((n, t) => n + workspace.rowCount(t), 0);
   // The demo's traffic ends when it was generated; keep the clock there so "last 15m" always finds the incident.
   const clock = () => start;

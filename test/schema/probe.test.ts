@@ -1,4 +1,5 @@
 import { runQuery, Workspace } from '../../src/kql';
+import { analyzeSharingLetLiterals, letLiteralShape } from '../../src/kql/shape';
 import type { LogSource, QueryRequest } from '../../src/logs/source/logSource';
 import { generateDemoTables } from '../../src/logs/embedded/demo/generator';
 import { PHYSICAL_SCHEMAS, SCHEMA_IDS } from '../../src/schema/physical';
@@ -21,7 +22,7 @@ function sourceOver(ws: Workspace, workspace = 'demo'): LogSource & { calls: str
   };
 }
 
-const probes = (s: { calls: string[] }) => s.calls.filter((c) => c.startsWith('union')).length;
+const probes = (s: { calls: string[] }) => s.calls.filter((c) => c.includes('\nunion isfuzzy=true\n')).length;
 
 function demoWorkspace(...schemas: (typeof SCHEMA_IDS)[number][]): Workspace {
   const ws = new Workspace();
@@ -56,7 +57,20 @@ test('a source that supports fuzzy unions is probed with exactly one query', asy
   };
   await expect(probeSchema(src, window)).resolves.toEqual({ schema: 'azure-diagnostics' });
   expect(calls).toEqual([probeQuery(window)]);
-  expect(calls[0]).toMatch(/^union isfuzzy=true\n/);
+  expect(calls[0]).toMatch(
+    /^let _probeFrom = datetime\(2026-11-22T12:00:00\.000Z\);\nlet _probeTo = datetime\(2026-11-23T12:00:00\.000Z\);\nunion isfuzzy=true\n/,
+  );
+});
+
+test('probes of different windows differ only in their `let` literals, so they share one semantic analysis', () => {
+  const other = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-01T00:15:00Z') };
+  expect(letLiteralShape(probeQuery(window)).text).toBe(letLiteralShape(probeQuery(other)).text);
+  const { table, columns } = PHYSICAL_SCHEMAS['resource-specific'];
+  const tables = [{ name: table, columns }];
+  const a = analyzeSharingLetLiterals(probeQuery(window), tables);
+  const b = analyzeSharingLetLiterals(probeQuery(other), tables);
+  expect(b.parsed).toBe(a.parsed);
+  expect([...b.letValues.values()].map((v) => v.value)).toEqual([other.from.getTime(), other.to.getTime()]);
 });
 
 test('prefers resource-specific when both tables have gateway rows', async () => {

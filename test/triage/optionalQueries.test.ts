@@ -1,7 +1,7 @@
 /**
  * The freshness note and triage's line about control-plane changes are courtesies: against a throttling
  * workspace their queries are sent once and never retried, while the recipe query (the answer itself) is
- * retried as usual.
+ * retried as usual. A workspace without the Activity log is not asked for changes on every triage.
  */
 import type { LaService } from '../support/laService/server';
 import { isFreshnessQuery, isRecipeQuery, logAnalyticsTriage, startLogAnalytics } from '../bot/support/realTriage';
@@ -34,4 +34,29 @@ test('under 429 the recipe query is retried and the freshness and changes querie
   expect(svc.requests.filter(isFreshnessQuery)).toHaveLength(1);
   expect(svc.requests.filter(isChangesQuery)).toHaveLength(1);
   expect(svc.requests).toHaveLength(6);
+});
+
+describe('a workspace without the Activity log', () => {
+  let bare: LaService;
+  beforeAll(async () => {
+    bare = await startLogAnalytics(undefined, { without: ['AzureActivity'] });
+  });
+  afterAll(() => bare?.close());
+
+  test('triage asks for its changes once, then stops asking; "what changed" still asks and explains', async () => {
+    const triage = logAnalyticsTriage(bare, { schemaOverride: 'resource-specific' });
+    const run = async (text: string) => {
+      const parsed = triage.parse(text);
+      if (!parsed.ok) throw new Error(parsed.error);
+      return triage.run(parsed.command);
+    };
+    for (let i = 0; i < 3; i++) expect((await run('triage last 15m')).type).toBe('answer');
+    expect(bare.requests.filter(isRecipeQuery)).toHaveLength(3);
+    expect(bare.requests.filter(isChangesQuery)).toHaveLength(1);
+    // Asked for by name, the Activity log is queried every time, and its absence explained.
+    const changes = await run('what changed');
+    expect(bare.requests.filter(isChangesQuery)).toHaveLength(2);
+    if (changes.type !== 'answer') throw new Error(changes.type);
+    expect(changes.notes.join(' ')).toContain('no AzureActivity table');
+  });
 });

@@ -37,10 +37,14 @@ export function embeddedTriage(): TriageHub {
   return createTriage(loadConfig({ DEMO_HOURS: String(DEMO_HOURS) }), { now: NOW }).triage;
 }
 
-/** The local Log Analytics service over the demo tables; `wrap` may post-process the engine's answers. */
-export function startLogAnalytics(wrap: (engine: Executor) => Executor = (e) => e): Promise<LaService> {
+/** The local Log Analytics service over the demo tables (less those `without` names); `wrap` may post-process the engine's answers. */
+export function startLogAnalytics(
+  wrap: (engine: Executor) => Executor = (e) => e,
+  opts: { without?: string[] } = {},
+): Promise<LaService> {
+  const tables = demoTables().filter((t) => !opts.without?.includes(t.name));
   return LaService.start({
-    executor: wrap(engineExecutor(demoTables(), { now: () => NOW })),
+    executor: wrap(engineExecutor(tables, { now: () => NOW })),
     workspaces: [WORKSPACE],
     now: () => NOW,
   });

@@ -1,4 +1,6 @@
-import type { TableInput } from '../../../kql';
+import type { TableInput, Workspace } from '../../../kql';
+import { builderFor, FIRST_CAPACITY } from '../../../kql/columns';
+import { tableFromBuilders } from '../../../kql/storage';
 import type { Cell } from '../../../kql/types';
 import { cellTime } from '../../../kql/cells';
 import { physicalSchema, type SchemaId } from '../../../schema/physical';
@@ -7,7 +9,7 @@ import { specialEvents, type SpecialEvent } from './incident';
 import { SCENARIOS, renameEvent, renameText, type DemoScenario } from './scenarios';
 import { activityTable, BACKGROUND_CHANGES } from './activity';
 import { foreignRows } from './foreign';
-import { rowMapper } from './mapping';
+import { rowMapper, type RowMapper } from './mapping';
 import { hash32, mulberry32, pickWeighted, type Rng } from './random';
 
 export { DEMO_INCIDENT } from './incident';
@@ -46,10 +48,21 @@ const DEFAULT_ROWS_PER_DAY = 120_000;
 
 const MIN = 60_000;
 
-/** Traffic shape over the UTC day: quiet at night, peak mid-afternoon (the tenant is EU + US east). */
-function diurnal(t: number): number {
-  const h = (t / 3_600_000) % 24;
+const HOUR = 3_600_000;
+
+/**
+ * Traffic shape over the UTC day: quiet at night, peak mid-afternoon (the tenant is EU + US east). The curve is
+ * read for the start of the hour `now` falls in (`phase` is how far into that hour `now` is), so any two moments
+ * of one hour give the same rows shifted in time, and a stored copy of the demo made at the hour can be reused.
+ */
+function diurnal(t: number, phase: number): number {
+  const h = ((t - phase) / HOUR) % 24;
   return 0.25 + 0.75 * Math.pow(Math.max(0, Math.sin(((h - 5) / 24) * 2 * Math.PI) * 0.5 + 0.5), 1.6);
+}
+
+/** How far `now` is into its UTC hour: the demo made for `now` is the one made for `now - phase`, shifted by it. */
+export function demoPhase(now: number): number {
+  return ((now % HOUR) + HOUR) % HOUR;
 }
 
 function resolve(opts: DemoOptions) {
@@ -80,6 +93,8 @@ interface Stretch {
   start: number;
   minutes: number;
   perWeight: number;
+  /** demoPhase of the demo's now. */
+  phase: number;
   rng: Rng;
   special: SpecialEvent[];
   /** APIs whose ordinary requests stop from `from` on (the incident's failures stand in for them). */
@@ -92,7 +107,7 @@ function* stretchEvents(s: Stretch, scenario: DemoScenario): Generator<DemoEvent
   let carry = 0;
   for (let m = 0; m < s.minutes; m++) {
     const t0 = s.start + m * MIN;
-    const exact = s.perWeight * diurnal(t0) * (0.85 + 0.3 * s.rng()) + carry;
+    const exact = s.perWeight * diurnal(t0, s.phase) * (0.85 + 0.3 * s.rng()) + carry;
     const count = Math.floor(exact);
     carry = exact - count;
     const batch: (DemoEvent & { signature?: string })[] = [];
@@ -124,8 +139,9 @@ export function* demoEvents(opts: DemoOptions): Generator<DemoEvent & { signatur
   const start = now - minutes * MIN;
 
   // Expected per-minute volume follows the diurnal curve and sums to rowsTarget.
+  const phase = demoPhase(now);
   let weightSum = 0;
-  for (let m = 0; m < minutes; m++) weightSum += diurnal(start + m * MIN);
+  for (let m = 0; m < minutes; m++) weightSum += diurnal(start + m * MIN, phase);
   const perWeight = weightSum > 0 ? rowsTarget / weightSum : 0;
 
   // Baseline slices: the same time of day, so the same rate; their own random streams, so the main window's
@@ -141,6 +157,7 @@ export function* demoEvents(opts: DemoOptions): Generator<DemoEvent & { signatur
         start: sliceStart,
         minutes: Math.round((sliceEnd - sliceStart) / MIN),
         perWeight,
+        phase,
         rng: mulberry32(sliceSeed),
         special: specialEvents(sliceSeed, sliceEnd, sliceHours, []),
         suppressed: [],
@@ -154,6 +171,7 @@ export function* demoEvents(opts: DemoOptions): Generator<DemoEvent & { signatur
       start,
       minutes,
       perWeight,
+      phase,
       rng: mulberry32(seed),
       special: specialEvents(seed, now, hours, scenario.incident),
       suppressed: scenario.suppressed.map((s) => ({ apiId: s.apiId, from: now - s.startAgoMin * MIN })),
@@ -167,44 +185,87 @@ function lagMs(correlationId: string): number {
   return 2 * MIN + (hash32(correlationId) % (5 * MIN));
 }
 
+/** When a row was ingested, from its time and correlation id. */
+function ingestionMs(timeMs: number, id: Cell | undefined): number {
+  // JSON text of a missing id is "null", so rows without one still get a stable lag.
+  return timeMs + lagMs(typeof id === 'string' ? id : JSON.stringify(id));
+}
+
+/** The gateway table's records in time order: requests as logical events, other services' rows already as rows. */
+function* gatewayRecords(opts: DemoOptions, mapper: RowMapper): Generator<DemoEvent | Cell[]> {
+  const { schema, seed, now, hours } = resolve(opts);
+  const shared = physicalSchema(schema).table === 'AzureDiagnostics';
+  const other = shared ? foreignRows(seed, now, hours, mapper.columns) : [];
+  let k = 0;
+  for (const ev of demoEvents(opts)) {
+    while (k < other.length && other[k].time <= ev.time) yield other[k++].row;
+    yield ev;
+  }
+  while (k < other.length) yield other[k++].row;
+}
+
+/** The Activity log's changes: the scenario's own and the background ones, named as the scenario names things. */
+function activity(opts: DemoOptions): TableInput {
+  const { seed, now, hours, scenario } = resolve(opts);
+  const changes = [scenario.change, ...BACKGROUND_CHANGES].map((c) => ({
+    ...c,
+    target: renameText(c.target, scenario.rename),
+  }));
+  return activityTable(seed, now, hours, changes);
+}
+
 /**
  * The demo workspace: the gateway log table in the requested physical schema, rows streamed in time order and
  * re-generated identically on every iteration, then the Activity log (AzureActivity). The AzureDiagnostics
  * schemas also carry a few Key Vault audit rows (the table is shared), which every gateway query must filter out.
  */
 export function generateDemoTables(opts: DemoOptions): TableInput[] {
-  const { schema, seed, now, hours, scenario } = resolve(opts);
+  const { schema } = resolve(opts);
   const mapper = rowMapper(schema);
-  const shared = physicalSchema(schema).table === 'AzureDiagnostics';
   const rows: Iterable<Cell[]> = {
     *[Symbol.iterator]() {
-      const other = shared ? foreignRows(seed, now, hours, mapper.columns) : [];
-      let k = 0;
-      for (const ev of demoEvents(opts)) {
-        while (k < other.length && other[k].time <= ev.time) yield other[k++].row;
-        yield mapper.toRow(ev);
-      }
-      while (k < other.length) yield other[k++].row;
+      for (const r of gatewayRecords(opts, mapper)) yield Array.isArray(r) ? r : mapper.toRow(r);
     },
   };
   const { timeIndex, correlationIndex } = mapper;
-  const changes = [scenario.change, ...BACKGROUND_CHANGES].map((c) => ({
-    ...c,
-    target: renameText(c.target, scenario.rename),
-  }));
   return [
     {
       name: physicalSchema(schema).table,
       columns: mapper.columns,
       rows,
-      ingestionTimeOf: (row) => {
-        const t = row[timeIndex];
-        const ms = cellTime(t) ?? NaN;
-        const id = row[correlationIndex];
-        // JSON text of a missing id is "null", so rows without one still get a stable lag.
-        return new Date(ms + lagMs(typeof id === 'string' ? id : JSON.stringify(id)));
-      },
+      ingestionTimeOf: (row) => new Date(ingestionMs(cellTime(row[timeIndex]) ?? NaN, row[correlationIndex])),
     },
-    activityTable(seed, now, hours, changes),
+    activity(opts),
   ];
+}
+
+/**
+ * Loads the demo workspace (the tables generateDemoTables describes, the same rows) into `workspace`, the gateway
+ * table written column by column as its events are generated: no row arrays and no Date per row, which made up
+ * about half of the demo's start-up in a CLI command.
+ */
+export function loadDemoWorkspace(workspace: Workspace, opts: DemoOptions): void {
+  const { schema } = resolve(opts);
+  const mapper = rowMapper(schema);
+  const { columns, storageValues, timeIndex, correlationIndex } = mapper;
+  const builders = columns.map((c) => builderFor(c.type));
+  const width = columns.length;
+  let ingestion = new Float64Array(FIRST_CAPACITY);
+  let n = 0;
+  for (const r of gatewayRecords(opts, mapper)) {
+    if (n === ingestion.length) {
+      const grown = new Float64Array(n * 2);
+      grown.set(ingestion);
+      ingestion = grown;
+    }
+    if (Array.isArray(r)) {
+      for (let c = 0; c < width; c++) builders[c].push(r[c]);
+      ingestion[n++] = ingestionMs(cellTime(r[timeIndex]) ?? NaN, r[correlationIndex]);
+    } else {
+      for (let c = 0; c < width; c++) builders[c].push(storageValues[c](r));
+      ingestion[n++] = ingestionMs(r.time, r.correlationId);
+    }
+  }
+  workspace.putTable(tableFromBuilders(physicalSchema(schema).table, columns, builders, ingestion.subarray(0, n)));
+  workspace.addTable(activity(opts));
 }

@@ -13,11 +13,20 @@ import {
 export interface RowMapper {
   columns: ColumnSchema[];
   toRow(ev: DemoEvent): Cell[];
+  /**
+   * Per column, the value of an event as column storage takes it: toRow's cell, except that a time is epoch
+   * milliseconds instead of a Date (storage keeps the number; no Date is made per row).
+   */
+  storageValues: ((ev: DemoEvent) => Cell)[];
   timeIndex: number;
   correlationIndex: number;
 }
 
 type Setter = (ev: DemoEvent) => Cell;
+
+/** The request's time as a datetime cell; storage reads it as `ev.time` directly. */
+const time: Setter = (e) => new Date(e.time);
+const timeMs: Setter = (e) => e.time;
 
 const OPERATION = 'Microsoft.ApiManagement/GatewayLogs';
 const RESOURCE_ID_UPPER = RESOURCE_ID.toUpperCase();
@@ -38,8 +47,8 @@ const errorsOf = (e: DemoEvent): Cell =>
 
 const RESOURCE_SPECIFIC: Record<string, Setter> = {
   TenantId: () => WORKSPACE_TENANT_ID,
-  TimeGenerated: (e) => new Date(e.time),
-  Timestamp: (e) => new Date(e.time),
+  TimeGenerated: time,
+  Timestamp: time,
   Category: () => 'GatewayLogs',
   OperationName: () => OPERATION,
   CorrelationId: (e) => e.correlationId,
@@ -96,7 +105,7 @@ const RESOURCE_SPECIFIC: Record<string, Setter> = {
 
 const DIAGNOSTICS_STANDARD: Record<string, Setter> = {
   TenantId: () => WORKSPACE_TENANT_ID,
-  TimeGenerated: (e) => new Date(e.time),
+  TimeGenerated: time,
   ResourceId: () => RESOURCE_ID_UPPER,
   Category: () => 'GatewayLogs',
   ResourceGroup: () => RESOURCE_GROUP.toUpperCase(),
@@ -201,6 +210,7 @@ export function rowMapper(schema: SchemaId): RowMapper {
     correlationIndex: columns.findIndex(
       (c) => c.name === (schema === 'azure-diagnostics-seed' ? 'CorrelationId_g' : 'CorrelationId'),
     ),
+    storageValues: plan.map((p) => (p === time ? timeMs : typeof p === 'function' ? p : () => p)),
     toRow(ev) {
       const row = new Array<Cell>(n);
       for (let i = 0; i < n; i++) {

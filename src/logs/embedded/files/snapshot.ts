@@ -264,3 +264,14 @@ function readSnapshot(path: string, key: string): Workspace | null {
     fs.closeSync(fd);
   }
 }
+
+/** Saves `ws` under `dir` for `key` (the demo's stored copy uses the same format); returns the file written. */
+export function saveWorkspaceSnapshot(ws: Workspace, dir: string, key: string): string {
+  writeSnapshot(ws, dir, key);
+  return pathFor(dir, key);
+}
+
+/** The workspace saved under `dir` for exactly `key`, or null when there is none. */
+export function readWorkspaceSnapshot(dir: string, key: string): Workspace | null {
+  return readSnapshot(pathFor(dir, key), key);
+}
