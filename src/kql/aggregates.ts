@@ -120,6 +120,20 @@ function collectImpl(unique: boolean, withPred: boolean): AggImpl {
     const limArg = withPred ? args[2] : args[1];
     const limit = limArg ? Number(limArg.fn(0)) : 1048576;
     const lists: unknown[][] = Array.from({ length: G }, () => []);
+    const codes = unique ? (args[0].source?.codes?.() ?? null) : null;
+    if (codes) {
+      // make_set of an interned string column: values told apart by dictionary code, no string keys per row
+      const c = codes.array();
+      const dict = codes.dict;
+      const seenCodes = Array.from({ length: G }, () => new Set<number>());
+      for (let i = 0; i < gids.length; i++) {
+        const g = gids[i];
+        if (lists[g].length >= limit || (p && p(i) !== true) || seenCodes[g].has(c[i])) continue;
+        seenCodes[g].add(c[i]);
+        lists[g].push(dict[c[i]]);
+      }
+      return [lists];
+    }
     const seen: Set<string>[] | null = unique ? Array.from({ length: G }, () => new Set<string>()) : null;
     for (let i = 0; i < gids.length; i++) {
       if (p && p(i) !== true) continue;

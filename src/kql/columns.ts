@@ -10,6 +10,9 @@ export type Store =
   | { kind: 'str'; data: Int32Array; dict: string[] }
   | { kind: 'bool'; data: Int8Array }
   | { kind: 'any'; data: unknown[] }
+  /** Plain strings as a few large chunk strings: rows [c << shift, (c + 1) << shift) are joined in chunks[c], row r
+   * spans [offsets[r], offsets[r + 1]) in UTF-16 units counted from the column's start (snapshots read this way). */
+  | { kind: 'text'; chunks: string[]; offsets: Float64Array; shift: number }
   /** Every row null (common for optional dynamic columns): no per-row storage at all. */
   | { kind: 'null' };
 
@@ -168,4 +171,32 @@ export function builderFor(type: KqlType): Builder {
 
 export function timesOf(b: Builder): Float64Array | null {
   return b instanceof NumBuilder ? b.peek() : null;
+}
+
+/** A chunk's text stays well under V8's longest string (about 2^29 units). */
+const TEXT_CHUNK_UNITS = 2 ** 28;
+
+/**
+ * Rows per chunk of a text store, as a power of two: halved from 2^20 until every chunk spans at most `max` of
+ * `offsets` (n + 1 cumulative sizes; a single longer value gets a chunk of its own).
+ */
+export function chunkShift(offsets: Float64Array, n: number, max = TEXT_CHUNK_UNITS): number {
+  const fits = (s: number) => {
+    for (let a = 0; a < n; a += 2 ** s) if (offsets[Math.min(n, a + 2 ** s)] - offsets[a] > max) return false;
+    return true;
+  };
+  let shift = 20;
+  while (shift > 0 && !fits(shift)) shift--;
+  return shift;
+}
+
+/** Plain strings as a text store, chunks of at most `maxUnits` UTF-16 units (see chunkShift). */
+export function textStore(values: readonly string[], maxUnits = TEXT_CHUNK_UNITS): Store {
+  const n = values.length;
+  const offsets = new Float64Array(n + 1);
+  for (let r = 0; r < n; r++) offsets[r + 1] = offsets[r] + values[r].length;
+  const shift = chunkShift(offsets, n, maxUnits);
+  const chunks: string[] = [];
+  for (let a = 0; a < n; a += 2 ** shift) chunks.push(values.slice(a, Math.min(n, a + 2 ** shift)).join(''));
+  return { kind: 'text', chunks, offsets, shift };
 }

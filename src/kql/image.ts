@@ -40,6 +40,8 @@ function sharedStore(s: Store): Store {
       return { kind: 'str', data: shared(s.data, (b) => new Int32Array(b, 0, s.data.length)), dict: s.dict };
     case 'bool':
       return { kind: 'bool', data: shared(s.data, (b) => new Int8Array(b, 0, s.data.length)) };
+    case 'text':
+      return { ...s, offsets: f64(s.offsets) }; // its few chunk strings are cloned per worker
     case 'any':
     case 'null':
       return s; // plain values are structured-cloned per worker

@@ -7,6 +7,7 @@
  */
 const f64 = new Map<string, Float64Array>();
 const i32 = new Map<string, Int32Array>();
+const u8 = new Map<string, Uint8Array>();
 
 export function scratchF64(slot: string, n: number): Float64Array {
   let b = f64.get(slot);
@@ -22,6 +23,15 @@ export function scratchI32(slot: string, n: number): Int32Array {
   if (!b || b.length < n) {
     b = new Int32Array(Math.max(n, Math.ceil((b?.length ?? 0) * 1.5), 1024));
     i32.set(slot, b);
+  }
+  return b.subarray(0, n);
+}
+
+export function scratchU8(slot: string, n: number): Uint8Array {
+  let b = u8.get(slot);
+  if (!b || b.length < n) {
+    b = new Uint8Array(Math.max(n, Math.ceil((b?.length ?? 0) * 1.5), 1024));
+    u8.set(slot, b);
   }
   return b.subarray(0, n);
 }

@@ -5,7 +5,7 @@
 import type { Cell, ColumnSchema } from './types';
 import { KqlError } from './errors';
 import { builderFor, timesOf, type Builder, type Store } from './columns';
-import { AnyVec, BoolVec, ConstVec, NumVec, StrVec, type Vec } from './vectors';
+import { AnyVec, BoolVec, ConstVec, NumVec, StrVec, TextVec, type Vec } from './vectors';
 
 export interface TableInput {
   name: string;
@@ -42,6 +42,8 @@ export class StoredTable {
         return new BoolVec(s.data, null, from, len);
       case 'any':
         return new AnyVec(s.data, null, from, len);
+      case 'text':
+        return new TextVec(s.chunks, s.offsets, s.shift, null, from, len);
       case 'null':
         return new ConstVec(null, len);
     }

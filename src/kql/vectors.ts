@@ -185,6 +185,34 @@ export class AnyVec extends SelVec {
   }
 }
 
+/** Plain strings kept as a few chunk strings (columns.ts `text` stores): each read slices its row out. */
+export class TextVec extends SelVec {
+  constructor(
+    readonly chunks: string[],
+    readonly offsets: Float64Array,
+    readonly shift: number,
+    sel: Int32Array | null,
+    offset: number,
+    len: number,
+  ) {
+    super(sel, offset, len);
+  }
+  reader(): Reader {
+    const { chunks, offsets, shift, sel } = this;
+    const off = this.offset;
+    const at = (r: number) => {
+      const c = r >>> shift;
+      const base = offsets[c << shift];
+      return chunks[c].slice(offsets[r] - base, offsets[r + 1] - base);
+    };
+    if (sel) return (i) => at(sel[i]);
+    return (i) => at(off + i);
+  }
+  protected with(sel: Int32Array): Vec {
+    return new TextVec(this.chunks, this.offsets, this.shift, sel, 0, sel.length);
+  }
+}
+
 /** A constant column (e.g. column_ifexists fallbacks, union fillers). */
 export class ConstVec implements Vec {
   constructor(

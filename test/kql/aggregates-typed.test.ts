@@ -69,3 +69,32 @@ test('dcount and percentiles per group match sets and nearest ranks of the raw r
     { numRuns: 60 },
   );
 });
+
+test('make_set over dictionary codes: first-seen distinct values per group, limit and predicate honoured', () => {
+  fc.assert(
+    fc.property(fc.array(rowArb, { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 4 }), (rows, limit) => {
+      const ws = workspace({
+        name: 'T',
+        columns: cols('G:string,S:string,N:long'),
+        rows: rows.map((r) => [r.G, r.S, r.N]),
+      });
+      const got = rowsOf(
+        ws,
+        `T | where N != 0 | summarize s = make_set(S), sl = make_set(S, ${limit}), si = make_set_if(S, N > 0, ${limit}) by G`,
+      );
+      // reference: groups in first-seen order, each set in first-seen order (null N != 0 is true: kept)
+      const kept = rows.filter((r) => r.N !== 0);
+      const expected = [...byGroup(kept)].map(([G, rs]) => {
+        const distinct = (xs: Row[]) => [...new Set(xs.map((r) => r.S))];
+        return {
+          G,
+          s: distinct(rs),
+          sl: distinct(rs).slice(0, limit),
+          si: distinct(rs.filter((r) => r.N !== null && r.N > 0)).slice(0, limit),
+        };
+      });
+      expect(got).toEqual(expected);
+    }),
+    { numRuns: 100 },
+  );
+});

@@ -16,7 +16,7 @@ interface Row {
 
 type Dir = 'asc' | 'desc';
 interface Key {
-  col: 'N' | 'S' | 'R';
+  col: 'N' | 'S' | 'R' | 'Id';
   dir: Dir;
   nulls?: 'first' | 'last';
 }
@@ -106,4 +106,24 @@ test('a large input through the heap matches the full sort', () => {
   expect(ids(rowsOf(ws, 'T | top 10 by N desc'))).toEqual(
     ids(reference(rows, [{ col: 'N', dir: 'desc' }])).slice(0, 10),
   );
+});
+
+test('the heap against nulls: nulls placed first or last by either direction, ties with the worst kept row', () => {
+  // nulls only in the second half, so they must displace rows the heap already holds
+  const rows: Row[] = Array.from({ length: 5_000 }, (_, Id) => ({
+    Id,
+    N: Id > 2_500 && Id % 7 === 0 ? null : (Id * 37) % 11,
+    S: '',
+    R: null,
+  }));
+  const ws = table(rows);
+  for (const dir of ['asc', 'desc'] as const)
+    for (const nulls of ['first', 'last'] as const) {
+      const keys: Key[] = [{ col: 'N', dir, nulls }];
+      const expected = ids(reference(rows, keys));
+      expect(ids(rowsOf(ws, `T | top 30 by ${clause(keys)}`))).toEqual(expected.slice(0, 30));
+      expect(ids(rowsOf(ws, `T | order by ${clause(keys)}, Id desc | take 30`))).toEqual(
+        ids(reference(rows, [...keys, { col: 'Id', dir: 'desc' }])).slice(0, 30),
+      );
+    }
 });

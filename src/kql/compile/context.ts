@@ -4,6 +4,7 @@ import type { Relation } from '../relation';
 import type { SyntaxNode } from '../syntax';
 import type { Reader, Vec } from '../vectors';
 import type { UserFunction } from '../functions/user';
+import type { Truth } from './truth';
 
 export type ExprType = KqlType | 'unknown';
 
@@ -14,6 +15,8 @@ export interface Compiled {
   constant: boolean;
   /** The input vector when the expression just reads it unchanged (lets project reuse storage). */
   source?: Vec;
+  /** Boolean expressions over stored columns: a typed pass marking the rows where the value is true (`where`). */
+  truth?: Truth;
 }
 
 export interface ScalarBinding {

@@ -11,6 +11,7 @@ import { constant, type Compiled, type Ctx, type ExprType } from './context';
 import { callFunction } from '../functions/scalar';
 import { hasTerm } from '../functions/strings';
 import { accessDynamic } from '../functions/dynamic';
+import { codesTruth, logicalTruth, numericTruth, termTruth } from './truth';
 
 const LITERALS = new Set([
   'StringLiteralExpression',
@@ -137,10 +138,12 @@ function compileInner(node: SyntaxNode, ctx: Ctx): Compiled {
       const [l, r] = nodes(node).map((n) => compileExpr(n, ctx));
       const a = l.fn;
       const b = r.fn;
+      const truth = logicalTruth(kind === 'AndExpression', l, r) ?? undefined;
       if (kind === 'AndExpression')
         return {
           type: 'bool',
           constant: l.constant && r.constant,
+          truth,
           fn: (i) => {
             const x = a(i);
             if (x === false) return false;
@@ -152,6 +155,7 @@ function compileInner(node: SyntaxNode, ctx: Ctx): Compiled {
       return {
         type: 'bool',
         constant: l.constant && r.constant,
+        truth,
         fn: (i) => {
           const x = a(i);
           if (x === true) return true;
@@ -232,6 +236,7 @@ function compileBinary(kind: string, node: SyntaxNode, ctx: Ctx, type: ExprType)
     return {
       type,
       constant: false,
+      truth: codesTruth(l.source, (s) => op(s, rv)) ?? undefined,
       fn: (i) => {
         const c = read(i);
         let m = memo[c];
@@ -245,7 +250,8 @@ function compileBinary(kind: string, node: SyntaxNode, ctx: Ctx, type: ExprType)
   }
   if (r.constant) {
     const rv = b(0);
-    return { type, constant: isConst, fn: (i) => op(a(i), rv) };
+    const truth = isConst ? null : (numericTruth(kind, l.source, rv) ?? termTruth(kind, l.source, rv));
+    return { type, constant: isConst, fn: (i) => op(a(i), rv), ...(truth ? { truth } : {}) };
   }
   return { type, constant: isConst, fn: (i) => op(a(i), b(i)) };
 }

@@ -16,6 +16,7 @@ import { WINDOW_FUNCTIONS } from './window';
 import { SERIES_FUNCTIONS } from './series';
 import { isAggregateName } from '../aggregates';
 import { callUserFunction } from './user';
+import { emptinessTruth } from '../compile/truth';
 
 export type CompileFn = (node: SyntaxNode, ctx: Ctx) => Compiled;
 type Reader = (i: number) => unknown;
@@ -241,5 +242,7 @@ export function callFunction(node: SyntaxNode, ctx: Ctx, compile: CompileFn): Co
   const passthrough = args.length > 0 && fn === args[0].fn && args[0].source;
   // window functions read other rows: never constant, even without arguments
   const fixed = !(name in WINDOW_FUNCTIONS) && args.every((a) => a.constant);
-  return { fn, type, constant: fixed, ...(passthrough ? { source: args[0].source } : {}) };
+  const truth =
+    !fixed && (name === 'isempty' || name === 'isnotempty') ? emptinessTruth(args[0].source, name === 'isempty') : null;
+  return { fn, type, constant: fixed, ...(passthrough ? { source: args[0].source } : {}), ...(truth ? { truth } : {}) };
 }

@@ -1,7 +1,7 @@
 /** KQL string predicates with the service's exact case rules. */
 
 /** Term characters: Kusto splits text into maximal runs of ASCII letters and digits ("_" and "-" split). */
-function isTermChar(code: number): boolean {
+export function isTermChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 

@@ -5,15 +5,20 @@ import { colIndex, takeRows, type Relation } from '../relation';
 import { compileExpr } from '../compile/expressions';
 import { ArrayVec, ConstVec } from '../vectors';
 import { scratchI32 } from '../scratch';
+import { selectTrue } from '../compile/truth';
 import { analyzerInputNames, ctxFor, materialize, outputSchema, type Env } from './env';
 import type { ColumnSchema } from '../types';
 
 export function where(op: SyntaxNode, input: Relation, env: Env): Relation {
   const pred = compileExpr(nodes(op)[0], ctxFor(input, env));
-  const f = pred.fn;
-  const keep = scratchI32('where', input.n);
+  let keep: Int32Array;
   let k = 0;
-  for (let i = 0; i < input.n; i++) if (f(i) === true) keep[k++] = i;
+  if (pred.truth && !pred.constant) ({ rows: keep, count: k } = selectTrue(pred.truth, input.n));
+  else {
+    const f = pred.fn;
+    keep = scratchI32('where', input.n);
+    for (let i = 0; i < input.n; i++) if (f(i) === true) keep[k++] = i;
+  }
   if (k === input.n) return input;
   return takeRows(input, keep.slice(0, k));
 }

@@ -1,10 +1,10 @@
 /**
  * order/sort by and top: KQL defaults are desc; desc puts nulls last, asc puts nulls first.
  *
- * Every key becomes one Float64Array over the rows (numbers as they are, other values as their rank
- * among the distinct values, negated for desc, NaN for null), so no comparison ever touches a boxed
- * value. One key sorts natively (packed value+row index); several keys use a comparator over the typed
- * arrays. `top N` and `sort | take N` keep only N rows in a bounded heap instead of ordering every row.
+ * Every key becomes one Float64Array over the rows (numbers as they are, read in place from storage when the
+ * rows are a plain range; other values as their rank among the distinct values; NaN for null), so no comparison
+ * ever touches a boxed value. One key sorts natively (packed value+row index); several keys use a comparator over
+ * the typed arrays. `top N` and `sort | take N` keep only N rows in a bounded heap instead of ordering every row.
  * Ties keep input order (stable), so a heap and a full sort give the same rows.
  */
 import { kindOf, nodes, tokens, type SyntaxNode } from '../syntax';
@@ -19,8 +19,9 @@ import { takeCount } from './basic';
 import { scratchF64 } from '../scratch';
 
 interface SortKey {
-  /** Per row: the value or rank, already negated for desc; NaN = null. */
+  /** Per row: the value or rank; NaN = null. May be a view of the table's storage: never written. */
   vals: Float64Array;
+  desc: boolean;
   nullsFirst: boolean;
 }
 
@@ -39,6 +40,8 @@ function ranksOf(distinct: unknown[]): Map<unknown, number> {
 /** The key's values as numbers: straight from storage, dictionary ranks, or ranks of computed values. */
 function keyValues(c: Compiled, n: number, slot: number): Float64Array {
   const src = c.source;
+  // a stored number column over a plain row range is read in place, with no copy
+  if (src instanceof NumVec && !src.sel) return src.data.subarray(src.offset, src.offset + n);
   // reused per key position: fresh multi-MB arrays on every query trigger full GCs
   const out = scratchF64(`sort${slot}`, n);
   if (src instanceof NumVec) return src.numbers(out);
@@ -92,11 +95,7 @@ function sortKeys(exprs: SyntaxNode[], input: Relation, env: Env): SortKey[] {
     }
     return { c: compileExpr(body, ctx), desc, nullsFirst: nullsFirst ?? !desc };
   });
-  return specs.map(({ c, desc, nullsFirst }, slot) => {
-    const vals = keyValues(c, input.n, slot);
-    if (desc) for (let i = 0; i < vals.length; i++) vals[i] = -vals[i];
-    return { vals, nullsFirst };
-  });
+  return specs.map(({ c, desc, nullsFirst }, slot) => ({ vals: keyValues(c, input.n, slot), desc, nullsFirst }));
 }
 
 /** Row order: negative when row a sorts before row b. */
@@ -112,7 +111,7 @@ function comparator(keys: SortKey[]): (a: number, b: number) => number {
         if (xn && yn) continue;
         return xn === k.nullsFirst ? -1 : 1;
       }
-      return x < y ? -1 : 1;
+      return x < y !== k.desc ? -1 : 1;
     }
     return a - b;
   };
@@ -120,10 +119,17 @@ function comparator(keys: SortKey[]): (a: number, b: number) => number {
 
 /** One key: a native typed-array sort via timeOrder (stable, nulls last), rotated for nulls first. */
 function singleKeyOrder(k: SortKey, n: number): Int32Array {
-  const perm = timeOrder(k.vals);
+  let vals = k.vals;
+  if (k.desc) {
+    // timeOrder sorts ascending: order the negated values (a copy, as vals may be the table's storage)
+    const neg = scratchF64('sortDesc', n);
+    for (let i = 0; i < n; i++) neg[i] = -vals[i];
+    vals = neg;
+  }
+  const perm = timeOrder(vals);
   if (!k.nullsFirst) return perm;
   let nulls = 0;
-  for (let i = 0; i < n; i++) if (k.vals[i] !== k.vals[i]) nulls++;
+  for (let i = 0; i < n; i++) if (vals[i] !== vals[i]) nulls++;
   if (nulls === 0) return perm;
   const out = new Int32Array(n);
   out.set(perm.subarray(n - nulls), 0);
@@ -131,19 +137,16 @@ function singleKeyOrder(k: SortKey, n: number): Int32Array {
   return out;
 }
 
-/** The first `limit` rows in order, keeping a max-heap of the best rows seen so far. */
+/** The first `limit` rows in order, keeping a max-heap (worst kept row on top) of the best rows seen so far. */
 function boundedTop(keys: SortKey[], n: number, limit: number): Int32Array {
   const cmp = comparator(keys);
-  // Once the heap is full most rows lose on the first key alone: a typed read and a compare skip the comparator.
-  const first = keys[0].vals;
   const heap = new Int32Array(limit);
-  let size = 0;
   const down = (at: number) => {
     for (;;) {
       const l = 2 * at + 1;
-      if (l >= size) return;
+      if (l >= limit) return;
       const r = l + 1;
-      const worst = r < size && cmp(heap[r], heap[l]) > 0 ? r : l;
+      const worst = r < limit && cmp(heap[r], heap[l]) > 0 ? r : l;
       if (cmp(heap[worst], heap[at]) <= 0) return;
       const t = heap[at];
       heap[at] = heap[worst];
@@ -151,24 +154,48 @@ function boundedTop(keys: SortKey[], n: number, limit: number): Int32Array {
       at = worst;
     }
   };
-  for (let i = 0; i < n; i++) {
-    if (size < limit) {
-      let at = size++;
-      heap[at] = i;
-      while (at > 0) {
-        const up = (at - 1) >> 1;
-        if (cmp(heap[at], heap[up]) <= 0) break;
-        const t = heap[at];
-        heap[at] = heap[up];
-        heap[up] = t;
-        at = up;
-      }
-    } else if (!(first[i] > first[heap[0]]) && cmp(i, heap[0]) < 0) {
+  for (let size = 0; size < limit; size++) {
+    let at = size;
+    heap[at] = size;
+    while (at > 0) {
+      const up = (at - 1) >> 1;
+      if (cmp(heap[at], heap[up]) <= 0) break;
+      const t = heap[at];
+      heap[at] = heap[up];
+      heap[up] = t;
+      at = up;
+    }
+  }
+  // Once the heap is full most rows lose on the first key alone: a typed loop against the worst kept value skips
+  // them without calling the comparator (one loop per direction keeps the hot comparison a single branch).
+  const first = keys[0].vals;
+  const single = keys.length === 1;
+  // a null first key never beats a non-null bound when nulls go last
+  const nullsLose = !keys[0].nullsFirst;
+  /** Row i against the worst kept row: takes its place when better; returns the new bound. */
+  const offer = (i: number): number => {
+    if (cmp(i, heap[0]) < 0) {
       heap[0] = i;
       down(0);
     }
+    return first[heap[0]];
+  };
+  let bound = first[heap[0]];
+  // later rows lose ties (stable order): with one key only a strictly better value can enter
+  if (keys[0].desc) {
+    for (let i = limit; i < n; i++) {
+      const v = first[i];
+      if (v < bound || (single && v === bound) || (v !== v && nullsLose && bound === bound)) continue;
+      bound = offer(i);
+    }
+  } else {
+    for (let i = limit; i < n; i++) {
+      const v = first[i];
+      if (v > bound || (single && v === bound) || (v !== v && nullsLose && bound === bound)) continue;
+      bound = offer(i);
+    }
   }
-  return heap.subarray(0, size).sort(cmp);
+  return heap.sort(cmp);
 }
 
 /** Row indexes in sort order, only the first `limit` when given. */

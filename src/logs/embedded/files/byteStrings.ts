@@ -2,17 +2,19 @@
  * A string column filled from CSV bytes: each value is looked up by its bytes in a small open-addressing table,
  * so a repeated value costs a hash and a compare, and only distinct values ever become JS strings. Codes and
  * dictionary come out as the engine's own string builder would make them (first-seen order, the same switch
- * to plain strings once a column proves mostly distinct).
+ * to plain strings once a column proves mostly distinct). A plain column keeps its values as UTF-8 bytes while
+ * the file loads and becomes a `text` store (a few chunk strings) at the end: millions of live JS strings would
+ * make garbage collection the largest cost of loading a large export.
  */
-import { FIRST_CAPACITY, mostlyDistinct, type Builder, type Store } from '../../../kql/columns';
+import { FIRST_CAPACITY, chunkShift, mostlyDistinct, textStore, type Builder, type Store } from '../../../kql/columns';
 
 export class ByteStrings implements Builder {
   n = 0;
   private codes = new Int32Array(FIRST_CAPACITY);
   readonly dict: string[] = [];
   private readonly intern = new Map<string, number>();
-  /** Set once the column proves mostly distinct (ids, URLs): values kept as strings, no dictionary. */
-  plain: string[] | null = null;
+  /** Set once the column proves mostly distinct (ids, URLs): values kept as UTF-8 bytes, no dictionary. */
+  private plain: PlainBytes | null = null;
   // byte table: slot -> entry + 1 (0 = empty); entry -> bytes in the arena and its code
   private slots = new Int32Array(1024);
   private entryAt = new Int32Array(256);
@@ -27,7 +29,8 @@ export class ByteStrings implements Builder {
   /** The value in buf[s, e), which needs no unquoting. */
   pushBytes(buf: Buffer, s: number, e: number): void {
     if (this.plain || !this.room()) {
-      this.plainPush(buf.toString('utf8', s, e));
+      (this.plain as PlainBytes).pushBytes(buf, s, e);
+      this.n++;
       return;
     }
     this.codes[this.n++] = this.lookup(buf, s, e);
@@ -37,7 +40,8 @@ export class ByteStrings implements Builder {
   push(raw: unknown): void {
     const text = typeof raw === 'string' ? raw : String(raw);
     if (this.plain || !this.room()) {
-      this.plainPush(text);
+      (this.plain as PlainBytes).push(text);
+      this.n++;
       return;
     }
     this.codes[this.n++] = this.codeOf(text);
@@ -48,9 +52,17 @@ export class ByteStrings implements Builder {
     return this.codes.subarray(0, this.n);
   }
 
+  /** The distinct values (a dictionary column), or every row's value (a plain one): what type guessing reads. */
+  values(): string[] {
+    return this.plain ? this.plain.strings() : this.dict;
+  }
+
+  isPlain(): boolean {
+    return this.plain !== null;
+  }
+
   build(perm: Int32Array | null): Store {
-    const plain = this.plain;
-    if (plain) return { kind: 'any', data: perm ? Array.from(perm, (p) => plain[p]) : plain };
+    if (this.plain) return this.plain.build(perm);
     const n = this.n;
     const out = new Int32Array(n);
     for (let k = 0; k < n; k++) out[k] = this.codes[perm ? perm[k] : k];
@@ -62,8 +74,9 @@ export class ByteStrings implements Builder {
     const i = this.n;
     if (i < this.codes.length) return true;
     if (mostlyDistinct(this.dict.length, i)) {
-      const dict = this.dict;
-      this.plain = Array.from(this.codes.subarray(0, i), (c) => dict[c]);
+      const plain = new PlainBytes();
+      for (const c of this.codes.subarray(0, i)) plain.push(this.dict[c]);
+      this.plain = plain;
       this.dict.length = 0;
       this.intern.clear();
       this.slots = new Int32Array(0);
@@ -74,11 +87,6 @@ export class ByteStrings implements Builder {
     bigger.set(this.codes);
     this.codes = bigger;
     return true;
-  }
-
-  private plainPush(text: string): void {
-    (this.plain as string[]).push(text);
-    this.n++;
   }
 
   private codeOf(text: string): number {
@@ -166,5 +174,88 @@ export class ByteStrings implements Builder {
       slots[slot] = x + 1;
     }
     this.slots = slots;
+  }
+}
+
+/** Values as UTF-8 bytes one after the other: value r is bytes [ends[r - 1], ends[r]). */
+class PlainBytes {
+  private bytes = Buffer.allocUnsafe(1 << 16);
+  private used = 0;
+  private ends = new Float64Array(FIRST_CAPACITY);
+  private n = 0;
+
+  pushBytes(buf: Buffer, s: number, e: number): void {
+    this.room(e - s);
+    // a byte loop: values are short, and Buffer.copy's checks per call cost more than the copy
+    const dst = this.bytes;
+    let at = this.used;
+    for (let k = s; k < e; k++) dst[at++] = buf[k];
+    this.end(e - s);
+  }
+
+  push(text: string): void {
+    const len = Buffer.byteLength(text, 'utf8');
+    this.room(len);
+    this.bytes.write(text, this.used, len, 'utf8');
+    this.end(len);
+  }
+
+  /** Every value as a string (only columns whose type is guessed from their values need them). */
+  strings(): string[] {
+    return Array.from({ length: this.n }, (_, r) => this.bytes.toString('utf8', this.start(r), this.ends[r]));
+  }
+
+  /**
+   * The rows in `perm` order as a text store. Each chunk's bytes are decoded at once; when a chunk is not plain
+   * ASCII (a value's UTF-16 length then differs from its byte length) the values are decoded one by one instead.
+   */
+  build(perm: Int32Array | null): Store {
+    const n = this.n;
+    const offsets = new Float64Array(n + 1);
+    for (let k = 0; k < n; k++) {
+      const r = perm ? perm[k] : k;
+      offsets[k + 1] = offsets[k] + this.ends[r] - this.start(r);
+    }
+    const shift = chunkShift(offsets, n); // bytes bound UTF-16 units from above
+    const chunks: string[] = [];
+    for (let a = 0; a < n; a += 2 ** shift) {
+      const b = Math.min(n, a + 2 ** shift);
+      const out = Buffer.allocUnsafe(offsets[b] - offsets[a]);
+      const src = this.bytes;
+      let at = 0;
+      for (let k = a; k < b; k++) {
+        const r = perm ? perm[k] : k;
+        for (let x = this.start(r), end = this.ends[r]; x < end; x++) out[at++] = src[x];
+      }
+      const text = out.toString('utf8');
+      if (text.length !== out.length) {
+        const strings = this.strings();
+        return textStore(perm ? Array.from(perm, (r) => strings[r]) : strings);
+      }
+      chunks.push(text);
+    }
+    return { kind: 'text', chunks, offsets, shift };
+  }
+
+  private start(r: number): number {
+    return r === 0 ? 0 : this.ends[r - 1];
+  }
+
+  private room(len: number): void {
+    if (this.used + len > this.bytes.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + len));
+      this.bytes.copy(bigger, 0, 0, this.used);
+      this.bytes = bigger;
+    }
+    if (this.n === this.ends.length) {
+      const bigger = new Float64Array(this.n * 2);
+      bigger.set(this.ends);
+      this.ends = bigger;
+    }
+  }
+
+  private end(len: number): void {
+    this.used += len;
+    this.ends[this.n++] = this.used;
   }
 }

@@ -148,7 +148,7 @@ function checkWidth(r: CsvRecord, width: number): void {
 /** The type the values of a column read as text imply (the guess only depends on the distinct values). */
 function guessType(b: ByteStrings): KqlType {
   const g = new TextTypeGuess();
-  for (const v of b.plain ?? b.dict) g.add(v);
+  for (const v of b.values()) g.add(v);
   return g.type;
 }
 
@@ -156,8 +156,8 @@ function guessType(b: ByteStrings): KqlType {
 function typed(b: ByteStrings, type: KqlType): Builder {
   if (type === 'string') return b;
   const out = builderFor(type);
-  if (b.plain) {
-    for (const v of b.plain) out.push(convertValue(v, type));
+  if (b.isPlain()) {
+    for (const v of b.values()) out.push(convertValue(v, type));
     return out;
   }
   const values: Cell[] = b.dict.map((v) => convertValue(v, type));

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { Workspace } from '../../../../src/kql';
 import type { Store } from '../../../../src/kql/columns';
 import type { StoredTable } from '../../../../src/kql/storage';
+import { TextVec } from '../../../../src/kql/vectors';
 import type { Cell, KqlType } from '../../../../src/kql/types';
 import { generateDemoTables } from '../../../../src/logs/embedded/demo/generator';
 import { boolFromBytes, numberFromBytes, timeFromBytes } from '../../../../src/logs/embedded/files/byteValues';
@@ -34,7 +35,13 @@ function digest(s: Store): string {
     h.update(new Uint8Array(s.data.buffer, s.data.byteOffset, s.data.byteLength));
   if (s.kind === 'str') h.update(JSON.stringify(s.dict));
   if (s.kind === 'any') h.update(JSON.stringify(s.data));
-  return `${s.kind} ${h.digest('hex').slice(0, 16)}`;
+  // plain strings: the CSV loader keeps them as a text store, the row path as an array; the values must agree
+  if (s.kind === 'text') {
+    const read = new TextVec(s.chunks, s.offsets, s.shift, null, 0, s.offsets.length - 1).reader();
+    h.update(JSON.stringify(Array.from({ length: s.offsets.length - 1 }, (_, i) => read(i))));
+  }
+  const plain = s.kind === 'text' || (s.kind === 'any' && s.data.every((v) => typeof v === 'string'));
+  return `${plain ? 'plain strings' : s.kind} ${h.digest('hex').slice(0, 16)}`;
 }
 
 /** What the columnar load must equal (ingestion times aside: an export has none). */
@@ -118,12 +125,45 @@ describe('a generated export (demo traffic, 59 columns, a few thousand rows)', (
     // mostly distinct columns are kept as plain strings, repeated ones as dictionary codes
     const kind = (name: string) => loaded.stores[loaded.columns.findIndex((c) => c.name === name)].kind;
     expect([kind('CorrelationId'), kind('ApiId'), kind('TotalTime'), kind('IsRequestSuccess')]).toEqual([
-      'any',
+      'text',
       'str',
       'num',
       'bool',
     ]);
   });
+});
+
+test('plain (mostly distinct) text columns: ASCII, non-ASCII, quoted and empty values, rows out of time order', () => {
+  // 3000 rows: more than the first column buffer, so the distinct columns switch to plain bytes part-way
+  const t0 = Date.UTC(2026, 10, 23, 10);
+  const lines = ['TimeGenerated,ApiId,ResponseCode,Url,Note,Extra'];
+  for (let i = 0; i < 3000; i++) {
+    const url = i % 13 === 0 ? '' : i % 7 === 0 ? `"https://x/${i}?a=1,b=""q"""` : `https://x/${i}`;
+    const note = i === 2500 ? 'café ☕ 😀' : `note-${i}`; // one non-ASCII value, late in the file
+    const extra = i % 5 === 0 ? '' : `extra ${i}`; // a column no schema names: its type is guessed
+    lines.push(`${new Date(t0 + ((i * 7919) % 3000) * 1000).toISOString()},api-${i % 3},200,${url},${note},${extra}`);
+  }
+  const text = lines.join('\n');
+  const dir = fs.mkdtempSync(join(tmpdir(), 'csv-plain-'));
+  let loaded: StoredTable;
+  try {
+    fs.writeFileSync(join(dir, 'plain.csv'), text);
+    loaded = storedOf(loadLogFile(join(dir, 'plain.csv')));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const kind = (name: string) => loaded.stores[loaded.columns.findIndex((c) => c.name === name)].kind;
+  expect([kind('Url'), kind('Note'), kind('Extra'), kind('ApiId')]).toEqual(['text', 'text', 'text', 'str']);
+  // the file's six columns come first; the schema's other columns follow, empty
+  expect(shape(loaded, 6)).toEqual(
+    shape(
+      rowPath(
+        text,
+        loaded.columns.slice(0, 6).map((c) => c.type),
+      ),
+    ),
+  );
+  expect(shape(inPieces(Buffer.from(text), [997, 65536, 13]))).toEqual(shape(loaded));
 });
 
 describe('values parsed from bytes equal convertValue wherever they parse at all', () => {

@@ -41,6 +41,38 @@ test.each(['portal-export-azurediagnostics.csv', 'gateway-logs.ndjson', 'storage
   },
 );
 
+test('plain string columns (mostly distinct values) come back from UTF-8 text; a lone surrogate falls back to JSON', () => {
+  // more rows than the first column buffer holds, so the distinct columns switch to plain strings
+  const url = (i: number) => (i % 11 === 0 ? '' : `https://contoso/é/${i}?q=${i % 7 ? 'search' : '😀'},"x"`);
+  // JSON.stringify writes the lone surrogate as the escape \ud800, which the loader's JSON.parse turns back into one
+  const lines = Array.from({ length: 3000 }, (_, i) =>
+    JSON.stringify({
+      TimeGenerated: new Date(Date.UTC(2026, 10, 23, 10) + ((i * 7919) % 3000) * 1000).toISOString(),
+      Url: url(i),
+      CorrelationId: `corr-${i}-日本`,
+      Odd: i === 1500 ? 'lone \ud800 surrogate' : `odd-${i}`,
+      ApiId: i % 3 ? 'orders-api' : 'ünïcode-api',
+      ResponseCode: i % 5 ? 200 : 401,
+    }),
+  );
+  const file = join(dir, 'plain.ndjson');
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  const parsed = loadWorkspaceFile(file, { snapshotDir: null });
+  loadWorkspaceFile(file, { snapshotDir: join(dir, 'snaps') });
+  const second = loadWorkspaceFile(file, { snapshotDir: join(dir, 'snaps') });
+  expect(second.fromSnapshot).toBe(true);
+  const t = second.workspace.table(second.table);
+  const kind = (name: string) => t.stores[t.columns.findIndex((c) => c.name === name)].kind;
+  expect([kind('Url'), kind('CorrelationId'), kind('Odd'), kind('ApiId')]).toEqual(['text', 'text', 'any', 'str']);
+  expect(everything(second.workspace)).toEqual(everything(parsed.workspace));
+  const values = runQuery(second.workspace, `${second.table} | where Odd startswith "lone" | project Odd`, { now });
+  expect(values.tables[0].rows).toEqual([['lone \ud800 surrogate']]);
+  const search = `${second.table} | where Url has "search" | summarize count() by ApiId | order by ApiId asc`;
+  expect(runQuery(second.workspace, search, { now }).tables[0].rows).toEqual(
+    runQuery(parsed.workspace, search, { now }).tables[0].rows,
+  );
+});
+
 test('a changed file (size or modification time) is parsed again; a damaged snapshot is ignored', () => {
   const file = join(dir, 'logs.ndjson');
   fs.copyFileSync(join(FIXTURES, 'gateway-logs.ndjson'), file);
