@@ -10,7 +10,7 @@ import type { BotReply } from '../answer';
 import type * as Cards from '../cards';
 import { ConfigError, loadConfig, loadDotEnv, type AppConfig } from '../config';
 import { createTriage } from '../triage';
-import { privateSnapshotDir } from './privateDir';
+import { privateSnapshotDir } from '../logs/embedded/privateDir';
 import { snapshotEnabled } from './parserSnapshot';
 import { replyToText, tableToJson, tableToText } from './format';
 import { explainSourceError } from '../logs/logAnalytics/explain';

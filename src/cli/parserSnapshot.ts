@@ -16,7 +16,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HELD_ANALYSES, type AnalysisRequest } from '../kql/kusto';
-import { privateSnapshotDir } from './privateDir';
+import { privateSnapshotDir } from '../logs/embedded/privateDir';
 
 const PACKAGE = '@kusto/language-service-next';
 

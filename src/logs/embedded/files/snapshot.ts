@@ -4,14 +4,14 @@
  * of mostly distinct values such as URLs) as UTF-8 text chunks with Float64 offsets, so reading one back is a
  * few large reads straight into its arrays and no per-value parsing (plain strings stay in their chunks, each
  * row sliced out when read: columns.ts `text` stores). Only non-string values (dynamic columns) are JSON.
- * Snapshots live under the temp directory, keyed by the file's resolved path, size and modification time (and
+ * Snapshots live in the user's private folder under the temp directory (privateDir.ts), keyed by the file's resolved path, size and modification time (and
  * the --table option) and the format version. One that is missing, stale, or unreadable is ignored and rewritten.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Workspace } from '../../../kql';
+import { privateSnapshotDir } from '../privateDir';
 import { textStore, type Store } from '../../../kql/columns';
 import { workspaceFromImage, type TableImage } from '../../../kql/image';
 import { TextVec } from '../../../kql/vectors';
@@ -21,7 +21,7 @@ import { loadLogFile, type LoadOptions } from './loader';
 const MAGIC = 'APIMTRIAGE-SNAPSHOT-2';
 
 export interface SnapshotOptions extends LoadOptions {
-  /** Where snapshots live (default: apim-triage-snapshots under the OS temp directory); null disables them. */
+  /** Where snapshots live (default: files/ in the user's private snapshot folder); null disables them. */
   snapshotDir?: string | null;
 }
 
@@ -81,7 +81,8 @@ function pathFor(dir: string, key: string): string {
 
 /** Load a log file into a workspace, from its snapshot when one matches, else parsing it (and saving one). */
 export function loadWorkspaceFile(file: string, opts: SnapshotOptions = {}): LoadedWorkspace {
-  const dir = opts.snapshotDir === undefined ? join(tmpdir(), 'apim-triage-snapshots') : opts.snapshotDir;
+  const own = opts.snapshotDir === undefined ? privateSnapshotDir() : null;
+  const dir = opts.snapshotDir === undefined ? (own === null ? null : join(own, 'files')) : opts.snapshotDir;
   let key: string | null = null;
   if (dir !== null) {
     try {

@@ -1,7 +1,8 @@
 /**
- * The folder of this user's CLI snapshots (the parser's start-up snapshot, the demo's stored copy) under the temp
- * directory. A snapshot is code or data the CLI trusts, so the folder is made private (0700) and one that another
- * user owns or can write to is never used: the CLI then does without.
+ * The folder of this user's snapshots under the temp directory: the CLI's parser start-up snapshot, the demo's
+ * stored copy and the columnar snapshots of loaded log files. A snapshot is code or data that is trusted when read
+ * back, and a log file's may hold what its URLs and headers held, so the folder is made private (0700) and one
+ * that another user owns or can write to is never used: snapshots are then done without.
  */
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
