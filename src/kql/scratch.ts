@@ -5,33 +5,21 @@
  * here instead. A buffer is only valid until the same slot is requested again: callers use it within
  * one operator and copy out what they keep.
  */
-const f64 = new Map<string, Float64Array>();
-const i32 = new Map<string, Int32Array>();
-const u8 = new Map<string, Uint8Array>();
+type Typed = Float64Array | Int32Array | Uint8Array;
 
-export function scratchF64(slot: string, n: number): Float64Array {
-  let b = f64.get(slot);
-  if (!b || b.length < n) {
-    b = new Float64Array(Math.max(n, Math.ceil((b?.length ?? 0) * 1.5), 1024));
-    f64.set(slot, b);
-  }
-  return b.subarray(0, n);
+/** One pool per element type: the slot's buffer, grown by half again when too small, viewed at length n. */
+function pool<T extends Typed>(make: (length: number) => T): (slot: string, n: number) => T {
+  const buffers = new Map<string, T>();
+  return (slot, n) => {
+    let b = buffers.get(slot);
+    if (!b || b.length < n) {
+      b = make(Math.max(n, Math.ceil((b?.length ?? 0) * 1.5), 1024));
+      buffers.set(slot, b);
+    }
+    return b.subarray(0, n) as T;
+  };
 }
 
-export function scratchI32(slot: string, n: number): Int32Array {
-  let b = i32.get(slot);
-  if (!b || b.length < n) {
-    b = new Int32Array(Math.max(n, Math.ceil((b?.length ?? 0) * 1.5), 1024));
-    i32.set(slot, b);
-  }
-  return b.subarray(0, n);
-}
-
-export function scratchU8(slot: string, n: number): Uint8Array {
-  let b = u8.get(slot);
-  if (!b || b.length < n) {
-    b = new Uint8Array(Math.max(n, Math.ceil((b?.length ?? 0) * 1.5), 1024));
-    u8.set(slot, b);
-  }
-  return b.subarray(0, n);
-}
+export const scratchF64 = pool((length) => new Float64Array(length));
+export const scratchI32 = pool((length) => new Int32Array(length));
+export const scratchU8 = pool((length) => new Uint8Array(length));

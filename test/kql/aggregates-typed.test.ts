@@ -31,14 +31,15 @@ function nearest(values: number[], p: number): number | null {
   return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
 }
 
+/** The rows as table T (G, S, N). */
+function tableOf(rows: Row[]) {
+  return workspace({ name: 'T', columns: cols('G:string,S:string,N:long'), rows: rows.map((r) => [r.G, r.S, r.N]) });
+}
+
 test('dcount and percentiles per group match sets and nearest ranks of the raw rows', () => {
   fc.assert(
     fc.property(fc.array(rowArb, { minLength: 1, maxLength: 200 }), (rows) => {
-      const ws = workspace({
-        name: 'T',
-        columns: cols('G:string,S:string,N:long'),
-        rows: rows.map((r) => [r.G, r.S, r.N]),
-      });
+      const ws = tableOf(rows);
       const got = rowsOf(
         ws,
         'T | summarize ds = dcount(S), dn = dcount(N), dc = dcount(strcat(S, "!")), di = dcountif(S, N > 0), ' +
@@ -73,11 +74,7 @@ test('dcount and percentiles per group match sets and nearest ranks of the raw r
 test('make_set over dictionary codes: first-seen distinct values per group, limit and predicate honoured', () => {
   fc.assert(
     fc.property(fc.array(rowArb, { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 4 }), (rows, limit) => {
-      const ws = workspace({
-        name: 'T',
-        columns: cols('G:string,S:string,N:long'),
-        rows: rows.map((r) => [r.G, r.S, r.N]),
-      });
+      const ws = tableOf(rows);
       const got = rowsOf(
         ws,
         `T | where N != 0 | summarize s = make_set(S), sl = make_set(S, ${limit}), si = make_set_if(S, N > 0, ${limit}) by G`,
