@@ -22,7 +22,7 @@ const PROSE_CHARS = 40;
 /** The gap the renderer leaves between a table's cells (host config table.cellSpacing). */
 const CELL_GAP_PX = 8;
 /** Right-aligned numbers side by side ("431 3,475") need more than the cell gap to read as two. */
-const NUMBER_GAP_PX = 6;
+const NUMBER_GAP_PX = 4;
 /** The least a name column keeps on a phone: below this a table has more columns than a phone can show. */
 const MIN_NAME_PX = 60;
 
@@ -32,14 +32,14 @@ const MIN_NAME_PX = 60;
  * the rest goes where the names are longer. Their widths are sent as weights of that phone layout, so a wider
  * card scales them up alike. `fits` is false when the floors alone are wider than a phone.
  */
-function columnFit(texts: string[][], numeric: boolean[], numberGap: number) {
+function columnFit(texts: string[][], numeric: boolean[]) {
   const fixed = texts.map(([, ...cells], i) => numeric[i] || cells.every((t) => !/[a-z]/i.test(t)));
   // Prose (a message) wraps; shorter names stay on one line, ellipsised.
   const prose = texts.map(
     ([, ...cells], i) => !fixed[i] && cells.some((t) => [...t].length > PROSE_CHARS && /\s/.test(t)),
   );
   const px = texts.map(([header, ...cells], i) =>
-    fixed[i] ? Math.max(headerPx(header), ...cells.map(longestPiecePx)) + (numeric[i] ? numberGap : 0) : 0,
+    fixed[i] ? Math.max(headerPx(header), ...cells.map(longestPiecePx)) + (numeric[i] ? NUMBER_GAP_PX : 0) : 0,
   );
   const nameRoom = PHONE_ROOM_PX - CELL_GAP_PX * (texts.length - 1) - px.reduce((a, b) => a + b, 0);
   const floor = texts.map(([header, ...cells], i) =>
@@ -65,11 +65,10 @@ const LEAVE_OUT_FIRST = ['Sample', 'Gateway p95'];
 export function phoneColumns(texts: string[][], numeric: boolean[]): { keep: number[]; fit: Fit } {
   let keep = texts.map((_, i) => i);
   for (;;) {
-    const kept = keep.map((i) => texts[i]);
-    const isCount = keep.map((i) => numeric[i]);
-    // Spacing between numbers is the first thing given up, before a column.
-    const spaced = columnFit(kept, isCount, NUMBER_GAP_PX);
-    const fit = spaced.fits ? spaced : columnFit(kept, isCount, 0);
+    const fit = columnFit(
+      keep.map((i) => texts[i]),
+      keep.map((i) => numeric[i]),
+    );
     if (fit.fits || keep.length <= 2) return { keep, fit };
     const labels = keep.map((i) => texts[i][0]);
     const named = LEAVE_OUT_FIRST.map((l) => labels.indexOf(l)).find((k) => k > 0);
