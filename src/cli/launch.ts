@@ -8,6 +8,7 @@ import type * as Main from './main';
 import type * as Kusto from '../kql/kusto';
 import {
   buildParserSnapshotInBackground,
+  markStarted,
   runFromSnapshot,
   runningFromParserSnapshot,
   snapshotEnabled,
@@ -15,6 +16,7 @@ import {
 } from './parserSnapshot';
 
 export async function launch(argv = process.argv.slice(2)): Promise<number> {
+  if (runningFromParserSnapshot()) markStarted();
   const handOver = snapshotEnabled() && !startedFromSnapshot();
   if (handOver) {
     const code = runFromSnapshot(__filename, argv);

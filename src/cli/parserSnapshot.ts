@@ -99,21 +99,39 @@ export function runFromSnapshot(script: string, args: string[]): number | null {
   if (process.env[CHILD] === '1') return null; // never a second hop
   const blob = usableSnapshot();
   if (blob === null) return null;
+  // A fourth pipe on which the child says it has started (see markStarted): a crash before that is the snapshot's.
   const run = spawnSync(process.execPath, [...preloads(), '--snapshot-blob', blob, script, ...args], {
-    stdio: 'inherit',
+    stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
     env: { ...process.env, [CHILD]: '1' },
   });
   if (run.error) return null;
   // Node's exit code when it cannot start from the snapshot (e.g. V8 flags in NODE_OPTIONS other than the ones it
   // was built with): nothing of the command ran, so it runs here.
   if (run.status === SNAPSHOT_START_FAILED) return null;
-  // Node reads a damaged snapshot without checking it and crashes: put it aside (the next command builds a new
-  // one) and answer here.
-  if (run.signal === 'SIGSEGV' || run.signal === 'SIGABRT' || run.signal === 'SIGBUS') {
+  const started = (run.output[STARTED_FD]?.length ?? 0) > 0;
+  // Node reads a damaged snapshot without checking it and crashes before any code runs: put it aside (the next
+  // command builds a new one) and answer here. A crash after the start (the command out of memory on a huge file)
+  // is the command's own: it is not run a second time, and the snapshot stays.
+  if (!started && (run.signal === 'SIGSEGV' || run.signal === 'SIGABRT' || run.signal === 'SIGBUS')) {
     fs.rmSync(blob, { force: true });
     return null;
   }
   return run.status ?? 1;
+}
+
+const STARTED_FD = 3;
+
+/** In the Node started from the snapshot: tells the process that started it that the snapshot loaded. */
+export function markStarted(): void {
+  if (process.env[CHILD] !== '1') return;
+  try {
+    fs.writeSync(STARTED_FD, '1');
+    // Closed at once: a process this one starts (the snapshot's background rebuild) must not hold the pipe open,
+    // or the waiting parent would wait for it too.
+    fs.closeSync(STARTED_FD);
+  } catch {
+    // no such pipe (started by hand): nobody is waiting for the mark
+  }
 }
 
 const SNAPSHOT_START_FAILED = 14;

@@ -99,6 +99,16 @@ test('a snapshot changed since it was checked is not used, and a damaged one tha
   await buildsFinished(); // the command found no usable snapshot: a new one was built
   expect(fromSnapshot()?.parser).toBe(true);
 
+  // A command that crashes after starting from a good snapshot (out of memory on a huge file, say) is its own
+  // failure: it is not run a second time, and the snapshot stays.
+  const crash = join(dir, 'crash.js');
+  fs.writeFileSync(crash, `require(${MODULE}).markStarted(); process.abort();`);
+  const crashed = node(
+    `process.stdout.write(String(require(${MODULE}).runFromSnapshot(${JSON.stringify(crash)}, [])))`,
+  );
+  expect(crashed).toBe('1');
+  expect(fs.existsSync(blob)).toBe(true);
+
   // Damaged although its size and time match the record of its check (kept beside it): Node crashes reading it.
   const fd = fs.openSync(blob, 'r+');
   fs.writeSync(fd, Buffer.alloc(4096, 0xff), 0, 4096, 0);
