@@ -176,7 +176,9 @@ function tableModel(shape: TableShape, maxRows: number) {
   const cut = cutNames(body, fit);
   return {
     fullNames: cut.length ? cardText(`In full: ${cut.join(' · ')}`, 400) : '',
-    leftOut: left.length ? `Not shown, to fit a phone: ${left.join(', ')} ("Show KQL" has the query).` : '',
+    leftOut: left.length
+      ? cardText(`Not shown, to fit a phone: ${left.join(', ')} ("Show KQL" has the query).`, 300)
+      : '',
     columns: keep.map((i, k) => ({
       width: fit.fixed[k] ? `${fit.px[k]}px` : fit.weights[k],
       align: shape.numeric[i] ? 'Right' : 'Left',

@@ -7,7 +7,8 @@ import { PHONE_ROOM_PX, smallTextPx, unbreakable } from './textWidth';
 
 /** Header words are bold; a header may wrap between words, never inside one. */
 const headerPx = (label: string): number => Math.max(0, ...unbreakable(label).map((w) => smallTextPx(w, true)));
-const longestPiecePx = (text: string): number => Math.max(0, ...unbreakable(text).map((w) => smallTextPx(w)));
+/** A code, count or time stays on one line, except that a range may break after its dash ("14:17:31–14:29:59"). */
+const codePx = (text: string): number => Math.max(0, ...text.split(/(?<=–)/).map((w) => smallTextPx(w)));
 /** A word longer than any phone column (a .NET callback name in a message) breaks anyway: it sets no floor. */
 const LONGEST_WORD_CHARS = 24;
 const longestWordPx = (text: string): number =>
@@ -39,7 +40,7 @@ function columnFit(texts: string[][], numeric: boolean[]) {
     ([, ...cells], i) => !fixed[i] && cells.some((t) => [...t].length > PROSE_CHARS && /\s/.test(t)),
   );
   const px = texts.map(([header, ...cells], i) =>
-    fixed[i] ? Math.max(headerPx(header), ...cells.map(longestPiecePx)) + (numeric[i] ? NUMBER_GAP_PX : 0) : 0,
+    fixed[i] ? Math.max(headerPx(header), ...cells.map(codePx)) + (numeric[i] ? NUMBER_GAP_PX : 0) : 0,
   );
   const nameRoom = PHONE_ROOM_PX - CELL_GAP_PX * (texts.length - 1) - px.reduce((a, b) => a + b, 0);
   const floor = texts.map(([header, ...cells], i) =>

@@ -6,6 +6,7 @@
 import type { AnswerSection } from '../../src/answer';
 import type { Cell, ColumnSchema } from '../../src/kql/types';
 import { sectionModel } from '../../src/cards/sections';
+import { smallTextPx } from '../../src/cards/textWidth';
 
 const options = { maxRows: 20, id: 's', tableFirst: true, barChart: false };
 
@@ -84,4 +85,23 @@ test('a time column is left out before a count, and a sample message before anyt
   );
   expect(m.header.map((h) => h.text)).toEqual(['Caller IP', 'API', 'Subscription', 'Requests']);
   expect(m.leftOut).toBe('Not shown, to fit a phone: Last seen, Sample ("Show KQL" has the query).');
+});
+
+test('a time that spans two days ("11-23 14:29") gets the width to stay on one line', () => {
+  const m = sectionModel(
+    section(
+      [
+        ['ApiId', 'string'],
+        ['LastSeen', 'datetime'],
+      ],
+      [
+        ['orders-api', new Date('2026-11-22T23:59:10Z')],
+        ['payments-api', new Date('2026-11-23T14:29:55Z')],
+      ],
+    ),
+    options,
+  );
+  const cells = m.rows.map((r) => r.cells[1].text);
+  expect(cells).toEqual(['11-22 23:59', '11-23 14:29']);
+  expect(px(m.columns[1].width)).toBeGreaterThanOrEqual(Math.max(...cells.map((t) => smallTextPx(t))));
 });

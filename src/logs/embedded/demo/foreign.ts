@@ -25,7 +25,7 @@ export function foreignRows(
   const span = hours * 3_600_000;
   const out: { time: number; row: Cell[] }[] = [];
   for (let i = 0; i < n; i++) {
-    const time = Math.floor(now - span + ((i + rng()) / n) * span);
+    const time = now - Math.round(span) + Math.floor(((i + rng()) / n) * span); // whole ms: see incident.ts
     const values: Record<string, Cell> = {
       TenantId: WORKSPACE_TENANT_ID,
       TimeGenerated: new Date(time),

@@ -493,7 +493,7 @@ export function specialEvents(
   incident: Stream[] = INCIDENT_STREAMS,
 ): SpecialEvent[] {
   const out: SpecialEvent[] = [];
-  const start = now - hours * 60 * MIN;
+  const start = now - Math.round(hours * 60 * MIN);
   const all: Stream[] = [
     ...incident,
     ...STEADY_STREAMS.map((s) => ({
@@ -505,12 +505,13 @@ export function specialEvents(
   ];
   all.forEach((s, si) => {
     const rng = mulberry32((seed * 7919 + si * 104_729) >>> 0);
-    const from = Math.max(start, now - s.startAgoMin * MIN);
-    const to = now - s.endAgoMin * MIN;
+    const from = Math.max(start, now - Math.round(s.startAgoMin * MIN));
+    const to = now - Math.round(s.endAgoMin * MIN);
     const n = s.count ?? 0;
     for (let i = 0; i < n; i++) {
       // Evenly spaced with jitter: steady streams stay steady, incident streams fill their window.
-      const t = Math.floor(from + ((i + 0.1 + 0.8 * rng()) / n) * (to - from));
+      // The offset is floored, not the sum: a whole-millisecond shift of `now` then shifts every time exactly.
+      const t = from + Math.floor(((i + 0.1 + 0.8 * rng()) / n) * (to - from));
       out.push({ signature: s.signature, event: s.build(rng, t) });
     }
   });

@@ -17,21 +17,31 @@ import { rowMapper } from './mapping';
 const FORMAT = 1;
 
 /**
- * The generator's own code, so a copy made by another version of it is never read back: the demo's modules are
- * all in this folder (a few small files, hashed in about a millisecond).
+ * The code that decides what a copy holds, so a copy made by another version of it is never read back: the demo's
+ * own modules (this folder), the column builders they fill and the schemas they follow. A few dozen small files,
+ * hashed in about a millisecond.
  */
-function generatorHash(): string {
+const CODE = ['.', '../../../kql/columns', '../../../kql/storage', '../../../kql/cells', '../../../kql/values'];
+const SCHEMAS = '../../../schema';
+
+function codeHash(): string {
   const hash = createHash('sha256');
-  for (const name of fs.readdirSync(__dirname).sort())
-    if (/\.(js|ts)$/.test(name) && !name.endsWith('.d.ts'))
-      hash.update(name).update(fs.readFileSync(join(__dirname, name)));
+  const ext = __filename.slice(__filename.lastIndexOf('.')); // .ts under the tests, .js when built
+  const addFolder = (folder: string) => {
+    for (const name of fs.readdirSync(folder).sort())
+      if (name.endsWith(ext) && !name.endsWith('.d.ts')) hash.update(name).update(fs.readFileSync(join(folder, name)));
+  };
+  for (const part of CODE)
+    if (part === '.') addFolder(__dirname);
+    else hash.update(part).update(fs.readFileSync(join(__dirname, `${part}${ext}`)));
+  addFolder(join(__dirname, SCHEMAS));
   return hash.digest('hex').slice(0, 16);
 }
 
 function keyOf(opts: DemoOptions, hourStart: number): string {
   const { now: _now, ...rest } = opts;
   const columns = rowMapper(opts.schema ?? 'resource-specific').columns;
-  return JSON.stringify([FORMAT, generatorHash(), rest, columns, hourStart]);
+  return JSON.stringify([FORMAT, codeHash(), rest, columns, hourStart]);
 }
 
 /** Moves every datetime value (and ingestion time) of the workspace forward by `ms`; false if one is not shiftable. */
@@ -79,13 +89,19 @@ export function loadStoredDemo(workspace: Workspace, opts: DemoOptions, dir: str
   return { fromCopy };
 }
 
-/** Writes the hour's copy and removes the earlier hours' ones (each is tens of MB). */
+/** Copies and unfinished writes older than this are removed when a new copy is written (each copy is tens of MB). */
+const KEEP_MS = 2 * 3_600_000;
+
+/** Writes the hour's copy, and removes the copies of earlier hours and writes a killed process left behind. */
 function store(copy: Workspace, demoDir: string, key: string): void {
   try {
-    const written = saveWorkspaceSnapshot(copy, demoDir, key);
-    for (const name of fs.readdirSync(demoDir))
-      if (name.endsWith('.snapshot') && join(demoDir, name) !== written)
-        fs.rmSync(join(demoDir, name), { force: true });
+    saveWorkspaceSnapshot(copy, demoDir, key);
+    const now = Date.now();
+    for (const name of fs.readdirSync(demoDir)) {
+      const path = join(demoDir, name);
+      // Other options' copies of this hour (another schema or seed) stay: their commands read them.
+      if (now - fs.statSync(path).mtimeMs > KEEP_MS) fs.rmSync(path, { force: true });
+    }
   } catch {
     // a stored copy is only a shortcut: a read-only or full temp directory must not fail the command
   }

@@ -77,14 +77,29 @@ test.each(SCHEMA_IDS)(
   },
 );
 
-test('the hour itself and the next hour: the next hour makes its own copy and the old one is removed', () => {
+test('the hour itself and the next hour: the next hour makes its own copy; copies hours old are removed', () => {
   const atHour = { now: new Date('2026-11-23T14:00:00.000Z'), ...small };
   expectSame(stored(atHour).ws, generated(atHour));
+  const [old] = copies();
   const next = { ...atHour, now: new Date('2026-11-23T15:00:00.001Z') };
   const { ws, fromCopy } = stored(next);
   expect(fromCopy).toBe(false);
   expectSame(ws, generated(next));
-  expect(copies()).toHaveLength(1);
+  // A copy written minutes ago stays (another seed's or schema's commands may read it); one written hours ago goes.
+  expect(copies()).toHaveLength(2);
+  const hoursAgo = new Date(Date.now() - 3 * 3_600_000);
+  fs.utimesSync(join(dir, 'demo', old), hoursAgo, hoursAgo);
+  stored({ ...next, seed: 9 });
+  expect(copies()).toHaveLength(2);
+  expect(copies()).not.toContain(old);
+});
+
+test('an hour across a power of two in milliseconds (2^41 ms falls at 2039-09-07T15:47:35.552Z): still exact', () => {
+  const opts = { now: new Date('2039-09-07T15:59:59.999Z'), ...small };
+  stored({ ...opts, now: new Date('2039-09-07T15:00:00.000Z') });
+  const { ws, fromCopy } = stored(opts);
+  expect(fromCopy).toBe(true);
+  expectSame(ws, generated(opts));
 });
 
 test('a copy made with other options is not read back for these', () => {
