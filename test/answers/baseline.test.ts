@@ -7,7 +7,16 @@ import type { AnswerSection } from '../../src/answer';
 import type { Cell } from '../../src/kql/types';
 import { SCHEMA_IDS } from '../../src/schema/physical';
 import { str } from '../../src/recipes/interpret';
-import { NOW, answerOf, demoService, expectedFindings, inBaseline, inWindow, keyOf, type Event } from './demoCounts';
+import {
+  NOW,
+  answerOf,
+  demoService,
+  expectedFindings,
+  inBaseline,
+  inWindow,
+  findingsByKey,
+  type Event,
+} from './demoCounts';
 
 const DAY_MIN = 24 * 60;
 const WEEK_MIN = 7 * DAY_MIN;
@@ -70,12 +79,7 @@ describe.each(SCHEMA_IDS)('comparing with a baseline equals an independent count
     const expected = expectedFindings(events, windowMin, include, shiftMin);
     // The baseline holds the steady failures, so some findings are not new against it.
     expect([...expected.values()].some((x) => x.previousCount > 0)).toBe(true);
-    const got = new Map(
-      answer.findings.map((f) => [
-        keyOf(f.signature, f.responseCode, f.backendResponseCode, f.apis.length === 1 ? f.apis[0] : '*'),
-        f,
-      ]),
-    );
+    const got = findingsByKey(answer);
     expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const [key, want] of expected) {
       const f = got.get(key)!;

@@ -49,6 +49,16 @@ export function keyOf(
   return `${signature}|${responseCode}|${backendResponseCode ?? ''}|${CLIENT_FAULTS.has(signature) ? '' : api}`;
 }
 
+/** The answer's findings by the same key expectedFindings uses (one API named, or "*" for several). */
+export function findingsByKey(answer: Answer): Map<string, Answer['findings'][number]> {
+  return new Map(
+    answer.findings.map((f) => [
+      keyOf(f.signature, f.responseCode, f.backendResponseCode, f.apis.length === 1 ? f.apis[0] : '*'),
+      f,
+    ]),
+  );
+}
+
 /** Events of the window ending at NOW (`from` inclusive, NOW inclusive, as `between` in the recipes). */
 export function inWindow(events: Event[], windowMin: number, shiftMin = 0): Event[] {
   const to = NOW.getTime() - shiftMin * MIN;

@@ -5,7 +5,7 @@
  * engine, the recipes and the classifier are not used to compute the expectation.
  */
 import type { DemoOptions } from '../../src/logs/embedded/demo/generator';
-import { NOW, answerOf, demoService, expectedFindings, keyOf, type Event } from './demoCounts';
+import { NOW, answerOf, demoService, expectedFindings, findingsByKey, type Event } from './demoCounts';
 
 const triageFailure = (e: Event) => e.responseCode >= 400 || e.lastErrorReason !== '';
 
@@ -26,12 +26,7 @@ describe.each<DemoOptions['scenario']>(['contoso', 'fabrikam'])(
     it.each(CASES)('$text', async ({ text, windowMin, include }) => {
       const answer = await answerOf(service, text);
       const expected = expectedFindings(events, windowMin, include);
-      const got = new Map(
-        answer.findings.map((f) => [
-          keyOf(f.signature, f.responseCode, f.backendResponseCode, f.apis.length === 1 ? f.apis[0] : '*'),
-          f,
-        ]),
-      );
+      const got = findingsByKey(answer);
       expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
       for (const [key, want] of expected) {
         const f = got.get(key)!;

@@ -4,7 +4,7 @@
  */
 import { SCHEMA_IDS } from '../../src/schema/physical';
 import { str } from '../../src/recipes/interpret';
-import { NOW, answerOf, demoService, expectedFindings, inWindow, keyOf, type Event } from './demoCounts';
+import { NOW, answerOf, demoService, expectedFindings, inWindow, findingsByKey, type Event } from './demoCounts';
 
 /** Who produced a response, as the answer explains it: the client left, the backend said it, the gateway, a policy. */
 const GATEWAY_STAGES = new Set([
@@ -39,10 +39,7 @@ describe.each(SCHEMA_IDS)('status classes equal an independent count (%s)', (sch
 
     const expected = expectedFindings(events, windowMin, inClass);
     const got = new Map(
-      answer.findings.map((f) => [
-        keyOf(f.signature, f.responseCode, f.backendResponseCode, f.apis.length === 1 ? f.apis[0] : '*'),
-        { count: f.count, previousCount: f.previousCount },
-      ]),
+      [...findingsByKey(answer)].map(([k, f]) => [k, { count: f.count, previousCount: f.previousCount }]),
     );
     const want = new Map([...expected].map(([k, v]) => [k, { count: v.count, previousCount: v.previousCount }]));
     expect(Object.fromEntries(got)).toEqual(Object.fromEntries(want));

@@ -93,6 +93,32 @@ function upTo(buf: Buffer, max: number): number {
   return count ? v : -1;
 }
 
+/** The seconds and milliseconds secondsAt read. */
+let sec = 0;
+let ms = 0;
+
+/**
+ * Optional ":ss" then optional ".fraction" (1 to `digits` digits) at the cursor, into `sec` and `ms` (0 when
+ * absent); false when malformed. ISO fractions are cut to the millisecond, the portal's rounded, as the text
+ * parser does.
+ */
+function secondsAt(buf: Buffer, digits: number, round: boolean): boolean {
+  sec = 0;
+  ms = 0;
+  if (at >= end || buf[at] !== 58) return true;
+  at++;
+  sec = fixed(buf, 2);
+  if (sec < 0) return false;
+  if (at >= end || buf[at] !== 46) return true;
+  at++;
+  const start = at;
+  const f = upTo(buf, digits);
+  if (f < 0) return false;
+  if (round) ms = Math.round((f / POW10[count]) * 1000);
+  else for (let k = 0; k < 3; k++) ms = ms * 10 + (start + k < at ? buf[start + k] - 48 : 0);
+  return true;
+}
+
 /**
  * ISO 8601 in UTC (`2026-11-23`, `2026-11-23T10:04:12.1234567Z`, a space for the T, Z optional; fractions past
  * milliseconds truncated) or the portal's `11/23/2026, 10:04:12.123 AM`; NaN for anything else (offsets too).
@@ -117,20 +143,7 @@ function isoTime(buf: Buffer): number {
   if (h < 0 || buf[at++] !== 58) return NaN;
   const mi = fixed(buf, 2);
   if (mi < 0) return NaN;
-  let sec = 0;
-  let ms = 0;
-  if (at < end && buf[at] === 58) {
-    at++;
-    sec = fixed(buf, 2);
-    if (sec < 0) return NaN;
-    if (at < end && buf[at] === 46) {
-      at++;
-      const start = at;
-      upTo(buf, 9);
-      if (count === 0) return NaN;
-      for (let k = 0; k < 3; k++) ms = ms * 10 + (start + k < at ? buf[start + k] - 48 : 0);
-    }
-  }
+  if (!secondsAt(buf, 9, false)) return NaN;
   if (at < end && buf[at] === 90) at++;
   return at === end ? utc(y, mo, d, h, mi, sec, ms) : NaN;
 }
@@ -150,19 +163,7 @@ function portalTime(buf: Buffer): number {
   if (h < 0 || buf[at++] !== 58) return NaN;
   const mi = fixed(buf, 2);
   if (mi < 0) return NaN;
-  let sec = 0;
-  let ms = 0;
-  if (at < end && buf[at] === 58) {
-    at++;
-    sec = fixed(buf, 2);
-    if (sec < 0) return NaN;
-    if (at < end && buf[at] === 46) {
-      at++;
-      const f = upTo(buf, 7);
-      if (f < 0) return NaN;
-      ms = Math.round((f / POW10[count]) * 1000);
-    }
-  }
+  if (!secondsAt(buf, 7, true)) return NaN;
   while (at < end && buf[at] === 32) at++;
   if (at + 2 === end && (buf[at + 1] | 0x20) === 109) {
     const ap = buf[at] | 0x20;
