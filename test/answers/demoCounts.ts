@@ -40,7 +40,7 @@ function backendOf(e: Event): string | undefined {
   return undefined;
 }
 
-export function keyOf(
+function keyOf(
   signature: string,
   responseCode: number | null,
   backendResponseCode: number | null,
